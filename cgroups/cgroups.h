@@ -1,0 +1,49 @@
+/* Control groups behind one interface. The host layout (v1, v2 or hybrid) is detected once;
+ * detection decides which driver serves each controller. The runtime never touches cgroup
+ * files directly. */
+#ifndef RTRUN_CGROUPS_H
+#define RTRUN_CGROUPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+#include "oci/oci.h"
+
+enum cg_layout { CG_LAYOUT_V1, CG_LAYOUT_V2, CG_LAYOUT_HYBRID };
+
+struct cg_host; /* what detection found: mounts, which driver serves which controller */
+struct cgroup;  /* one container's cgroup (a directory per v1 controller, or one v2 dir) */
+
+int cg_host_detect(struct cg_host **out, struct rterr *err);
+void cg_host_free(struct cg_host *host);
+enum cg_layout cg_host_layout(const struct cg_host *host);
+
+/* Creates the container's cgroup at linux.cgroupsPath (NULL: "/rtrun/<id>"). Relative paths
+ * are taken under the caller's own cgroup, as runc does. Fails if it already holds tasks. */
+int cg_create(const struct cg_host *host, const char *cgroups_path, const char *id,
+              struct cgroup **out, struct rterr *err);
+/* Opens an existing container cgroup by the path cg_path() returned at create time. */
+int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err);
+/* The canonical path ("/rtrun/c1"), to store in the container's state. */
+const char *cg_path(const struct cgroup *cg);
+void cg_free(struct cgroup *cg);
+
+/* Writes every linux.resources field (also used by `update`). */
+int cg_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
+int cg_join(struct cgroup *cg, pid_t pid, struct rterr *err);
+int cg_freeze(struct cgroup *cg, bool frozen, struct rterr *err);
+int cg_is_frozen(struct cgroup *cg, bool *frozen, struct rterr *err);
+int cg_kill_all(struct cgroup *cg, int sig, struct rterr *err);
+int cg_pids(struct cgroup *cg, pid_t **pids, size_t *n, struct rterr *err);
+/* runc's `events --stats` "data" object (cpu, memory, pids, blkio, hugetlb) as JSON. */
+int cg_stats_json(struct cgroup *cg, char **json, struct rterr *err);
+/* Removes the cgroup directories (waits briefly for tasks to leave). */
+int cg_destroy(struct cgroup *cg, struct rterr *err);
+
+/* The directory of one controller for this cgroup ("cpuset", "cpu", ...), for rt/. On v2 every
+ * controller returns the single unified directory. NULL when the host lacks the controller. */
+const char *cg_controller_dir(const struct cgroup *cg, const char *controller);
+
+#endif

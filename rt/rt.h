@@ -1,0 +1,30 @@
+/* The kernel's real-time mechanisms: sched_setattr with explained failures, root domains from
+ * cpusets (v1 exclusive sets, v2 partitions), RT group budgets, memory locking, CPU shielding
+ * and isolated-CPU discovery. Read ../shared/notes/kernel-rt.md first. */
+#ifndef RTRUN_RT_H
+#define RTRUN_RT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroups/cgroups.h"
+#include "common/err.h"
+#include "oci/oci.h"
+
+/* Host side, in the parent during `create`, after cg_create/cg_apply and before the container
+ * process joins the cgroup: makes the container's CPUs a root domain when it asks for
+ * SCHED_DEADLINE with linux.resources.cpu.cpus, sets RT group budgets for FIFO/RR on v1, and
+ * the memory-lock settings. Undone by rt_container_teardown. */
+int rt_container_setup(const struct cg_host *host, struct cgroup *cg, const struct oci_spec *spec,
+                       struct rterr *err);
+int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct rterr *err);
+
+/* Container side, in the container process after it joined its cgroup and before it drops
+ * capabilities: resets affinity to the cpuset where needed and applies process.scheduler.
+ * Errors explain which kernel rule refused it. */
+int rt_process_apply(const struct oci_scheduler *sched, struct rterr *err);
+
+/* `rtrun cpus shield|status|release ...` */
+int rt_cpus_main(int argc, char **argv);
+
+#endif

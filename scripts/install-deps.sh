@@ -1,0 +1,20 @@
+#!/bin/bash
+# Installs the Debian 12 packages rtrun needs to build, test and benchmark; only what is missing.
+set -euo pipefail
+pkgs=(
+  build-essential cmake pkg-config clang-format
+  libseccomp-dev libcap-dev libyajl-dev libmnl-dev libcmocka-dev
+  busybox-static iproute2 util-linux procps
+  runc crun rt-tests hyperfine gnuplot-nox
+  qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
