@@ -1,0 +1,36 @@
+/* A container as the state directory under --root records it: what every command that takes an
+ * ID loads first. The status is computed from the live process, not trusted from disk. */
+#ifndef RTRUN_RUNTIME_CONTAINER_H
+#define RTRUN_RUNTIME_CONTAINER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+#include "oci/oci.h"
+#include "runtime/cli.h"
+
+struct container {
+        char *id;
+        char *dir; /* <root>/<id> */
+        char *bundle;
+        char *rootfs;
+        pid_t pid;              /* init's pid in the host's pid namespace */
+        uint64_t pid_starttime; /* field 22 of /proc/PID/stat, to detect pid reuse */
+        char *created;          /* RFC3339 with nanoseconds */
+        char *owner;
+        char *cgroup_path; /* cg_path() of the container's cgroup, or NULL */
+        struct oci_kvs annotations;
+        enum oci_status status; /* computed at load time */
+        int lock_fd;            /* exclusive lock on the state directory, held until free */
+};
+
+/* Loads and locks <root>/<id>. A missing container fails with "container ID does not exist". */
+int container_load(const struct cli_globals *g, const char *id, struct container **out,
+                   struct rterr *err);
+void container_free(struct container *c);
+
+/* The container's config.json as it was at create time (a copy kept in the state dir). */
+int container_load_spec(const struct container *c, struct oci_spec **out, struct rterr *err);
+
+#endif

@@ -1,0 +1,15 @@
+/* Logging as runc does it: text or one JSON object per line {"level","msg","time"} to --log;
+ * errors are also printed to stderr (containerd reads the last "error" entry of log.json). */
+#ifndef RTRUN_RUNTIME_LOG_H
+#define RTRUN_RUNTIME_LOG_H
+
+#include "common/err.h"
+#include "runtime/cli.h"
+
+void log_msg(const struct cli_globals *g, enum log_level lvl, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Logs err at level error (and to stderr) and returns the exit code 1. */
+int log_fail(const struct cli_globals *g, const struct rterr *err);
+
+#endif
