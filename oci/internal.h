@@ -54,6 +54,8 @@ int oci_parse_seccomp(struct jctx *c, yajl_val v, const char *path, struct oci_s
 int oci_parse_mounts(struct jctx *c, yajl_val v, const char *path, struct oci_mount **out,
                      size_t *n);
 int oci_parse_hooks(struct jctx *c, yajl_val v, const char *path, struct oci_hooks *out);
+/* Fills process.scheduler from the org.rtrun.scheduler annotation when the config has none. */
+int oci_scheduler_from_annotation(struct jctx *c, struct oci_spec *s);
 
 /* Release the contents, not the struct itself. */
 void oci_process_clear(struct oci_process *p);

@@ -65,6 +65,8 @@ static int parse_top(struct jctx *c, yajl_val top, struct oci_spec *s)
                 if (oci_parse_linux(c, v, "linux", &s->linux_) < 0)
                         return -1;
         }
+        if (oci_scheduler_from_annotation(c, s) < 0)
+                return -1;
         return check_linux(c, s);
 }
 
