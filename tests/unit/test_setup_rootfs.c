@@ -124,6 +124,12 @@ static int inside_checks(void)
         CHECK(has(mountinfo_line("/proc/acpi", l, sizeof(l)), " ro,") ||
               access("/proc/acpi", F_OK) < 0);
         CHECK(has(mountinfo_line("/proc/sys", l, sizeof(l)), " ro,"));
+        /* cgroup v1: a tmpfs with one read-only directory per hierarchy of the host */
+        CHECK(has(mountinfo_line("/sys/fs/cgroup", l, sizeof(l)), " - tmpfs "));
+        CHECK(
+            has(mountinfo_line("/sys/fs/cgroup/memory", l, sizeof(l)), " ro,nosuid,nodev,noexec"));
+        CHECK(has(mountinfo_line("/sys/fs/cgroup/memory", l, sizeof(l)), " - cgroup "));
+        CHECK(access("/sys/fs/cgroup/memory/memory.limit_in_bytes", R_OK) == 0);
         /* devices and links */
         CHECK(stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
               minor(st.st_rdev) == 3 && (st.st_mode & 07777) == 0666);
@@ -178,7 +184,9 @@ static void run(bool no_pivot)
                  "{\"destination\":\"/ro\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
                  "\"options\":[\"ro\",\"size=1m\"]},"
                  "{\"destination\":\"/evil/x\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
-                 "{\"destination\":\"/up/y\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}],"
+                 "{\"destination\":\"/up/y\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+                 "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
+                 "\"options\":[\"ro\",\"nosuid\",\"nodev\",\"noexec\"]}],"
                  "\"linux\":{\"maskedPaths\":[\"/proc/version\",\"/proc/acpi\",\"/proc/nope\"],"
                  "\"readonlyPaths\":[\"/proc/sys\",\"/proc/nope\"],"
                  "\"devices\":[{\"path\":\"/dev/kmsg2\",\"type\":\"c\",\"major\":1,\"minor\":11,"
