@@ -73,7 +73,7 @@ int mount_set_propagation(const char *target, unsigned long propagation, struct 
         for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
                 if (!(propagation & types[i]))
                         continue;
-                if (mount(NULL, target.s, NULL, types[i] | (propagation & MS_REC), NULL) < 0)
+                if (mount(NULL, target, NULL, types[i] | (propagation & MS_REC), NULL) < 0)
                         return rterr_errno(err, "set propagation of %s", target);
         }
         return 0;
