@@ -231,3 +231,44 @@ int rt_cpu_affinity_apply(pid_t pid, const char *cpulist, struct rterr *err)
                 return rterr_set(err, EINVAL, "CPU list '%s' is empty", cpulist);
         return rt_affinity_set(pid, &m, err);
 }
+
+/* The kernel's hex bitmap ("ff,00000003"): 32-bit words separated by commas, highest first. */
+int rt_cpumask_parse_hex(const char *text, struct rt_cpumask *out, struct rterr *err)
+{
+        rt_cpumask_zero(out);
+        size_t len = strcspn(text, "\n");
+        unsigned bit = 0;
+        for (size_t i = len; i-- > 0;) {
+                char ch = text[i];
+                if (ch == ',')
+                        continue;
+                int v = isdigit((unsigned char)ch)    ? ch - '0'
+                        : isxdigit((unsigned char)ch) ? (tolower((unsigned char)ch) - 'a' + 10)
+                                                      : -1;
+                if (v < 0)
+                        return rterr_set(err, EINVAL, "CPU mask '%.*s': '%c' is not hex", (int)len,
+                                         text, ch);
+                for (int b = 0; b < 4; b++, bit++)
+                        if (v & (1 << b))
+                                rt_cpumask_set(out, bit);
+        }
+        return 0;
+}
+
+char *rt_cpumask_format_hex(const struct rt_cpumask *m, char *buf, size_t len)
+{
+        unsigned words = (rt_cpumask_last(m) + 31) / 32;
+        size_t off = 0;
+        if (words == 0)
+                words = 1;
+        buf[0] = '\0';
+        for (unsigned w = words; w-- > 0;) {
+                uint32_t v = (uint32_t)(m->w[w / 2] >> ((w % 2) * 32));
+                int n = w + 1 == words ? snprintf(buf + off, len - off, "%x", v)
+                                       : snprintf(buf + off, len - off, ",%08x", v);
+                if (n < 0 || (size_t)n >= len - off)
+                        break;
+                off += (size_t)n;
+        }
+        return buf;
+}

@@ -27,7 +27,7 @@ int rt_task_cpu(pid_t tid)
 {
         char path[64];
         _cleanup_free_ char *text = NULL;
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+        rt_pathf(path, sizeof(path), "/proc/%d/stat", (int)tid);
         if (read_file_at(AT_FDCWD, path, &text, NULL, NULL) < 0)
                 return -1;
         const char *p = strrchr(text, ')');
@@ -41,7 +41,7 @@ static void read_comm(pid_t tid, char *buf, size_t len)
 {
         char path[64];
         _cleanup_free_ char *text = NULL;
-        snprintf(path, sizeof(path), "/proc/%d/comm", (int)tid);
+        rt_pathf(path, sizeof(path), "/proc/%d/comm", (int)tid);
         if (read_file_at(AT_FDCWD, path, &text, NULL, NULL) < 0) {
                 snprintf(buf, len, "?");
                 return;
@@ -78,7 +78,7 @@ static int add_task(struct rt_dl_snapshot *s, size_t *cap, pid_t pid, pid_t tid,
 static int scan_threads(struct rt_dl_snapshot *s, size_t *cap, pid_t pid, struct rterr *err)
 {
         char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+        rt_pathf(path, sizeof(path), "/proc/%d/task", (int)pid);
         _cleanup_closedir_ DIR *d = opendir(path);
         if (d == NULL)
                 return 0; /* the process exited meanwhile */
@@ -129,8 +129,8 @@ static void read_fair_servers(struct rt_dl_snapshot *s, const struct rt_cpumask 
                 if (!rt_cpumask_test(online, c))
                         continue;
                 char rp[96], pp[96];
-                snprintf(rp, sizeof(rp), "/sys/kernel/debug/sched/fair_server/cpu%u/runtime", c);
-                snprintf(pp, sizeof(pp), "/sys/kernel/debug/sched/fair_server/cpu%u/period", c);
+                rt_pathf(rp, sizeof(rp), "/sys/kernel/debug/sched/fair_server/cpu%u/runtime", c);
+                rt_pathf(pp, sizeof(pp), "/sys/kernel/debug/sched/fair_server/cpu%u/period", c);
                 if (!read_u64(rp, &s->fair_runtime[c]) || !read_u64(pp, &s->fair_period[c]))
                         return;
         }

@@ -127,11 +127,16 @@ static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
             !rt_cpumask_subset(&c->rd_span, &c->affinity)) {
                 put(o,
                     "a DEADLINE task's affinity must cover its whole root domain: affinity {%s}"
-                    " is narrower than root domain {%s}; give linux.resources.cpu.cpus a root "
-                    "domain of their own (exclusive cpuset / partition root, docs/realtime.md) "
-                    "or allow all of {%s}",
+                    " is narrower than root domain {%s}",
                     rt_cpumask_format(&c->affinity, a, sizeof(a)),
-                    rt_cpumask_format(&c->rd_span, s, sizeof(s)), s);
+                    rt_cpumask_format(&c->rd_span, s, sizeof(s)));
+                if (c->rd_who[0])
+                        put(o, " (formed by cpuset %s)", c->rd_who);
+                put(o,
+                    "; give linux.resources.cpu.cpus a root domain of their own (no other "
+                    "load-balanced cpuset or partition may overlap them, docs/realtime.md) "
+                    "or allow all of {%s}",
+                    s);
                 return;
         }
         if (c->req.policy == POLICY_DEADLINE && c->budget_known && c->budget.capacity == 0) {
@@ -223,7 +228,7 @@ static uint64_t read_u64_file(const char *path, uint64_t fallback)
 static bool task_has_cap(pid_t tid, int cap)
 {
         char path[64], line[256];
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+        rt_pathf(path, sizeof(path), "/proc/%d/status", (int)tid);
         _cleanup_fclose_ FILE *f = fopen(path, "re");
         if (f == NULL)
                 return true; /* unknown: do not blame capabilities */
@@ -237,7 +242,7 @@ static bool task_has_cap(pid_t tid, int cap)
 static void read_rt_group(pid_t tid, struct rt_explain_ctx *c)
 {
         char path[64], line[512];
-        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)tid);
+        rt_pathf(path, sizeof(path), "/proc/%d/cgroup", (int)tid);
         _cleanup_fclose_ FILE *f = fopen(path, "re");
         if (f == NULL)
                 return;
@@ -251,8 +256,8 @@ static void read_rt_group(pid_t tid, struct rt_explain_ctx *c)
                 if (strcmp(ctrl + 1, "cpu") != 0 && strcmp(ctrl + 1, "cpu,cpuacct") != 0 &&
                     strcmp(ctrl + 1, "cpuacct,cpu") != 0)
                         continue;
-                char file[640];
-                snprintf(file, sizeof(file), "/sys/fs/cgroup/%s%s/cpu.rt_runtime_us", ctrl + 1,
+                char file[RT_PATH];
+                rt_pathf(file, sizeof(file), "/sys/fs/cgroup/%s%s/cpu.rt_runtime_us", ctrl + 1,
                          strcmp(cg, "/") == 0 ? "" : cg);
                 _cleanup_free_ char *text = NULL;
                 if (read_file_at(AT_FDCWD, file, &text, NULL, NULL) < 0)
@@ -276,7 +281,7 @@ int rt_explain_setattr(pid_t tid, const struct rt_sched *req, int errnum, struct
         if (rt_affinity_get(tid, &c.affinity, NULL) < 0)
                 rt_cpumask_zero(&c.affinity);
         int cpu = rt_task_cpu(tid);
-        if (cpu >= 0 && rt_rootdomain_span(cpu, &c.rd_span, NULL) == 0)
+        if (cpu >= 0 && rt_rootdomain_span(cpu, &c.rd_span, c.rd_who, sizeof(c.rd_who), NULL) == 0)
                 c.rd_known = true;
         if (errnum == EBUSY || errnum == EPERM) {
                 struct rt_dl_snapshot *snap = NULL;

@@ -15,6 +15,38 @@
 /* Where rt/ keeps what it changed on the host, so teardown and `cpus release` can undo it. */
 #define RT_STATE_DIR "/run/rtrun/rt"
 
+/* ---- path.c ---- */
+
+#define RT_PATH 4096
+/* snprintf for paths: -1 (ENAMETOOLONG) on truncation. */
+int rt_pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- state.c: what rt/ changed on the host ---- */
+
+struct rt_state_entry {
+        char kind[16];
+        char a[RT_PATH];
+        char b[RT_PATH + 32];
+};
+struct rt_state {
+        char name[64];
+        int lock_fd;
+        struct rt_state_entry *v;
+        size_t n;
+};
+/* Locks and reads RT_STATE_DIR/NAME (absent: empty). */
+int rt_state_open(const char *name, struct rt_state *st, struct rterr *err);
+int rt_state_add(struct rt_state *st, const char *kind, const char *a, const char *b,
+                 struct rterr *err);
+/* First entry of kind (and first field a, unless NULL), or NULL. */
+struct rt_state_entry *rt_state_find(struct rt_state *st, const char *kind, const char *a);
+size_t rt_state_count(const struct rt_state *st, const char *kind);
+void rt_state_remove(struct rt_state *st, struct rt_state_entry *e);
+/* Writes the file (removes it when empty). */
+int rt_state_save(struct rt_state *st, struct rterr *err);
+/* Unlocks and frees. */
+void rt_state_close(struct rt_state *st);
+
 /* ---- affinity.c: CPU sets as bitmaps, CPU lists, task affinity ---- */
 
 #define RT_MAX_CPUS 1024
@@ -43,6 +75,9 @@ int rt_cpumask_parse(const char *list, struct rt_cpumask *out, struct rterr *err
 char *rt_cpumask_format(const struct rt_cpumask *m, char *buf, size_t len);
 #define RT_CPULIST_MAX 4096
 
+/* The kernel's hex bitmap ("ff,00000003"), as in /proc/irq/default_smp_affinity. */
+int rt_cpumask_parse_hex(const char *text, struct rt_cpumask *out, struct rterr *err);
+char *rt_cpumask_format_hex(const struct rt_cpumask *m, char *buf, size_t len);
 /* Reads a file holding a cpulist (cpuset.cpus, /sys/devices/system/cpu/online ...). */
 int rt_cpumask_read_file(int dirfd, const char *path, struct rt_cpumask *out, struct rterr *err);
 
@@ -134,8 +169,43 @@ void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct rt_cpumask *sp
 
 /* ---- rootdomain.c: the root domain a CPU belongs to, and making new ones ---- */
 
-/* The span of the root domain the scheduler uses for `cpu`, derived from the cpuset setup. */
-int rt_rootdomain_span(int cpu, struct rt_cpumask *out, struct rterr *err);
+/* The cpuset hierarchy's mount point and whether it is cgroup v2. */
+int rt_cpuset_mount(char *out, size_t len, bool *v2, struct rterr *err);
+/* The span of the root domain the scheduler uses for `cpu`, derived from the cpuset setup the
+ * way kernel/cgroup/cpuset.c builds sched domains; `who` (may be NULL) gets the cpusets that
+ * formed it, e.g. "/a (0-1), /b (1)". */
+int rt_rootdomain_span(int cpu, struct rt_cpumask *out, char *who, size_t wholen,
+                       struct rterr *err);
+/* v1: calls fn for each cpuset that forms a sched domain (the first one with
+ * sched_load_balance=1 on its path from the root), with its path under the mount ("/a/b"). */
+typedef void (*rt_domain_fn)(const char *rel, const struct rt_cpumask *cpus, void *ctx);
+void rt_cpuset_v1_domains(const char *mount, rt_domain_fn fn, void *ctx);
+/* Makes `cpus` the root domain of the container's cpuset directory (absolute path). */
+int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, struct rterr *err);
+/* Gives the CPUs back; restores the host once no container needs a root domain. */
+int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err);
+/* For any other container: keeps its cpuset from merging with a real-time root domain. */
+int rt_rootdomain_guest(const char *cpuset_dir, struct rterr *err);
+/* The CPUs all claimed root domains hold. */
+int rt_rootdomain_claimed(struct rt_cpumask *out, struct rterr *err);
+
+/* ---- rtgroup.c: v1 RT group budgets ---- */
+
+int rt_rtgroup_setup(const char *cpu_dir, const struct oci_cpu *cpu, struct rterr *err);
+int rt_rtgroup_teardown(const char *cpu_dir, struct rterr *err);
+
+/* ---- memlock.c ---- */
+
+bool rt_memlock_wanted(const struct oci_kvs *annotations);
+/* Host side: the container's memory cgroup directory. */
+int rt_memlock_setup(const char *memory_dir, const struct oci_memory *mem, struct rterr *err);
+
+/* ---- shield.c: `rtrun cpus shield|release` ---- */
+
+int rt_shield(const struct rt_cpumask *pool, struct rterr *err);
+int rt_shield_release(struct rterr *err);
+/* The shielded CPUs (empty when none). */
+int rt_shield_pool(struct rt_cpumask *out, struct rterr *err);
 
 /* ---- explain.c: why sched_setattr failed ---- */
 
@@ -148,6 +218,7 @@ struct rt_explain_ctx {
         struct rt_cpumask affinity;
         struct rt_cpumask rd_span;
         bool rd_known;
+        char rd_who[256]; /* the cpusets that formed the root domain */
         struct rt_dl_budget budget;
         bool budget_known;
         /* FIFO/RR with RT group scheduling */
