@@ -340,8 +340,7 @@ static int explain_exit(struct create_ctx *x, struct rterr *err)
         char msg[sizeof(err->msg)];
         snprintf(msg, sizeof(msg), "%s", err->msg);
         if (WIFSIGNALED(status))
-                return rterr_set(err, EPIPE, "%.900s (killed by signal %d)", msg,
-                                 WTERMSIG(status));
+                return rterr_set(err, EPIPE, "%.900s (killed by signal %d)", msg, WTERMSIG(status));
         return rterr_set(err, EPIPE, "%.900s (exit status %d)", msg, WEXITSTATUS(status));
 }
 

@@ -68,7 +68,7 @@ int rootfs_prepare(const struct oci_spec *spec, const struct rootfs_opts *o, str
                 return rterr_errno(err, "set propagation of /");
         /* pivot_root(2) refuses a new root whose parent mount is shared. */
         char parent[1024];
-        bool shared;
+        bool shared = false;
         if (parent_mount(o->rootfs, parent, sizeof(parent), &shared, err) < 0)
                 return -1;
         if (shared && mount(NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
