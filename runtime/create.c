@@ -22,6 +22,7 @@
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
+#include "runtime/setup.h"
 #include "runtime/state_dir.h"
 #include "runtime/sync.h"
 
@@ -74,6 +75,8 @@ static int validate_spec(const struct oci_spec *s, const char *rootfs, struct rt
                 return rterr_set(err, EINVAL,
                                  "config.json: linux.timeOffsets: needs a new time "
                                  "namespace in linux.namespaces");
+        if (sysctl_validate(s, err) < 0)
+                return rterr_wrap(err, "config.json");
         struct stat sb;
         if (stat(rootfs, &sb) < 0)
                 return rterr_errno(err, "config.json: root.path: %s", rootfs);
