@@ -14,7 +14,7 @@ run_in() { # run_in NAME ARGS_JSON RESOURCES_JSON: foreground run; prints output
 }
 
 # Memory: dd's 64 MiB buffer cannot fit in 32 MiB without swap (swap = limit: none allowed).
-hog='["sh","-c","dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; echo survived"]'
+hog='["sh","-c","dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null && echo survived"]'
 mem() { jq -n --argjson l "$1" '{memory: {limit: $l, swap: $l}}'; }
 swapless=$(mem 33554432)
 if [ "$CG_LAYOUT" != v2 ] && [ ! -e "$(cg_dir memory /)/memory.memsw.limit_in_bytes" ]; then

@@ -82,8 +82,7 @@ static void test_state_round_trip(void **state)
 static void test_state_statuses(void **state)
 {
         (void)state;
-        static const char *const names[] = {"creating", "created", "running", "paused",
-                                            "stopped"};
+        static const char *const names[] = {"creating", "created", "running", "paused", "stopped"};
         for (int s = OCI_STATUS_CREATING; s <= OCI_STATUS_STOPPED; s++) {
                 struct oci_state st = {.id = "x", .status = s, .bundle = "/b"};
                 char *out = NULL;
@@ -244,8 +243,8 @@ static void test_template(void **state)
                 assert_int_equal(s->process.args.n, 1);
                 assert_string_equal(s->process.cwd, "/");
                 assert_true(s->process.no_new_privileges);
-                uint64_t caps = (1ULL << CAP_AUDIT_WRITE) | (1ULL << CAP_KILL) |
-                                (1ULL << CAP_NET_BIND_SERVICE);
+                uint64_t caps =
+                    (1ULL << CAP_AUDIT_WRITE) | (1ULL << CAP_KILL) | (1ULL << CAP_NET_BIND_SERVICE);
                 assert_int_equal(s->process.capabilities.bounding, caps);
                 assert_int_equal(s->process.capabilities.effective, caps);
                 assert_int_equal(s->process.capabilities.permitted, caps);
@@ -253,14 +252,14 @@ static void test_template(void **state)
                 assert_int_equal(s->process.n_rlimits, 1);
                 assert_string_equal(s->root.path, "rootfs");
                 assert_true(s->root.readonly);
-                static const char *const dests[] = {"/proc",     "/dev",        "/dev/pts",
-                                                    "/dev/shm",  "/dev/mqueue", "/sys",
+                static const char *const dests[] = {"/proc",         "/dev",        "/dev/pts",
+                                                    "/dev/shm",      "/dev/mqueue", "/sys",
                                                     "/sys/fs/cgroup"};
                 assert_int_equal(s->n_mounts, 7);
                 for (size_t i = 0; i < 7; i++)
                         assert_string_equal(s->mounts[i].destination, dests[i]);
                 static const enum oci_ns_type want[] = {OCI_NS_PID, OCI_NS_NETWORK, OCI_NS_IPC,
-                                                        OCI_NS_UTS, OCI_NS_MOUNT, OCI_NS_CGROUP};
+                                                        OCI_NS_UTS, OCI_NS_MOUNT,   OCI_NS_CGROUP};
                 assert_int_equal(s->linux_.n_namespaces, 6);
                 for (size_t i = 0; i < 6; i++)
                         assert_non_null(oci_namespace_get(s, want[i]));

@@ -89,27 +89,43 @@ static void test_mount_flags(void **state)
 {
         (void)state;
         static const struct flag_case cases[] = {
-            {"ro", MS_RDONLY, 0},          {"rw", 0, MS_RDONLY},
-            {"suid", 0, MS_NOSUID},        {"nosuid", MS_NOSUID, 0},
-            {"dev", 0, MS_NODEV},          {"nodev", MS_NODEV, 0},
-            {"exec", 0, MS_NOEXEC},        {"noexec", MS_NOEXEC, 0},
-            {"sync", MS_SYNCHRONOUS, 0},   {"async", 0, MS_SYNCHRONOUS},
-            {"dirsync", MS_DIRSYNC, 0},    {"remount", MS_REMOUNT, 0},
-            {"mand", MS_MANDLOCK, 0},      {"nomand", 0, MS_MANDLOCK},
-            {"atime", 0, MS_NOATIME},      {"noatime", MS_NOATIME, 0},
-            {"diratime", 0, MS_NODIRATIME}, {"nodiratime", MS_NODIRATIME, 0},
-            {"relatime", MS_RELATIME, 0},  {"norelatime", 0, MS_RELATIME},
-            {"strictatime", MS_STRICTATIME, 0}, {"nostrictatime", 0, MS_STRICTATIME},
-            {"lazytime", MS_LAZYTIME, 0},  {"nolazytime", 0, MS_LAZYTIME},
-            {"iversion", MS_I_VERSION, 0}, {"noiversion", 0, MS_I_VERSION},
-            {"silent", MS_SILENT, 0},      {"loud", 0, MS_SILENT},
-            {"bind", MS_BIND, 0},          {"rbind", MS_BIND | MS_REC, 0},
+            {"ro", MS_RDONLY, 0},
+            {"rw", 0, MS_RDONLY},
+            {"suid", 0, MS_NOSUID},
+            {"nosuid", MS_NOSUID, 0},
+            {"dev", 0, MS_NODEV},
+            {"nodev", MS_NODEV, 0},
+            {"exec", 0, MS_NOEXEC},
+            {"noexec", MS_NOEXEC, 0},
+            {"sync", MS_SYNCHRONOUS, 0},
+            {"async", 0, MS_SYNCHRONOUS},
+            {"dirsync", MS_DIRSYNC, 0},
+            {"remount", MS_REMOUNT, 0},
+            {"mand", MS_MANDLOCK, 0},
+            {"nomand", 0, MS_MANDLOCK},
+            {"atime", 0, MS_NOATIME},
+            {"noatime", MS_NOATIME, 0},
+            {"diratime", 0, MS_NODIRATIME},
+            {"nodiratime", MS_NODIRATIME, 0},
+            {"relatime", MS_RELATIME, 0},
+            {"norelatime", 0, MS_RELATIME},
+            {"strictatime", MS_STRICTATIME, 0},
+            {"nostrictatime", 0, MS_STRICTATIME},
+            {"lazytime", MS_LAZYTIME, 0},
+            {"nolazytime", 0, MS_LAZYTIME},
+            {"iversion", MS_I_VERSION, 0},
+            {"noiversion", 0, MS_I_VERSION},
+            {"silent", MS_SILENT, 0},
+            {"loud", 0, MS_SILENT},
+            {"bind", MS_BIND, 0},
+            {"rbind", MS_BIND | MS_REC, 0},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 char opts[64];
                 snprintf(opts, sizeof(opts), "\"%s\"", cases[i].opt);
                 struct oci_spec *s = mount_spec(opts);
-                if (s->mounts[0].flags != cases[i].set || s->mounts[0].clear_flags != cases[i].clear)
+                if (s->mounts[0].flags != cases[i].set ||
+                    s->mounts[0].clear_flags != cases[i].clear)
                         fail_msg("%s: flags %#lx clear %#lx", cases[i].opt, s->mounts[0].flags,
                                  s->mounts[0].clear_flags);
                 assert_null(s->mounts[0].data);
@@ -126,10 +142,10 @@ static void test_mount_propagation(void **state)
                 const char *opt;
                 unsigned long prop;
         } cases[] = {
-            {"private", MS_PRIVATE},         {"rprivate", MS_PRIVATE | MS_REC},
-            {"shared", MS_SHARED},           {"rshared", MS_SHARED | MS_REC},
-            {"slave", MS_SLAVE},             {"rslave", MS_SLAVE | MS_REC},
-            {"unbindable", MS_UNBINDABLE},   {"runbindable", MS_UNBINDABLE | MS_REC},
+            {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+            {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+            {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+            {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 char opts[64];
@@ -160,9 +176,9 @@ static void test_mount_order_and_data(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(test_capabilities),       cmocka_unit_test(test_signals),
-            cmocka_unit_test(test_policies),           cmocka_unit_test(test_mount_flags),
-            cmocka_unit_test(test_mount_propagation),  cmocka_unit_test(test_mount_order_and_data),
+            cmocka_unit_test(test_capabilities),      cmocka_unit_test(test_signals),
+            cmocka_unit_test(test_policies),          cmocka_unit_test(test_mount_flags),
+            cmocka_unit_test(test_mount_propagation), cmocka_unit_test(test_mount_order_and_data),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,8 @@ static const struct reject cases[] = {
     {HEAD "\"hostname\":\"h\"}", "config.json: hostname: needs a uts namespace"},
     {HEAD "\"annotations\":{\"a\":1}}", "annotations.a: expected a string, got number"},
     /* process */
-    {HEAD "\"process\":{\"args\":[],\"cwd\":\"/\"}}", "config.json: process.args: must not be empty"},
+    {HEAD "\"process\":{\"args\":[],\"cwd\":\"/\"}}",
+     "config.json: process.args: must not be empty"},
     {HEAD "\"process\":{\"cwd\":\"/\"}}", "process.args: must not be empty"},
     {HEAD "\"process\":{\"args\":[\"sh\"],\"cwd\":\"rel\"}}",
      "process.cwd: must be an absolute path, got \"rel\""},
@@ -73,9 +74,12 @@ static const struct reject cases[] = {
      "process.execCPUAffinity.initial: invalid CPU list \"0-\""},
     /* scheduler */
     {SCHED("\"nice\":1"), "process.scheduler.policy: required but missing"},
-    {SCHED("\"policy\":\"SCHED_ISO\""), "process.scheduler.policy: unknown scheduler policy \"SCHED_ISO\""},
-    {SCHED("\"policy\":\"SCHED_OTHER\",\"nice\":20"), "process.scheduler.nice: 20 is out of range [-20, 19]"},
-    {SCHED("\"policy\":\"SCHED_OTHER\",\"nice\":-21"), "process.scheduler.nice: -21 is out of range"},
+    {SCHED("\"policy\":\"SCHED_ISO\""),
+     "process.scheduler.policy: unknown scheduler policy \"SCHED_ISO\""},
+    {SCHED("\"policy\":\"SCHED_OTHER\",\"nice\":20"),
+     "process.scheduler.nice: 20 is out of range [-20, 19]"},
+    {SCHED("\"policy\":\"SCHED_OTHER\",\"nice\":-21"),
+     "process.scheduler.nice: -21 is out of range"},
     {SCHED("\"policy\":\"SCHED_FIFO\",\"priority\":0"),
      "process.scheduler.priority: SCHED_FIFO priority must be in [1, 99], got 0"},
     {SCHED("\"policy\":\"SCHED_RR\",\"priority\":100"),
@@ -94,7 +98,8 @@ static const struct reject cases[] = {
     {SCHED("\"policy\":\"SCHED_DEADLINE\",\"runtime\":3000"),
      "process.scheduler: SCHED_DEADLINE needs a deadline or a period"},
     /* mounts */
-    {HEAD "\"mounts\":[{\"destination\":\"\"}]}", "config.json: mounts[0].destination: must not be empty"},
+    {HEAD "\"mounts\":[{\"destination\":\"\"}]}",
+     "config.json: mounts[0].destination: must not be empty"},
     {HEAD "\"mounts\":[{\"type\":\"tmpfs\"}]}", "mounts[0].destination: required but missing"},
     {MOUNT("\"destination\":\"/b\",\"options\":[\"rro\"]"),
      "mounts[1].options: mount option \"rro\" is not supported"},
@@ -151,12 +156,14 @@ static const struct reject cases[] = {
      "linux.resources.devices[0].access: device access must be a combination of \"rwm\", got "
      "\"rwx\""},
     {RES("\"devices\":[{\"allow\":true,\"access\":\"rr\"}]"), "devices[0].access: device access"},
-    {RES("\"devices\":[{\"type\":\"c\"}]"), "linux.resources.devices[0].allow: required but missing"},
+    {RES("\"devices\":[{\"type\":\"c\"}]"),
+     "linux.resources.devices[0].allow: required but missing"},
     {RES("\"memory\":{\"limit\":\"1G\"}"),
      "config.json: linux.resources.memory.limit: expected an integer, got string"},
     {RES("\"memory\":{\"limit\":9223372036854775808}"),
      "linux.resources.memory.limit: integer out of range: 9223372036854775808"},
-    {RES("\"memory\":{\"swappiness\":101}"), "linux.resources.memory.swappiness: must be in [0, 100]"},
+    {RES("\"memory\":{\"swappiness\":101}"),
+     "linux.resources.memory.swappiness: must be in [0, 100]"},
     {RES("\"cpu\":{\"cpus\":\"0-3,x\"}"), "linux.resources.cpu.cpus: invalid CPU list \"0-3,x\""},
     {RES("\"cpu\":{\"cpus\":\"3-1\"}"), "linux.resources.cpu.cpus: invalid CPU list \"3-1\""},
     {RES("\"cpu\":{\"mems\":\"0,,1\"}"), "linux.resources.cpu.mems: invalid memory node list"},
@@ -167,7 +174,8 @@ static const struct reject cases[] = {
      "linux.resources.blkio.throttleReadBpsDevice[0].rate: required but missing"},
     {RES("\"hugepageLimits\":[{\"limit\":1}]"),
      "linux.resources.hugepageLimits[0].pageSize: required but missing"},
-    {RES("\"unified\":{\"memory.max\":5}"), "linux.resources.unified.memory.max: expected a string"},
+    {RES("\"unified\":{\"memory.max\":5}"),
+     "linux.resources.unified.memory.max: expected a string"},
     /* seccomp */
     {SECCOMP("\"syscalls\":[]"), "linux.seccomp.defaultAction: required but missing"},
     {SECCOMP("\"defaultAction\":\"SCMP_ACT_EXPLODE\""),
@@ -208,8 +216,8 @@ static void test_rejections(void **state)
                         oci_spec_free(s);
                         failures++;
                 } else if (strstr(err.msg, cases[i].expect) == NULL) {
-                        printf("case %zu: want \"%s\"\n          got  \"%s\"\n", i,
-                               cases[i].expect, err.msg);
+                        printf("case %zu: want \"%s\"\n          got  \"%s\"\n", i, cases[i].expect,
+                               err.msg);
                         failures++;
                 } else if (strncmp(err.msg, "config.json: ", 13) != 0) {
                         printf("case %zu: message lacks the source prefix: %s\n", i, err.msg);

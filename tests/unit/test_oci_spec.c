@@ -448,7 +448,8 @@ static void test_process_and_resources_alone(void **state)
         oci_resources_free(r);
         const char *rbad = "{\"memory\":{\"limit\":\"1G\"}}";
         assert_int_equal(oci_resources_parse(rbad, strlen(rbad), "resources.json", &r, &err), -1);
-        assert_string_equal(err.msg, "resources.json: memory.limit: expected an integer, got string");
+        assert_string_equal(err.msg,
+                            "resources.json: memory.limit: expected an integer, got string");
 }
 
 int main(void)
