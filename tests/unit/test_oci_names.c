@@ -167,6 +167,10 @@ static void test_mount_order_and_data(void **state)
         assert_string_equal(s->mounts[0].data, "size=1m,mode=755");
         assert_int_equal(s->mounts[0].options.n, 5);
         oci_spec_free(s);
+        s = mount_spec("\"\",\"nodev\"");
+        assert_int_equal(s->mounts[0].flags, MS_NODEV);
+        assert_null(s->mounts[0].data);
+        oci_spec_free(s);
         s = mount_spec("\"rw\",\"ro\"");
         assert_int_equal(s->mounts[0].flags, MS_RDONLY);
         assert_int_equal(s->mounts[0].clear_flags, 0);
