@@ -3,11 +3,11 @@
 # fork fail, a cpuset is the container's affinity. Each has a control run that must pass, so a
 # limit that is not enforced fails the test.
 set -uo pipefail
-CGT_NAME=cgroups-lim
 . "${RTRUN_SRC:?}/tests/integration/cgroups_lib.sh"
+cgt_init lim
 
 run_in() { # run_in NAME ARGS_JSON RESOURCES_JSON: foreground run; prints output, returns status
-	local b=$CGT_TMP/$1
+	local b=$TMP/$1
 	rm -rf "$b"
 	mkbundle "$b" "$2" "$3" || return 99
 	rt run --bundle "$b" "cgroups-lim-$1" </dev/null 2>&1
