@@ -1,0 +1,19 @@
+/* Helpers shared by the files of scheduler/ only (the public API is scheduler.h). */
+#ifndef RTRUN_SCHEDULER_INTERNAL_H
+#define RTRUN_SCHEDULER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scheduler/scheduler.h"
+
+#define SCHED_PPB UINT64_C(1000000000)
+#define SCHED_US UINT64_C(1000)
+
+/* "12.3 ms": nanoseconds as milliseconds with up to three decimals, into buf. */
+const char *sched_fmt_ms(uint64_t ns, char *buf, size_t size);
+
+/* ceil(a * SCHED_PPB / ppb) without overflow for the ranges the model allows. */
+uint64_t sched_scale_up(unsigned __int128 a, uint64_t ppb);
+
+#endif
