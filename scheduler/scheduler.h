@@ -151,6 +151,7 @@ struct sched_entry {
         char root[512];
         pid_t pid;
         uint64_t starttime; /* field 22 of /proc/PID/stat */
+        bool changed;       /* its sidecar needs writing at the next commit */
 };
 
 struct sched_ledger {
@@ -171,7 +172,9 @@ const char *sched_ledger_dir(void);
 int sched_ledger_open(struct sched_ledger *l, struct rterr *err);
 /* Writes the ledger atomically (temp + rename) and the sidecars of changed entries. */
 int sched_ledger_commit(struct sched_ledger *l, struct rterr *err);
-/* Releases the lock and frees; safe on a zeroed ledger. */
+/* Drops entry i (and its sidecar). */
+void sched_ledger_remove(struct sched_ledger *l, size_t i);
+/* Releases the lock and frees; safe after a failed open. */
 void sched_ledger_close(struct sched_ledger *l);
 /* Loads without the lock and without reclaiming (status): a snapshot. */
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err);
@@ -189,11 +192,15 @@ typedef int (*sched_apply_fn)(const struct sched_entry *e, uint64_t runtime, voi
  * it, compressed containers were lowered through `apply` (before returning, so they shrink
  * before the newcomer grows) and *granted is the runtime to apply. A rejection returns -1 with
  * the reason in err and changes nothing. Tasks of kind NONE are admitted without an entry. */
-int sched_admission_reserve(const struct sched_task *t, const char *root, pid_t pid,
-                            sched_apply_fn apply, void *ctx, uint64_t *granted, struct rterr *err);
-/* Drops the reservation of (root, id) and restores compressed containers through `apply`.
+int sched_admission_reserve(const struct sched_task *t, const struct sched_host *h,
+                            const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
+                            uint64_t *granted, char *warning, size_t warning_size,
+                            struct rterr *err);
+/* `warning` (may be NULL) receives the ledger's repair notice, empty when none.
+ * Drops the reservation of (root, id) and restores compressed containers through `apply`.
  * Absent entries are not an error. */
-int sched_admission_release(const char *root, const char *id, sched_apply_fn apply, void *ctx,
+int sched_admission_release(const struct sched_host *h, const char *root, const char *id,
+                            sched_apply_fn apply, void *ctx, char *warning, size_t warning_size,
                             struct rterr *err);
 
 /* ---- the taskset file (`rtrun admission check --taskset`) ---- */
