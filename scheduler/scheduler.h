@@ -220,6 +220,8 @@ void sched_taskset_free(struct sched_taskset *ts);
 /* Runs the set (batch or online, in file order) and fills verdicts[n]. Returns the number
  * rejected. */
 size_t sched_taskset_run(struct sched_taskset *ts, struct sched_verdict *verdicts);
+/* Granted share of one CPU (a partition of m CPUs counts 1/m on each). */
+double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu);
 /* The result document: {"containers": [...], "cpus": [...]}; malloc'd. */
 char *sched_report_json(const struct sched_task *tasks, const struct sched_verdict *verdicts,
                         size_t n, const struct sched_host *h);
