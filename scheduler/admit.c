@@ -213,10 +213,14 @@ bool sched_admit_online(struct sched_task *tasks, size_t n, const struct sched_h
                         continue;
                 uint64_t red;
                 if (compress_for(tasks, n, top, h, g, scratch, &red)) {
+                        double cut = 0; /* what the floored runtimes actually give up */
+                        for (size_t i = 0; i < n; i++)
+                                cut += ((double)saved[i] - (double)tasks[i].granted) /
+                                       (double)tasks[i].period;
                         snprintf(v->reason, sizeof(v->reason),
                                  "fits after compressing elastic containers of class %s and "
-                                 "below (utilisation reduction %.6f)",
-                                 sched_crit_name((enum sched_crit)top), (double)red / SCHED_PPB);
+                                 "below (utilisation %.3f taken from them)",
+                                 sched_crit_name((enum sched_crit)top), cut);
                         v->granted = t->granted;
                         return v->admitted = true;
                 }

@@ -2,6 +2,7 @@
 #include "scheduler/internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +30,13 @@ void sj_kint(yajl_gen g, const char *key, long long v)
 
 void sj_kdbl(yajl_gen g, const char *key, double v)
 {
+        /* six decimals, trailing zeros dropped: 0.9, not yajl's 0.89999999999999991118 */
+        char buf[64];
+        int n = snprintf(buf, sizeof(buf), "%.6f", v);
+        while (n > 1 && buf[n - 1] == '0' && buf[n - 2] != '.')
+                buf[--n] = '\0';
         sj_key(g, key);
-        yajl_gen_double(g, v);
+        yajl_gen_number(g, buf, (size_t)n);
 }
 
 void sj_kbool(yajl_gen g, const char *key, bool v)
