@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,10 @@ uint64_t sched_proc_starttime(pid_t pid)
 
 static bool alive(const struct sched_entry *e)
 {
-        return e->pid > 0 && sched_proc_starttime(e->pid) == e->starttime;
+        /* kill(0) first: a cheap answer for the dead; the start time catches a reused pid */
+        if (e->pid <= 0 || (kill(e->pid, 0) < 0 && errno == ESRCH))
+                return false;
+        return sched_proc_starttime(e->pid) == e->starttime;
 }
 
 static void sidecar_name(const struct sched_entry *e, char *buf, size_t size)
@@ -112,13 +116,18 @@ static int parse_ledger(struct sched_ledger *l, const char *text, struct rterr *
                 r = rterr_set(err, EINVAL, "entries: expected an array");
                 goto out;
         }
+        /* one allocation for all: growing entry by entry copies O(n^2) bytes */
+        free(l->v);
+        l->v = calloc(entries->u.array.len + 1, sizeof(*l->v));
+        if (l->v == NULL) {
+                r = rterr_errno(err, "admission ledger");
+                goto out;
+        }
         for (size_t i = 0; i < entries->u.array.len && r == 0; i++) {
-                struct sched_entry e;
                 char path[64];
                 snprintf(path, sizeof(path), "entries[%zu]", i);
-                r = sched_entry_parse(entries->u.array.values[i], path, &e, err);
-                if (r == 0)
-                        r = push(l, &e, err);
+                r = sched_entry_parse(entries->u.array.values[i], path, &l->v[l->n], err);
+                l->n += r == 0;
         }
 out:
         yajl_tree_free(root);
