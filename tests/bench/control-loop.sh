@@ -72,13 +72,13 @@ for rt in "${runtimes[@]}"; do
 	jq -r '.histogram_us[] | "\(.[0]) \(.[1])"' "$work/$rt.json" >"$bench_out/control-loop-$rt.hist"
 done
 
-printf '\n%-8s %-15s %8s %9s %9s %9s %9s %9s %11s %11s\n' runtime policy misses overruns \
+printf '\n%-8s %-15s %8s %8s %9s %9s %9s %9s %9s %11s %11s\n' runtime policy misses skipped overruns \
 	"lat-min" "lat-avg" "lat-p99" "lat-max" "compl-p99" "compl-max"
 for rt in "${runtimes[@]}"; do
-	jq -r --arg rt "$rt" '[$rt, .sched.policy, .misses, .overruns,
+	jq -r --arg rt "$rt" '[$rt, .sched.policy, .misses, .skipped, .overruns,
 		(.latency_ns.min, .latency_ns.avg, .latency_ns.p99, .latency_ns.max,
-		 .completion_ns.p99, .completion_ns.max | . / 1000 | tostring + "us")] | @tsv' \
-		"$work/$rt.json" | awk -F'\t' '{ printf "%-8s %-15s %8s %9s %9s %9s %9s %9s %11s %11s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10 }'
+		 .completion_ns.p99, .completion_ns.max | . / 10 | round / 100 | tostring + "us")] | @tsv' \
+		"$work/$rt.json" | awk -F'\t' '{ printf "%-8s %-15s %8s %8s %9s %9s %9s %9s %9s %11s %11s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11 }'
 done
 
 results=$(for rt in "${runtimes[@]}"; do jq -c --arg rt "$rt" '{($rt): del(.histogram_us)}' "$work/$rt.json"; done | jq -s 'add')

@@ -141,8 +141,9 @@ static void cpus_string(char *buf, size_t len)
 static void print_text(const struct options *o, const struct rtprobe_summary *s,
                        const struct sched_attr_v0 *a, const char *cpus)
 {
-        printf("rtprobe %s: %" PRIu64 " activations, %" PRIu64 " deadline misses, %d overruns\n",
-               o->name, s->activations, s->misses, (int)overruns);
+        printf("rtprobe %s: %" PRIu64 " activations, %" PRIu64 " deadline misses (%" PRIu64
+               " releases skipped), %d overruns\n",
+               o->name, s->activations, s->misses, s->skipped, (int)overruns);
         printf("  period %" PRId64 " us, budget %" PRId64 " us, deadline %" PRId64 " us\n",
                o->period / 1000, o->budget / 1000, o->deadline / 1000);
         printf("  wake-up latency us: min %.1f avg %.1f p99 %.1f max %.1f\n", s->lat_min / 1e3,
@@ -157,10 +158,10 @@ static void print_text(const struct options *o, const struct rtprobe_summary *s,
 static void print_json(const struct options *o, const struct rtprobe_summary *s,
                        const struct sched_attr_v0 *a, const char *cpus, const uint64_t *hist)
 {
-        printf("{\"name\":\"%s\",\"activations\":%" PRIu64 ",\"misses\":%" PRIu64
-               ",\"overruns\":%d,\"period_ns\":%" PRId64 ",\"budget_ns\":%" PRId64
-               ",\"deadline_ns\":%" PRId64 ",",
-               o->name, s->activations, s->misses, (int)overruns, o->period, o->budget,
+        printf("{\"name\":\"%s\",\"activations\":%" PRIu64 ",\"skipped\":%" PRIu64
+               ",\"misses\":%" PRIu64 ",\"overruns\":%d,\"period_ns\":%" PRId64
+               ",\"budget_ns\":%" PRId64 ",\"deadline_ns\":%" PRId64 ",",
+               o->name, s->activations, s->skipped, s->misses, (int)overruns, o->period, o->budget,
                o->deadline);
         printf("\"latency_ns\":{\"min\":%" PRId64 ",\"avg\":%" PRId64 ",\"p99\":%" PRId64
                ",\"max\":%" PRId64 "},\"completion_ns\":{\"p99\":%" PRId64 ",\"max\":%" PRId64 "},",
@@ -265,8 +266,8 @@ static int parse_args(int argc, char **argv, struct options *o)
         }
         if (!o->deadline)
                 o->deadline = o->period;
-        if (o->budget >= o->period || o->budget > o->deadline) {
-                fprintf(stderr, "rtprobe: the budget must be below the period and the deadline\n");
+        if (o->budget >= o->period || o->budget > o->deadline || o->deadline > o->period) {
+                fprintf(stderr, "rtprobe: need budget <= deadline <= period, budget < period\n");
                 return -1;
         }
         if (!o->count)
@@ -278,13 +279,15 @@ static int parse_args(int argc, char **argv, struct options *o)
         return 0;
 }
 
-/* Runs the periodic loop; returns how many activations completed (fewer on SIGTERM/SIGINT). */
-static size_t run_loop(const struct options *o, struct rtprobe_sample *samples)
+/* Runs the periodic loop over o->count releases; returns how many ran (fewer when a release
+ * was skipped or on SIGTERM/SIGINT) and adds the skipped releases to *skipped. */
+static size_t run_loop(const struct options *o, struct rtprobe_sample *samples, uint64_t *skipped)
 {
         int64_t start = now_ns(CLOCK_MONOTONIC) + o->period;
-        size_t k;
-        for (k = 0; k < o->count && !stop_requested; k++) {
-                struct rtprobe_sample *s = &samples[k];
+        size_t n = 0;
+        uint64_t k = 0;
+        while (k < o->count && !stop_requested) {
+                struct rtprobe_sample *s = &samples[n];
                 s->release = start + (int64_t)k * o->period;
                 sleep_until(s->release);
                 if (stop_requested)
@@ -292,8 +295,14 @@ static size_t run_loop(const struct options *o, struct rtprobe_sample *samples)
                 s->wakeup = now_ns(CLOCK_MONOTONIC);
                 spin_cpu(o->budget);
                 s->completion = now_ns(CLOCK_MONOTONIC);
+                n++;
+                uint64_t next = rtprobe_next_index(start, o->period, o->deadline, k, s->completion);
+                if (next > o->count)
+                        next = o->count;
+                *skipped += next - k - 1;
+                k = next;
         }
-        return k;
+        return n;
 }
 
 int main(int argc, char **argv)
@@ -329,8 +338,9 @@ int main(int argc, char **argv)
                 memset(&attr, 0, sizeof(attr));
         cpus_string(cpus, sizeof(cpus));
 
-        size_t done = run_loop(&o, samples);
-        rtprobe_summarize(samples, done, o.deadline, scratch, &sum);
+        uint64_t skipped = 0;
+        size_t done = run_loop(&o, samples, &skipped);
+        rtprobe_summarize(samples, done, skipped, o.deadline, scratch, &sum);
         if (hist)
                 rtprobe_histogram(samples, done, hist);
         if (o.json)

@@ -20,9 +20,10 @@ struct rtprobe_sample {
 #define RTPROBE_HIST_BUCKETS 2000
 
 struct rtprobe_summary {
-        uint64_t activations;
-        uint64_t misses; /* completion later than release + deadline */
-        int64_t lat_min; /* wake-up latency = wakeup - release (ns) */
+        uint64_t activations; /* releases that ran */
+        uint64_t skipped;     /* releases dropped because their deadline had passed */
+        uint64_t misses;      /* late completions plus skipped releases */
+        int64_t lat_min;      /* wake-up latency = wakeup - release (ns) */
         int64_t lat_avg;
         int64_t lat_p99;
         int64_t lat_max;
@@ -52,13 +53,29 @@ static inline bool rtprobe_missed(const struct rtprobe_sample *s, int64_t deadli
         return s->completion - s->release > deadline;
 }
 
-/* Summarises n samples against a relative deadline. scratch holds n int64_t (the caller's, so
- * this never allocates). */
-static inline void rtprobe_summarize(const struct rtprobe_sample *s, size_t n, int64_t deadline,
-                                     int64_t *scratch, struct rtprobe_summary *out)
+/* Index of the release to run after release k completed at `now` (releases at start + i *
+ * period): the next one whose deadline is still ahead. Releases in between are skipped, so an
+ * overrun costs the releases it made hopeless instead of delaying every later one. */
+static inline uint64_t rtprobe_next_index(int64_t start, int64_t period, int64_t deadline,
+                                          uint64_t k, int64_t now)
+{
+        uint64_t next = k + 1;
+        int64_t late = now - deadline - start;
+        if (late >= 0 && (uint64_t)(late / period) + 1 > next)
+                next = (uint64_t)(late / period) + 1;
+        return next;
+}
+
+/* Summarises n samples (plus `skipped` releases that never ran) against a relative deadline.
+ * scratch holds n int64_t (the caller's, so this never allocates). */
+static inline void rtprobe_summarize(const struct rtprobe_sample *s, size_t n, uint64_t skipped,
+                                     int64_t deadline, int64_t *scratch,
+                                     struct rtprobe_summary *out)
 {
         memset(out, 0, sizeof(*out));
         out->activations = n;
+        out->skipped = skipped;
+        out->misses = skipped;
         if (n == 0)
                 return;
         __int128 sum = 0;

@@ -30,7 +30,7 @@ static void test_counts_the_misses_it_is_shown(void **state)
         int64_t scratch[5];
         struct rtprobe_summary sum;
         build(s, 5, lat, resp);
-        rtprobe_summarize(s, 5, 500000, scratch, &sum);
+        rtprobe_summarize(s, 5, 0, 500000, scratch, &sum);
         assert_int_equal(sum.activations, 5);
         assert_int_equal(sum.misses, 3);
         assert_int_equal(sum.lat_min, 10000);
@@ -39,7 +39,7 @@ static void test_counts_the_misses_it_is_shown(void **state)
         assert_int_equal(sum.lat_p99, 50000);
         assert_int_equal(sum.response_max, 1200000);
         /* A later deadline turns every one of them into a hit. */
-        rtprobe_summarize(s, 5, 1200000, scratch, &sum);
+        rtprobe_summarize(s, 5, 0, 1200000, scratch, &sum);
         assert_int_equal(sum.misses, 0);
 }
 
@@ -56,7 +56,7 @@ static void test_p99_is_nearest_rank(void **state)
                 resp[k] = lat[k] + 100000;
         }
         build(s, N, lat, resp);
-        rtprobe_summarize(s, N, PERIOD, scratch, &sum);
+        rtprobe_summarize(s, N, 0, PERIOD, scratch, &sum);
         assert_int_equal(sum.lat_min, 0);
         assert_int_equal(sum.lat_max, 199000);
         assert_int_equal(sum.lat_p99, 197000);
@@ -72,12 +72,45 @@ static void test_single_and_empty_schedules(void **state)
         int64_t scratch[1];
         struct rtprobe_summary sum;
         build(s, 1, lat, resp);
-        rtprobe_summarize(s, 1, PERIOD, scratch, &sum);
+        rtprobe_summarize(s, 1, 0, PERIOD, scratch, &sum);
         assert_int_equal(sum.misses, 1);
         assert_int_equal(sum.lat_p99, 7000);
-        rtprobe_summarize(s, 0, PERIOD, scratch, &sum);
+        rtprobe_summarize(s, 0, 0, PERIOD, scratch, &sum);
         assert_int_equal(sum.activations, 0);
         assert_int_equal(sum.misses, 0);
+}
+
+static void test_skipped_releases_are_misses(void **state)
+{
+        (void)state;
+        /* Two activations ran on time and three releases were skipped: three misses. */
+        const int64_t lat[2] = {1000, 2000}, resp[2] = {100000, 200000};
+        struct rtprobe_sample s[2];
+        int64_t scratch[2];
+        struct rtprobe_summary sum;
+        build(s, 2, lat, resp);
+        rtprobe_summarize(s, 2, 3, PERIOD, scratch, &sum);
+        assert_int_equal(sum.activations, 2);
+        assert_int_equal(sum.skipped, 3);
+        assert_int_equal(sum.misses, 3);
+}
+
+static void test_next_release_skips_only_hopeless_ones(void **state)
+{
+        (void)state;
+        const int64_t start = 5000000, d = 800000; /* deadline 0.8 ms, period 1 ms */
+        /* Release 0 done on time: release 1 is next. */
+        assert_int_equal(rtprobe_next_index(start, PERIOD, d, 0, start + 300000), 1);
+        /* Done at 1.9 ms: release 1's deadline (1.8 ms) passed, release 2's (2.8 ms) did not. */
+        assert_int_equal(rtprobe_next_index(start, PERIOD, d, 0, start + 1900000), 2);
+        /* Done 1 ns before release 1's deadline: it still starts (and will miss); done exactly
+         * at it, it is skipped. */
+        assert_int_equal(rtprobe_next_index(start, PERIOD, d, 0, start + 1799999), 1);
+        assert_int_equal(rtprobe_next_index(start, PERIOD, d, 0, start + 1800000), 2);
+        /* Done at 7.5 ms after release 3: releases 4..6 are hopeless, 7 (deadline 7.8) is next. */
+        assert_int_equal(rtprobe_next_index(start, PERIOD, d, 3, start + 7500000), 7);
+        /* A completion before the first release (clock skew) never goes backwards. */
+        assert_int_equal(rtprobe_next_index(start, PERIOD, d, 4, start - 10), 5);
 }
 
 static void test_histogram_buckets(void **state)
@@ -119,6 +152,8 @@ int main(void)
             cmocka_unit_test(test_counts_the_misses_it_is_shown),
             cmocka_unit_test(test_p99_is_nearest_rank),
             cmocka_unit_test(test_single_and_empty_schedules),
+            cmocka_unit_test(test_skipped_releases_are_misses),
+            cmocka_unit_test(test_next_release_skips_only_hopeless_ones),
             cmocka_unit_test(test_histogram_buckets),
             cmocka_unit_test(test_parse_duration),
         };
