@@ -11,8 +11,29 @@ start cgroups-pause "$b" || {
 	fail "start"
 	finish
 }
-counter() { cat "$b/rootfs/tmp/counter" 2>/dev/null || echo 0; }
-counter_above() { [ "$(counter)" -gt "$1" ]; }
+# Read without forking: the VM lane runs this under software emulation.
+counter() {
+	local v=
+	read -r v <"$b/rootfs/tmp/counter" 2>/dev/null
+	echo "${v:-0}"
+}
+counter_above() {
+	local v=
+	read -r v <"$b/rootfs/tmp/counter" 2>/dev/null
+	[ "${v:-0}" -gt "$1" ] 2>/dev/null
+}
+# What the freezer and the container's tasks look like, for a failure report.
+freezer_report() {
+	local d pid
+	d=$(cg_dir freezer "$p")
+	echo "       counter: $(counter)"
+	for f in freezer.state cgroup.freeze cgroup.events; do
+		[ -e "$d/$f" ] && echo "       $f: $(tr '\n' ' ' <"$d/$f")"
+	done
+	for pid in $(cat "$d/cgroup.procs"); do
+		echo "       pid $pid: $(grep -E '^(Name|State)' /proc/$pid/status 2>/dev/null | tr '\n' ' ')"
+	done
+}
 wait_until 30 counter_above 3 || fail "the counter does not run"
 p=$CG_PREFIX/pause
 
@@ -30,8 +51,12 @@ expect_eq "counter while paused" "$(counter)" "$c1"
 out=$(rt pause cgroups-pause 2>&1) && fail "pausing a paused container succeeded"
 out=$(rt resume cgroups-pause 2>&1) || fail "resume: $out"
 expect_eq "status after resume" "$(status_of cgroups-pause)" running
-wait_until 30 counter_above "$c1" && ok "the counter continues after resume" ||
+if wait_until 30 counter_above "$c1"; then
+	ok "the counter continues after resume"
+else
 	fail "the counter stays at $c1 after resume"
+	freezer_report
+fi
 out=$(rt resume cgroups-pause 2>&1) && fail "resuming a running container succeeded"
 expect_match "resume of a running container" "$out" "not paused"
 
