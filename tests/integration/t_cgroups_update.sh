@@ -7,6 +7,14 @@ set -uo pipefail
 cgt_init upd
 
 b=$TMP/upd
+# RT group scheduling (v1 with CONFIG_RT_GROUP_SCHED): the update below asks for RT time, which
+# the ancestors must hold first (a new group has none).
+rt_ok=0
+if [ "$CG_LAYOUT" != v2 ] && [ -e "$(cg_dir cpu /)/cpu.rt_runtime_us" ]; then
+	mkdir -p "$(cg_dir cpu "$CG_PREFIX")"
+	echo 100000 >"$(cg_dir cpu "${CG_PREFIX%/*}")/cpu.rt_runtime_us" &&
+		echo 100000 >"$(cg_dir cpu "$CG_PREFIX")/cpu.rt_runtime_us" && rt_ok=1
+fi
 res='{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rwm"}], "memory": {"limit": 33554432}, "pids": {"limit": 50}}'
 mkbundle "$b" '["sleep","1000"]' "$res" || finish
 start cgroups-upd "$b" || {
@@ -46,6 +54,14 @@ else
 	expect_eq "memory.soft_limit_in_bytes" "$(cg_read memory "$p" memory.soft_limit_in_bytes)" 16777216
 fi
 expect_eq "memory limit untouched by the other flags" "$(cg_read memory "$p" $memfile)" 67108864
+
+if [ $rt_ok = 1 ]; then
+	rt update --cpu-rt-period 400000 --cpu-rt-runtime 30000 cgroups-upd || fail "update --cpu-rt-*"
+	expect_eq "cpu.rt_period_us" "$(cg_read cpu "$p" cpu.rt_period_us)" 400000
+	expect_eq "cpu.rt_runtime_us" "$(cg_read cpu "$p" cpu.rt_runtime_us)" 30000
+fi
+out=$(rt update --kernel-memory 8M cgroups-upd 2>&1) || fail "update --kernel-memory: $out"
+expect_match "--kernel-memory warns" "$out" "kernel-memory.*ignored"
 
 # --resources from stdin and from a file; flags win over the file.
 echo '{"pids": {"limit": 17}, "memory": {"limit": 50331648}}' |
