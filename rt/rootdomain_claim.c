@@ -1,6 +1,7 @@
 /* Giving a DEADLINE container's CPUs a root domain of their own, and undoing it. Every host
  * file changed is recorded in RT_STATE_DIR/rootdomain ("saved FILE ORIGINAL") and written back
  * once no container holds a root domain ("container DIR CPUS" lines); see docs/realtime.md. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -154,6 +155,26 @@ static bool is_claimed_with(struct rt_state *st, const char *dir, const struct r
         return e && rt_cpumask_parse(e->b, &m, NULL) == 0 && rt_cpumask_equal(&m, cpus);
 }
 
+/* Whether any task lives in dir or below (v1: a non-empty "tasks" file). */
+static bool populated(const char *dir, int depth)
+{
+        char path[RT_PATH];
+        _cleanup_free_ char *text = NULL;
+        if (rt_pathf(path, sizeof(path), "%s/tasks", dir) < 0 ||
+            read_file_at(AT_FDCWD, path, &text, NULL, NULL) < 0 || text[0] != '\0')
+                return true; /* unreadable counts as in use */
+        _cleanup_closedir_ DIR *d = opendir(dir);
+        struct dirent *e;
+        while (d && depth < 32 && (e = readdir(d)) != NULL) {
+                if (e->d_type != DT_DIR || e->d_name[0] == '.')
+                        continue;
+                if (rt_pathf(path, sizeof(path), "%s/%s", dir, e->d_name) < 0 ||
+                    populated(path, depth + 1))
+                        return true;
+        }
+        return false;
+}
+
 static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx)
 {
         struct overlap_ctx *o = ctx;
@@ -163,9 +184,10 @@ static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx
             is_claimed_with(o->st, dir, o->cpus) || o->failed)
                 return;
         size_t plen = strlen(o->parent_rel);
-        if (strncmp(rel, o->parent_rel, plen) == 0 && rel[plen] == '/') {
-                /* A sibling of the container under rtrun's own parent: it keeps its CPUs but
-                 * no longer forms a load-balancing domain across the real-time ones. */
+        if ((strncmp(rel, o->parent_rel, plen) == 0 && rel[plen] == '/') || !populated(dir, 0)) {
+                /* A sibling of the container under rtrun's own parent, or a cpuset without
+                 * tasks: it keeps its CPUs but no longer forms a load-balancing domain across
+                 * the real-time ones. */
                 if (save_and_write(o->st, dir, "cpuset.sched_load_balance", "0", o->err) < 0)
                         o->failed = 1;
                 return;
