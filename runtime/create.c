@@ -347,6 +347,7 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
                 return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
         if (container_save(x->c, err) < 0)
                 return -1;
+        x->c->status = OCI_STATUS_CREATED;
         if (x->o->pid_file && write_pid_file(x->o->pid_file, x->pid, err) < 0)
                 return -1;
         return 0;
