@@ -141,10 +141,10 @@ static int update_balance_set(struct rt_state *st, const char *mount, struct rte
 
 struct overlap_ctx {
         struct rt_state *st;
-        const char *mount, *rel, *parent_rel;
+        const char *mount, *rel;
         const struct rt_cpumask *cpus;
         char foreign[512];
-        int failed;
+        unsigned changed;
         struct rterr *err;
 };
 
@@ -155,41 +155,18 @@ static bool is_claimed_with(struct rt_state *st, const char *dir, const struct r
         return e && rt_cpumask_parse(e->b, &m, NULL) == 0 && rt_cpumask_equal(&m, cpus);
 }
 
-/* Whether any task lives in dir or below (v1: a non-empty "tasks" file). */
-static bool populated(const char *dir, int depth)
-{
-        char path[RT_PATH];
-        _cleanup_free_ char *text = NULL;
-        if (rt_pathf(path, sizeof(path), "%s/tasks", dir) < 0 ||
-            read_file_at(AT_FDCWD, path, &text, NULL, NULL) < 0 || text[0] != '\0')
-                return true; /* unreadable counts as in use */
-        _cleanup_closedir_ DIR *d = opendir(dir);
-        struct dirent *e;
-        while (d && depth < 32 && (e = readdir(d)) != NULL) {
-                if (e->d_type != DT_DIR || e->d_name[0] == '.')
-                        continue;
-                if (rt_pathf(path, sizeof(path), "%s/%s", dir, e->d_name) < 0 ||
-                    populated(path, depth + 1))
-                        return true;
-        }
-        return false;
-}
-
 static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx)
 {
         struct overlap_ctx *o = ctx;
         char dir[RT_PATH], list[64];
         rt_pathf(dir, sizeof(dir), "%s%s", o->mount, rel);
         if (strcmp(rel, o->rel) == 0 || !rt_cpumask_intersects(cpus, o->cpus) ||
-            is_claimed_with(o->st, dir, o->cpus) || o->failed)
+            is_claimed_with(o->st, dir, o->cpus))
                 return;
-        size_t plen = strlen(o->parent_rel);
-        if ((strncmp(rel, o->parent_rel, plen) == 0 && rel[plen] == '/') || !populated(dir, 0)) {
-                /* A sibling of the container under rtrun's own parent, or a cpuset without
-                 * tasks: it keeps its CPUs but no longer forms a load-balancing domain across
-                 * the real-time ones. */
-                if (save_and_write(o->st, dir, "cpuset.sched_load_balance", "0", o->err) < 0)
-                        o->failed = 1;
+        /* It keeps its CPUs and tasks, but no longer forms a load-balancing domain across
+         * the real-time CPUs (its tasks are balanced within each root domain instead). */
+        if (save_and_write(o->st, dir, "cpuset.sched_load_balance", "0", o->err) == 0) {
+                o->changed++;
                 return;
         }
         size_t off = strlen(o->foreign);
@@ -197,26 +174,27 @@ static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx
                  rt_cpumask_format(cpus, list, sizeof(list)));
 }
 
-/* Other cpusets that balance load over the container's CPUs would merge into its domain. */
+/* Other cpusets that balance load over the container's CPUs would merge into its domain
+ * (kernel/cgroup/cpuset-v1.c merges overlapping domains, populated or not). */
 static int settle_overlaps(struct rt_state *st, const char *mount, const char *dir,
                            const struct rt_cpumask *cpus, struct rterr *err)
 {
-        char parent[RT_PATH], list[64];
-        const char *rel = dir + strlen(mount);
-        rt_pathf(parent, sizeof(parent), "%s", rel);
-        char *slash = strrchr(parent, '/');
-        if (slash)
-                *slash = '\0';
+        char list[64];
         struct overlap_ctx o = {
-            .st = st, .mount = mount, .rel = rel, .parent_rel = parent, .cpus = cpus, .err = err};
-        rt_cpuset_v1_domains(mount, overlap_cb, &o);
-        if (o.failed)
-                return -1;
+            .st = st, .mount = mount, .rel = dir + strlen(mount), .cpus = cpus, .err = err};
+        /* A set switched off reveals its children, which balance by default: walk again. */
+        for (int round = 0; round < 16; round++) {
+                o.changed = 0;
+                rt_cpuset_v1_domains(mount, overlap_cb, &o);
+                if (o.changed == 0 || o.foreign[0])
+                        break;
+        }
         if (o.foreign[0])
                 return rterr_set(err, EBUSY,
                                  "cpuset %s balance load over CPUs %s too, which would merge "
-                                 "them into the container's root domain: set their "
-                                 "cpuset.sched_load_balance to 0 or take CPUs %s out of them",
+                                 "them into the container's root domain, and their "
+                                 "cpuset.sched_load_balance cannot be set to 0: take CPUs %s "
+                                 "out of them",
                                  o.foreign, rt_cpumask_format(cpus, list, sizeof(list)), list);
         return 0;
 }
@@ -233,7 +211,10 @@ static int claim_v1(struct rt_state *st, const char *mount, const char *dir,
                 if (save_and_write(st, anc, "cpuset.sched_load_balance", "0", err) < 0)
                         return rterr_wrap(err, "switch off load balancing above %s", dir);
         }
-        if (write_value(dir, "cpuset.sched_load_balance", "1", err) < 0 ||
+        /* rt/ runs before cg_apply: the set still has the CPUs it inherited. */
+        char list[RT_CPULIST_MAX];
+        if (write_value(dir, "cpuset.cpus", rt_cpumask_format(cpus, list, sizeof(list)), err) < 0 ||
+            write_value(dir, "cpuset.sched_load_balance", "1", err) < 0 ||
             update_balance_set(st, mount, err) < 0)
                 return -1;
         return settle_overlaps(st, mount, dir, cpus, err);
@@ -271,7 +252,8 @@ static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
                                           "cpuset.cpus)",
                                           (int)(p - rel), rel, list);
         }
-        if (write_value(dir, "cpuset.cpus.exclusive", list, err) < 0 ||
+        if (write_value(dir, "cpuset.cpus", list, err) < 0 ||
+            write_value(dir, "cpuset.cpus.exclusive", list, err) < 0 ||
             write_value(dir, "cpuset.cpus.partition", "root", err) < 0 ||
             read_trimmed(dir, "cpuset.cpus.partition", cur, sizeof(cur), err) < 0)
                 return -1;
