@@ -95,8 +95,15 @@ int rt_memlock_setup(const char *memory_dir, const struct oci_memory *mem, struc
                 return rterr_set(err, EINVAL,
                                  ANNOTATION " needs linux.resources.memory.limit: the cgroup's "
                                             "swap limit and soft limit are set to it");
-        /* memsw = memory + swap: equal to the memory limit means no swap at all. */
-        if (write_if_present(memory_dir, "memory.memsw.limit_in_bytes", limit, err) < 0 ||
+        if (mem->swap.set && mem->swap.v != mem->limit.v)
+                return rterr_set(err, EINVAL,
+                                 ANNOTATION " means no swap: linux.resources.memory.swap must "
+                                            "be absent or equal to the limit");
+        /* memsw = memory + swap: equal to the memory limit means no swap at all. rt/ runs
+         * before cg_apply, and memsw may never be below the memory limit, so the limit goes
+         * first. */
+        if (write_if_present(memory_dir, "memory.limit_in_bytes", limit, err) < 0 ||
+            write_if_present(memory_dir, "memory.memsw.limit_in_bytes", limit, err) < 0 ||
             write_if_present(memory_dir, "memory.soft_limit_in_bytes", limit, err) < 0)
                 return -1;
         return 0;
