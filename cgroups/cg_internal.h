@@ -52,6 +52,13 @@ struct cg_host {
         int v2_mount; /* the cgroup2 mount, -1 when none */
 };
 
+/* Detection in two pure steps (unit-tested with fixture texts): the cgroup mounts and this
+ * process's cgroups, then the driver of each controller given the unified mount's
+ * cgroup.controllers (NULL when there is none). */
+int cg_host_parse(const char *mountinfo, const char *self_cgroup, struct cg_host **out,
+                  struct rterr *err);
+int cg_host_assign(struct cg_host *h, const char *v2_controllers, struct rterr *err);
+
 /* One directory of a container cgroup: a v1 hierarchy's, or the unified one. */
 struct cg_dir {
         char *path;
@@ -67,6 +74,10 @@ struct cgroup {
         int ctrl_dir[CG_NCTRL]; /* index into dirs, -1 when not served */
         int v2_dir;             /* index of the unified directory, -1 when none */
 };
+
+/* The directories of a container cgroup at path, without touching the filesystem. */
+int cg_resolve(const struct cg_host *host, const char *path, struct cgroup **out,
+               struct rterr *err);
 
 /* ---- files (cgfile.c) ---- */
 

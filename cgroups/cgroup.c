@@ -95,9 +95,7 @@ static int add_dir(struct cgroup *cg, int mount_idx, struct rterr *err)
         return (int)cg->n_dirs++;
 }
 
-/* The directories without touching the filesystem. */
-static int cg_new(const struct cg_host *host, const char *path, struct cgroup **out,
-                  struct rterr *err)
+int cg_resolve(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err)
 {
         struct cgroup *cg = calloc(1, sizeof(*cg));
         if (cg == NULL)
@@ -141,7 +139,7 @@ static int open_dirs(struct cgroup *cg, struct rterr *err)
 int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err)
 {
         struct cgroup *cg;
-        if (cg_new(host, path, &cg, err) < 0)
+        if (cg_resolve(host, path, &cg, err) < 0)
                 return -1;
         if (open_dirs(cg, err) < 0) {
                 cg_free(cg);
@@ -287,7 +285,7 @@ int cg_create(const struct cg_host *host, const char *cgroups_path, const char *
                 cgroups_path = dflt;
         }
         struct cgroup *cg;
-        if (cg_new(host, cgroups_path, &cg, err) < 0)
+        if (cg_resolve(host, cgroups_path, &cg, err) < 0)
                 return -1;
         struct made_list made = {0};
         if (make_dirs(cg, &made, err) < 0 || open_dirs(cg, err) < 0 || check_empty(cg, err) < 0) {
