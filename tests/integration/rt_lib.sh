@@ -26,6 +26,9 @@ rt_init() {
 rt_cleanup() {
   lib_cleanup
   local d
+  for d in /sys/fs/cgroup/rtrun-test-rt-$$-*; do # top-level partitions (v2 < 6.7)
+    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+  done
   for d in /sys/fs/cgroup/*/rtrun-test-rt /sys/fs/cgroup/rtrun-test-rt; do
     [ -d "$d" ] && rmdir "$d" 2>/dev/null
   done

@@ -21,13 +21,33 @@ if [ ! -r /proc/sys/kernel/sched_deadline_period_max_us ]; then
   exit 77
 fi
 
+# cgroup v2 before kernel 6.7 has no remote partitions: a partition's parent must already be
+# one, and a cgroup cannot become one once it has cpuset children. There the test plays the
+# administrator and creates a partition directly under the root for each CPU set first.
+LOCAL=0
+if [ "$CS" = /sys/fs/cgroup ]; then
+  probe=$CS/rtrun-test-rt-$$-probe
+  mkdir "$probe"
+  [ -e "$probe/cpuset.cpus.exclusive" ] || LOCAL=1
+  rmdir "$probe"
+fi
+partition() { # NAME CPUS: a top-level partition, echoes the cgroupsPath prefix to use
+  local d=$CS/rtrun-test-rt-$$-$1
+  mkdir -p "$d" && echo "$2" >"$d/cpuset.cpus" && echo root >"$d/cpuset.cpus.partition"
+  echo "/rtrun-test-rt-$$-$1"
+}
+parent_for() { # NAME CPUS
+  if [ "$LOCAL" = 1 ]; then partition "$@"; else echo "$CG_PREFIX"; fi
+}
+
 DL='{"policy":"SCHED_DEADLINE","runtime":2000000,"deadline":10000000,"period":10000000}'
-dl_bundle() { # DIR CPUS RUNTIME ARGS...
-  local dir=$1 cpus=$2 runtime=$3
-  shift 3
+dl_bundle() { # DIR CPUS RUNTIME PARENT ARGS...
+  local dir=$1 cpus=$2 runtime=$3 parent=$4
+  shift 4
   rt_bundle "$dir" "$@"
   bundle_set "$dir" ".process.scheduler = ($DL | .runtime = $runtime)
-    | .linux.resources.cpu = {\"cpus\": \"$cpus\", \"mems\": \"0\"}"
+    | .linux.resources.cpu = {\"cpus\": \"$cpus\", \"mems\": \"0\"}
+    | .linux.cgroupsPath = \"$parent/$(basename "$dir")\""
 }
 
 # lowest CPU of a list ("2-3" -> 2)
@@ -38,7 +58,17 @@ root_lb_file=$CS/cpuset.sched_load_balance
 [ -f "$root_lb_file" ] && root_lb_before=$(cat "$root_lb_file")
 
 # 1. acceptance: a detached busybox sleep with DEADLINE 2/10/10 ms on DL_CPUS.
-dl_bundle "$TMP/a" "$DL_CPUS" 2000000 sleep 300
+if [ "$LOCAL" = 1 ]; then
+  # without a prepared partition, the refusal names the ancestor and what to do
+  dl_bundle "$TMP/nopart" "$DL_CPUS" 2000000 "$CG_PREFIX" sleep 300
+  rc=0
+  rt run -d --bundle "$TMP/nopart" rt-dl-nopart >/dev/null 2>"$TMP/np.err" || rc=$?
+  check "v2 < 6.7: DEADLINE under a non-partition parent refused" "1" \
+    "$([ "$rc" -ne 0 ] && echo 1 || echo 0)"
+  check_contains "the refusal names the ancestor" "$(cat "$TMP/np.err")" \
+    "cgroup /rtrun-test-rt is not a partition root"
+fi
+dl_bundle "$TMP/a" "$DL_CPUS" 2000000 "$(parent_for a "$DL_CPUS")" sleep 300
 rt_run_retry run -d --bundle "$TMP/a" rt-dl-a >"$TMP/a.out" 2>&1
 check "run -d DEADLINE container on CPUs $DL_CPUS" "running" "$(status_of rt-dl-a)"
 pid=$(rt state rt-dl-a | jq -r .pid)
@@ -72,8 +102,9 @@ one=$LAST
 if [ "$NCPU" -ge 4 ]; then
   rt delete -f rt-dl-a >/dev/null 2>&1
   # two containers on disjoint domains {2} and {3}
-  dl_bundle "$TMP/b2" 2 2000000 sleep 300
-  dl_bundle "$TMP/b3" 3 2000000 sleep 300
+  [ "$LOCAL" = 1 ] && rmdir "$CS/rtrun-test-rt-$$-a"/* "$CS/rtrun-test-rt-$$-a" 2>/dev/null
+  dl_bundle "$TMP/b2" 2 2000000 "$(parent_for b2 2)" sleep 300
+  dl_bundle "$TMP/b3" 3 2000000 "$(parent_for b3 3)" sleep 300
   rt_run_retry run -d --bundle "$TMP/b2" rt-dl-b2 >/dev/null 2>&1
   rt_run_retry run -d --bundle "$TMP/b3" rt-dl-b3 >/dev/null 2>&1
   p2=$(rt state rt-dl-b2 | jq -r .pid)
@@ -87,7 +118,10 @@ if [ "$NCPU" -ge 4 ]; then
     "$(echo "$status" | jq -r '[.cpus[] | select(.cpu == 2 or .cpu == 3) | .rootDomain] | join(" ")')"
   one=3
 fi
-dl_bundle "$TMP/c" "$one" 9500000 sleep 300
+cparent=$CG_PREFIX
+[ "$LOCAL" = 1 ] && cparent=/rtrun-test-rt-$$-b$one
+[ "$LOCAL" = 1 ] && [ "$NCPU" -lt 4 ] && cparent=/rtrun-test-rt-$$-a
+dl_bundle "$TMP/c" "$one" 9500000 "$cparent" sleep 300
 rc=0
 rt_run_retry run -d --bundle "$TMP/c" rt-dl-c >"$TMP/c.out" 2>"$TMP/c.err" || rc=$?
 err=$(cat "$TMP/c.err")
@@ -98,7 +132,8 @@ check_contains "refusal gives the capacity" "$err" "capacity 1 CPU(s) x rt_runti
 check_contains "refusal gives what is granted" "$err" "granted to DEADLINE tasks "
 check_contains "refusal gives the fair servers and what is free" "$err" "fair servers "
 check "refused container left nothing behind (state)" "absent" "$(exists rt-dl-c)"
-check "refused container left nothing behind (cgroup)" "" "$(cgroup_dirs "$CG_PREFIX/c")"
+check "refused container left nothing behind (cgroup)" "" \
+  "$(cgroup_dirs "$cparent/c"; [ -d "/sys/fs/cgroup$cparent/c" ] && echo left)"
 check "refused container is not in rt's root-domain state" "" \
   "$(grep -s "^container.*$CG_PREFIX/c[[:space:]]" /run/rtrun/rt/rootdomain)"
 
@@ -115,4 +150,7 @@ else
   echo "# other DEADLINE containers hold root domains: host restore not checked here"
 fi
 
+for d in "$CS"/rtrun-test-rt-$$-*; do
+  [ -d "$d" ] && rmdir "$d"/* "$d" 2>/dev/null
+done
 lib_done
