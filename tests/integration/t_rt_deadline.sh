@@ -52,6 +52,8 @@ dl_bundle() { # DIR CPUS RUNTIME PARENT ARGS...
 
 # lowest CPU of a list ("2-3" -> 2)
 first_cpu() { echo "${1%%[-,]*}"; }
+# "2-3" and "2,3" alike: one CPU per word
+expand() { echo "$1" | tr ',' '\n' | awk -F- '{ e = NF > 1 ? $2 : $1; for (i = $1; i <= e; i++) printf "%d ", i }'; }
 exists() { rt state "$1" >/dev/null 2>&1 && echo present || echo absent; }
 
 root_lb_file=$CS/cpuset.sched_load_balance
@@ -76,7 +78,8 @@ out=$(chrt_of "$pid")
 check_contains "chrt shows SCHED_DEADLINE" "$out" "SCHED_DEADLINE"
 check_contains "chrt shows 2000000/10000000/10000000" "$out" "2000000/10000000/10000000"
 check_contains "RESET_ON_FORK set by default" "$out" "RESET_ON_FORK"
-check "taskset shows the container's CPUs" "$DL_CPUS" "$(taskset -pc "$pid" | sed 's/.*: //')"
+check "taskset shows the container's CPUs" "$(expand "$DL_CPUS")" \
+  "$(expand "$(taskset -pc "$pid" | sed 's/.*: //')")"
 if ! [ "$(status_of rt-dl-a)" = running ]; then
   cat "$TMP/a.out"
 fi
@@ -146,7 +149,7 @@ check "deleted containers are out of rt's root-domain state" "" \
 if [ ! -s /run/rtrun/rt/rootdomain ] && [ -n "${root_lb_before:-}" ]; then
   check "root cpuset load balancing restored" "$root_lb_before" "$(cat "$root_lb_file")"
   check "rtrun-balance cpuset removed" "no" "$([ -d "$CS/rtrun-balance" ] && echo yes || echo no)"
-else
+elif [ -n "${root_lb_before:-}" ]; then
   echo "# other DEADLINE containers hold root domains: host restore not checked here"
 fi
 
