@@ -103,8 +103,15 @@ int rt_memlock_setup(const char *memory_dir, const struct oci_memory *mem, struc
          * before cg_apply, and memsw may never be below the memory limit, so the limit goes
          * first. */
         if (write_if_present(memory_dir, "memory.limit_in_bytes", limit, err) < 0 ||
-            write_if_present(memory_dir, "memory.memsw.limit_in_bytes", limit, err) < 0 ||
-            write_if_present(memory_dir, "memory.soft_limit_in_bytes", limit, err) < 0)
+            write_if_present(memory_dir, "memory.memsw.limit_in_bytes", limit, err) < 0)
                 return -1;
+        /* PREEMPT_RT kernels have no v1 soft limits (EOPNOTSUPP): the lock and no-swap stand. */
+        struct rterr e2;
+        if (write_if_present(memory_dir, "memory.soft_limit_in_bytes", limit, &e2) < 0 &&
+            e2.code != EOPNOTSUPP) {
+                if (err)
+                        *err = e2;
+                return -1;
+        }
         return 0;
 }

@@ -18,14 +18,16 @@ pid=$(rt state rt-mem | jq -r .pid)
 soft=$(awk '/Max locked memory/ {print $4}' "/proc/$pid/limits" 2>/dev/null || echo none)
 hard=$(awk '/Max locked memory/ {print $5}' "/proc/$pid/limits" 2>/dev/null || echo unknown)
 check "RLIMIT_MEMLOCK soft limit raised to the hard limit" "$hard" "$soft"
-if grep -q 'cap_sys_resource' <(capsh --print 2>/dev/null | grep Bounding) ||
-  [ "$(( (0x$(awk '/CapBnd/ {print $2}' /proc/self/status) >> 24) & 1 ))" = 1 ]; then
+if [ "$(( (0x$(awk '/CapBnd/ {print $2}' /proc/self/status) >> 24) & 1 ))" = 1 ]; then
   check "RLIMIT_MEMLOCK unlimited" "unlimited" "$soft"
 fi
 mem=$(cgroup_dirs "$CG_PREFIX/m" | grep -E '/memory/|unified' | head -1)
+[ -z "$mem" ] && [ -d "/sys/fs/cgroup$CG_PREFIX/m" ] && mem=/sys/fs/cgroup$CG_PREFIX/m # pure v2
 if [ -f "$mem/memory.swappiness" ]; then
   check "v1: swappiness 0" "0" "$(cat "$mem/memory.swappiness")"
-  check "v1: soft limit at the limit" "$LIMIT" "$(cat "$mem/memory.soft_limit_in_bytes")"
+  # PREEMPT_RT kernels have no v1 soft limits
+  uname -v | grep -q PREEMPT_RT ||
+    check "v1: soft limit at the limit" "$LIMIT" "$(cat "$mem/memory.soft_limit_in_bytes")"
   [ -f "$mem/memory.memsw.limit_in_bytes" ] &&
     check "v1: memory+swap = memory (no swap)" "$LIMIT" "$(cat "$mem/memory.memsw.limit_in_bytes")"
 elif [ -f "$mem/memory.min" ]; then

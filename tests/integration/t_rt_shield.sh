@@ -12,11 +12,13 @@ fi
 RTCPUS() { "$RTRUN" cpus "$@"; }
 RTCPUS release >/dev/null 2>&1 # a previous run that crashed
 
-# tid starttime affinity, for every thread on the host
+# tid starttime affinity, for every thread on the host. Threaded IRQ handlers (irq/N-...)
+# are left out: their affinity follows their IRQ's, lazily, at the IRQ's next interrupt.
 snapshot() {
   local t tid st aff
   for t in /proc/[0-9]*/task/[0-9]*; do
     tid=${t##*/}
+    [[ "$(cat "$t/comm" 2>/dev/null)" == irq/* ]] && continue
     st=$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f20) || continue
     aff=$(grep -s Cpus_allowed_list "$t/status" | cut -f2) || continue
     [ -n "$st" ] && [ -n "$aff" ] && echo "$tid:$st $aff"
