@@ -34,8 +34,12 @@ struct exec_child {
 
 static int child_setup(const struct exec_child *x, char *exe, size_t size, struct rterr *err)
 {
+        if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, false, err) < 0)
+                return -1;
         if (x->cg && cg_join_self(x->cg, err) < 0)
                 return rterr_wrap(err, "join the container's cgroup");
+        if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, true, err) < 0)
+                return -1;
         /* Nothing of rtrun's (cgroup dirs, log, lock) may be open once in the container. */
         int keep[2 + OCI_NS_COUNT] = {x->sync_fd, x->console_fd};
         for (int t = 0; t < OCI_NS_COUNT; t++)
@@ -50,6 +54,7 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, struc
                 return -1;
         bool has_userns = x->ns_fds[OCI_NS_USER] >= 0;
         if (process_chdir(x->p, err) < 0 || rlimits_apply(x->p, err) < 0 ||
+            rt_process_memlock(&x->spec->annotations, x->p, err) < 0 ||
             rt_process_apply(&x->p->scheduler, err) < 0 || user_apply(x->p, has_userns, err) < 0 ||
             caps_apply(x->p, err) < 0)
                 return -1;
