@@ -15,6 +15,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 
 work=$(mktemp -d /tmp/rtrun-test-setup-diff.XXXXXX)
+chmod 755 "$work" # a user namespace's root (an unprivileged host uid) must reach the bundle
 roots=/run/rtrun-test-setup
 cgparent=rtrun-test-setup
 trap cleanup EXIT
