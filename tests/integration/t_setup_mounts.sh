@@ -129,4 +129,9 @@ out=$(rt run -b "$B" setup-m4 2>&1) || rc=$?
 check "bind over /proc is refused" 1 "$rc"
 check_contains "the error names the mount" "$out" "mount /proc/self"
 
+# --- "type": "bind" without a bind option is still a bind mount (docs/differences-from-runc.md)
+bundle_set "$B" 'del(.mounts[-1]) | .process.args = ["cat", "/data2/file"]
+  | .mounts += [{"destination": "/data2", "type": "bind", "source": "hostdir", "options": ["ro"]}]'
+check "type bind without a bind option" from-host "$(rt run -b "$B" setup-m5 2>&1)"
+
 lib_done
