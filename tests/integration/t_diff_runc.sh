@@ -15,6 +15,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 
 work=$(mktemp -d /tmp/rtrun-test-setup-diff.XXXXXX)
+chmod 755 "$work" # a user namespace's root (an unprivileged host uid) must reach the bundle
 roots=/run/rtrun-test-setup
 cgparent=rtrun-test-setup
 trap cleanup EXIT
@@ -87,7 +88,7 @@ run_case() {
         # shellcheck disable=SC2086
         {
                 timeout 30 "$rt_cmd" --root "$roots/$rt" run $run_flags --bundle "$b" "$id" \
-                        </dev/null >"$work/stdout" 2>"$work/stderr"
+                        </dev/null >"$work/stdout" 2>"$work/stderr.$rt"
                 echo "== exit $?"
                 awk -v bundle="$b" -f "$here/diff/normalize.awk" "$work/stdout" |
                         eval "${normalize:-cat}"
@@ -130,7 +131,7 @@ for file in "$here"/diff/cases/*.sh; do
                 echo "FAIL $name"
                 sed -n '1,60p' "$work/diff.$name"
                 echo "rtrun stderr:"
-                sed -n '1,5p' "$work/stderr"
+                sed -n '1,5p' "$work/stderr.rtrun"; echo "runc stderr:"; sed -n '1,10p' "$work/stderr.runc"
         fi
 done
 echo "differential: $pass passed, $fail failed${failed:+:$failed}"
