@@ -5,6 +5,7 @@
 #define RTRUN_RT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cgroups/cgroups.h"
@@ -23,6 +24,11 @@ int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct 
  * capabilities: resets affinity to the cpuset where needed and applies process.scheduler.
  * Errors explain which kernel rule refused it. */
 int rt_process_apply(const struct oci_scheduler *sched, struct rterr *err);
+
+/* Host side: changes the runtime of a running SCHED_DEADLINE task `pid`, keeping its deadline,
+ * period and flags (admission control's elastic compression and restore). A task that is not
+ * DEADLINE is left alone. */
+int rt_deadline_set_runtime(pid_t pid, uint64_t runtime, struct rterr *err);
 
 /* Container side, before rt_process_apply: with annotation org.rtrun.memory.lock "true",
  * RLIMIT_MEMLOCK unlimited (or as high as the hard limit allows, with CAP_IPC_LOCK noted). */

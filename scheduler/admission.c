@@ -140,11 +140,37 @@ int sched_admission_release(const struct sched_host *h, const char *root, const 
                         r = -1;
         }
         /* dropping the entry (and reclaiming dead ones) is committed even if a resize failed */
+        bool dirty = i >= 0 || l.reclaimed || l.rebuilt;
+        for (size_t k = 0; k < l.n; k++)
+                dirty |= l.v[k].changed;
         struct rterr cerr;
-        if ((i >= 0 || l.reclaimed || l.rebuilt || r == 0) && sched_ledger_commit(&l, &cerr) < 0 &&
-            r == 0) {
+        if (dirty && sched_ledger_commit(&l, &cerr) < 0 && r == 0) {
                 *err = cerr;
                 r = -1;
+        }
+        sched_ledger_close(&l);
+        return r;
+}
+
+int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rterr *err)
+{
+        struct sched_ledger l;
+        if (sched_ledger_open(&l, err) < 0)
+                return -1;
+        int r = 0;
+        ssize_t i = find(&l, root, id);
+        if (i < 0) {
+                r = rterr_set(err, ENOENT, "admission: %s holds no reservation (reclaimed?)", id);
+        } else {
+                struct sched_entry *e = &l.v[i];
+                e->pid = pid;
+                e->starttime = sched_proc_starttime(pid);
+                e->changed = true;
+                if (e->starttime == 0)
+                        r = rterr_set(err, ESRCH, "admission: process %d of %s is gone", (int)pid,
+                                      id);
+                else
+                        r = sched_ledger_commit(&l, err);
         }
         sched_ledger_close(&l);
         return r;

@@ -196,6 +196,9 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                             const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
                             uint64_t *granted, char *warning, size_t warning_size,
                             struct rterr *err);
+/* Hands a reservation to the process that holds it from now on (create reserves as itself,
+ * before the container's pid is final, then binds the container's init). */
+int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rterr *err);
 /* `warning` (may be NULL) receives the ledger's repair notice, empty when none.
  * Drops the reservation of (root, id) and restores compressed containers through `apply`.
  * Absent entries are not an error. */

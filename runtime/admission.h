@@ -1,0 +1,26 @@
+/* Admission control in the container lifecycle: `create` reserves before the container's
+ * scheduling policy is applied (and applies the granted runtime), `delete` releases.
+ * scheduler/ decides; rt/ resizes the running containers that elastic compression touches. */
+#ifndef RTRUN_RUNTIME_ADMISSION_H
+#define RTRUN_RUNTIME_ADMISSION_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+#include "oci/oci.h"
+#include "runtime/cli.h"
+
+/* Online decision for container `id`; held by the calling process until admission_bind.
+ * On admission spec->process.scheduler.runtime becomes the granted runtime and *reserved
+ * says whether the ledger holds an entry (non-real-time containers need none). A rejection
+ * fails with the reason. */
+int admission_reserve(const struct cli_globals *g, const char *id, struct oci_spec *spec,
+                      bool *reserved, struct rterr *err);
+/* The container's init holds the reservation from now on. */
+int admission_bind(const struct cli_globals *g, const char *id, pid_t pid, struct rterr *err);
+/* Drops the reservation (if any) and gives compressed containers their runtime back; failures
+ * are logged, never fatal: a dead holder is reclaimed at the next decision anyway. */
+void admission_release(const struct cli_globals *g, const char *id);
+
+#endif
