@@ -27,11 +27,12 @@ int admission_reserve(const struct cli_globals *g, const char *id, struct oci_sp
                 return rterr_wrap(err, "admission");
         if (t.kind == SCHED_KIND_NONE)
                 return 0;
-        if (sched_admission_reserve(&t, &h, g->root, getpid(), resize, (void *)g, &granted, warning,
-                                    sizeof(warning), err) < 0)
-                return -1;
+        int r = sched_admission_reserve(&t, &h, g->root, getpid(), resize, (void *)g, &granted,
+                                        warning, sizeof(warning), err);
         if (warning[0])
                 log_msg(g, LOG_WARN, "%s", warning);
+        if (r < 0)
+                return -1;
         *reserved = true;
         if (t.kind == SCHED_KIND_DEADLINE && granted != t.runtime) {
                 log_msg(g, LOG_INFO, "admission: %s granted runtime %llu of %llu ns (elastic)", id,

@@ -90,6 +90,10 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         struct sched_verdict v;
         if (!sched_admit_online(tasks, l.n, h, &v)) {
                 rterr_set(err, EBUSY, "admission: %s rejected: %s", t->id, v.reason);
+                /* what loading repaired (reclaimed, rebuilt) is kept even so */
+                struct rterr ignore;
+                if (l.reclaimed || l.rebuilt)
+                        sched_ledger_commit(&l, &ignore);
                 goto out;
         }
         if (apply_changes(&l, tasks, apply, ctx, err) < 0)

@@ -108,8 +108,10 @@ static int parse_ledger(struct sched_ledger *l, const char *text, struct rterr *
 {
         char why[256] = "";
         yajl_val root = yajl_tree_parse(text, why, sizeof(why));
-        if (root == NULL)
+        if (root == NULL) {
+                why[strcspn(why, "\n")] = '\0'; /* yajl appends the text and a caret */
                 return rterr_set(err, EINVAL, "not JSON (%s)", why[0] ? why : "empty");
+        }
         yajl_val entries = sj_get(root, "entries");
         int r = 0;
         if (!YAJL_IS_ARRAY(entries)) {
