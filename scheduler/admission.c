@@ -86,6 +86,9 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                 rterr_errno(err, "admission");
                 goto out;
         }
+        /* processes that died without delete freed their share: compressed ones grow first */
+        if (l.reclaimed || l.rebuilt)
+                sched_restore(tasks, l.n, h);
         tasks[l.n] = *t;
         struct sched_verdict v;
         if (!sched_admit_online(tasks, l.n, h, &v)) {
