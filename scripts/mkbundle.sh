@@ -16,7 +16,7 @@ if ! [ -x "$rtrun" ]; then
   echo "mkbundle: $rtrun not found: build first (cmake -S . -B build && make -C build)" >&2
   exit 1
 fi
-if ! ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable'; then
+if [[ "$(ldd "$busybox" 2>&1 || true)" != *"not a dynamic executable"* ]]; then
   echo "mkbundle: $busybox is not static (apt-get install busybox-static)" >&2
   exit 1
 fi
@@ -34,6 +34,6 @@ if [ $# -eq 0 ]; then
   set -- sh
 fi
 tmp=$(mktemp "$dir/config.json.XXXXXX")
-jq '.process.terminal = false | .process.args = $ARGS.positional' --args "$@" \
+jq '.process.terminal = false | .process.args = $ARGS.positional' --args -- "$@" \
   <"$dir/config.json" >"$tmp"
 mv "$tmp" "$dir/config.json"
