@@ -25,11 +25,6 @@ int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct 
  * Errors explain which kernel rule refused it. */
 int rt_process_apply(const struct oci_scheduler *sched, struct rterr *err);
 
-/* Host side: changes the runtime of a running SCHED_DEADLINE task `pid`, keeping its deadline,
- * period and flags (admission control's elastic compression and restore). A task that is not
- * DEADLINE is left alone. */
-int rt_deadline_set_runtime(pid_t pid, uint64_t runtime, struct rterr *err);
-
 /* Container side, before rt_process_apply: with annotation org.rtrun.memory.lock "true",
  * RLIMIT_MEMLOCK unlimited (or as high as the hard limit allows, with CAP_IPC_LOCK noted). */
 int rt_process_memlock(const struct oci_kvs *annotations, struct rterr *err);
@@ -42,5 +37,10 @@ int rt_features_annotations(struct oci_kvs *out, struct rterr *err);
 
 /* `rtrun cpus shield|status|release ...` */
 int rt_cpus_main(int argc, char **argv);
+
+/* Host side: changes the runtime of a running SCHED_DEADLINE task `pid`, keeping its deadline,
+ * period and flags (admission control's elastic compression and restore). A task that is not
+ * DEADLINE is left alone. */
+int rt_deadline_set_runtime(pid_t pid, uint64_t runtime, struct rterr *err);
 
 #endif
