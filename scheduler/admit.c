@@ -42,7 +42,9 @@ static bool shrink_self(struct sched_task *set, size_t n, size_t i, const struct
                 goto fail;
         t->granted = lo;
         if (!fits(set, n, h, &t->cpus, why, sizeof(why))) {
-                snprintf(reason, rsize, "%.480s (even at min-runtime)", why);
+                /* the partition rule does not depend on the runtime: say so only when it does */
+                snprintf(reason, rsize, "%.480s%s", why,
+                         strncmp(why, "partition", 9) ? " (even at min-runtime)" : "");
                 goto fail;
         }
         while (lo < hi) { /* lo fits; find the largest fitting in [lo, hi] */
