@@ -1,6 +1,10 @@
 /* Admission control in the lifecycle (runtime/admission.h). */
 #include "runtime/admission.h"
 
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "rt/rt.h"
@@ -23,6 +27,8 @@ int admission_reserve(const struct cli_globals *g, const char *id, struct oci_sp
         char warning[512];
         uint64_t granted;
         *reserved = false;
+        if (strlen(id) >= sizeof(t.id))
+                return rterr_set(err, ENAMETOOLONG, "admission: container id too long");
         if (sched_host_read(&h, err) < 0 || sched_task_from_spec(spec, id, &h, &t, err) < 0)
                 return rterr_wrap(err, "admission");
         if (t.kind == SCHED_KIND_NONE)
@@ -40,6 +46,23 @@ int admission_reserve(const struct cli_globals *g, const char *id, struct oci_sp
                 spec->process.scheduler.runtime = granted;
         }
         return 0;
+}
+
+int admission_reserve_exec(const struct cli_globals *g, const char *id, const struct oci_spec *spec,
+                           struct oci_process *p, char *aid, size_t aid_size, bool *reserved,
+                           struct rterr *err)
+{
+        *reserved = false;
+        if (!p->scheduler.set || p->scheduler.policy != SCHED_DEADLINE)
+                return 0;
+        snprintf(aid, aid_size, "%s/exec-%d", id, (int)getpid());
+        /* the container's config seen with the exec'd process in place of its own */
+        struct oci_spec view = *spec;
+        view.has_process = true;
+        view.process = *p;
+        int r = admission_reserve(g, aid, &view, reserved, err);
+        p->scheduler.runtime = view.process.scheduler.runtime;
+        return r;
 }
 
 int admission_bind(const struct cli_globals *g, const char *id, pid_t pid, struct rterr *err)

@@ -70,6 +70,9 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                 warning[0] = '\0';
         if (t->kind == SCHED_KIND_NONE)
                 return 0;
+        if (strlen(root) >= sizeof(((struct sched_entry *)0)->root) ||
+            strlen(t->id) >= sizeof(t->id) - 1)
+                return rterr_set(err, ENAMETOOLONG, "admission: id or --root too long");
         struct sched_ledger l;
         _cleanup_free_ struct sched_task *tasks = NULL;
         if (sched_ledger_open(&l, err) < 0)

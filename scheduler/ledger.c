@@ -46,7 +46,8 @@ uint64_t sched_proc_starttime(pid_t pid)
                 return 0;
         buf[n] = '\0';
         char *p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
-        if (p == NULL)
+        /* a zombie holds no CPU (nobody reaps an exec'd process orphaned in a container) */
+        if (p == NULL || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
                 return 0;
         /* after ") " comes field 3 (state); field 22 is 19 fields further */
         for (int field = 2; field < 22 && p; field++)

@@ -52,7 +52,7 @@ enum sched_kind {
 /* One container's demand. `runtime` is the requested budget (DEADLINE runtime or FIFO/RR wcet);
  * the controller decides `granted`. */
 struct sched_task {
-        char id[256];
+        char id[1088]; /* a container id (<= 1024) and "/exec-PID" */
         enum sched_kind kind;
         enum sched_crit crit;
         int policy; /* SCHED_* */
@@ -178,7 +178,7 @@ void sched_ledger_remove(struct sched_ledger *l, size_t i);
 void sched_ledger_close(struct sched_ledger *l);
 /* Loads without the lock and without reclaiming (status): a snapshot. */
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err);
-/* Field 22 of /proc/PID/stat; 0 when the process is gone. */
+/* Field 22 of /proc/PID/stat; 0 when the process is gone or a zombie. */
 uint64_t sched_proc_starttime(pid_t pid);
 
 /* ---- what the runtime calls ---- */

@@ -89,10 +89,12 @@ kernel_runtime() { # runtime the kernel holds for the container's init
         chrt -p "$(rt state "$1" | jq .pid)" | sed -n 's/.*parameters: \([0-9]*\)\/.*/\1/p'
 }
 
-# Ledger and running containers agree: same ids, and only live holders.
+# Ledger and running containers agree: same ids (exec'd processes aside), only live holders.
 consistent() {
         local ledger running
-        ledger=$(rt admission status --format json | jq -r '.containers[] | select(.alive) | .id' | sort | tr '\n' ' ')
+        ledger=$(rt admission status --format json |
+          jq -r '.containers[] | select(.alive and (.id | contains("/exec-") | not)) | .id' |
+          sort | tr '\n' ' ')
         running=$(rt list --format json | jq -r '.[] | select(.status == "created" or .status == "running") | .id' | sort | tr '\n' ' ')
         check "$1: ledger holds exactly the running containers" "$running" "$ledger"
 }
@@ -186,6 +188,22 @@ if [ $dl_ok = 1 ]; then
                         rt delete --force sched-ctrl
                         check "perception restored (ledger)" 5000000 "$(granted sched-perc)"
                         check "perception restored (kernel)" 5000000 "$(kernel_runtime sched-perc)"
+                        # exec of a DEADLINE process: a reservation of its own, gone with it
+                        rt start sched-plan
+                        jq '.process | .args = ["sleep", "100"] | .scheduler.runtime = 100000' \
+                          "$TMP/sched-plan/config.json" >"$TMP/exec.json"
+                        check_rc "exec DEADLINE admitted" 0 \
+                          rt exec --detach --process "$TMP/exec.json" sched-plan
+                        epid=$(rt admission status --format json |
+                          jq '[.containers[] | select(.id | startswith("sched-plan/exec-")) | .pid][0]')
+                        check "exec holds its runtime" 100000 "$(chrt -p "$epid" |
+                          sed -n 's/.*parameters: \([0-9]*\)\/.*/\1/p')"
+                        kill -9 "$epid"
+                        wait_until 5 sh -c "! grep -q '^State:.*[RS]' /proc/$epid/status"
+                        check_rc "exec again after the kill" 0 \
+                          rt exec --detach --process "$TMP/exec.json" sched-plan
+                        check "killed exec reclaimed" 1 "$(rt admission status --format json |
+                          jq '[.containers[] | select(.id | startswith("sched-plan/exec-"))] | length')"
                 elif kernel_refused sched-ctrl; then
                         note_skip "control after compression" sched-ctrl
                         check "refused control: perception back to 5 ms" 5000000 "$(granted sched-perc)"
