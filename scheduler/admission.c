@@ -107,6 +107,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         struct sched_entry e = {.task = tasks[l.n], .pid = pid, .changed = true};
         snprintf(e.root, sizeof(e.root), "%s", root);
         e.starttime = sched_proc_starttime(pid);
+        e.pidfs_ino = sched_proc_pidfs_ino(pid);
         if (e.starttime == 0) {
                 rterr_set(err, ESRCH, "admission: process %d of %s is gone", (int)pid, t->id);
                 goto out;
@@ -175,6 +176,7 @@ int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rte
                 struct sched_entry *e = &l.v[i];
                 e->pid = pid;
                 e->starttime = sched_proc_starttime(pid);
+                e->pidfs_ino = sched_proc_pidfs_ino(pid);
                 e->changed = true;
                 if (e->starttime == 0)
                         r = rterr_set(err, ESRCH, "admission: process %d of %s is gone", (int)pid,

@@ -19,7 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -55,11 +58,39 @@ uint64_t sched_proc_starttime(pid_t pid)
         return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
+#define PIDFS_MAGIC_NUMBER 0x50494446 /* include/uapi/linux/magic.h PID_FS_MAGIC */
+
+static int pidfd_of(pid_t pid)
+{
+        return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+uint64_t sched_proc_pidfs_ino(pid_t pid)
+{
+        _cleanup_close_ int fd = pidfd_of(pid);
+        struct statfs fs;
+        struct stat st;
+        /* before pidfs (6.9) every pidfd shares one anonymous inode: no identity there */
+        if (fd < 0 || fstatfs(fd, &fs) < 0 || fs.f_type != PIDFS_MAGIC_NUMBER || fstat(fd, &st) < 0)
+                return 0;
+        return st.st_ino;
+}
+
+/* Same process as recorded? kill(0) answers for the dead cheaply. For the living, the pidfs
+ * inode (two syscalls) or else the start time in /proc/PID/stat (which costs the kernel a
+ * whole do_task_stat) tells a reused pid; a pidfd that polls readable, or state Z, is a zombie. */
 static bool alive(const struct sched_entry *e)
 {
-        /* kill(0) first: a cheap answer for the dead; the start time catches a reused pid */
         if (e->pid <= 0 || (kill(e->pid, 0) < 0 && errno == ESRCH))
                 return false;
+        if (e->pidfs_ino != 0) {
+                _cleanup_close_ int fd = pidfd_of(e->pid);
+                struct stat st;
+                if (fd >= 0 && fstat(fd, &st) == 0) {
+                        struct pollfd p = {.fd = fd, .events = POLLIN};
+                        return st.st_ino == e->pidfs_ino && poll(&p, 1, 0) == 0;
+                }
+        }
         return sched_proc_starttime(e->pid) == e->starttime;
 }
 

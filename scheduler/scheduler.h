@@ -151,6 +151,7 @@ struct sched_entry {
         char root[512];
         pid_t pid;
         uint64_t starttime; /* field 22 of /proc/PID/stat */
+        uint64_t pidfs_ino; /* the pidfd's inode (kernel >= 6.9: unique per process), 0 if none */
         bool changed;       /* its sidecar needs writing at the next commit */
 };
 
@@ -180,6 +181,9 @@ void sched_ledger_close(struct sched_ledger *l);
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err);
 /* Field 22 of /proc/PID/stat; 0 when the process is gone or a zombie. */
 uint64_t sched_proc_starttime(pid_t pid);
+/* The inode of a pidfd for pid on pidfs (kernel >= 6.9), never reused while the system runs;
+ * 0 when the kernel has no pidfs or the process is gone. */
+uint64_t sched_proc_pidfs_ino(pid_t pid);
 
 /* ---- what the runtime calls ---- */
 

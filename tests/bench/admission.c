@@ -2,7 +2,8 @@
  * (1, 10, 100, 1000): the pure online decision, and a whole reserve + release through the
  * ledger (lock, load, liveness checks, decision, atomic write). Worst case for the analysis:
  * every reservation on the CPU the newcomer asks for, so QPA sees all of them.
- * Usage: bench_admission [ROUNDS]   (RTRUN_ADMISSION_DIR is set to a temporary directory) */
+ * Usage: bench_admission [ROUNDS]   (RTRUN_ADMISSION_DIR is set to a temporary directory;
+ * BENCH_NO_PIDFS=1 records no pidfs identity, so liveness falls back to /proc/PID/stat) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,11 +62,13 @@ static int seed_ledger(size_t n)
         if (l.v == NULL)
                 return -1;
         uint64_t start = sched_proc_starttime(getpid());
+        uint64_t ino = getenv("BENCH_NO_PIDFS") ? 0 : sched_proc_pidfs_ino(getpid());
         for (size_t i = 0; i < n; i++) {
                 l.v[i].task = task(i, n);
                 snprintf(l.v[i].root, sizeof(l.v[i].root), "/run/rtrun-bench");
                 l.v[i].pid = getpid();
                 l.v[i].starttime = start;
+                l.v[i].pidfs_ino = ino;
                 l.v[i].changed = true;
         }
         l.n = n;
