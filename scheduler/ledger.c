@@ -79,7 +79,7 @@ uint64_t sched_proc_pidfs_ino(pid_t pid)
 /* Same process as recorded? kill(0) answers for the dead cheaply. For the living, the pidfs
  * inode (two syscalls) or else the start time in /proc/PID/stat (which costs the kernel a
  * whole do_task_stat) tells a reused pid; a pidfd that polls readable, or state Z, is a zombie. */
-static bool alive(const struct sched_entry *e)
+bool sched_entry_alive(const struct sched_entry *e)
 {
         if (e->pid <= 0 || (kill(e->pid, 0) < 0 && errno == ESRCH))
                 return false;
@@ -202,7 +202,8 @@ static int rebuild(struct sched_ledger *l, struct rterr *err)
                 yajl_val v = NULL;
                 bool ok = read_file_at(d, de->d_name, &text, &len, &ignore) == 0 &&
                           (v = yajl_tree_parse(text, NULL, 0)) != NULL &&
-                          sched_entry_parse(v, de->d_name, &e, &ignore) == 0 && alive(&e);
+                          sched_entry_parse(v, de->d_name, &e, &ignore) == 0 &&
+                          sched_entry_alive(&e);
                 yajl_tree_free(v);
                 if (!ok) {
                         unlinkat(d, de->d_name, 0);
@@ -274,7 +275,7 @@ int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
                 return -1;
         }
         for (size_t i = 0; i < l->n;) {
-                if (alive(&l->v[i])) {
+                if (sched_entry_alive(&l->v[i])) {
                         i++;
                         continue;
                 }
