@@ -27,6 +27,9 @@ int admission_reserve(const struct cli_globals *g, const char *id, struct oci_sp
         char warning[512];
         uint64_t granted;
         *reserved = false;
+        int policy = spec->process.scheduler.set ? spec->process.scheduler.policy : SCHED_OTHER;
+        if (policy != SCHED_DEADLINE && policy != SCHED_FIFO && policy != SCHED_RR)
+                return 0; /* nothing to analyse: no kernel or ledger work for ordinary ones */
         if (strlen(id) >= sizeof(t.id))
                 return rterr_set(err, ENAMETOOLONG, "admission: container id too long");
         if (sched_host_read(&h, err) < 0 || sched_task_from_spec(spec, id, &h, &t, err) < 0)
