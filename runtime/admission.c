@@ -19,6 +19,12 @@ static int resize(const struct sched_entry *e, uint64_t runtime, void *ctx, stru
         return rt_deadline_set_runtime(e->pid, runtime, err);
 }
 
+static bool real_time(const struct oci_spec *spec)
+{
+        int policy = spec->process.scheduler.set ? spec->process.scheduler.policy : SCHED_OTHER;
+        return policy == SCHED_DEADLINE || policy == SCHED_FIFO || policy == SCHED_RR;
+}
+
 int admission_reserve(const struct cli_globals *g, const char *id, struct oci_spec *spec,
                       bool *reserved, struct rterr *err)
 {
@@ -27,8 +33,7 @@ int admission_reserve(const struct cli_globals *g, const char *id, struct oci_sp
         char warning[512];
         uint64_t granted;
         *reserved = false;
-        int policy = spec->process.scheduler.set ? spec->process.scheduler.policy : SCHED_OTHER;
-        if (policy != SCHED_DEADLINE && policy != SCHED_FIFO && policy != SCHED_RR)
+        if (!real_time(spec))
                 return 0; /* nothing to analyse: no kernel or ledger work for ordinary ones */
         if (strlen(id) >= sizeof(t.id))
                 return rterr_set(err, ENAMETOOLONG, "admission: container id too long");
@@ -73,8 +78,10 @@ int admission_bind(const struct cli_globals *g, const char *id, pid_t pid, struc
         return sched_admission_bind(g->root, id, pid, err);
 }
 
-void admission_release(const struct cli_globals *g, const char *id)
+void admission_release(const struct cli_globals *g, const char *id, const struct oci_spec *spec)
 {
+        if (spec != NULL && !real_time(spec))
+                return;
         struct sched_host h;
         struct rterr err = {0};
         char warning[512];

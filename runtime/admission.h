@@ -28,7 +28,8 @@ int admission_reserve_exec(const struct cli_globals *g, const char *id, const st
 /* The container's init (or the exec'd process) holds reservation `id` from now on. */
 int admission_bind(const struct cli_globals *g, const char *id, pid_t pid, struct rterr *err);
 /* Drops the reservation (if any) and gives compressed containers their runtime back; failures
- * are logged, never fatal: a dead holder is reclaimed at the next decision anyway. */
-void admission_release(const struct cli_globals *g, const char *id);
+ * are logged, never fatal: a dead holder is reclaimed at the next decision anyway. With the
+ * container's spec (may be NULL: unknown), ordinary containers skip the ledger. */
+void admission_release(const struct cli_globals *g, const char *id, const struct oci_spec *spec);
 
 #endif

@@ -248,7 +248,7 @@ static int run_exec(const struct cli_globals *g, struct exec_flags *f, const cha
         if (exec_spawn(c, spec, p, &f->o, &pid, &master, err) < 0 ||
             (admitted && admission_bind(g, aid, pid, err) < 0)) {
                 if (admitted)
-                        admission_release(g, aid);
+                        admission_release(g, aid, NULL);
                 goto out;
         }
         if (f->o.pid_file && write_pid_file(f->o.pid_file, pid, err) < 0)

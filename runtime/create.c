@@ -311,7 +311,7 @@ static void create_abort(struct create_ctx *x)
                 cg_destroy(x->cg, NULL);
         }
         if (x->admitted)
-                admission_release(x->g, x->o->id);
+                admission_release(x->g, x->o->id, NULL);
         if (x->c)
                 container_remove_dir(x->c, NULL);
 }

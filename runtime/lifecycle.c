@@ -130,7 +130,7 @@ int container_destroy(const struct cli_globals *g, struct container *c, bool for
         if (r == 0)
                 r = kill_all(c, cg, err);
         if (r == 0)
-                admission_release(g, c->id);
+                admission_release(g, c->id, spec);
         if (r == 0 && cg) {
                 r = rt_container_teardown(host, cg, err);
                 if (r == 0)
