@@ -34,6 +34,6 @@ if [ $# -eq 0 ]; then
   set -- sh
 fi
 tmp=$(mktemp "$dir/config.json.XXXXXX")
-jq '.process.terminal = false | .process.args = $ARGS.positional' --args "$@" \
+jq '.process.terminal = false | .process.args = $ARGS.positional' --args -- "$@" \
   <"$dir/config.json" >"$tmp"
 mv "$tmp" "$dir/config.json"

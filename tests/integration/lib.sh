@@ -121,7 +121,12 @@ check_rc() {
 
 # The status field of `rtrun state ID`, or "absent".
 status_of() {
-  rt state "$1" 2>/dev/null | jq -r .status 2>/dev/null || echo absent
+  local out
+  if out=$(rt state "$1" 2>/dev/null); then
+    jq -r .status <<<"$out"
+  else
+    echo absent
+  fi
 }
 
 # wait_until SECONDS CMD...: polls CMD every 50 ms.
@@ -138,9 +143,16 @@ wait_until() {
 # Cgroup directories of a container path on this host (one per mounted hierarchy).
 cgroup_dirs() {
   local p=${1#/} d
-  for d in /sys/fs/cgroup/*/"$p" /sys/fs/cgroup/unified/"$p"; do
+  for d in /sys/fs/cgroup/*/"$p"; do
     [ -d "$d" ] && echo "$d"
   done
+}
+
+# True when PID is gone or a zombie (exited, waiting for whoever reaps it).
+proc_gone() {
+  local st
+  st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+  [ -z "$st" ] || [ "$st" == Z ] || [ "$st" == X ]
 }
 
 lib_done() {
