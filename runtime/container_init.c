@@ -120,7 +120,8 @@ static int init_process(const struct init_args *a, char *exe, size_t exe_size, s
                 return -1;
         if (process_chdir(p, err) < 0)
                 return -1;
-        if (rlimits_apply(p, err) < 0 || rt_process_apply(&p->scheduler, err) < 0 ||
+        if (rlimits_apply(p, err) < 0 || rt_process_memlock(&a->spec->annotations, p, err) < 0 ||
+            rt_process_apply(&p->scheduler, err) < 0 ||
             user_apply(p, has_userns, err) < 0 || caps_apply(p, err) < 0)
                 return -1;
         return process_resolve(p, exe, exe_size, err);

@@ -169,11 +169,13 @@ static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
         x->c->cgroup_path = strdup(cg_path(x->cg));
         if (x->c->cgroup_path == NULL)
                 return rterr_errno(err, "cgroup path");
-        if (s->linux_.has_resources && cg_apply(x->cg, &s->linux_.resources, err) < 0)
-                return rterr_wrap(err, "linux.resources");
+        /* rt/ first: on v1 the parents' RT budgets must be raised before cg_apply writes the
+         * container's cpu.rt_runtime_us. */
         if (rt_container_setup(x->host, x->cg, s, err) < 0)
                 return -1;
         x->rt_done = true;
+        if (s->linux_.has_resources && cg_apply(x->cg, &s->linux_.resources, err) < 0)
+                return rterr_wrap(err, "linux.resources");
         return 0;
 }
 

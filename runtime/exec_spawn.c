@@ -33,6 +33,8 @@ struct exec_child {
 
 static int child_setup(const struct exec_child *x, char *exe, size_t size, struct rterr *err)
 {
+        if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, false, err) < 0)
+                return -1;
         if (x->cg && cg_join(x->cg, getpid(), err) < 0)
                 return rterr_wrap(err, "join the container's cgroup");
         /* Nothing of rtrun's (cgroup dirs, log, lock) may be open once in the container. */
@@ -40,6 +42,8 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, struc
         for (int t = 0; t < OCI_NS_COUNT; t++)
                 keep[2 + t] = x->ns_fds[t];
         close_fds_except(3 + x->o->preserve_fds, keep, 2 + OCI_NS_COUNT);
+        if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, true, err) < 0)
+                return -1;
         if (ns_join_fds(x->ns_fds, true, err) < 0)
                 return -1;
         ns_close_fds(x->ns_fds);
@@ -49,6 +53,7 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, struc
                 return -1;
         bool has_userns = x->ns_fds[OCI_NS_USER] >= 0;
         if (process_chdir(x->p, err) < 0 || rlimits_apply(x->p, err) < 0 ||
+            rt_process_memlock(&x->spec->annotations, x->p, err) < 0 ||
             rt_process_apply(&x->p->scheduler, err) < 0 || user_apply(x->p, has_userns, err) < 0 ||
             caps_apply(x->p, err) < 0)
                 return -1;
