@@ -5,6 +5,7 @@
 #define RTRUN_RT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cgroups/cgroups.h"
@@ -41,5 +42,10 @@ int rt_features_annotations(struct oci_kvs *out, struct rterr *err);
 
 /* `rtrun cpus shield|status|release ...` */
 int rt_cpus_main(int argc, char **argv);
+
+/* Host side: changes the runtime of a running SCHED_DEADLINE task `pid`, keeping its deadline,
+ * period and flags (admission control's elastic compression and restore). A task that is not
+ * DEADLINE is left alone. */
+int rt_deadline_set_runtime(pid_t pid, uint64_t runtime, struct rterr *err);
 
 #endif

@@ -154,7 +154,7 @@ static int ledger_tasks(struct sched_task **out, size_t *n, size_t extra, struct
         }
         *n = 0;
         for (size_t i = 0; i < l.n; i++)
-                if (sched_proc_starttime(l.v[i].pid) == l.v[i].starttime)
+                if (sched_entry_alive(&l.v[i]))
                         t[(*n)++] = l.v[i].task;
         sched_ledger_close(&l);
         *out = t;
@@ -226,9 +226,9 @@ static void status_table(const struct sched_ledger *l, const struct sched_task *
                        policy_name(e->task.policy), c, ms(e->task.runtime), ms(e->task.granted),
                        ms(e->task.period), (double)e->task.granted / (double)e->task.period,
                        e->root,
-                       sched_proc_starttime(e->pid) == e->starttime ? ""
-                                                                    : " (dead: reclaimed "
-                                                                      "at the next decision)");
+                       sched_entry_alive(e) ? ""
+                                            : " (dead: reclaimed "
+                                              "at the next decision)");
         }
 }
 
@@ -250,7 +250,7 @@ static int status(const struct cli_globals *g, const struct opts *o)
         _cleanup_free_ bool *alive = calloc(l.n + 1, sizeof(bool));
         size_t n = 0;
         for (size_t i = 0; alive && i < l.n; i++) {
-                alive[i] = sched_proc_starttime(l.v[i].pid) == l.v[i].starttime;
+                alive[i] = sched_entry_alive(&l.v[i]);
                 if (alive[i])
                         t[n++] = l.v[i].task;
         }

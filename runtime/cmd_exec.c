@@ -9,6 +9,7 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
+#include "runtime/admission.h"
 #include "runtime/commands.h"
 #include "runtime/exec.h"
 #include "runtime/forward.h"
@@ -234,14 +235,22 @@ static int run_exec(const struct cli_globals *g, struct exec_flags *f, const cha
         } else if (process_from_flags(spec, f, argc, argv, err) < 0) {
                 goto out;
         }
-        const struct oci_process *p = from_file ? from_file : &spec->process;
+        struct oci_process *p = from_file ? from_file : &spec->process;
+        char aid[1100];
+        bool admitted = false;
+        if (admission_reserve_exec(g, c->id, spec, p, aid, sizeof(aid), &admitted, err) < 0)
+                goto out;
         sigset_t all;
         if (!f->o.detach)
                 forward_block_signals(&all);
         pid_t pid;
         int master;
-        if (exec_spawn(c, spec, p, &f->o, &pid, &master, err) < 0)
+        if (exec_spawn(c, spec, p, &f->o, &pid, &master, err) < 0 ||
+            (admitted && admission_bind(g, aid, pid, err) < 0)) {
+                if (admitted)
+                        admission_release(g, aid, NULL);
                 goto out;
+        }
         if (f->o.pid_file && write_pid_file(f->o.pid_file, pid, err) < 0)
                 goto out;
         flock(c->lock_fd, LOCK_UN);

@@ -10,6 +10,7 @@
 #include "cgroups/cgroups.h"
 #include "common/cleanup.h"
 #include "rt/rt.h"
+#include "runtime/admission.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
@@ -128,6 +129,8 @@ int container_destroy(const struct cli_globals *g, struct container *c, bool for
         }
         if (r == 0)
                 r = kill_all(c, cg, err);
+        if (r == 0)
+                admission_release(g, c->id, spec);
         if (r == 0 && cg) {
                 r = rt_container_teardown(host, cg, err);
                 if (r == 0)

@@ -70,6 +70,9 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                 warning[0] = '\0';
         if (t->kind == SCHED_KIND_NONE)
                 return 0;
+        if (strlen(root) >= sizeof(((struct sched_entry *)0)->root) ||
+            strlen(t->id) >= sizeof(t->id) - 1)
+                return rterr_set(err, ENAMETOOLONG, "admission: id or --root too long");
         struct sched_ledger l;
         _cleanup_free_ struct sched_task *tasks = NULL;
         if (sched_ledger_open(&l, err) < 0)
@@ -86,10 +89,17 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                 rterr_errno(err, "admission");
                 goto out;
         }
+        /* processes that died without delete freed their share: compressed ones grow first */
+        if (l.reclaimed || l.rebuilt)
+                sched_restore(tasks, l.n, h);
         tasks[l.n] = *t;
         struct sched_verdict v;
         if (!sched_admit_online(tasks, l.n, h, &v)) {
                 rterr_set(err, EBUSY, "admission: %s rejected: %s", t->id, v.reason);
+                /* what loading repaired (reclaimed, rebuilt) is kept even so */
+                struct rterr ignore;
+                if (l.reclaimed || l.rebuilt)
+                        sched_ledger_commit(&l, &ignore);
                 goto out;
         }
         if (apply_changes(&l, tasks, apply, ctx, err) < 0)
@@ -97,6 +107,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         struct sched_entry e = {.task = tasks[l.n], .pid = pid, .changed = true};
         snprintf(e.root, sizeof(e.root), "%s", root);
         e.starttime = sched_proc_starttime(pid);
+        e.pidfs_ino = sched_proc_pidfs_ino(pid);
         if (e.starttime == 0) {
                 rterr_set(err, ESRCH, "admission: process %d of %s is gone", (int)pid, t->id);
                 goto out;
@@ -140,11 +151,38 @@ int sched_admission_release(const struct sched_host *h, const char *root, const 
                         r = -1;
         }
         /* dropping the entry (and reclaiming dead ones) is committed even if a resize failed */
+        bool dirty = i >= 0 || l.reclaimed || l.rebuilt;
+        for (size_t k = 0; k < l.n; k++)
+                dirty |= l.v[k].changed;
         struct rterr cerr;
-        if ((i >= 0 || l.reclaimed || l.rebuilt || r == 0) && sched_ledger_commit(&l, &cerr) < 0 &&
-            r == 0) {
+        if (dirty && sched_ledger_commit(&l, &cerr) < 0 && r == 0) {
                 *err = cerr;
                 r = -1;
+        }
+        sched_ledger_close(&l);
+        return r;
+}
+
+int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rterr *err)
+{
+        struct sched_ledger l;
+        if (sched_ledger_open(&l, err) < 0)
+                return -1;
+        int r = 0;
+        ssize_t i = find(&l, root, id);
+        if (i < 0) {
+                r = rterr_set(err, ENOENT, "admission: %s holds no reservation (reclaimed?)", id);
+        } else {
+                struct sched_entry *e = &l.v[i];
+                e->pid = pid;
+                e->starttime = sched_proc_starttime(pid);
+                e->pidfs_ino = sched_proc_pidfs_ino(pid);
+                e->changed = true;
+                if (e->starttime == 0)
+                        r = rterr_set(err, ESRCH, "admission: process %d of %s is gone", (int)pid,
+                                      id);
+                else
+                        r = sched_ledger_commit(&l, err);
         }
         sched_ledger_close(&l);
         return r;

@@ -42,7 +42,9 @@ static bool shrink_self(struct sched_task *set, size_t n, size_t i, const struct
                 goto fail;
         t->granted = lo;
         if (!fits(set, n, h, &t->cpus, why, sizeof(why))) {
-                snprintf(reason, rsize, "%.480s (even at min-runtime)", why);
+                /* the partition rule does not depend on the runtime: say so only when it does */
+                snprintf(reason, rsize, "%.480s%s", why,
+                         strncmp(why, "partition", 9) ? " (even at min-runtime)" : "");
                 goto fail;
         }
         while (lo < hi) { /* lo fits; find the largest fitting in [lo, hi] */
@@ -75,6 +77,18 @@ static void reason_none(const struct sched_task *t, struct sched_verdict *v)
                                                   : "not real-time: admitted without analysis");
 }
 
+/* The model's rule before any analysis: a timed FIFO/RR task runs on exactly one CPU. */
+static bool pinned(const struct sched_task *t, struct sched_verdict *v)
+{
+        char cpus[128];
+        if (t->kind != SCHED_KIND_TIMED_FP || sched_cpuset_count(&t->cpus) == 1)
+                return true;
+        sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
+        snprintf(v->reason, sizeof(v->reason),
+                 "FIFO/RR with timing must be pinned to exactly one CPU, got %s", cpus);
+        return false;
+}
+
 /* Tries tasks[i] against the tasks with granted > 0 in set[0..n-1] (i < n). */
 static bool admit_alone(struct sched_task *set, size_t n, size_t i, const struct sched_host *h,
                         struct sched_verdict *v)
@@ -85,6 +99,8 @@ static bool admit_alone(struct sched_task *set, size_t n, size_t i, const struct
                 reason_none(t, v);
                 return v->admitted = true;
         }
+        if (!pinned(t, v))
+                return false;
         t->granted = t->runtime;
         if (fits(set, n, h, &t->cpus, v->reason, sizeof(v->reason))) {
                 snprintf(v->reason, sizeof(v->reason), "fits as requested");
@@ -186,6 +202,10 @@ bool sched_admit_online(struct sched_task *tasks, size_t n, const struct sched_h
         if (t->kind == SCHED_KIND_NONE) {
                 reason_none(t, v);
                 return v->admitted = true;
+        }
+        if (!pinned(t, v)) {
+                t->granted = 0;
+                return false;
         }
         t->granted = t->runtime;
         if (fits(tasks, n + 1, h, &t->cpus, v->reason, sizeof(v->reason))) {

@@ -7,7 +7,9 @@
 
 #include <stdio.h>
 
-#define BUSY_ITER_MAX 1000000
+/* Work bounds (steps x tasks): a set exactly at capacity can have a busy period as long as
+ * its hyperperiod; past these bounds the test gives up and rejects, naming why. */
+#define WORK_MAX 20000000
 
 uint64_t sched_scale_up(unsigned __int128 a, uint64_t ppb)
 {
@@ -64,7 +66,7 @@ static uint64_t busy_period(const uint64_t *c, const uint64_t *p, size_t n, uint
         for (size_t i = 0; i < n; i++)
                 sum += c[i];
         uint64_t w = sched_scale_up(sum, cap);
-        for (int k = 0; k < BUSY_ITER_MAX && w <= limit; k++) {
+        for (size_t k = 0; k * n < WORK_MAX && w <= limit; k++) {
                 unsigned __int128 work = 0;
                 for (size_t i = 0; i < n; i++)
                         work += (unsigned __int128)((w + p[i] - 1) / p[i]) * c[i];
@@ -125,7 +127,14 @@ bool sched_edf_qpa(const uint64_t *c, const uint64_t *d, const uint64_t *p, size
         }
         /* start at the last deadline within the horizon */
         uint64_t t = l < dmin ? dmin : prev_deadline(d, p, n, l + 1);
-        for (;;) {
+        for (size_t steps = 0;; steps++) {
+                if (steps * n > WORK_MAX) {
+                        snprintf(reason, rsize,
+                                 "QPA: gave up after %zu steps (utilisation %.3Lf "
+                                 "too close to capacity to analyse quickly)",
+                                 steps, u);
+                        return false;
+                }
                 unsigned __int128 h = demand(c, d, p, n, t);
                 unsigned __int128 hs = h * SCHED_PPB;
                 unsigned __int128 supply = (unsigned __int128)cap * t;

@@ -1,7 +1,7 @@
 /* A reservation as JSON, the same object in the ledger and in its sidecar file:
- * {"id", "root", "pid", "starttime", "kind": "deadline"|"timed", "criticality", "policy",
- *  "priority", "cpus", "runtime", "deadline", "period", "elastic": {"min_runtime", "weight"}
- *  (or absent), "granted"}. Times in ns; runtime is what was requested. */
+ * {"id", "root", "pid", "starttime", "pidfs_ino" (when known), "kind": "deadline"|"timed",
+ * "criticality", "policy", "priority", "cpus", "runtime", "deadline", "period", "elastic":
+ * {"min_runtime", "weight"} (or absent), "granted"}. Times in ns; runtime is what was requested. */
 #include "scheduler/internal.h"
 
 #include <errno.h>
@@ -23,6 +23,8 @@ void sched_entry_gen(yajl_gen g, const struct sched_entry *e)
         sj_kstr(g, "root", e->root);
         sj_kint(g, "pid", e->pid);
         sj_kint(g, "starttime", (long long)e->starttime);
+        if (e->pidfs_ino)
+                sj_kint(g, "pidfs_ino", (long long)e->pidfs_ino);
         sj_kstr(g, "kind", sched_kind_name(t->kind));
         sj_kstr(g, "criticality", sched_crit_name(t->crit));
         sj_kint(g, "policy", t->policy);
@@ -68,6 +70,7 @@ int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struc
             str_field(v, path, "cpus", cpus, sizeof(cpus), err) < 0 ||
             sj_u64(v, path, "pid", true, &pid, err) < 0 ||
             sj_u64(v, path, "starttime", true, &e->starttime, err) < 0 ||
+            sj_u64(v, path, "pidfs_ino", false, &e->pidfs_ino, err) < 0 ||
             sj_u64(v, path, "policy", true, &policy, err) < 0 ||
             sj_u64(v, path, "priority", true, &prio, err) < 0 ||
             sj_u64(v, path, "runtime", true, &t->runtime, err) < 0 ||

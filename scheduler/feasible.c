@@ -106,6 +106,7 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
                                 jit->p[nj++] = o->period;
                         }
                 }
+                size_t ndl = nj;
                 if (h->fair_server) {
                         jit->c[nj] = h->fs_runtime;
                         jit->d[nj] = h->fs_period;
@@ -117,9 +118,10 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
                 if (r > t->deadline) {
                         snprintf(reason, rsize,
                                  "RTA: response time %s%s ms > deadline %s ms of %s on CPU %d "
-                                 "(%zu higher-priority FIFO/RR, %zu DEADLINE interferers)",
+                                 "(%zu higher-priority FIFO/RR, %zu DEADLINE interferers%s)",
                                  r == UINT64_MAX ? "" : ">= ", sched_fmt_ms(r, b2, sizeof(b2)),
-                                 sched_fmt_ms(t->deadline, b1, sizeof(b1)), t->id, cpu, nh, nj);
+                                 sched_fmt_ms(t->deadline, b1, sizeof(b1)), t->id, cpu, nh, ndl,
+                                 h->fair_server ? " and the fair server" : "");
                         return false;
                 }
         }

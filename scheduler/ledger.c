@@ -19,7 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -46,7 +49,8 @@ uint64_t sched_proc_starttime(pid_t pid)
                 return 0;
         buf[n] = '\0';
         char *p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
-        if (p == NULL)
+        /* a zombie holds no CPU (nobody reaps an exec'd process orphaned in a container) */
+        if (p == NULL || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
                 return 0;
         /* after ") " comes field 3 (state); field 22 is 19 fields further */
         for (int field = 2; field < 22 && p; field++)
@@ -54,11 +58,39 @@ uint64_t sched_proc_starttime(pid_t pid)
         return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
-static bool alive(const struct sched_entry *e)
+#define PIDFS_MAGIC_NUMBER 0x50494446 /* include/uapi/linux/magic.h PID_FS_MAGIC */
+
+static int pidfd_of(pid_t pid)
 {
-        /* kill(0) first: a cheap answer for the dead; the start time catches a reused pid */
+        return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+uint64_t sched_proc_pidfs_ino(pid_t pid)
+{
+        _cleanup_close_ int fd = pidfd_of(pid);
+        struct statfs fs;
+        struct stat st;
+        /* before pidfs (6.9) every pidfd shares one anonymous inode: no identity there */
+        if (fd < 0 || fstatfs(fd, &fs) < 0 || fs.f_type != PIDFS_MAGIC_NUMBER || fstat(fd, &st) < 0)
+                return 0;
+        return st.st_ino;
+}
+
+/* Same process as recorded? kill(0) answers for the dead cheaply. For the living, the pidfs
+ * inode (two syscalls) or else the start time in /proc/PID/stat (which costs the kernel a
+ * whole do_task_stat) tells a reused pid; a pidfd that polls readable, or state Z, is a zombie. */
+bool sched_entry_alive(const struct sched_entry *e)
+{
         if (e->pid <= 0 || (kill(e->pid, 0) < 0 && errno == ESRCH))
                 return false;
+        if (e->pidfs_ino != 0) {
+                _cleanup_close_ int fd = pidfd_of(e->pid);
+                struct stat st;
+                if (fd >= 0 && fstat(fd, &st) == 0) {
+                        struct pollfd p = {.fd = fd, .events = POLLIN};
+                        return st.st_ino == e->pidfs_ino && poll(&p, 1, 0) == 0;
+                }
+        }
         return sched_proc_starttime(e->pid) == e->starttime;
 }
 
@@ -108,8 +140,10 @@ static int parse_ledger(struct sched_ledger *l, const char *text, struct rterr *
 {
         char why[256] = "";
         yajl_val root = yajl_tree_parse(text, why, sizeof(why));
-        if (root == NULL)
+        if (root == NULL) {
+                why[strcspn(why, "\n")] = '\0'; /* yajl appends the text and a caret */
                 return rterr_set(err, EINVAL, "not JSON (%s)", why[0] ? why : "empty");
+        }
         yajl_val entries = sj_get(root, "entries");
         int r = 0;
         if (!YAJL_IS_ARRAY(entries)) {
@@ -168,7 +202,8 @@ static int rebuild(struct sched_ledger *l, struct rterr *err)
                 yajl_val v = NULL;
                 bool ok = read_file_at(d, de->d_name, &text, &len, &ignore) == 0 &&
                           (v = yajl_tree_parse(text, NULL, 0)) != NULL &&
-                          sched_entry_parse(v, de->d_name, &e, &ignore) == 0 && alive(&e);
+                          sched_entry_parse(v, de->d_name, &e, &ignore) == 0 &&
+                          sched_entry_alive(&e);
                 yajl_tree_free(v);
                 if (!ok) {
                         unlinkat(d, de->d_name, 0);
@@ -240,7 +275,7 @@ int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
                 return -1;
         }
         for (size_t i = 0; i < l->n;) {
-                if (alive(&l->v[i])) {
+                if (sched_entry_alive(&l->v[i])) {
                         i++;
                         continue;
                 }

@@ -96,6 +96,10 @@ int sched_task_from_spec(const struct oci_spec *spec, const char *id, const stru
                 t->deadline = s->deadline ? s->deadline : s->period;
                 t->period = s->period ? s->period : t->deadline;
         }
+        if (annotations(spec, t, err) < 0)
+                return -1;
+        if (t->kind == SCHED_KIND_NONE) /* its cpus are the cgroup code's business */
+                return 0;
         const char *cpus = spec->linux_.resources.cpu.cpus;
         if (cpus != NULL && *cpus) {
                 if (sched_cpuset_parse(cpus, &t->cpus, err) < 0)
@@ -103,7 +107,5 @@ int sched_task_from_spec(const struct oci_spec *spec, const char *id, const stru
         } else {
                 t->cpus = h->cpus;
         }
-        if (annotations(spec, t, err) < 0)
-                return -1;
         return sched_task_validate(t, h, "config.json", err);
 }

@@ -52,7 +52,7 @@ enum sched_kind {
 /* One container's demand. `runtime` is the requested budget (DEADLINE runtime or FIFO/RR wcet);
  * the controller decides `granted`. */
 struct sched_task {
-        char id[256];
+        char id[1088]; /* a container id (<= 1024) and "/exec-PID" */
         enum sched_kind kind;
         enum sched_crit crit;
         int policy; /* SCHED_* */
@@ -151,6 +151,7 @@ struct sched_entry {
         char root[512];
         pid_t pid;
         uint64_t starttime; /* field 22 of /proc/PID/stat */
+        uint64_t pidfs_ino; /* the pidfd's inode (kernel >= 6.9: unique per process), 0 if none */
         bool changed;       /* its sidecar needs writing at the next commit */
 };
 
@@ -176,10 +177,15 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err);
 void sched_ledger_remove(struct sched_ledger *l, size_t i);
 /* Releases the lock and frees; safe after a failed open. */
 void sched_ledger_close(struct sched_ledger *l);
-/* Loads without the lock and without reclaiming (status): a snapshot. */
+/* Loads under a shared lock, without reclaiming or repairing (status); a corrupt file fails. */
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err);
-/* Field 22 of /proc/PID/stat; 0 when the process is gone. */
+/* Field 22 of /proc/PID/stat; 0 when the process is gone or a zombie. */
 uint64_t sched_proc_starttime(pid_t pid);
+/* The inode of a pidfd for pid on pidfs (kernel >= 6.9), never reused while the system runs;
+ * 0 when the kernel has no pidfs or the process is gone. */
+uint64_t sched_proc_pidfs_ino(pid_t pid);
+/* Whether the entry's process still runs: not gone, not a zombie, not a reused pid. */
+bool sched_entry_alive(const struct sched_entry *e);
 
 /* ---- what the runtime calls ---- */
 
@@ -196,9 +202,12 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                             const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
                             uint64_t *granted, char *warning, size_t warning_size,
                             struct rterr *err);
-/* `warning` (may be NULL) receives the ledger's repair notice, empty when none.
- * Drops the reservation of (root, id) and restores compressed containers through `apply`.
- * Absent entries are not an error. */
+/* Hands a reservation to the process that holds it from now on (create reserves as itself,
+ * before the container's pid is final, then binds the container's init). */
+int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rterr *err);
+/* Drops the reservation of (root, id) and restores compressed containers through `apply`.
+ * Absent entries are not an error. `warning` (here and in reserve; may be NULL) receives the
+ * ledger's repair notice, empty when none. */
 int sched_admission_release(const struct sched_host *h, const char *root, const char *id,
                             sched_apply_fn apply, void *ctx, char *warning, size_t warning_size,
                             struct rterr *err);

@@ -43,17 +43,14 @@ int sched_task_validate(const struct sched_task *t, const struct sched_host *h, 
                 return rterr_set(err, EINVAL, "%s: cpus '%s' are not within the host's CPUs %s",
                                  where, a, b);
         }
-        if (t->kind == SCHED_KIND_TIMED_FP && sched_cpuset_count(&t->cpus) != 1) {
-                sched_cpuset_format(&t->cpus, a, sizeof(a));
-                return rterr_set(err, EINVAL,
-                                 "%s: FIFO/RR with timing must be pinned to exactly one CPU, got "
-                                 "'%s'",
-                                 where, a);
-        }
         if (t->elastic && (t->min_runtime == 0 || t->min_runtime > t->runtime))
                 return rterr_set(
                     err, EINVAL, "%s: elastic min-runtime %llu must be in [1, %s %llu]", where,
                     (unsigned long long)t->min_runtime, rt, (unsigned long long)t->runtime);
+        if (t->elastic && t->kind == SCHED_KIND_DEADLINE && t->min_runtime < 1024)
+                return rterr_set(err, EINVAL,
+                                 "%s: elastic min-runtime must be >= 1024 ns for SCHED_DEADLINE",
+                                 where);
         if (t->elastic && !(t->weight > 0))
                 return rterr_set(err, EINVAL, "%s: elastic weight must be positive", where);
         return 0;

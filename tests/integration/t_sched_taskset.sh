@@ -75,6 +75,29 @@ else
         echo "ok: invalid taskset"
 fi
 
+# check BUNDLE...: the bundles arrive online, in the order given (ids: directory names), on
+# the host's CPUs with the kernel's capacity c < 1: ctrl (0.5) fits; hog asks for a whole CPU
+# (density 1/c > 1), which no test admits.
+(cd "$dir" && "$RTRUN" spec) || exit 1
+mkdir -p "$dir/ctrl" "$dir/hog"
+jq '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 5000000, "period": 10000000}
+    | .annotations["org.rtrun.criticality"] = "control"' "$dir/config.json" >"$dir/ctrl/config.json"
+jq '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 10000000, "period": 10000000}' \
+  "$dir/config.json" >"$dir/hog/config.json"
+out=$("$RTRUN" admission check "$dir/ctrl" "$dir/hog" --format json 2>"$dir/err")
+rc=$?
+if [ $rc != 2 ] || ! python3 -c "
+import json, sys
+c = {x['id']: x for x in json.loads(sys.argv[1])['containers']}
+assert c['ctrl']['admitted'] and c['ctrl']['granted_runtime'] == 5000000, c
+assert not c['hog']['admitted'], c
+" "$out"; then
+        echo "FAIL: check BUNDLE: exit $rc: $out $(cat "$dir/err")"
+        fails=$((fails + 1))
+else
+        echo "ok: check BUNDLE..."
+fi
+
 # the table format too, and a what-if leaves no ledger behind
 "$RTRUN" admission check --taskset "$sets/driving-stack.json" >"$dir/table" || fails=$((fails + 1))
 grep -q '^vehicle-control  *yes  *control' "$dir/table" || { echo "FAIL: table"; fails=$((fails + 1)); }

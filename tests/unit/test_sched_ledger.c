@@ -164,6 +164,23 @@ static void dead_pid_reclaimed(void **state)
                          0);
         assert_int_equal(granted, 10 * MS);
         assert_int_equal(sidecars(), 1);
+        /* a zombie (killed, not reaped yet) holds nothing either */
+        pid_t z = sleeper();
+        struct sched_task small = task("sched-zombie", SCHED_CRIT_CONTROL, 1 * MS, 0);
+        assert_int_equal(
+            sched_admission_reserve(&small, &h, "/r", z, NULL, NULL, &granted, NULL, 0, &err), 0);
+        kill(z, SIGKILL);
+        for (int i = 0; i < 5000 && sched_proc_starttime(z) != 0; i++)
+                usleep(1000);
+        assert_int_equal(sched_proc_starttime(z), 0);
+        struct sched_ledger zl;
+        assert_int_equal(sched_ledger_open(&zl, &err), 0);
+        assert_int_equal(zl.reclaimed, 1);
+        assert_int_equal(zl.n, 1);
+        assert_string_equal(zl.v[0].task.id, "sched-other");
+        assert_int_equal(sched_ledger_commit(&zl, &err), 0);
+        sched_ledger_close(&zl);
+        waitpid(z, NULL, 0);
         /* a pid whose start time differs is another process: also reclaimed */
         char path[512], text[1024];
         snprintf(path, sizeof(path), "%s/ledger.json", dir);
@@ -228,7 +245,7 @@ static void corrupt_ledger_rebuilt(void **state)
 
 struct calls {
         int n;
-        char who[8][256];
+        char who[8][1088];
         uint64_t to[8];
 };
 

@@ -100,13 +100,6 @@ static void errors_name_the_annotation(void **state)
         assert_int_equal(from(NULL, NULL, "\"org.rtrun.criticality\": \"urgent\"", &t, &err), -1);
         assert_string_equal(err.msg, "annotations[\"org.rtrun.criticality\"]: 'urgent' is not "
                                      "one of control, planning, perception, best-effort");
-        assert_int_equal(from("{\"policy\": \"SCHED_FIFO\", \"priority\": 50}", "0-1",
-                              "\"org.rtrun.timing.wcet\": \"1000000\", "
-                              "\"org.rtrun.timing.period\": \"4000000\"",
-                              &t, &err),
-                         -1);
-        assert_string_equal(err.msg, "config.json: FIFO/RR with timing must be pinned to exactly "
-                                     "one CPU, got '0-1'");
         assert_int_equal(from("{\"policy\": \"SCHED_FIFO\", \"priority\": 50}", "0",
                               "\"org.rtrun.timing.wcet\": \"1ms\"", &t, &err),
                          -1);

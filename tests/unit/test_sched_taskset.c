@@ -43,11 +43,6 @@ static void errors_name_the_json_path(void **state)
                      "perception, best-effort");
         expect_error("{\"containers\": [{\"id\": \"a\", \"timeing\": {}}]}",
                      "t.json: containers[0].timeing: unknown key");
-        expect_error("{\"containers\": [{\"id\": \"a\", \"scheduler\": {\"policy\": "
-                     "\"SCHED_FIFO\", \"priority\": 10}, \"timing\": {\"wcet\": 1000, "
-                     "\"period\": 10000}}]}",
-                     "t.json: containers[0]: FIFO/RR with timing must be pinned to exactly one "
-                     "CPU, got '0-3'");
         expect_error("{\"containers\": [{\"id\": \"a\", \"cpus\": \"5\", \"scheduler\": "
                      "{\"policy\": \"SCHED_DEADLINE\", \"runtime\": 1000000, \"period\": "
                      "10000000}}]}",
@@ -128,12 +123,33 @@ static void online_file_and_report(void **state)
         sched_taskset_free(&ts);
 }
 
+/* Not pinned to one CPU: a verdict (rejected), not invalid input. */
+static void unpinned_fifo_rejected(void **state)
+{
+        (void)state;
+        struct sched_host k = kernel();
+        struct sched_taskset ts;
+        struct rterr err;
+        assert_int_equal(sched_taskset_parse("{\"containers\": [{\"id\": \"a\", \"scheduler\": "
+                                             "{\"policy\": \"SCHED_FIFO\", \"priority\": 10}, "
+                                             "\"timing\": {\"wcet\": 1000, \"period\": "
+                                             "10000000000}}]}",
+                                             "t", &k, &ts, &err),
+                         0);
+        struct sched_verdict v[1];
+        assert_int_equal(sched_taskset_run(&ts, v), 1);
+        assert_string_equal(v[0].reason,
+                            "FIFO/RR with timing must be pinned to exactly one CPU, got 0-3");
+        sched_taskset_free(&ts);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(errors_name_the_json_path),
             cmocka_unit_test(host_defaults_from_kernel),
             cmocka_unit_test(online_file_and_report),
+            cmocka_unit_test(unpinned_fifo_rejected),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
