@@ -55,18 +55,19 @@ static int set_sets(const struct oci_capabilities *caps, cap_value_t last, struc
         return 0;
 }
 
-static int raise_ambient(uint64_t ambient, cap_value_t last, struct rterr *err)
+/* The kernel raises an ambient capability only if it is both permitted and inheritable
+ * (PR_CAP_AMBIENT_RAISE); runc's default spec lists ambient capabilities without inheritable
+ * ones, and runc leaves those out, so they are skipped here too. */
+static int raise_ambient(const struct oci_capabilities *caps, cap_value_t last, struct rterr *err)
 {
         if (cap_reset_ambient() < 0 && errno != EINVAL)
                 return rterr_errno(err, "process.capabilities.ambient: reset");
+        uint64_t raise = caps->ambient & caps->permitted & caps->inheritable;
         for (cap_value_t v = 0; v <= last; v++) {
-                if (!(ambient & (1ULL << v)))
+                if (!(raise & (1ULL << v)))
                         continue;
-                /* EPERM: the capability is not both permitted and inheritable (PR_CAP_AMBIENT). */
                 if (cap_set_ambient(v, CAP_SET) < 0 && errno != EINVAL)
-                        return rterr_errno(err,
-                                           "process.capabilities.ambient: raise %s (it must "
-                                           "also be permitted and inheritable)",
+                        return rterr_errno(err, "process.capabilities.ambient: raise %s",
                                            oci_cap_name(v) ? oci_cap_name(v) : "?");
         }
         return 0;
@@ -85,7 +86,7 @@ int caps_apply(const struct oci_process *p, struct rterr *err)
         if (!caps->set)
                 caps = &none;
         if (raise_effective(err) < 0 || drop_bounding(caps->bounding, last, err) < 0 ||
-            set_sets(caps, last, err) < 0 || raise_ambient(caps->ambient, last, err) < 0)
+            set_sets(caps, last, err) < 0 || raise_ambient(caps, last, err) < 0)
                 return -1;
         return 0;
 }

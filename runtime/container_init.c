@@ -95,6 +95,7 @@ static int init_rootfs(const struct init_args *a, struct rterr *err)
         const struct oci_spec *s = a->spec;
         struct rootfs_opts ro = {
             .rootfs = a->c->rootfs,
+            .bundle = a->c->bundle,
             .no_pivot = a->o->no_pivot,
             .has_userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0,
         };

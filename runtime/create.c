@@ -23,6 +23,7 @@
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
+#include "runtime/setup.h"
 #include "runtime/state_dir.h"
 #include "runtime/sync.h"
 
@@ -76,6 +77,8 @@ static int validate_spec(const struct oci_spec *s, const char *rootfs, struct rt
                 return rterr_set(err, EINVAL,
                                  "config.json: linux.timeOffsets: needs a new time "
                                  "namespace in linux.namespaces");
+        if (sysctl_validate(s, err) < 0)
+                return rterr_wrap(err, "config.json");
         struct stat sb;
         if (stat(rootfs, &sb) < 0)
                 return rterr_errno(err, "config.json: root.path: %s", rootfs);
@@ -343,8 +346,7 @@ static int explain_exit(struct create_ctx *x, struct rterr *err)
         char msg[sizeof(err->msg)];
         snprintf(msg, sizeof(msg), "%s", err->msg);
         if (WIFSIGNALED(status))
-                return rterr_set(err, EPIPE, "%.900s (killed by signal %d)", msg,
-                                 WTERMSIG(status));
+                return rterr_set(err, EPIPE, "%.900s (killed by signal %d)", msg, WTERMSIG(status));
         return rterr_set(err, EPIPE, "%.900s (exit status %d)", msg, WEXITSTATUS(status));
 }
 

@@ -133,12 +133,12 @@ static bool proc_bind_allowed(const char *dest, int src_fd)
         return false;
 }
 
-static int mount_bind(int root_fd, const struct oci_mount *m, struct rterr *err)
+static int mount_bind(int root_fd, int bundle_fd, const struct oci_mount *m, struct rterr *err)
 {
         if (!m->source)
                 return rterr_set(err, EINVAL, "mount %s: a bind mount needs a source",
                                  m->destination);
-        _cleanup_close_ int src = open(m->source, O_PATH | O_CLOEXEC);
+        _cleanup_close_ int src = openat(bundle_fd, m->source, O_PATH | O_CLOEXEC);
         if (src < 0)
                 return rterr_errno(err, "mount %s: open source %s", m->destination, m->source);
         struct stat st;
@@ -192,7 +192,7 @@ static int mount_fs(int root_fd, const struct oci_mount *m, enum mount_kind k, s
         return 0;
 }
 
-int mount_apply(int root_fd, const struct oci_spec *spec, const struct oci_mount *m,
+int mount_apply(int root_fd, int bundle_fd, const struct oci_spec *spec, const struct oci_mount *m,
                 struct rterr *err)
 {
         if (!m->destination || m->destination[0] != '/')
@@ -201,7 +201,7 @@ int mount_apply(int root_fd, const struct oci_spec *spec, const struct oci_mount
         enum mount_kind k = mount_kind_of(m);
         int rc;
         if (k == MOUNT_KIND_BIND)
-                rc = mount_bind(root_fd, m, err);
+                rc = mount_bind(root_fd, bundle_fd, m, err);
         else if (k == MOUNT_KIND_CGROUP)
                 rc = mount_cgroup(root_fd, spec, m, err);
         else

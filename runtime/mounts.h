@@ -30,9 +30,9 @@ bool mount_bind_needs_remount(const struct oci_mount *m);
 /* Whether rootfs_finalize must remount this mount read-only (tmpfs and /dev with "ro"). */
 bool mount_needs_late_ro(const struct oci_mount *m);
 
-/* Mounts one spec mount under the rootfs opened as root_fd. Sources of bind mounts are
- * resolved against the current directory (the bundle). */
-int mount_apply(int root_fd, const struct oci_spec *spec, const struct oci_mount *m,
+/* Mounts one spec mount under the rootfs opened as root_fd. Relative sources of bind mounts
+ * are resolved against bundle_fd (the bundle directory, or AT_FDCWD). */
+int mount_apply(int root_fd, int bundle_fd, const struct oci_spec *spec, const struct oci_mount *m,
                 struct rterr *err);
 
 /* The cgroup mount for the host's layout (v2: cgroup2; v1: a tmpfs of per-controller

@@ -115,13 +115,15 @@ static int mount_v1_one(int dir_fd, const struct v1_hierarchy *h, const struct o
                         return rterr_errno(err, "mount cgroup %s", data);
                 return 0;
         }
-        char cg[512], src[1024];
+        char cg[512];
         if (own_cgroup_path(h->options, cg, sizeof(cg), err) < 0)
                 return -1;
         size_t rl = strcmp(h->root, "/") == 0 ? 0 : strlen(h->root);
         if (rl && strncmp(cg, h->root, rl) == 0)
                 memmove(cg, cg + rl, strlen(cg + rl) + 1);
-        snprintf(src, sizeof(src), "%s%s", h->mountpoint, cg);
+        _cleanup_free_ char *src = NULL;
+        if (asprintf(&src, "%s%s", h->mountpoint, cg) < 0)
+                return rterr_errno(err, "bind cgroup %s", h->mountpoint);
         if (mount(src, target.s, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return rterr_errno(err, "bind cgroup %s", src);
         /* The remount needs the new mount, not the directory it covers. */

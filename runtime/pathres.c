@@ -38,7 +38,7 @@ static int create_entry(int dir_fd, const char *name, bool as_dir)
 {
         if (as_dir)
                 return mkdirat(dir_fd, name, 0755) < 0 && errno != EEXIST ? -1 : 0;
-        int fd = openat(dir_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0644);
+        int fd = openat(dir_fd, name, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0755);
         if (fd < 0)
                 return errno == EEXIST ? 0 : -1;
         close(fd);

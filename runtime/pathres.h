@@ -17,8 +17,8 @@ enum pathres_kind {
  * O_PATH|O_CLOEXEC plus `flags`; returns the fd or -1 with errno set. */
 int pathres_open(int root_fd, const char *path, int flags);
 
-/* Opens `path` beneath root_fd as O_PATH, creating what is missing as `kind` says (mode 0755
- * for directories, 0644 for files). Returns the fd, or -1 with *err set. */
+/* Opens `path` beneath root_fd as O_PATH, creating what is missing as `kind` says (mode 0755,
+ * less the umask, for both, as runc makes them). Returns the fd, or -1 with *err set. */
 int pathres_mkpath(int root_fd, const char *path, enum pathres_kind kind, struct rterr *err);
 
 /* "/proc/self/fd/N" for mount(2) targets and sources that must be the exact fd. */

@@ -13,6 +13,7 @@
 #include "common/cleanup.h"
 #include "runtime/devices.h"
 #include "runtime/mounts.h"
+#include "runtime/pathres.h"
 #include "runtime/setup.h"
 
 /* The mount point (from /proc/self/mountinfo) holding `path`, and whether it is shared. */
@@ -47,6 +48,19 @@ static int parent_mount(const char *path, char *out, size_t outlen, bool *shared
         return 0;
 }
 
+/* process.cwd is created when missing (after the mounts, so it may be inside one). */
+static int make_cwd(int root_fd, const struct oci_spec *spec, struct rterr *err)
+{
+        const char *cwd = spec->has_process ? spec->process.cwd : NULL;
+        if (!cwd || !*cwd)
+                return 0;
+        int fd = pathres_mkpath(root_fd, cwd, PATHRES_DIR, err);
+        if (fd < 0)
+                return rterr_wrap(err, "process.cwd");
+        close(fd);
+        return 0;
+}
+
 int rootfs_prepare(const struct oci_spec *spec, const struct rootfs_opts *o, struct rterr *err)
 {
         unsigned long prop = spec->linux_.rootfs_propagation;
@@ -54,7 +68,7 @@ int rootfs_prepare(const struct oci_spec *spec, const struct rootfs_opts *o, str
                 return rterr_errno(err, "set propagation of /");
         /* pivot_root(2) refuses a new root whose parent mount is shared. */
         char parent[1024];
-        bool shared;
+        bool shared = false;
         if (parent_mount(o->rootfs, parent, sizeof(parent), &shared, err) < 0)
                 return -1;
         if (shared && mount(NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
@@ -64,14 +78,17 @@ int rootfs_prepare(const struct oci_spec *spec, const struct rootfs_opts *o, str
         _cleanup_close_ int root_fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 return rterr_errno(err, "open rootfs %s", o->rootfs);
+        _cleanup_close_ int bundle_fd =
+            o->bundle ? open(o->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC) : AT_FDCWD;
+        if (bundle_fd < 0 && bundle_fd != AT_FDCWD)
+                return rterr_errno(err, "open bundle %s", o->bundle);
         for (size_t i = 0; i < spec->n_mounts; i++)
-                if (mount_apply(root_fd, spec, &spec->mounts[i], err) < 0)
+                if (mount_apply(root_fd, bundle_fd, spec, &spec->mounts[i], err) < 0)
                         return rterr_wrap(err, "mounts[%zu]", i);
-        if (!devices_setup_needed(spec))
-                return 0;
-        if (devices_create(root_fd, spec, o->has_userns, err) < 0)
+        if (devices_setup_needed(spec) && (devices_create(root_fd, spec, o->has_userns, err) < 0 ||
+                                           devices_links(root_fd, err) < 0))
                 return -1;
-        return devices_links(root_fd, err);
+        return make_cwd(root_fd, spec, err);
 }
 
 static int pivot(const char *rootfs, struct rterr *err)
@@ -160,10 +177,6 @@ static int set_root_readonly(struct rterr *err)
 
 int rootfs_finalize(const struct oci_spec *spec, struct rterr *err)
 {
-        unsigned long prop = spec->linux_.rootfs_propagation;
-        /* Applied again now that the rootfs is "/"; private was already set on the way in. */
-        if (prop && !(prop & MS_PRIVATE) && mount(NULL, "/", NULL, prop, NULL) < 0)
-                return rterr_errno(err, "linux.rootfsPropagation: set propagation of /");
         for (size_t i = 0; i < spec->n_mounts; i++)
                 if (mount_needs_late_ro(&spec->mounts[i]) &&
                     mount_finalize_ro(&spec->mounts[i], err) < 0)

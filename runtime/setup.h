@@ -14,17 +14,19 @@
 
 struct rootfs_opts {
         const char *rootfs; /* absolute host path of root.path */
+        const char *bundle; /* bundle dir: relative bind sources start there (NULL: cwd) */
         bool no_pivot;      /* --no-pivot: MS_MOVE + chroot */
         bool has_userns;    /* mknod is not allowed: bind-mount device nodes */
 };
 
 /* In the new mount namespace: propagation, bind the rootfs onto itself, every mount of
  * spec->mounts (destinations resolved inside the rootfs, never through its symlinks), the
- * default devices, linux.devices, /dev symlinks, /dev/pts and /dev/ptmx. */
+ * default devices, linux.devices, /dev symlinks, /dev/pts and /dev/ptmx, and process.cwd
+ * created if missing. */
 int rootfs_prepare(const struct oci_spec *spec, const struct rootfs_opts *o, struct rterr *err);
 /* pivot_root into the rootfs (or MS_MOVE + chroot) and detach the old root. */
 int rootfs_pivot(const struct rootfs_opts *o, struct rterr *err);
-/* After pivot: maskedPaths, readonlyPaths, root.readonly, rootfsPropagation. */
+/* After pivot: delayed read-only remounts, root.readonly, readonlyPaths, maskedPaths. */
 int rootfs_finalize(const struct oci_spec *spec, struct rterr *err);
 
 /* Refuses sysctls the container's namespaces do not cover (net.* needs a network namespace,

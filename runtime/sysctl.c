@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
@@ -71,6 +72,36 @@ int sysctl_validate(const struct oci_spec *spec, struct rterr *err)
         return 0;
 }
 
+/* Whether this process is in the same `ns` namespace (e.g. "net") as pid 1 of the mounted
+ * /proc, the host's: rootfs set-up has not replaced /proc yet when sysctls are applied. */
+static bool shares_host_ns(const char *ns)
+{
+        char self[64], host[64];
+        struct stat a, b;
+        snprintf(self, sizeof(self), "/proc/self/ns/%s", ns);
+        snprintf(host, sizeof(host), "/proc/1/ns/%s", ns);
+        return stat(self, &a) == 0 && stat(host, &b) == 0 && a.st_ino == b.st_ino &&
+               a.st_dev == b.st_dev;
+}
+
+/* The run-time form of sysctl_validate: a sysctl is only written into a namespace of the
+ * container's own, never into the host's (a joined namespace path may be the host's). */
+static int check_namespace(const char *name, struct rterr *err)
+{
+        static const char *const ns_of[] = {
+            [SYSCTL_SCOPE_NET] = "net", [SYSCTL_SCOPE_IPC] = "ipc", [SYSCTL_SCOPE_UTS] = "uts"};
+        enum sysctl_scope scope = sysctl_scope_of(name);
+        if (scope == SYSCTL_SCOPE_NONE)
+                return rterr_set(err, EINVAL,
+                                 "linux.sysctl.%s: not namespaced, a container may not set it",
+                                 name);
+        if (shares_host_ns(ns_of[scope]))
+                return rterr_set(err, EINVAL,
+                                 "linux.sysctl.%s: the container shares the host's %s namespace",
+                                 name, ns_of[scope]);
+        return 0;
+}
+
 int sysctl_apply(const struct oci_kvs *sysctl, struct rterr *err)
 {
         _cleanup_close_ int dir = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -80,6 +111,8 @@ int sysctl_apply(const struct oci_kvs *sysctl, struct rterr *err)
                 const char *name = sysctl->v[i].key;
                 if (!valid_name(name))
                         return rterr_set(err, EINVAL, "linux.sysctl.%s: not a sysctl name", name);
+                if (check_namespace(name, err) < 0)
+                        return -1;
                 char path[512];
                 snprintf(path, sizeof(path), "%s", name);
                 for (char *p = path; *p; p++)

@@ -139,15 +139,21 @@ static void test_root_without_caps(void **state)
         assert_int_equal(rc, 0);
 }
 
+/* Ambient capabilities that are not also inheritable are left out (runc's default spec has
+ * such a list), not an error. */
 static void test_ambient_needs_inheritable(void **state)
 {
         (void)state;
+        static const struct expect want[] = {
+            {"CapPrm", "0000000000000020"},
+            {"CapAmb", "0000000000000000"},
+        };
         int rc = run("{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
                      "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":100,\"hard\":200}],"
                      "\"capabilities\":{\"bounding\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\"],"
                      "\"ambient\":[\"CAP_KILL\"]}}",
-                     NULL, 0);
-        assert_int_equal(rc, 3);
+                     want, sizeof(want) / sizeof(want[0]));
+        assert_int_equal(rc, 0);
 }
 
 int main(void)
