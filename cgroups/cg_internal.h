@@ -126,6 +126,11 @@ int cg_device_rules_effective(const struct oci_device_rule *rules, size_t n,
 /* "c 1:3 rwm", "a *:* rwm": the devices.allow/devices.deny line of a rule. */
 void cg_device_rule_line(const struct oci_device_rule *r, char *buf, size_t len);
 
+/* The lines devices.list shows after writing rules to a v1 cgroup; "a *:* rwm" alone when the
+ * rules end in allow-all (the kernel then lists no exceptions). */
+int cg_devices_v1_expected(const struct oci_device_rule *rules, size_t n, char ***lines,
+                           size_t *n_lines, struct rterr *err);
+
 struct bpf_insn;
 /* Builds the BPF_PROG_TYPE_CGROUP_DEVICE program for rules evaluated as the kernel's v1
  * devices controller would (the last matching rule decides; no match denies). */

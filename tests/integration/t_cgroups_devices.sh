@@ -2,14 +2,16 @@
 # Device access control (v1 devices.allow/deny, v2 eBPF): /dev/fuse given through linux.devices
 # opens only when a rule allows c 10:229, while the default devices (/dev/null) stay usable.
 set -uo pipefail
-CGT_NAME=cgroups-dev
 . "${RTRUN_SRC:?}/tests/integration/cgroups_lib.sh"
-[ -c /dev/fuse ] || skip "the host has no /dev/fuse"
+cgt_init dev
+# The container's node is made from major:minor; opening it needs the fuse driver loaded.
+grep -qw fuse /proc/misc || modprobe fuse 2>/dev/null
+grep -qw fuse /proc/misc || skip "the kernel has no fuse driver (misc device 229)"
 
 probe='["sh","-c","(exec 3<>/dev/fuse) && echo fuse-opened; (exec 4<>/dev/null) && echo null-opened; echo x >/dev/null && echo null-written"]'
 fuse='.linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229, fileMode: 438, uid: 0, gid: 0}]'
 run_with() { # run_with NAME RULES_JSON
-	local b=$CGT_TMP/$1
+	local b=$TMP/$1
 	mkbundle "$b" "$probe" "{\"devices\": $2}" "$fuse" || return 99
 	rt run --bundle "$b" "cgroups-dev-$1" </dev/null 2>&1
 }

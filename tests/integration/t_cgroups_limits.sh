@@ -3,18 +3,18 @@
 # fork fail, a cpuset is the container's affinity. Each has a control run that must pass, so a
 # limit that is not enforced fails the test.
 set -uo pipefail
-CGT_NAME=cgroups-lim
 . "${RTRUN_SRC:?}/tests/integration/cgroups_lib.sh"
+cgt_init lim
 
 run_in() { # run_in NAME ARGS_JSON RESOURCES_JSON: foreground run; prints output, returns status
-	local b=$CGT_TMP/$1
+	local b=$TMP/$1
 	rm -rf "$b"
 	mkbundle "$b" "$2" "$3" || return 99
 	rt run --bundle "$b" "cgroups-lim-$1" </dev/null 2>&1
 }
 
 # Memory: dd's 64 MiB buffer cannot fit in 32 MiB without swap (swap = limit: none allowed).
-hog='["sh","-c","dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; echo survived"]'
+hog='["sh","-c","dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null && echo survived"]'
 mem() { jq -n --argjson l "$1" '{memory: {limit: $l, swap: $l}}'; }
 swapless=$(mem 33554432)
 if [ "$CG_LAYOUT" != v2 ] && [ ! -e "$(cg_dir memory /)/memory.memsw.limit_in_bytes" ]; then

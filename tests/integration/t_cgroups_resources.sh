@@ -3,10 +3,10 @@
 # keeps it, with runc's v1 -> v2 conversions, and read back from the cgroup files; the
 # container's cgroups are gone after delete.
 set -uo pipefail
-CGT_NAME=cgroups-res
 . "${RTRUN_SRC:?}/tests/integration/cgroups_lib.sh"
+cgt_init res
 
-b=$CGT_TMP/res
+b=$TMP/res
 blkdev=$(cat /sys/block/vda/dev 2>/dev/null || cat "$(ls -d /sys/block/*/dev | grep -v -e loop -e zram | head -n1)" 2>/dev/null || true)
 cpu=$(($(nproc) - 1))
 
@@ -39,8 +39,9 @@ fi
 # test's parent some before the container asks for part of it.
 rt_ok=0
 if [ "$CG_LAYOUT" != v2 ] && [ -e "$(cg_dir cpu /)/cpu.rt_runtime_us" ]; then
-	mkdir -p "$(cg_dir cpu "$CGT_CGROOT")"
-	if echo 100000 >"$(cg_dir cpu "$CGT_CGROOT")/cpu.rt_runtime_us"; then
+	mkdir -p "$(cg_dir cpu "$CG_PREFIX")"
+	if echo 100000 >"$(cg_dir cpu "${CG_PREFIX%/*}")/cpu.rt_runtime_us" &&
+		echo 100000 >"$(cg_dir cpu "$CG_PREFIX")/cpu.rt_runtime_us"; then
 		rt_ok=1
 		res=$(jq '.cpu.realtimePeriod = 500000 | .cpu.realtimeRuntime = 20000' <<<"$res")
 	fi
@@ -51,7 +52,7 @@ start cgroups-res "$b" || {
 	fail "container did not start with resources $res"
 	finish
 }
-p=$CGT_CGROOT/res
+p=$CG_PREFIX/res
 
 if [ "$CG_LAYOUT" = v2 ]; then
 	expect_eq memory.max "$(cg_read memory "$p" memory.max)" 67108864

@@ -3,17 +3,25 @@
 # from stdin), `events --stats` reports them in runc's shape, `events` reports an OOM kill; a
 # rejected value names the file, the value and the errno and changes nothing else.
 set -uo pipefail
-CGT_NAME=cgroups-upd
 . "${RTRUN_SRC:?}/tests/integration/cgroups_lib.sh"
+cgt_init upd
 
-b=$CGT_TMP/upd
+b=$TMP/upd
+# RT group scheduling (v1 with CONFIG_RT_GROUP_SCHED): the update below asks for RT time, which
+# the ancestors must hold first (a new group has none).
+rt_ok=0
+if [ "$CG_LAYOUT" != v2 ] && [ -e "$(cg_dir cpu /)/cpu.rt_runtime_us" ]; then
+	mkdir -p "$(cg_dir cpu "$CG_PREFIX")"
+	echo 100000 >"$(cg_dir cpu "${CG_PREFIX%/*}")/cpu.rt_runtime_us" &&
+		echo 100000 >"$(cg_dir cpu "$CG_PREFIX")/cpu.rt_runtime_us" && rt_ok=1
+fi
 res='{"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rwm"}], "memory": {"limit": 33554432}, "pids": {"limit": 50}}'
 mkbundle "$b" '["sleep","1000"]' "$res" || finish
 start cgroups-upd "$b" || {
 	fail "start"
 	finish
 }
-p=$CGT_CGROOT/upd
+p=$CG_PREFIX/upd
 memfile=memory.limit_in_bytes cpufile=cpu.shares
 [ "$CG_LAYOUT" = v2 ] && memfile=memory.max cpufile=cpu.weight
 
@@ -47,13 +55,21 @@ else
 fi
 expect_eq "memory limit untouched by the other flags" "$(cg_read memory "$p" $memfile)" 67108864
 
+if [ $rt_ok = 1 ]; then
+	rt update --cpu-rt-period 400000 --cpu-rt-runtime 30000 cgroups-upd || fail "update --cpu-rt-*"
+	expect_eq "cpu.rt_period_us" "$(cg_read cpu "$p" cpu.rt_period_us)" 400000
+	expect_eq "cpu.rt_runtime_us" "$(cg_read cpu "$p" cpu.rt_runtime_us)" 30000
+fi
+out=$(rt update --kernel-memory 8M cgroups-upd 2>&1) || fail "update --kernel-memory: $out"
+expect_match "--kernel-memory warns" "$out" "kernel-memory.*ignored"
+
 # --resources from stdin and from a file; flags win over the file.
 echo '{"pids": {"limit": 17}, "memory": {"limit": 50331648}}' |
 	rt update --resources - cgroups-upd || fail "update --resources -"
 expect_eq "pids.max from stdin" "$(cg_read pids "$p" pids.max)" 17
 expect_eq "$memfile from stdin" "$(cg_read memory "$p" $memfile)" 50331648
-echo '{"pids": {"limit": 23}}' >"$CGT_TMP/r.json"
-rt update --resources "$CGT_TMP/r.json" --pids-limit 31 cgroups-upd || fail "update --resources FILE"
+echo '{"pids": {"limit": 23}}' >"$TMP/r.json"
+rt update --resources "$TMP/r.json" --pids-limit 31 cgroups-upd || fail "update --resources FILE"
 expect_eq "pids.max (flag over file)" "$(cg_read pids "$p" pids.max)" 31
 
 # blkio weight where the kernel has a weight file (CFQ/BFQ on v1, io.weight/io.bfq.weight on v2)
@@ -82,19 +98,19 @@ expect_match "error for --memory lots" "$out" "lots"
 expect_eq "status after the failed updates" "$(status_of cgroups-upd)" running
 
 # events: stats at the interval, and an OOM notification when a process is OOM-killed.
-b2=$CGT_TMP/oom
+b2=$TMP/oom
 mkbundle "$b2" '["sh","-c","while [ ! -e /tmp/go ]; do sleep 0.1; done; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 1000"]' \
 	'{"memory": {"limit": 33554432}}' || finish
 start cgroups-upd-oom "$b2" || fail "start oom"
-rt events --interval 200ms cgroups-upd-oom >"$CGT_TMP/events" 2>&1 &
+rt events --interval 200ms cgroups-upd-oom >"$TMP/events" 2>&1 &
 ev=$!
-wait_for 30 grep -q '"type":"stats"' "$CGT_TMP/events" && ok "events prints stats" || fail "no stats event"
+wait_until 30 grep -q '"type":"stats"' "$TMP/events" && ok "events prints stats" || fail "no stats event"
 touch "$b2/rootfs/tmp/go"
-wait_for 60 grep -q '"type":"oom"' "$CGT_TMP/events" && ok "events reports the OOM kill" ||
-	fail "no oom event: $(tail -n 3 "$CGT_TMP/events")"
-expect_eq "oom event id" "$(grep '"type":"oom"' "$CGT_TMP/events" | head -n1 | jq -r .id)" cgroups-upd-oom
+wait_until 60 grep -q '"type":"oom"' "$TMP/events" && ok "events reports the OOM kill" ||
+	fail "no oom event: $(tail -n 3 "$TMP/events")"
+expect_eq "oom event id" "$(grep '"type":"oom"' "$TMP/events" | head -n1 | jq -r .id)" cgroups-upd-oom
 rt kill cgroups-upd-oom KILL
-wait_for 30 test ! -d /proc/$ev && ok "events ends with the container" || {
+wait_until 30 test ! -d /proc/$ev && ok "events ends with the container" || {
 	fail "events still running after the container stopped"
 	kill $ev
 }
