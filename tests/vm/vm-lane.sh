@@ -103,7 +103,8 @@ fi
 
 mods=$(modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p overlay |
 	awk '$1 == "insmod" && !seen[$2]++ { print $2 }') || die "modprobe cannot resolve the 9p modules of $kver"
-key=$( (echo "$kver" "$mods"; cat "$here/guest-init.sh"; stat -c %Y "/lib/modules/$kver/modules.dep") | md5sum | cut -c1-16)
+key=$( (echo "$kver" "$mods"; cat "$here/guest-init.sh"; stat -c %Y "/lib/modules/$kver/modules.dep") |
+	md5sum | cut -c1-16)
 initrd=$cache/initrd-$kver-$key.cpio.gz
 if [ ! -s "$initrd" ]; then
 	tree=$(mktemp -d)
@@ -158,7 +159,8 @@ while IFS= read -r s; do
 	virtfs+=(-virtfs "local,path=$s,mount_tag=share$n,security_model=none,multidevs=remap")
 done <"$ctl/shares"
 
-cmdline="console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init lane.cg=$layout lane.timeout=$timeout lane.cpus=$cpus"
+cmdline="console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init"
+cmdline="$cmdline lane.cg=$layout lane.timeout=$timeout lane.cpus=$cpus"
 [ "$layout" = v2 ] && cmdline="$cmdline cgroup_no_v1=all"
 cmdline="$cmdline $append"
 
@@ -188,6 +190,7 @@ if [ ! -s "$ctl/status" ]; then
 	exit 125
 fi
 if [ -n "${VM_LANE_VERBOSE:-}" ]; then
-	echo "vm-lane: $kver $layout ${cpus}cpu $accel: guest booted at $(cat "$ctl/booted" 2>/dev/null) s uptime, total $(($(date +%s) - start)) s" >&2
+	echo "vm-lane: $kver $layout ${cpus}cpu $accel: command started at $(cat "$ctl/booted" 2>/dev/null) s" \
+		"of guest uptime, total $(($(date +%s) - start)) s" >&2
 fi
 exit "$(cat "$ctl/status")"
