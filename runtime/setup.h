@@ -3,7 +3,7 @@
  * sysctl.c. container_init.c calls them in this order:
  *   sysctl_apply, rootfs_prepare, [createContainer hooks], rootfs_pivot, rootfs_finalize,
  *   chdir(cwd), rlimits_apply, rt_process_apply, user_apply (keeps caps), caps_apply,
- *   [wait for start], [startContainer hooks], seccomp_load, execve. */
+ *   [wait for start], [startContainer hooks], seccomp_apply, execve. */
 #ifndef RTRUN_RUNTIME_SETUP_H
 #define RTRUN_RUNTIME_SETUP_H
 
@@ -27,6 +27,10 @@ int rootfs_pivot(const struct rootfs_opts *o, struct rterr *err);
 /* After pivot: maskedPaths, readonlyPaths, root.readonly, rootfsPropagation. */
 int rootfs_finalize(const struct oci_spec *spec, struct rterr *err);
 
+/* Refuses sysctls the container's namespaces do not cover (net.* needs a network namespace,
+ * kernel.shm*|msg*|sem and fs.mqueue.* an ipc one, kernel.hostname|domainname a uts one) and
+ * every other, non-namespaced, name. Pure: call it while validating the spec. */
+int sysctl_validate(const struct oci_spec *spec, struct rterr *err);
 int sysctl_apply(const struct oci_kvs *sysctl, struct rterr *err);
 int rlimits_apply(const struct oci_process *p, struct rterr *err);
 /* setgroups, setgid, setuid (capabilities kept for caps_apply), umask. */
@@ -34,7 +38,7 @@ int user_apply(const struct oci_process *p, bool has_userns, struct rterr *err);
 /* Bounding set, then effective/permitted/inheritable, then ambient; no_new_privileges. */
 int caps_apply(const struct oci_process *p, struct rterr *err);
 /* Loads the filter. With listenerPath, *notify_fd receives the listener fd (else -1). */
-int seccomp_load(const struct oci_seccomp *s, int *notify_fd, struct rterr *err);
+int seccomp_apply(const struct oci_seccomp *s, int *notify_fd, struct rterr *err);
 /* Sends the notify fd and state to listenerPath per the runtime-spec. */
 int seccomp_send_listener(const struct oci_seccomp *s, int notify_fd, const char *state_json,
                           struct rterr *err);

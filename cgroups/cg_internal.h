@@ -1,0 +1,139 @@
+/* What the cgroup drivers share behind cgroups.h: the controller table, the host's mounts, a
+ * container cgroup's directories, file helpers and the pure conversions (unit-tested). */
+#ifndef RTRUN_CGROUPS_CG_INTERNAL_H
+#define RTRUN_CGROUPS_CG_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroups/cgroups.h"
+
+enum cg_ctrl {
+        CG_CPU,
+        CG_CPUACCT,
+        CG_CPUSET,
+        CG_MEMORY,
+        CG_DEVICES,
+        CG_FREEZER,
+        CG_BLKIO,
+        CG_PIDS,
+        CG_HUGETLB,
+        CG_NET_CLS,
+        CG_NET_PRIO,
+        CG_RDMA,
+        CG_MISC,
+        CG_NCTRL
+};
+
+enum cg_driver { CG_DRV_NONE, CG_DRV_V1, CG_DRV_V2 };
+
+/* The v1 name of a controller ("blkio") and the name cgroup v2 lists it under ("io"; NULL for
+ * controllers v2 has none of, such as net_cls, and for the built-in devices/freezer). */
+const char *cg_ctrl_name(enum cg_ctrl c);
+const char *cg_ctrl_v2_name(enum cg_ctrl c);
+int cg_ctrl_from_name(const char *name); /* -1 when unknown */
+
+/* One cgroup filesystem mount of the host. */
+struct cg_mount {
+        char *path; /* mount point */
+        char *root; /* root of the mount inside its hierarchy (field 4 of mountinfo) */
+        char *own;  /* this process's cgroup in that hierarchy (/proc/self/cgroup), or NULL */
+        bool v2;
+};
+
+struct cg_host {
+        enum cg_layout layout;
+        struct cg_mount *mounts;
+        size_t n_mounts;
+        int ctrl_mount[CG_NCTRL]; /* index into mounts, -1 when the host lacks it */
+        enum cg_driver drv[CG_NCTRL];
+        int v2_mount; /* the cgroup2 mount, -1 when none */
+};
+
+/* One directory of a container cgroup: a v1 hierarchy's, or the unified one. */
+struct cg_dir {
+        char *path;
+        int fd; /* O_DIRECTORY, for the *at calls */
+        bool v2;
+};
+
+struct cgroup {
+        const struct cg_host *host;
+        char *path;          /* as cg_path() returns it */
+        struct cg_dir *dirs; /* one per mount in use, deduplicated */
+        size_t n_dirs;
+        int ctrl_dir[CG_NCTRL]; /* index into dirs, -1 when not served */
+        int v2_dir;             /* index of the unified directory, -1 when none */
+};
+
+/* ---- files (cgfile.c) ---- */
+
+/* Writes val to dir/file; the error names the full path, the value and the errno. */
+int cg_write(const struct cg_dir *d, const char *file, const char *val, struct rterr *err);
+int cg_writef(const struct cg_dir *d, const char *file, struct rterr *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int cg_read(const struct cg_dir *d, const char *file, char **out, struct rterr *err);
+/* Reads one unsigned number ("max" reads as UINT64_MAX). */
+int cg_read_u64(const struct cg_dir *d, const char *file, uint64_t *v, struct rterr *err);
+bool cg_has_file(const struct cg_dir *d, const char *file);
+/* The value of `key` in a flat-keyed file ("key value" lines); -1 when absent or bad. */
+int cg_read_keyed(const struct cg_dir *d, const char *file, const char *key, uint64_t *v,
+                  struct rterr *err);
+
+/* The directory serving a controller, or NULL. */
+const struct cg_dir *cg_dir_of(const struct cgroup *cg, enum cg_ctrl c);
+/* The directory whose cgroup.procs lists the container's processes. */
+const struct cg_dir *cg_main_dir(const struct cgroup *cg);
+
+/* ---- drivers ---- */
+
+int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
+int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
+/* v2: "+cpu +memory ..." into cgroup.subtree_control of every ancestor of dir below mnt. */
+int cg_v2_enable_controllers(const struct cg_host *host, const char *mnt, const char *rel,
+                             struct rterr *err);
+
+/* rdma.max lines (same file on v1 and v2). */
+int cg_rdma_write(const struct cg_dir *d, const struct oci_resources *r, struct rterr *err);
+
+int cg_devices_v1_apply(const struct cg_dir *d, const struct oci_device_rule *rules, size_t n,
+                        struct rterr *err);
+int cg_devices_ebpf_apply(const struct cg_dir *d, const struct oci_device_rule *rules, size_t n,
+                          struct rterr *err);
+
+int cg_freeze_dir(const struct cg_dir *d, bool frozen, struct rterr *err);
+int cg_is_frozen_dir(const struct cg_dir *d, bool *frozen, struct rterr *err);
+
+/* ---- pure parts (unit-tested) ---- */
+
+/* The rules a container gets: deny all, the config's rules in order, then the devices every
+ * runtime allows (null, zero, full, random, urandom, tty, ptmx, pts, tun, mknod of any). */
+int cg_device_rules_effective(const struct oci_device_rule *rules, size_t n,
+                              struct oci_device_rule **out, size_t *n_out, struct rterr *err);
+/* "c 1:3 rwm", "a *:* rwm": the devices.allow/devices.deny line of a rule. */
+void cg_device_rule_line(const struct oci_device_rule *r, char *buf, size_t len);
+
+struct bpf_insn;
+/* Builds the BPF_PROG_TYPE_CGROUP_DEVICE program for rules evaluated as the kernel's v1
+ * devices controller would (the last matching rule decides; no match denies). */
+int cg_devices_bpf_build(const struct oci_device_rule *rules, size_t n, struct bpf_insn **out,
+                         size_t *n_insns, struct rterr *err);
+
+/* runc's cpu.shares -> cpu.weight: 1 + ((shares - 2) * 9999) / 262142 (0 when shares is 0). */
+uint64_t cg_shares_to_weight(uint64_t shares);
+/* blkio weight (10..1000) -> io.weight (1..10000): 1 + (weight - 10) * 9999 / 990. */
+uint64_t cg_blkio_weight_to_io(uint64_t weight);
+/* The memory.swap.max value for an OCI swap (memory+swap) and limit: "max", or swap - limit. */
+int cg_swap_v2_value(int64_t swap, int64_t limit, bool limit_set, char *buf, size_t len,
+                     struct rterr *err);
+/* "max" for negative numbers (and unset), the number otherwise. */
+void cg_limit_str(int64_t v, char *buf, size_t len);
+/* Parses "64M", "1g", "512k", "1024" (binary units, as runc's --memory). */
+int cg_parse_size(const char *s, int64_t *out, struct rterr *err);
+
+/* Cleans a cgroupsPath: collapses slashes, drops a trailing one, rejects "..". */
+int cg_path_clean(const char *in, char **out, struct rterr *err);
+
+#endif

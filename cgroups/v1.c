@@ -1,0 +1,264 @@
+/* The cgroup v1 driver: linux.resources written to the per-controller directories. Only the
+ * controllers detection gave to v1 are touched here. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroups/cg_internal.h"
+#include "common/cleanup.h"
+
+static const struct cg_dir *v1_dir(const struct cgroup *cg, enum cg_ctrl c)
+{
+        return cg->host->drv[c] == CG_DRV_V1 ? cg_dir_of(cg, c) : NULL;
+}
+
+static int write_i64(const struct cg_dir *d, const char *file, int64_t v, struct rterr *err)
+{
+        return cg_writef(d, file, err, "%" PRId64, v);
+}
+
+static int write_u64(const struct cg_dir *d, const char *file, uint64_t v, struct rterr *err)
+{
+        return cg_writef(d, file, err, "%" PRIu64, v);
+}
+
+/* memory.memsw.limit_in_bytes (memory+swap) may never be below memory.limit_in_bytes, so the
+ * order of the two writes depends on whether the new total is above the current limit. */
+static int memory_limits(const struct cg_dir *d, const struct oci_memory *m, struct rterr *err)
+{
+        const char *lim = "memory.limit_in_bytes", *sw = "memory.memsw.limit_in_bytes";
+        bool has_sw = cg_has_file(d, sw);
+        if (m->swap.set && !has_sw)
+                return rterr_set(err, ENOTSUP,
+                                 "linux.resources.memory.swap: the kernel does not account swap "
+                                 "(no %s/%s)",
+                                 d->path, sw);
+        int64_t swap = m->swap.v;
+        bool set_swap = m->swap.set;
+        /* An unlimited memory limit takes swap along, as runc does. */
+        if (m->limit.set && m->limit.v == -1 && !set_swap && has_sw) {
+                swap = -1;
+                set_swap = true;
+        }
+        if (!set_swap)
+                return m->limit.set ? write_i64(d, lim, m->limit.v, err) : 0;
+        if (!m->limit.set)
+                return write_i64(d, sw, swap, err);
+        uint64_t cur = 0;
+        if (cg_read_u64(d, lim, &cur, err) < 0)
+                return -1;
+        bool swap_first = swap == -1 || (uint64_t)swap >= cur;
+        if (swap_first)
+                return write_i64(d, sw, swap, err) < 0 ? -1 : write_i64(d, lim, m->limit.v, err);
+        return write_i64(d, lim, m->limit.v, err) < 0 ? -1 : write_i64(d, sw, swap, err);
+}
+
+static int check_usage(const struct cg_dir *d, const struct oci_memory *m, const char *usage_file,
+                       struct rterr *err)
+{
+        if (!m->check_before_update.v || !m->limit.set || m->limit.v < 0)
+                return 0;
+        uint64_t usage;
+        if (cg_read_u64(d, usage_file, &usage, err) < 0)
+                return -1;
+        if ((uint64_t)m->limit.v < usage)
+                return rterr_set(err, EBUSY,
+                                 "linux.resources.memory.limit: %" PRId64
+                                 " is below the current usage %" PRIu64 " (checkBeforeUpdate)",
+                                 m->limit.v, usage);
+        return 0;
+}
+
+static int v1_memory(const struct cgroup *cg, const struct oci_memory *m, struct rterr *err)
+{
+        const struct cg_dir *d = v1_dir(cg, CG_MEMORY);
+        if (!m->set || d == NULL)
+                return 0;
+        if (m->kernel.set || m->kernel_tcp.set)
+                fprintf(stderr, "rtrun: warning: linux.resources.memory.kernel and kernelTCP are "
+                                "ignored: the kernel no longer enforces kmem limits\n");
+        if (check_usage(d, m, "memory.usage_in_bytes", err) < 0)
+                return -1;
+        if (memory_limits(d, m, err) < 0)
+                return -1;
+        if (m->reservation.set &&
+            write_i64(d, "memory.soft_limit_in_bytes", m->reservation.v, err) < 0)
+                return -1;
+        if (m->swappiness.set && write_u64(d, "memory.swappiness", m->swappiness.v, err) < 0)
+                return -1;
+        if (m->disable_oom_killer.set && m->disable_oom_killer.v &&
+            cg_write(d, "memory.oom_control", "1", err) < 0)
+                return -1;
+        if (m->use_hierarchy.set &&
+            cg_write(d, "memory.use_hierarchy", m->use_hierarchy.v ? "1" : "0", err) < 0)
+                return -1;
+        return 0;
+}
+
+/* The kernel checks rt_runtime against the period, so a change that shrinks the period below
+ * the current runtime only passes with the runtime written first. */
+static int v1_cpu_rt(const struct cg_dir *d, const struct oci_cpu *c, struct rterr *err)
+{
+        const char *per = "cpu.rt_period_us", *rt = "cpu.rt_runtime_us";
+        if (c->realtime_period.set && write_u64(d, per, c->realtime_period.v, err) < 0) {
+                if (!c->realtime_runtime.set || write_i64(d, rt, c->realtime_runtime.v, NULL) < 0)
+                        return -1;
+                rterr_clear(err);
+                return write_u64(d, per, c->realtime_period.v, err);
+        }
+        if (c->realtime_runtime.set && write_i64(d, rt, c->realtime_runtime.v, err) < 0)
+                return -1;
+        return 0;
+}
+
+static int v1_cpu(const struct cgroup *cg, const struct oci_cpu *c, struct rterr *err)
+{
+        const struct cg_dir *d = v1_dir(cg, CG_CPU);
+        if (d == NULL)
+                return 0;
+        if (c->shares.set && write_u64(d, "cpu.shares", c->shares.v, err) < 0)
+                return -1;
+        if (c->period.set && write_u64(d, "cpu.cfs_period_us", c->period.v, err) < 0)
+                return -1;
+        if (c->quota.set && write_i64(d, "cpu.cfs_quota_us", c->quota.v, err) < 0)
+                return -1;
+        if (c->burst.set && write_u64(d, "cpu.cfs_burst_us", c->burst.v, err) < 0)
+                return -1;
+        if (v1_cpu_rt(d, c, err) < 0)
+                return -1;
+        if (c->idle.set && (c->idle.v != 0 || cg_has_file(d, "cpu.idle")) &&
+            write_i64(d, "cpu.idle", c->idle.v, err) < 0)
+                return -1;
+        return 0;
+}
+
+static int v1_cpuset(const struct cgroup *cg, const struct oci_cpu *c, struct rterr *err)
+{
+        const struct cg_dir *d = v1_dir(cg, CG_CPUSET);
+        if (d == NULL)
+                return 0;
+        if (c->cpus && cg_write(d, "cpuset.cpus", c->cpus, err) < 0)
+                return -1;
+        if (c->mems && cg_write(d, "cpuset.mems", c->mems, err) < 0)
+                return -1;
+        return 0;
+}
+
+/* CFQ's blkio.weight is gone from current kernels; BFQ offers blkio.bfq.weight instead. */
+static const char *blkio_file(const struct cg_dir *d, const char *cfq, const char *bfq)
+{
+        return cg_has_file(d, cfq) || !cg_has_file(d, bfq) ? cfq : bfq;
+}
+
+static int throttle(const struct cg_dir *d, const char *file, const struct oci_throttle_list *l,
+                    struct rterr *err)
+{
+        for (size_t i = 0; i < l->n; i++)
+                if (cg_writef(d, file, err, "%" PRId64 ":%" PRId64 " %" PRIu64, l->v[i].major,
+                              l->v[i].minor, l->v[i].rate) < 0)
+                        return -1;
+        return 0;
+}
+
+static int v1_blkio(const struct cgroup *cg, const struct oci_blkio *b, struct rterr *err)
+{
+        const struct cg_dir *d = v1_dir(cg, CG_BLKIO);
+        if (!b->set || d == NULL)
+                return 0;
+        const char *wf = blkio_file(d, "blkio.weight", "blkio.bfq.weight");
+        const char *wdf = blkio_file(d, "blkio.weight_device", "blkio.bfq.weight_device");
+        if (b->weight.set && write_u64(d, wf, b->weight.v, err) < 0)
+                return -1;
+        if (b->leaf_weight.set && write_u64(d, "blkio.leaf_weight", b->leaf_weight.v, err) < 0)
+                return -1;
+        for (size_t i = 0; i < b->n_weight_device; i++) {
+                const struct oci_weight_device *w = &b->weight_device[i];
+                if (w->weight.set && cg_writef(d, wdf, err, "%" PRId64 ":%" PRId64 " %" PRIu64,
+                                               w->major, w->minor, w->weight.v) < 0)
+                        return -1;
+                if (w->leaf_weight.set && cg_writef(d, "blkio.leaf_weight_device", err,
+                                                    "%" PRId64 ":%" PRId64 " %" PRIu64, w->major,
+                                                    w->minor, w->leaf_weight.v) < 0)
+                        return -1;
+        }
+        if (throttle(d, "blkio.throttle.read_bps_device", &b->throttle_read_bps, err) < 0 ||
+            throttle(d, "blkio.throttle.write_bps_device", &b->throttle_write_bps, err) < 0 ||
+            throttle(d, "blkio.throttle.read_iops_device", &b->throttle_read_iops, err) < 0 ||
+            throttle(d, "blkio.throttle.write_iops_device", &b->throttle_write_iops, err) < 0)
+                return -1;
+        return 0;
+}
+
+static int v1_hugetlb(const struct cgroup *cg, const struct oci_resources *r, struct rterr *err)
+{
+        const struct cg_dir *d = v1_dir(cg, CG_HUGETLB);
+        if (d == NULL)
+                return 0;
+        for (size_t i = 0; i < r->n_hugepage_limits; i++) {
+                char file[128];
+                snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes",
+                         r->hugepage_limits[i].page_size);
+                if (write_u64(d, file, r->hugepage_limits[i].limit, err) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+static int v1_network(const struct cgroup *cg, const struct oci_network_res *n, struct rterr *err)
+{
+        const struct cg_dir *cls = v1_dir(cg, CG_NET_CLS), *prio = v1_dir(cg, CG_NET_PRIO);
+        if (cls && n->class_id.set && write_u64(cls, "net_cls.classid", n->class_id.v, err) < 0)
+                return -1;
+        for (size_t i = 0; prio && i < n->n_priorities; i++)
+                if (cg_writef(prio, "net_prio.ifpriomap", err, "%s %u", n->priorities[i].name,
+                              n->priorities[i].priority) < 0)
+                        return -1;
+        return 0;
+}
+
+/* runc's rule: 0 leaves pids.max alone, a negative limit means no limit. */
+static int v1_pids(const struct cgroup *cg, const oci_opt_i64 *limit, struct rterr *err)
+{
+        const struct cg_dir *d = v1_dir(cg, CG_PIDS);
+        if (d == NULL || !limit->set || limit->v == 0)
+                return 0;
+        char buf[32];
+        cg_limit_str(limit->v, buf, sizeof(buf));
+        return cg_write(d, "pids.max", buf, err);
+}
+
+int cg_rdma_write(const struct cg_dir *d, const struct oci_resources *r, struct rterr *err)
+{
+        for (size_t i = 0; i < r->n_rdma; i++) {
+                const struct oci_rdma *x = &r->rdma[i];
+                char buf[256];
+                int n = snprintf(buf, sizeof(buf), "%s", x->device);
+                if (x->hca_handles.set)
+                        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " hca_handle=%" PRIu64,
+                                      x->hca_handles.v);
+                if (x->hca_objects.set)
+                        snprintf(buf + n, sizeof(buf) - (size_t)n, " hca_object=%" PRIu64,
+                                 x->hca_objects.v);
+                if (cg_write(d, "rdma.max", buf, err) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err)
+{
+        if (cg->host->layout == CG_LAYOUT_V1 && res->unified.n > 0)
+                return rterr_set(err, EINVAL,
+                                 "linux.resources.unified.%s: unified resources need cgroup v2, "
+                                 "and this host has cgroup v1 only",
+                                 res->unified.v[0].key);
+        if (v1_memory(cg, &res->memory, err) < 0 || v1_cpu(cg, &res->cpu, err) < 0 ||
+            v1_cpuset(cg, &res->cpu, err) < 0 || v1_blkio(cg, &res->blkio, err) < 0 ||
+            v1_hugetlb(cg, res, err) < 0 || v1_network(cg, &res->network, err) < 0 ||
+            v1_pids(cg, &res->pids_limit, err) < 0)
+                return -1;
+        const struct cg_dir *rdma = v1_dir(cg, CG_RDMA);
+        return rdma ? cg_rdma_write(rdma, res, err) : 0;
+}

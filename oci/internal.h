@@ -1,0 +1,69 @@
+/* Internal interfaces between the oci/ parsers: one parser per part of config.json, the name
+ * tables behind them, and the free functions. */
+#ifndef RTRUN_OCI_INTERNAL_H
+#define RTRUN_OCI_INTERNAL_H
+
+#include "oci/json.h"
+
+/* A name and its kernel (or enum) value; tables end with a NULL name. */
+struct oci_name {
+        const char *name;
+        long value;
+};
+
+/* Looks `name` up in a table: 0 and *value on success, -1 when unknown. */
+int oci_name_lookup(const struct oci_name *table, const char *name, long *value);
+const char *oci_name_of(const struct oci_name *table, long value);
+
+extern const struct oci_name oci_namespace_names[];    /* "pid" -> OCI_NS_PID */
+extern const struct oci_name oci_rlimit_names[];       /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE */
+extern const struct oci_name oci_sched_flag_names[];   /* "SCHED_FLAG_RECLAIM" -> 0x02 */
+extern const struct oci_name oci_ioprio_class_names[]; /* "IOPRIO_CLASS_RT" -> 1 */
+extern const struct oci_name oci_seccomp_action_names[];
+extern const struct oci_name oci_seccomp_op_names[];
+extern const struct oci_name oci_seccomp_arch_names[];  /* value: unused (0) */
+extern const struct oci_name oci_seccomp_flag_names[];  /* value: unused (0) */
+extern const struct oci_name oci_propagation_names[];   /* "rslave" -> MS_SLAVE|MS_REC */
+extern const struct oci_name oci_personality_domains[]; /* "LINUX", "LINUX32" */
+
+/* CLONE_NEW* of a namespace type. */
+int oci_ns_clone_flag(enum oci_ns_type t);
+const char *oci_ns_name(enum oci_ns_type t);
+
+/* Mount options: fills flags/clear_flags/propagation/recursive_bind/data of m from
+ * m->options; `path` is "mounts[3]" for messages. */
+int oci_mount_options(struct jctx *c, const char *path, struct oci_mount *m);
+
+/* The i-th mount option name rtrun maps (flags, then propagation); NULL past the end. */
+const char *oci_mount_option_name(size_t i);
+
+/* A "0-3,5" list as the kernel's cpulist format accepts it (also mems). */
+bool oci_cpulist_valid(const char *s);
+
+/* Parsers: v is the JSON value at `path`; out is zeroed by the caller. */
+int oci_parse_process(struct jctx *c, yajl_val v, const char *path, struct oci_process *out);
+int oci_parse_scheduler(struct jctx *c, yajl_val v, const char *path, struct oci_scheduler *out);
+int oci_parse_io_priority(struct jctx *c, yajl_val v, const char *path,
+                          struct oci_io_priority *out);
+int oci_parse_resources(struct jctx *c, yajl_val v, const char *path, struct oci_resources *out);
+int oci_parse_blkio(struct jctx *c, yajl_val v, const char *path, struct oci_blkio *out);
+/* hugepageLimits, network, rdma, unified. */
+int oci_parse_resources_more(struct jctx *c, yajl_val v, const char *path, struct oci_resources *r);
+int oci_parse_linux(struct jctx *c, yajl_val v, const char *path, struct oci_linux *out);
+int oci_parse_seccomp(struct jctx *c, yajl_val v, const char *path, struct oci_seccomp *out);
+int oci_parse_mounts(struct jctx *c, yajl_val v, const char *path, struct oci_mount **out,
+                     size_t *n);
+int oci_parse_hooks(struct jctx *c, yajl_val v, const char *path, struct oci_hooks *out);
+
+/* Release the contents, not the struct itself. */
+void oci_process_clear(struct oci_process *p);
+void oci_resources_clear(struct oci_resources *r);
+void oci_linux_clear(struct oci_linux *l);
+void oci_seccomp_clear(struct oci_seccomp *s);
+void oci_mounts_clear(struct oci_mount *m, size_t n);
+void oci_hooks_clear(struct oci_hooks *h);
+
+/* calloc that reports ENOMEM against the path. */
+void *oci_calloc(struct jctx *c, const char *path, size_t n, size_t size);
+
+#endif

@@ -1,0 +1,124 @@
+/* Mount options to mount(2) flags: each known option sets or clears one MS_* flag, the
+ * propagation names pick the propagation type, and what is left is filesystem data. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "oci/internal.h"
+
+struct mount_opt {
+        const char *name;
+        unsigned long flag;
+        bool clear;
+};
+
+static const struct mount_opt mount_opts[] = {
+    {"ro", MS_RDONLY, false},
+    {"rw", MS_RDONLY, true},
+    {"suid", MS_NOSUID, true},
+    {"nosuid", MS_NOSUID, false},
+    {"dev", MS_NODEV, true},
+    {"nodev", MS_NODEV, false},
+    {"exec", MS_NOEXEC, true},
+    {"noexec", MS_NOEXEC, false},
+    {"sync", MS_SYNCHRONOUS, false},
+    {"async", MS_SYNCHRONOUS, true},
+    {"dirsync", MS_DIRSYNC, false},
+    {"remount", MS_REMOUNT, false},
+    {"mand", MS_MANDLOCK, false},
+    {"nomand", MS_MANDLOCK, true},
+    {"atime", MS_NOATIME, true},
+    {"noatime", MS_NOATIME, false},
+    {"diratime", MS_NODIRATIME, true},
+    {"nodiratime", MS_NODIRATIME, false},
+    {"relatime", MS_RELATIME, false},
+    {"norelatime", MS_RELATIME, true},
+    {"strictatime", MS_STRICTATIME, false},
+    {"nostrictatime", MS_STRICTATIME, true},
+    {"lazytime", MS_LAZYTIME, false},
+    {"nolazytime", MS_LAZYTIME, true},
+    {"iversion", MS_I_VERSION, false},
+    {"noiversion", MS_I_VERSION, true},
+    {"silent", MS_SILENT, false},
+    {"loud", MS_SILENT, true},
+    {"symfollow", MS_NOSYMFOLLOW, true},
+    {"nosymfollow", MS_NOSYMFOLLOW, false},
+    {"bind", MS_BIND, false},
+    {"rbind", MS_BIND | MS_REC, false},
+};
+
+#define N_MOUNT_OPTS (sizeof(mount_opts) / sizeof(mount_opts[0]))
+
+const char *oci_mount_option_name(size_t i)
+{
+        if (i < N_MOUNT_OPTS)
+                return mount_opts[i].name;
+        i -= N_MOUNT_OPTS;
+        for (size_t j = 0; oci_propagation_names[j].name; j++)
+                if (j == i)
+                        return oci_propagation_names[j].name;
+        return NULL;
+}
+
+/* mount_setattr(2)-style recursive attributes and id-mapped mounts: rtrun does not do them. */
+static bool unsupported(const char *o)
+{
+        static const char *const names[] = {
+            "rro",      "rrw",    "rnosuid",      "rsuid",          "rnodev",       "rdev",
+            "rnoexec",  "rexec",  "rnodiratime",  "rdiratime",      "rrelatime",    "rnorelatime",
+            "rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
+            "idmap",    "ridmap",
+        };
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                if (strcmp(names[i], o) == 0)
+                        return true;
+        return false;
+}
+
+static int append_data(struct jctx *c, const char *path, char **data, const char *o)
+{
+        size_t old = *data ? strlen(*data) : 0;
+        char *n = realloc(*data, old + strlen(o) + 2);
+        if (n == NULL)
+                return jerr(c, path, "out of memory");
+        if (old)
+                n[old++] = ',';
+        strcpy(n + old, o);
+        *data = n;
+        return 0;
+}
+
+static const struct mount_opt *find_opt(const char *o)
+{
+        for (size_t i = 0; i < N_MOUNT_OPTS; i++)
+                if (strcmp(mount_opts[i].name, o) == 0)
+                        return &mount_opts[i];
+        return NULL;
+}
+
+int oci_mount_options(struct jctx *c, const char *path, struct oci_mount *m)
+{
+        for (size_t i = 0; i < m->options.n; i++) {
+                const char *o = m->options.v[i];
+                char p[JPATH_MAX];
+                jpath(p, path, "options");
+                if (unsupported(o))
+                        return jerr(c, p, "mount option \"%s\" is not supported", o);
+                const struct mount_opt *mo = find_opt(o);
+                long prop;
+                if (mo && mo->clear) {
+                        m->clear_flags |= mo->flag;
+                        m->flags &= ~mo->flag;
+                } else if (mo) {
+                        m->flags |= mo->flag;
+                        m->clear_flags &= ~mo->flag;
+                        if (strcmp(o, "rbind") == 0)
+                                m->recursive_bind = true;
+                } else if (oci_name_lookup(oci_propagation_names, o, &prop) == 0) {
+                        m->propagation = (unsigned long)prop;
+                } else if (append_data(c, p, &m->data, o) < 0) {
+                        return -1;
+                }
+        }
+        return 0;
+}
