@@ -72,7 +72,7 @@ struct cdi_device {
 };
 
 struct cdi_spec {
-        char *file; /* where it was read from, for errors */
+        char *file;   /* where it was read from, for errors */
         int priority; /* index of its directory: later directories win */
         char *version;
         char *vendor;

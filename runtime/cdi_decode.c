@@ -161,8 +161,8 @@ static int decode_node(const struct dctx *c, const struct cdi_node *m, const cha
                 return bad(c, path, "expected an object, got %s", kind_name(m));
         _cleanup_free_ char *type = NULL, *perm = NULL;
         char p[512];
-        if (req_str(c, m, "path", path, &d->path) < 0 || opt_str(c, m, "hostPath", path,
-                                                                   &d->host_path) < 0 ||
+        if (req_str(c, m, "path", path, &d->path) < 0 ||
+            opt_str(c, m, "hostPath", path, &d->host_path) < 0 ||
             opt_str(c, m, "type", path, &type) < 0 || opt_str(c, m, "permissions", path, &perm) < 0)
                 return -1;
         snprintf(p, sizeof(p), "%s.path", path);
@@ -355,10 +355,12 @@ static int decode_spec(const struct dctx *c, const struct cdi_node *root, struct
 {
         _cleanup_free_ char *kind = NULL;
         if (root->kind != CDI_NODE_MAP)
-                return rterr_set(c->err, EINVAL, "CDI spec %s: expected an object at the top, got %s",
-                                 c->file, kind_name(root));
-        if (req_str(c, root, "cdiVersion", "", &s->version) < 0 || check_version(c, s->version) < 0 ||
-            req_str(c, root, "kind", "", &kind) < 0 || check_kind(c, s, kind) < 0)
+                return rterr_set(c->err, EINVAL,
+                                 "CDI spec %s: expected an object at the top, got %s", c->file,
+                                 kind_name(root));
+        if (req_str(c, root, "cdiVersion", "", &s->version) < 0 ||
+            check_version(c, s->version) < 0 || req_str(c, root, "kind", "", &kind) < 0 ||
+            check_kind(c, s, kind) < 0)
                 return -1;
         const struct cdi_node *devs = cdi_node_get(root, "devices");
         if (devs == NULL || devs->kind != CDI_NODE_SEQ || devs->n == 0)

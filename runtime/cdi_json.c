@@ -66,8 +66,7 @@ static struct cdi_node *convert(yajl_val v, int depth)
         }
 }
 
-int cdi_node_from_json(const char *text, const char *file, struct cdi_node **out,
-                       struct rterr *err)
+int cdi_node_from_json(const char *text, const char *file, struct cdi_node **out, struct rterr *err)
 {
         char errbuf[512] = "";
         yajl_val root = yajl_tree_parse(text, errbuf, sizeof(errbuf));

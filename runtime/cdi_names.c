@@ -57,9 +57,9 @@ int cdi_parse_qualified(const char *s, struct cdi_qualified *out, struct rterr *
         const char *slash = strchr(s, '/');
         const char *eq = slash ? strchr(slash, '=') : NULL;
         if (slash == NULL || eq == NULL)
-                return rterr_set(err, EINVAL,
-                                 "CDI device \"%s\": not a fully-qualified name (vendor/class=name)",
-                                 s);
+                return rterr_set(
+                    err, EINVAL,
+                    "CDI device \"%s\": not a fully-qualified name (vendor/class=name)", s);
         size_t vl = (size_t)(slash - s), cl = (size_t)(eq - slash - 1), nl = strlen(eq + 1);
         if (!cdi_vendor_valid(s, vl))
                 return rterr_set(err, EINVAL, "CDI device \"%s\": invalid vendor \"%.*s\"", s,
@@ -140,9 +140,10 @@ int cdi_requested(const struct oci_spec *spec, struct oci_strv *out, struct rter
         for (size_t i = 0; i < a->n; i++) {
                 const char *k = a->v[i].key;
                 bool ours = strcmp(k, CDI_ANNOTATION_DEVICES) == 0;
-                bool k8s = strncmp(k, CDI_K8S_ANNOTATION_PREFIX,
-                                   strlen(CDI_K8S_ANNOTATION_PREFIX)) == 0;
-                if ((ours || k8s) && add_list(k, a->v[i].value ? a->v[i].value : "", out, err) < 0) {
+                bool k8s =
+                    strncmp(k, CDI_K8S_ANNOTATION_PREFIX, strlen(CDI_K8S_ANNOTATION_PREFIX)) == 0;
+                if ((ours || k8s) &&
+                    add_list(k, a->v[i].value ? a->v[i].value : "", out, err) < 0) {
                         cdi_strv_free(out);
                         return -1;
                 }

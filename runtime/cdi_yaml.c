@@ -27,8 +27,8 @@ static struct cdi_node *convert_scalar(yaml_node_t *y)
         struct cdi_node *n = cdi_node_new(CDI_NODE_SCALAR);
         if (n == NULL)
                 return NULL;
-        n->scalar = y->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? CDI_SCALAR_PLAIN
-                                                                     : CDI_SCALAR_STRING;
+        n->scalar =
+            y->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? CDI_SCALAR_PLAIN : CDI_SCALAR_STRING;
         n->text = strndup((const char *)y->data.scalar.value, y->data.scalar.length);
         if (n->text == NULL) {
                 cdi_node_free(n);
@@ -40,8 +40,8 @@ static struct cdi_node *convert_scalar(yaml_node_t *y)
 static struct cdi_node *convert_map(yaml_document_t *doc, yaml_node_t *y, int depth)
 {
         struct cdi_node *n = cdi_node_new(CDI_NODE_MAP);
-        for (yaml_node_pair_t *p = y->data.mapping.pairs.start;
-             n && p < y->data.mapping.pairs.top; p++) {
+        for (yaml_node_pair_t *p = y->data.mapping.pairs.start; n && p < y->data.mapping.pairs.top;
+             p++) {
                 yaml_node_t *k = yaml_document_get_node(doc, p->key);
                 if (k == NULL || k->type != YAML_SCALAR_NODE) {
                         cdi_node_free(n);

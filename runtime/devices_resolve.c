@@ -20,7 +20,8 @@ int64_t devices_proc_major(const char *text, char type, const char *name)
         const char *want = type == 'b' ? "Block devices:" : "Character devices:";
         bool in = false;
         for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-                if (strncmp(l, "Character devices:", 18) == 0 || strncmp(l, "Block devices:", 14) == 0) {
+                if (strncmp(l, "Character devices:", 18) == 0 ||
+                    strncmp(l, "Block devices:", 14) == 0) {
                         in = strncmp(l, want, strlen(want)) == 0;
                         continue;
                 }

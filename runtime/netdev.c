@@ -60,8 +60,8 @@ static int check(const struct oci_spec *spec, struct rterr *err)
 /* Keeps the namespace alive past the container's processes: a bind mount of its nsfs file. */
 static int pin_netns(int dirfd, const char *state_dir, int nsfd, struct rterr *err)
 {
-        _cleanup_close_ int f = openat(dirfd, NETDEV_NETNS_PIN, O_WRONLY | O_CREAT | O_CLOEXEC,
-                                       0600);
+        _cleanup_close_ int f =
+            openat(dirfd, NETDEV_NETNS_PIN, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
         if (f < 0)
                 return rterr_errno(err, "create %s/%s", state_dir, NETDEV_NETNS_PIN);
         char src[64], dst[4096];
@@ -80,8 +80,7 @@ static void unpin_netns(int dirfd, const char *state_dir)
         unlinkat(dirfd, NETDEV_NETNS_PIN, 0);
 }
 
-static int record_add(int dirfd, char **record, const char *host, const char *ct,
-                      struct rterr *err)
+static int record_add(int dirfd, char **record, const char *host, const char *ct, struct rterr *err)
 {
         char *next = NULL;
         if (asprintf(&next, "%s%s %s\n", *record ? *record : "", host, ct) < 0)
@@ -116,8 +115,7 @@ static int move_all_in(const struct oci_spec *spec, int dirfd, int nsfd, char **
         for (size_t i = 0; rc == 0 && i < spec->linux_.n_net_devices; i++) {
                 const struct oci_net_device *d = &spec->linux_.net_devices[i];
                 if (move_one(host, ct, nsfd, d->host_name, target_name(d), err) < 0) {
-                        rc = rterr_wrap(err, "config.json: linux.netDevices[\"%s\"]",
-                                        d->host_name);
+                        rc = rterr_wrap(err, "config.json: linux.netDevices[\"%s\"]", d->host_name);
                         break;
                 }
                 rc = record_add(dirfd, record, d->host_name, target_name(d), err);
@@ -127,8 +125,7 @@ static int move_all_in(const struct oci_spec *spec, int dirfd, int nsfd, char **
         return rc;
 }
 
-int netdev_move_in(const struct oci_spec *spec, pid_t pid, const char *state_dir,
-                   struct rterr *err)
+int netdev_move_in(const struct oci_spec *spec, pid_t pid, const char *state_dir, struct rterr *err)
 {
         if (spec->linux_.n_net_devices == 0)
                 return 0;
@@ -173,8 +170,8 @@ static int return_all(int dirfd, const char *record, struct rterr *err)
                                 first = -1;
                                 if (err)
                                         *err = e1;
-                                rterr_wrap(err, "return network device %s to the host as %s",
-                                           cname, hname);
+                                rterr_wrap(err, "return network device %s to the host as %s", cname,
+                                           hname);
                         }
                 }
                 l = strchr(l, '\n');
