@@ -1,13 +1,7 @@
 /* rtrun: entry point. The command table lives in runtime/cli.c. */
-#include <stdio.h>
-#include <string.h>
+#include "runtime/commands.h"
 
 int main(int argc, char **argv)
 {
-        if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-                printf("rtrun version %s\nspec: 1.2.0\n", RTRUN_VERSION);
-                return 0;
-        }
-        fprintf(stderr, "rtrun: not yet implemented\n");
-        return 1;
+        return cli_main(argc, argv);
 }

@@ -1,0 +1,198 @@
+/* The container process: cloned from rtrun (no re-exec), it finishes its namespaces, builds its
+ * root filesystem, drops privileges, waits for `start` on the exec fifo and execs. Every error
+ * before the fifo goes back to rtrun over the sync socket. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fileio.h"
+#include "rt/rt.h"
+#include "runtime/console.h"
+#include "runtime/hooks.h"
+#include "runtime/launch.h"
+#include "runtime/netlink.h"
+#include "runtime/process.h"
+#include "runtime/setup.h"
+#include "runtime/state_dir.h"
+#include "runtime/sync.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+/* Joins by path, unshares what must come after, and returns in the process that will be the
+ * container's init (the forked child when a new pid namespace follows a setns). */
+static int init_namespaces(const struct init_args *a, struct rterr *err)
+{
+        const struct ns_plan *ns = a->ns;
+        if (ns_join_paths(ns, err) < 0)
+                return -1;
+        if (ns->unshare_flags && unshare(ns->unshare_flags) < 0)
+                return rterr_errno(err, "create namespaces (unshare 0x%x)", ns->unshare_flags);
+        if ((ns->unshare_flags & CLONE_NEWUSER) && sync_send(a->sync_fd, SYNC_USERNS, 0, err) < 0)
+                return -1;
+        /* rtrun has written the id maps and put us into the cgroup. */
+        if (sync_expect(a->sync_fd, SYNC_GO, &a->c->pid, "cgroup", err) < 0)
+                return -1;
+        if (!ns->needs_fork)
+                return 0;
+        pid_t pid = fork();
+        if (pid < 0)
+                return rterr_errno(err, "fork into the new pid namespace");
+        if (pid > 0) {
+                int r = sync_send(a->sync_fd, SYNC_GRANDCHILD, pid, err);
+                _exit(r < 0 ? 1 : 0);
+        }
+        return sync_expect(a->sync_fd, SYNC_PID, &a->c->pid, "pid", err);
+}
+
+static int become_root_in_userns(struct rterr *err)
+{
+        if (setresgid(0, 0, 0) < 0)
+                return rterr_errno(err, "setgid 0 in the new user namespace");
+        if (setresuid(0, 0, 0) < 0)
+                return rterr_errno(err, "setuid 0 in the new user namespace");
+        return 0;
+}
+
+static int init_identity(const struct init_args *a, struct rterr *err)
+{
+        const struct oci_spec *s = a->spec;
+        if (a->ns->create[OCI_NS_CGROUP] && unshare(CLONE_NEWCGROUP) < 0)
+                return rterr_errno(err, "create cgroup namespace");
+        if (a->ns->create[OCI_NS_NETWORK] && netlink_lo_up(err) < 0)
+                return -1;
+        if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+                return rterr_errno(err, "hostname: sethostname %s", s->hostname);
+        if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+                return rterr_errno(err, "domainname: setdomainname %s", s->domainname);
+        if (s->process.oom_score_adj.set) {
+                char buf[32];
+                snprintf(buf, sizeof(buf), "%lld", (long long)s->process.oom_score_adj.v);
+                if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, err) < 0)
+                        return rterr_wrap(err, "process.oomScoreAdj");
+        }
+        if (!a->o->no_new_keyring &&
+            syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a->c->id) < 0 && errno != ENOSYS)
+                return rterr_errno(err, "join a new session keyring");
+        if (s->linux_.personality.set && s->linux_.personality.domain &&
+            strcmp(s->linux_.personality.domain, "LINUX32") == 0 && personality(PER_LINUX32) < 0)
+                return rterr_errno(err, "linux.personality: LINUX32");
+        return 0;
+}
+
+static int init_rootfs(const struct init_args *a, struct rterr *err)
+{
+        const struct oci_spec *s = a->spec;
+        struct rootfs_opts ro = {
+            .rootfs = a->c->rootfs,
+            .no_pivot = a->o->no_pivot,
+            .has_userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0,
+        };
+        if (sysctl_apply(&s->linux_.sysctl, err) < 0 || rootfs_prepare(s, &ro, err) < 0)
+                return -1;
+        if (s->hooks.prestart.n + s->hooks.create_runtime.n > 0 &&
+            (sync_send(a->sync_fd, SYNC_HOOKS, 0, err) < 0 ||
+             sync_expect(a->sync_fd, SYNC_HOOKS_DONE, NULL, "createRuntime hooks", err) < 0))
+                return -1;
+        if (hooks_run_state(&s->hooks.create_container, "createContainer", a->c,
+                            OCI_STATUS_CREATING, err) < 0)
+                return -1;
+        if (rootfs_pivot(&ro, err) < 0 || rootfs_finalize(s, err) < 0)
+                return -1;
+        return 0;
+}
+
+static int init_process(const struct init_args *a, char *exe, size_t exe_size, struct rterr *err)
+{
+        const struct oci_process *p = &a->spec->process;
+        bool has_userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0;
+        if (a->console_fd >= 0 && console_setup(a->console_fd, p, err) < 0)
+                return -1;
+        if (process_chdir(p, err) < 0)
+                return -1;
+        if (rlimits_apply(p, err) < 0 || rt_process_apply(&p->scheduler, err) < 0 ||
+            user_apply(p, has_userns, err) < 0 || caps_apply(p, err) < 0)
+                return -1;
+        return process_resolve(p, exe, exe_size, err);
+}
+
+static int init_setup(const struct init_args *a, char *exe, size_t exe_size, struct rterr *err)
+{
+        if (init_namespaces(a, err) < 0)
+                return -1;
+        bool new_userns = a->ns->create[OCI_NS_USER];
+        if (new_userns && become_root_in_userns(err) < 0)
+                return -1;
+        if (a->console_fd >= 0 || !(a->o->foreground && a->spec->process.terminal))
+                setsid();
+        if (init_identity(a, err) < 0 || init_rootfs(a, err) < 0)
+                return -1;
+        return init_process(a, exe, exe_size, err);
+}
+
+/* Blocks until `start` opens the fifo for reading. The fifo is reached through a directory fd
+ * opened before pivot_root: the container's root has no path to it. */
+static int wait_for_start(const struct init_args *a, struct rterr *err)
+{
+        int fd;
+        do {
+                fd = openat(a->state_fd, STATE_FIFO, O_WRONLY | O_CLOEXEC);
+        } while (fd < 0 && errno == EINTR);
+        if (fd < 0)
+                return rterr_errno(err, "open exec fifo");
+        ssize_t w = write(fd, "0", 1);
+        close(fd);
+        close(a->state_fd);
+        return w == 1 ? 0 : rterr_errno(err, "write exec fifo");
+}
+
+_Noreturn void container_init(const struct init_args *a)
+{
+        struct rterr err = {0};
+        char exe[PATH_MAX];
+        /* Until it execs, this process is rtrun: no one in the container may open or ptrace
+         * it, or reach rtrun's binary through /proc/PID/exe (CVE-2019-5736). */
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        close(a->lock_fd);
+        if (init_setup(a, exe, sizeof(exe), &err) < 0) {
+                sync_send_error(a->sync_fd, &err);
+                _exit(1);
+        }
+        prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+        if (sync_send(a->sync_fd, SYNC_READY, 0, &err) < 0)
+                _exit(1);
+        close(a->sync_fd);
+        const struct oci_spec *s = a->spec;
+        int notify_fd = -1;
+        if (wait_for_start(a, &err) < 0 ||
+            hooks_run_state(&s->hooks.start_container, "startContainer", a->c, OCI_STATUS_RUNNING,
+                            &err) < 0 ||
+            seccomp_load(&s->linux_.seccomp, &notify_fd, &err) < 0)
+                goto fail;
+        if (notify_fd >= 0) {
+                struct oci_state st;
+                container_oci_state(a->c, OCI_STATUS_RUNNING, &st);
+                _cleanup_free_ char *json = NULL;
+                size_t len;
+                if (oci_state_to_json(&st, false, &json, &len, &err) < 0 ||
+                    seccomp_send_listener(&s->linux_.seccomp, notify_fd, json, &err) < 0)
+                        goto fail;
+                close(notify_fd);
+        }
+        process_exec(&s->process, exe, a->o->preserve_fds, &err);
+fail:
+        /* rtrun create has returned: the container's stderr is the only place left. */
+        dprintf(STDERR_FILENO, "rtrun: container %s: %s\n", a->c->id, err.msg);
+        _exit(127);
+}

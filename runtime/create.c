@@ -1,0 +1,380 @@
+/* `create` on the host side: validate the bundle, make the state directory and cgroup, clone
+ * the container process and walk it through its set-up until it waits on the exec fifo. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups/cgroups.h"
+#include "common/cleanup.h"
+#include "common/fileio.h"
+#include "rt/rt.h"
+#include "runtime/console.h"
+#include "runtime/hooks.h"
+#include "runtime/launch.h"
+#include "runtime/log.h"
+#include "runtime/state_dir.h"
+#include "runtime/sync.h"
+
+struct create_ctx {
+        const struct cli_globals *g;
+        const struct launch_opts *o;
+        char *bundle;
+        char *config_text;
+        size_t config_len;
+        struct oci_spec *spec;
+        struct container *c;
+        struct cg_host *host;
+        struct cgroup *cg;
+        bool rt_done;
+        struct ns_plan ns;
+        int sync_fd;  /* our end */
+        int child_fd; /* the container's end */
+        int state_fd;
+        int console_fd;
+        pid_t pid;
+};
+
+static int validate_spec(const struct oci_spec *s, const char *rootfs, struct rterr *err)
+{
+        if (!s->has_process)
+                return rterr_set(err, EINVAL, "config.json: process: required by create");
+        if (s->process.args.n == 0)
+                return rterr_set(err, EINVAL, "config.json: process.args: must not be empty");
+        if (s->process.cwd && s->process.cwd[0] != '/')
+                return rterr_set(err, EINVAL, "config.json: process.cwd: must be absolute, got %s",
+                                 s->process.cwd);
+        if (oci_namespace_get(s, OCI_NS_MOUNT) == NULL)
+                return rterr_set(err, EINVAL,
+                                 "config.json: linux.namespaces: a mount namespace is required");
+        if ((s->hostname && s->hostname[0]) && oci_namespace_get(s, OCI_NS_UTS) == NULL)
+                return rterr_set(
+                    err, EINVAL,
+                    "config.json: hostname: needs a uts namespace in linux.namespaces");
+        if ((s->domainname && s->domainname[0]) && oci_namespace_get(s, OCI_NS_UTS) == NULL)
+                return rterr_set(err, EINVAL,
+                                 "config.json: domainname: needs a uts namespace in "
+                                 "linux.namespaces");
+        const struct oci_namespace *user = oci_namespace_get(s, OCI_NS_USER);
+        if (user && !user->path && (s->linux_.n_uid_mappings == 0 || s->linux_.n_gid_mappings == 0))
+                return rterr_set(err, EINVAL,
+                                 "config.json: linux.uidMappings/gidMappings: "
+                                 "required with a new user namespace");
+        if ((s->linux_.time_monotonic.set || s->linux_.time_boottime.set) &&
+            !(oci_namespace_get(s, OCI_NS_TIME) && !oci_namespace_get(s, OCI_NS_TIME)->path))
+                return rterr_set(err, EINVAL,
+                                 "config.json: linux.timeOffsets: needs a new time "
+                                 "namespace in linux.namespaces");
+        struct stat sb;
+        if (stat(rootfs, &sb) < 0)
+                return rterr_errno(err, "config.json: root.path: %s", rootfs);
+        if (!S_ISDIR(sb.st_mode))
+                return rterr_set(err, ENOTDIR, "config.json: root.path: %s is not a directory",
+                                 rootfs);
+        return 0;
+}
+
+static int load_bundle(struct create_ctx *x, struct rterr *err)
+{
+        const char *b = x->o->bundle && x->o->bundle[0] ? x->o->bundle : ".";
+        x->bundle = realpath(b, NULL);
+        if (x->bundle == NULL)
+                return rterr_errno(err, "bundle %s", b);
+        _cleanup_free_ char *cfg = NULL;
+        if (asprintf(&cfg, "%s/config.json", x->bundle) < 0)
+                return rterr_errno(err, "bundle %s", b);
+        if (read_file_at(AT_FDCWD, cfg, &x->config_text, &x->config_len, err) < 0)
+                return -1;
+        if (oci_spec_parse(x->config_text, x->config_len, &x->spec, err) < 0)
+                return -1;
+        return 0;
+}
+
+static int rootfs_path(const struct create_ctx *x, char **out, struct rterr *err)
+{
+        const char *root = x->spec->root.path;
+        if (root == NULL || root[0] == '\0')
+                return rterr_set(err, EINVAL, "config.json: root.path: required");
+        _cleanup_free_ char *joined = NULL;
+        if (root[0] != '/' && asprintf(&joined, "%s/%s", x->bundle, root) < 0)
+                return rterr_errno(err, "root.path");
+        const char *p = joined ? joined : root;
+        *out = realpath(p, NULL);
+        if (*out == NULL)
+                return rterr_errno(err, "config.json: root.path: %s", p);
+        return 0;
+}
+
+static int copy_kvs(struct oci_kvs *dst, const struct oci_kvs *src)
+{
+        if (src->n == 0)
+                return 0;
+        dst->v = calloc(src->n, sizeof(*dst->v));
+        if (dst->v == NULL)
+                return -1;
+        for (size_t i = 0; i < src->n; i++) {
+                dst->v[i].key = strdup(src->v[i].key);
+                dst->v[i].value = strdup(src->v[i].value ? src->v[i].value : "");
+                dst->n++;
+                if (!dst->v[i].key || !dst->v[i].value)
+                        return -1;
+        }
+        return 0;
+}
+
+static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
+{
+        if (container_new(x->g, x->o->id, &x->c, err) < 0) {
+                free(rootfs);
+                return -1;
+        }
+        struct container *c = x->c;
+        char created[64];
+        rfc3339_nano_now(created, sizeof(created));
+        c->rootfs = rootfs;
+        c->bundle = strdup(x->bundle);
+        c->created = strdup(created);
+        c->owner = strdup("");
+        if (!c->bundle || !c->created || !c->owner ||
+            copy_kvs(&c->annotations, &x->spec->annotations) < 0)
+                return rterr_errno(err, "create %s", c->id);
+        if (write_file_atomic_at(c->lock_fd, STATE_CONFIG, x->config_text, x->config_len, 0600,
+                                 err) < 0)
+                return -1;
+        /* 0622: a container process that is no longer root must still open it for writing. */
+        if (mkfifoat(c->lock_fd, STATE_FIFO, 0622) < 0 ||
+            fchmodat(c->lock_fd, STATE_FIFO, 0622, 0) < 0)
+                return rterr_errno(err, "create exec fifo in %s", c->dir);
+        x->state_fd = openat(c->lock_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (x->state_fd < 0)
+                return rterr_errno(err, "open %s", c->dir);
+        return 0;
+}
+
+static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
+{
+        const struct oci_spec *s = x->spec;
+        if (cg_host_detect(&x->host, err) < 0 ||
+            cg_create(x->host, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
+                return -1;
+        x->c->cgroup_path = strdup(cg_path(x->cg));
+        if (x->c->cgroup_path == NULL)
+                return rterr_errno(err, "cgroup path");
+        if (s->linux_.has_resources && cg_apply(x->cg, &s->linux_.resources, err) < 0)
+                return rterr_wrap(err, "linux.resources");
+        if (rt_container_setup(x->host, x->cg, s, err) < 0)
+                return -1;
+        x->rt_done = true;
+        return 0;
+}
+
+static int prepare_console(struct create_ctx *x, struct rterr *err)
+{
+        if (!x->spec->process.terminal) {
+                if (x->o->console_socket)
+                        log_msg(x->g, LOG_WARN,
+                                "--console-socket given but process.terminal is "
+                                "false: ignored");
+                return 0;
+        }
+        if (x->o->console_socket)
+                return console_connect(x->o->console_socket, &x->console_fd, err);
+        if (!x->o->foreground)
+                return rterr_set(err, EINVAL,
+                                 "process.terminal is true: create and run --detach "
+                                 "need --console-socket");
+        return 0;
+}
+
+static int spawn(struct create_ctx *x, struct rterr *err)
+{
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+                return rterr_errno(err, "socketpair");
+        x->sync_fd = sv[0];
+        x->child_fd = sv[1];
+        if (ns_parent_prepare(x->spec, &x->ns, err) < 0) {
+                ns_parent_restore(&x->ns, NULL);
+                return -1;
+        }
+        /* Like fork(2) (a copy of our stack), but born into the new namespaces. */
+        pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)x->ns.clone_flags | SIGCHLD, NULL,
+                                   NULL, NULL, NULL);
+        if (pid == 0) {
+                close(x->sync_fd);
+                struct init_args a = {
+                    .spec = x->spec,
+                    .c = x->c,
+                    .o = x->o,
+                    .ns = &x->ns,
+                    .sync_fd = x->child_fd,
+                    .state_fd = x->state_fd,
+                    .console_fd = x->console_fd,
+                    .lock_fd = x->c->lock_fd,
+                };
+                container_init(&a);
+        }
+        int saved = errno;
+        if (ns_parent_restore(&x->ns, err) < 0) {
+                if (pid > 0)
+                        x->pid = pid;
+                return -1;
+        }
+        if (pid < 0)
+                return rterr_sys(err, saved, "clone the container process (flags 0x%x)",
+                                 x->ns.clone_flags);
+        x->pid = pid;
+        close(x->child_fd);
+        x->child_fd = -1;
+        return 0;
+}
+
+/* Drives the container process through the steps that need the host: id maps, cgroup, the
+ * runtime-namespace hooks. */
+static int handshake(struct create_ctx *x, struct rterr *err)
+{
+        const struct oci_spec *s = x->spec;
+        if ((x->ns.clone_flags & CLONE_NEWUSER) && ns_write_id_maps(x->pid, s, err) < 0)
+                return -1;
+        if (cg_join(x->cg, x->pid, err) < 0)
+                return rterr_wrap(err, "join the container's cgroup");
+        if (x->ns.unshare_flags & CLONE_NEWUSER) {
+                if (sync_expect(x->sync_fd, SYNC_USERNS, NULL, "user namespace", err) < 0 ||
+                    ns_write_id_maps(x->pid, s, err) < 0)
+                        return -1;
+        }
+        if (sync_send(x->sync_fd, SYNC_GO, x->ns.needs_fork ? 0 : x->pid, err) < 0)
+                return -1;
+        if (x->ns.needs_fork) {
+                pid_t child = x->pid;
+                if (sync_expect(x->sync_fd, SYNC_GRANDCHILD, &x->pid, "pid namespace", err) < 0)
+                        return -1;
+                waitpid(child, NULL, 0);
+                if (sync_send(x->sync_fd, SYNC_PID, x->pid, err) < 0)
+                        return -1;
+        }
+        x->c->pid = x->pid;
+        for (;;) {
+                struct sync_msg m;
+                if (sync_recv(x->sync_fd, &m, "container set-up", err) < 0)
+                        return -1;
+                if (m.type == SYNC_READY)
+                        return 0;
+                if (m.type != SYNC_HOOKS)
+                        return rterr_set(err, EPROTO, "unexpected sync message %d", m.type);
+                if (hooks_run_state(&s->hooks.prestart, "prestart", x->c, OCI_STATUS_CREATING,
+                                    err) < 0 ||
+                    hooks_run_state(&s->hooks.create_runtime, "createRuntime", x->c,
+                                    OCI_STATUS_CREATING, err) < 0 ||
+                    sync_send(x->sync_fd, SYNC_HOOKS_DONE, 0, err) < 0)
+                        return -1;
+        }
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct rterr *err)
+{
+        char buf[32];
+        int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+        if (write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, err) < 0)
+                return rterr_wrap(err, "--pid-file");
+        return 0;
+}
+
+static void close_fd(int *fd)
+{
+        if (*fd >= 0)
+                close(*fd);
+        *fd = -1;
+}
+
+/* Undoes a create that failed part-way: nothing may be left behind. */
+static void create_abort(struct create_ctx *x)
+{
+        if (x->pid > 0) {
+                kill(x->pid, SIGKILL);
+                waitpid(x->pid, NULL, 0);
+        }
+        if (x->cg) {
+                if (x->rt_done)
+                        rt_container_teardown(x->host, x->cg, NULL);
+                cg_destroy(x->cg, NULL);
+        }
+        if (x->c)
+                container_remove_dir(x->c, NULL);
+}
+
+static void create_ctx_free(struct create_ctx *x)
+{
+        close_fd(&x->sync_fd);
+        close_fd(&x->child_fd);
+        close_fd(&x->state_fd);
+        close_fd(&x->console_fd);
+        ns_plan_close(&x->ns);
+        cg_free(x->cg);
+        cg_host_free(x->host);
+        container_free(x->c);
+        oci_spec_free(x->spec);
+        free(x->config_text);
+        free(x->bundle);
+}
+
+static int create_steps(struct create_ctx *x, struct rterr *err)
+{
+        char *rootfs = NULL;
+        if (container_id_validate(x->o->id, err) < 0 || load_bundle(x, err) < 0 ||
+            rootfs_path(x, &rootfs, err) < 0)
+                return -1;
+        if (validate_spec(x->spec, rootfs, err) < 0) {
+                free(rootfs);
+                return -1;
+        }
+        if (prepare_state(x, rootfs, err) < 0 || prepare_console(x, err) < 0 ||
+            ns_plan_build(x->spec, &x->ns, err) < 0 || prepare_cgroup(x, err) < 0 ||
+            spawn(x, err) < 0 || handshake(x, err) < 0)
+                return -1;
+        if (proc_stat_read(x->pid, &x->c->pid_starttime, NULL) < 0)
+                return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
+        if (container_save(x->c, err) < 0)
+                return -1;
+        if (x->o->pid_file && write_pid_file(x->o->pid_file, x->pid, err) < 0)
+                return -1;
+        return 0;
+}
+
+int container_create(const struct cli_globals *g, const struct launch_opts *o,
+                     struct container **out, struct oci_spec **spec, struct rterr *err)
+{
+        if (g->systemd_cgroup)
+                return rterr_set(err, ENOTSUP,
+                                 "--systemd-cgroup: the systemd cgroup driver is not "
+                                 "implemented; run without --systemd-cgroup");
+        struct create_ctx x = {
+            .g = g,
+            .o = o,
+            .sync_fd = -1,
+            .child_fd = -1,
+            .state_fd = -1,
+            .console_fd = -1,
+        };
+        for (int t = 0; t < OCI_NS_COUNT; t++)
+                x.ns.join_fd[t] = -1;
+        x.ns.saved_pid_fd = x.ns.saved_time_fd = -1;
+        if (create_steps(&x, err) < 0) {
+                create_abort(&x);
+                create_ctx_free(&x);
+                return -1;
+        }
+        *out = TAKE_PTR(x.c);
+        *spec = TAKE_PTR(x.spec);
+        create_ctx_free(&x);
+        return 0;
+}

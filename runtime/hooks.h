@@ -1,0 +1,18 @@
+/* OCI hooks: each runs with the container state as JSON on stdin, its timeout enforced. */
+#ifndef RTRUN_RUNTIME_HOOKS_H
+#define RTRUN_RUNTIME_HOOKS_H
+
+#include "common/err.h"
+#include "oci/oci.h"
+#include "runtime/container.h"
+
+/* Runs every hook of the list in order; the first failure (exit status, signal, timeout)
+ * stops and fails. `kind` names the list in errors ("prestart"). */
+int hooks_run(const struct oci_hook_list *hooks, const char *kind, const char *state_json,
+              struct rterr *err);
+
+/* hooks_run with the state of c in `status`; a no-op for an empty list. */
+int hooks_run_state(const struct oci_hook_list *hooks, const char *kind, const struct container *c,
+                    enum oci_status status, struct rterr *err);
+
+#endif

@@ -1,0 +1,55 @@
+/* The container lifecycle as the commands use it: create (clone the container process and wait
+ * until it blocks on the exec fifo), start (open the fifo) and destroy (kill, cgroup, hooks,
+ * state directory). */
+#ifndef RTRUN_RUNTIME_LAUNCH_H
+#define RTRUN_RUNTIME_LAUNCH_H
+
+#include <stdbool.h>
+
+#include "common/err.h"
+#include "oci/oci.h"
+#include "runtime/cli.h"
+#include "runtime/container.h"
+#include "runtime/namespaces.h"
+
+struct launch_opts {
+        const char *id;
+        const char *bundle; /* NULL: the current directory */
+        const char *pid_file;
+        const char *console_socket;
+        bool no_pivot;
+        bool no_new_keyring;
+        int preserve_fds;
+        bool foreground; /* `run` without --detach: a terminal config uses the caller's tty */
+};
+
+/* On success *out is the locked container (status created) and *spec its parsed config. On
+ * failure nothing is left: no process, cgroup or state directory. */
+int container_create(const struct cli_globals *g, const struct launch_opts *o,
+                     struct container **out, struct oci_spec **spec, struct rterr *err);
+
+/* Lets a created container exec its process; runs the poststart hooks (failures warn). */
+int container_start(const struct cli_globals *g, struct container *c, const struct oci_spec *spec,
+                    struct rterr *err);
+
+/* Kills (force or created) and reaps what is left, removes the cgroup, runs poststop hooks
+ * (failures warn) and removes the state directory. */
+int container_destroy(const struct cli_globals *g, struct container *c, bool force,
+                      struct rterr *err);
+
+/* What the cloned container process receives (a copy of rtrun's memory: no re-exec). */
+struct init_args {
+        const struct oci_spec *spec;
+        struct container *c;
+        const struct launch_opts *o;
+        const struct ns_plan *ns;
+        int sync_fd;
+        int state_fd;   /* O_PATH fd of the state directory: the exec fifo */
+        int console_fd; /* connected --console-socket, or -1 */
+        int lock_fd;    /* rtrun's lock, to close at once */
+};
+
+/* The container process: set-up in the order of runtime/setup.h, then execve. */
+_Noreturn void container_init(const struct init_args *a);
+
+#endif

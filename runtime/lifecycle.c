@@ -1,0 +1,148 @@
+/* start and destroy: the two lifecycle steps after create. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cgroups/cgroups.h"
+#include "common/cleanup.h"
+#include "rt/rt.h"
+#include "runtime/hooks.h"
+#include "runtime/launch.h"
+#include "runtime/log.h"
+#include "runtime/state_dir.h"
+
+static bool init_alive(const struct container *c)
+{
+        uint64_t start;
+        char st;
+        return proc_stat_read(c->pid, &start, &st) == 0 && start == c->pid_starttime && st != 'Z' &&
+               st != 'X';
+}
+
+static int status_error(const struct container *c, const char *op, struct rterr *err)
+{
+        switch (c->status) {
+        case OCI_STATUS_STOPPED:
+                return rterr_set(err, EINVAL, "cannot %s a container that has stopped", op);
+        case OCI_STATUS_RUNNING:
+                return rterr_set(err, EINVAL, "cannot %s an already running container", op);
+        case OCI_STATUS_PAUSED:
+                return rterr_set(err, EINVAL, "cannot %s a paused container", op);
+        default:
+                return rterr_set(err, EINVAL, "cannot %s a container that is %s", op,
+                                 oci_status_name(c->status));
+        }
+}
+
+int container_start(const struct cli_globals *g, struct container *c, const struct oci_spec *spec,
+                    struct rterr *err)
+{
+        if (c->status != OCI_STATUS_CREATED)
+                return status_error(c, "start", err);
+        /* Non-blocking: the init may have died; opening for reading releases its open(2). */
+        _cleanup_close_ int fd = openat(c->lock_fd, STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+                return rterr_errno(err, "open exec fifo of %s", c->id);
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        for (;;) {
+                int r = poll(&pfd, 1, 100);
+                if (r < 0 && errno != EINTR)
+                        return rterr_errno(err, "wait on exec fifo of %s", c->id);
+                if (r > 0)
+                        break;
+                if (!init_alive(c))
+                        return rterr_set(err, ESRCH,
+                                         "container %s: init process exited before "
+                                         "start",
+                                         c->id);
+        }
+        char byte;
+        if (read(fd, &byte, 1) != 1)
+                return rterr_set(err, EIO, "container %s: init process exited before start", c->id);
+        if (unlinkat(c->lock_fd, STATE_FIFO, 0) < 0)
+                return rterr_errno(err, "remove exec fifo of %s", c->id);
+        c->status = OCI_STATUS_RUNNING;
+        struct rterr hook_err = {0};
+        if (hooks_run_state(&spec->hooks.poststart, "poststart", c, OCI_STATUS_RUNNING, &hook_err) <
+            0)
+                log_msg(g, LOG_WARN, "%s", hook_err.msg);
+        return 0;
+}
+
+static int pidfd_open_(pid_t pid)
+{
+        return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* SIGKILL to everything in the container and wait (bounded) for init to be gone. */
+static int kill_all(struct container *c, struct cgroup *cg, struct rterr *err)
+{
+        if (cg) {
+                if (cg_kill_all(cg, SIGKILL, err) < 0)
+                        return -1;
+                /* Frozen tasks only die once thawed. */
+                if (c->status == OCI_STATUS_PAUSED)
+                        cg_freeze(cg, false, NULL);
+        }
+        if (c->pid <= 0)
+                return 0;
+        _cleanup_close_ int pidfd = pidfd_open_(c->pid);
+        /* The pid may have been reused since load: only signal it while it is still init. */
+        if (pidfd < 0 || !init_alive(c))
+                return 0;
+        if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+                return rterr_errno(err, "kill container %s", c->id);
+        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+        if (poll(&pfd, 1, 10000) == 0)
+                return rterr_set(err, ETIMEDOUT, "container %s: init did not exit after SIGKILL",
+                                 c->id);
+        return 0;
+}
+
+int container_destroy(const struct cli_globals *g, struct container *c, bool force,
+                      struct rterr *err)
+{
+        container_refresh_status(c);
+        if (!force && c->status != OCI_STATUS_STOPPED && c->status != OCI_STATUS_CREATED &&
+            c->status != OCI_STATUS_CREATING)
+                return rterr_set(err, EBUSY, "cannot delete container %s that is not stopped: %s",
+                                 c->id, oci_status_name(c->status));
+        struct oci_spec *spec = NULL;
+        struct rterr spec_err = {0};
+        if (container_load_spec(c, &spec, &spec_err) < 0)
+                log_msg(g, LOG_WARN, "container %s: %s: poststop hooks skipped", c->id,
+                        spec_err.msg);
+        struct cg_host *host = NULL;
+        struct cgroup *cg = NULL;
+        int r = 0;
+        if (c->cgroup_path &&
+            (cg_host_detect(&host, err) < 0 || cg_open(host, c->cgroup_path, &cg, err) < 0)) {
+                /* Already gone (a delete interrupted after removing it) is fine. */
+                if (err->code != ENOENT)
+                        r = -1;
+                rterr_clear(err);
+        }
+        if (r == 0)
+                r = kill_all(c, cg, err);
+        if (r == 0 && cg) {
+                r = rt_container_teardown(host, cg, err);
+                if (r == 0)
+                        r = cg_destroy(cg, err);
+        }
+        if (r == 0)
+                r = container_remove_dir(c, err);
+        if (r == 0 && spec) {
+                struct rterr hook_err = {0};
+                if (hooks_run_state(&spec->hooks.poststop, "poststop", c, OCI_STATUS_STOPPED,
+                                    &hook_err) < 0)
+                        log_msg(g, LOG_WARN, "%s", hook_err.msg);
+        }
+        cg_free(cg);
+        cg_host_free(host);
+        oci_spec_free(spec);
+        return r;
+}

@@ -1,0 +1,78 @@
+/* Program lookup, cwd and execve for container processes. */
+#include <errno.h>
+#include <limits.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/process.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static const char *env_path(const struct oci_process *p)
+{
+        for (size_t i = 0; i < p->env.n; i++)
+                if (strncmp(p->env.v[i], "PATH=", 5) == 0)
+                        return p->env.v[i] + 5;
+        return DEFAULT_PATH;
+}
+
+static bool is_executable(const char *path)
+{
+        struct stat sb;
+        return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && access(path, X_OK) == 0;
+}
+
+int process_resolve(const struct oci_process *p, char *path, size_t size, struct rterr *err)
+{
+        if (p->args.n == 0 || p->args.v[0][0] == '\0')
+                return rterr_set(err, EINVAL, "process.args: must not be empty");
+        const char *file = p->args.v[0];
+        if (strchr(file, '/')) {
+                if (snprintf(path, size, "%s", file) >= (int)size)
+                        return rterr_set(err, ENAMETOOLONG, "process.args[0]: too long");
+                if (!is_executable(path))
+                        return rterr_errno(err, "exec: \"%s\"", file);
+                return 0;
+        }
+        const char *dirs = env_path(p);
+        while (*dirs) {
+                const char *end = strchrnul(dirs, ':');
+                int n = (int)(end - dirs);
+                if (snprintf(path, size, "%.*s%s%s", n, n ? dirs : ".", n ? "/" : "", file) <
+                        (int)size &&
+                    is_executable(path))
+                        return 0;
+                dirs = *end ? end + 1 : end;
+        }
+        return rterr_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", file);
+}
+
+int process_chdir(const struct oci_process *p, struct rterr *err)
+{
+        const char *cwd = p->cwd && p->cwd[0] ? p->cwd : "/";
+        if (chdir(cwd) < 0)
+                return rterr_errno(err, "process.cwd: chdir %s", cwd);
+        /* A cwd that is not below the root (a leaked host directory) reads "(unreachable)". */
+        char buf[PATH_MAX];
+        if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+                return rterr_set(err, EPERM, "process.cwd: %s is outside the container root", cwd);
+        return 0;
+}
+
+int process_exec(const struct oci_process *p, const char *path, int preserve_fds, struct rterr *err)
+{
+        unsigned int first = 3u + (unsigned int)(preserve_fds > 0 ? preserve_fds : 0);
+        if (syscall(SYS_close_range, first, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+                return rterr_errno(err, "close_range");
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        char *const empty[] = {NULL};
+        execve(path, p->args.v, p->env.n ? p->env.v : empty);
+        return rterr_errno(err, "exec %s", path);
+}
