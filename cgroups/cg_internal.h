@@ -130,8 +130,6 @@ int cg_swap_v2_value(int64_t swap, int64_t limit, bool limit_set, char *buf, siz
                      struct rterr *err);
 /* "max" for negative numbers (and unset), the number otherwise. */
 void cg_limit_str(int64_t v, char *buf, size_t len);
-/* Parses "64M", "1g", "512k", "1024" (binary units, as runc's --memory). */
-int cg_parse_size(const char *s, int64_t *out, struct rterr *err);
 
 /* Cleans a cgroupsPath: collapses slashes, drops a trailing one, rejects "..". */
 int cg_path_clean(const char *in, char **out, struct rterr *err);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "common/err.h"
@@ -39,8 +40,21 @@ int cg_kill_all(struct cgroup *cg, int sig, struct rterr *err);
 int cg_pids(struct cgroup *cg, pid_t **pids, size_t *n, struct rterr *err);
 /* runc's `events --stats` "data" object (cpu, memory, pids, blkio, hugetlb) as JSON. */
 int cg_stats_json(struct cgroup *cg, char **json, struct rterr *err);
+/* OOM notifications for `events`: poll cg_oom_fd() for cg_oom_poll_events(), then
+ * cg_oom_check() says how many OOM kills happened since the previous check (v1: the
+ * memory.oom_control eventfd; v2: the oom_kill count of memory.events). */
+struct cg_oom;
+int cg_oom_open(struct cgroup *cg, struct cg_oom **out, struct rterr *err);
+int cg_oom_fd(const struct cg_oom *o);
+short cg_oom_poll_events(const struct cg_oom *o);
+int cg_oom_check(struct cg_oom *o, unsigned long long *count, struct rterr *err);
+void cg_oom_free(struct cg_oom *o);
 /* Removes the cgroup directories (waits briefly for tasks to leave). */
 int cg_destroy(struct cgroup *cg, struct rterr *err);
+
+/* Parses a size as runc's update flags take it: "64M", "1g", "512k", "1024" (binary units),
+ * "-1" for unlimited. */
+int cg_parse_size(const char *s, int64_t *out, struct rterr *err);
 
 /* The directory of one controller for this cgroup ("cpuset", "cpu", ...), for rt/. On v2 every
  * controller returns the single unified directory. NULL when the host lacks the controller. */

@@ -242,6 +242,10 @@ static int parse_strings(struct jctx *c, yajl_val v, const char *path, struct oc
             jo_str(c, v, path, "rootfsPropagation", &prop) < 0)
                 return free(prop), -1;
         char p[JPATH_MAX];
+        if (prop && prop[0] == '\0') {
+                free(prop); /* "" means "not set", as in runc */
+                prop = NULL;
+        }
         if (prop) {
                 long flags = 0;
                 int rc = oci_name_lookup(oci_propagation_names, prop, &flags);

@@ -100,6 +100,8 @@ int oci_mount_options(struct jctx *c, const char *path, struct oci_mount *m)
 {
         for (size_t i = 0; i < m->options.n; i++) {
                 const char *o = m->options.v[i];
+                if (o[0] == '\0')
+                        continue;
                 char p[JPATH_MAX];
                 jpath(p, path, "options");
                 if (unsupported(o))

@@ -67,7 +67,9 @@ struct oci_rlimit {
         uint64_t hard;
 };
 
-/* process.scheduler; policy/flags use the kernel's numbers (SCHED_*, SCHED_FLAG_*). */
+/* process.scheduler; policy/flags use the kernel's numbers (SCHED_*, SCHED_FLAG_*).
+ * For SCHED_DEADLINE the parser completes the triple: period 0 means period = deadline (as
+ * sched_setattr does), deadline 0 means deadline = period; stored values are the completed ones. */
 struct oci_scheduler {
         bool set;
         int policy;

@@ -178,7 +178,7 @@ _Noreturn void container_init(const struct init_args *a)
         if (wait_for_start(a, &err) < 0 ||
             hooks_run_state(&s->hooks.start_container, "startContainer", a->c, OCI_STATUS_RUNNING,
                             &err) < 0 ||
-            seccomp_load(&s->linux_.seccomp, &notify_fd, &err) < 0)
+            seccomp_apply(&s->linux_.seccomp, &notify_fd, &err) < 0)
                 goto fail;
         if (notify_fd >= 0) {
                 struct oci_state st;

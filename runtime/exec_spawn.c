@@ -60,7 +60,7 @@ static _Noreturn void exec_child_main(const struct exec_child *x)
         if (child_setup(x, exe, sizeof(exe), &err) < 0)
                 goto fail;
         int notify_fd = -1;
-        if (x->spec->has_linux && seccomp_load(&x->spec->linux_.seccomp, &notify_fd, &err) < 0)
+        if (x->spec->has_linux && seccomp_apply(&x->spec->linux_.seccomp, &notify_fd, &err) < 0)
                 goto fail;
         if (notify_fd >= 0)
                 close(notify_fd);

@@ -98,12 +98,12 @@ static int remount_bind(int root_fd, const struct oci_mount *m, struct rterr *er
         if (fd < 0)
                 return rterr_errno(err, "mount %s: reopen destination", m->destination);
         unsigned long flags = (m->flags & ~(PROPAGATION_TYPES | MS_REC)) | MS_BIND | MS_REMOUNT;
-        const char *target = pathres_fdpath(fd).s;
-        if (mount(NULL, target, NULL, flags, NULL) == 0)
+        struct pathres_fdpath target = pathres_fdpath(fd);
+        if (mount(NULL, target.s, NULL, flags, NULL) == 0)
                 return 0;
         if (errno != EPERM)
                 return rterr_errno(err, "mount %s: remount bind with its options", m->destination);
-        if (mount(NULL, target, NULL, flags | locked_flags(fd), NULL) < 0)
+        if (mount(NULL, target.s, NULL, flags | locked_flags(fd), NULL) < 0)
                 return rterr_errno(err, "mount %s: remount bind with its options", m->destination);
         return 0;
 }

@@ -1,7 +1,8 @@
 /* The "cgroup" mount type. On a cgroup v2 host it is a cgroup2 mount; on a v1 (or hybrid) host
  * it is a tmpfs holding one directory per v1 hierarchy: the container's own cgroup bound from
  * the host, or a fresh cgroup mount when the container has its own cgroup namespace (the
- * namespace root then is the container's cgroup). Read-only unless the spec says "rw". */
+ * namespace root then is the container's cgroup). The hierarchies are read-only unless the
+ * spec says "rw". */
 #include "runtime/mounts.h"
 
 #include <errno.h>
@@ -96,8 +97,8 @@ static int v1_hierarchies(struct v1_hierarchy *h, int max, struct rterr *err)
         return n;
 }
 
-static int mount_v1_one(int dir_fd, const struct v1_hierarchy *h, bool cgroupns, bool ro,
-                        struct rterr *err)
+static int mount_v1_one(int dir_fd, const struct v1_hierarchy *h, const struct oci_mount *m,
+                        bool cgroupns, struct rterr *err)
 {
         const char *name = strrchr(h->mountpoint, '/') + 1;
         if (mkdirat(dir_fd, name, 0755) < 0 && errno != EEXIST)
@@ -105,12 +106,12 @@ static int mount_v1_one(int dir_fd, const struct v1_hierarchy *h, bool cgroupns,
         _cleanup_close_ int dst = openat(dir_fd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
         if (dst < 0)
                 return rterr_errno(err, "open %s", name);
-        const char *target = pathres_fdpath(dst).s;
-        unsigned long flags = CGROUP_TMPFS_FLAGS | (ro ? MS_RDONLY : 0);
+        struct pathres_fdpath target = pathres_fdpath(dst);
         if (cgroupns) {
+                unsigned long flags = CGROUP_TMPFS_FLAGS | (m->flags & MS_RDONLY);
                 bool named = strncmp(name, "name=", 5) == 0 || strcmp(name, "systemd") == 0;
                 const char *data = strcmp(name, "systemd") == 0 ? "name=systemd" : name;
-                if (mount(named ? "systemd" : "cgroup", target, "cgroup", flags, data) < 0)
+                if (mount(named ? "systemd" : "cgroup", target.s, "cgroup", flags, data) < 0)
                         return rterr_errno(err, "mount cgroup %s", data);
                 return 0;
         }
@@ -121,9 +122,15 @@ static int mount_v1_one(int dir_fd, const struct v1_hierarchy *h, bool cgroupns,
         if (rl && strncmp(cg, h->root, rl) == 0)
                 memmove(cg, cg + rl, strlen(cg + rl) + 1);
         snprintf(src, sizeof(src), "%s%s", h->mountpoint, cg);
-        if (mount(src, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+        if (mount(src, target.s, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return rterr_errno(err, "bind cgroup %s", src);
-        if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+        /* The remount needs the new mount, not the directory it covers. */
+        _cleanup_close_ int top = openat(dir_fd, name, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+        if (top < 0)
+                return rterr_errno(err, "reopen %s", name);
+        unsigned long flags =
+            m->flags & ~(MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE | MS_REC);
+        if (mount(NULL, pathres_fdpath(top).s, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
                 return rterr_errno(err, "remount cgroup %s", src);
         return 0;
 }
@@ -146,7 +153,6 @@ static int v1_symlinks(int dir_fd, const char *name, struct rterr *err)
 static int mount_cgroup_v1(int root_fd, const struct oci_spec *spec, const struct oci_mount *m,
                            int dst, struct rterr *err)
 {
-        bool ro = m->flags & MS_RDONLY;
         bool cgroupns = oci_namespace_get(spec, OCI_NS_CGROUP) != NULL;
         if (mount("tmpfs", pathres_fdpath(dst).s, "tmpfs", CGROUP_TMPFS_FLAGS, "mode=755") < 0)
                 return rterr_errno(err, "mount %s: tmpfs", m->destination);
@@ -158,13 +164,11 @@ static int mount_cgroup_v1(int root_fd, const struct oci_spec *spec, const struc
         if (n < 0)
                 return -1;
         for (int i = 0; i < n; i++) {
-                if (mount_v1_one(top, &h[i], cgroupns, ro, err) < 0 ||
+                if (mount_v1_one(top, &h[i], m, cgroupns, err) < 0 ||
                     v1_symlinks(top, strrchr(h[i].mountpoint, '/') + 1, err) < 0)
                         return rterr_wrap(err, "mount %s", m->destination);
         }
-        if (ro && mount(NULL, pathres_fdpath(top).s, NULL,
-                        MS_BIND | MS_REMOUNT | MS_RDONLY | CGROUP_TMPFS_FLAGS, NULL) < 0)
-                return rterr_errno(err, "mount %s: remount read-only", m->destination);
+        /* The tmpfs itself stays writable, as in runc: only the hierarchies are read-only. */
         return 0;
 }
 

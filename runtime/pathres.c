@@ -45,8 +45,36 @@ static int create_entry(int dir_fd, const char *name, bool as_dir)
         return 0;
 }
 
-int pathres_mkpath(int root_fd, const char *path, enum pathres_kind kind, struct rterr *err)
+/* The symlinks followed while creating one path, as the kernel's limit (path_resolution(7)). */
+#define MAX_LINKS 40
+
+static int mkpath(int root_fd, const char *path, enum pathres_kind kind, int links,
+                  struct rterr *err);
+
+/* `comp` in `parent` is a symlink whose target is missing: create the target (inside the
+ * root, like every lookup here) followed by the rest of the path. */
+static int mkpath_through_link(int root_fd, int parent, const char *prefix, const char *comp,
+                               const char *rest, enum pathres_kind kind, int links,
+                               struct rterr *err)
 {
+        char target[4096];
+        ssize_t n = readlinkat(parent, comp, target, sizeof(target) - 1);
+        if (n < 0)
+                return rterr_errno(err, "resolve %s in the rootfs", prefix);
+        target[n] = '\0';
+        size_t dirlen = (size_t)(comp - prefix);
+        _cleanup_free_ char *next = NULL;
+        if (asprintf(&next, "%.*s/%s/%s", target[0] == '/' ? 0 : (int)dirlen, prefix, target,
+                     rest) < 0)
+                return rterr_errno(err, "resolve %s", prefix);
+        return mkpath(root_fd, next, kind, links + 1, err);
+}
+
+static int mkpath(int root_fd, const char *path, enum pathres_kind kind, int links,
+                  struct rterr *err)
+{
+        if (links > MAX_LINKS)
+                return rterr_sys(err, ELOOP, "resolve %s in the rootfs", path);
         int fd = pathres_open(root_fd, path, 0);
         if (fd >= 0)
                 return fd;
@@ -73,9 +101,15 @@ int pathres_mkpath(int root_fd, const char *path, enum pathres_kind kind, struct
                 char saved = prefix[i];
                 prefix[i] = '\0';
                 const char *comp = prefix + start;
-                bool last = saved == '\0' || prefix[i + 1 + strspn(prefix + i + 1, "/")] == '\0';
+                const char *rest = saved ? prefix + i + 1 : "";
+                bool last = rest[strspn(rest, "/")] == '\0';
                 int child = pathres_open(root_fd, prefix, 0);
                 if (child < 0 && errno == ENOENT && strcmp(comp, "..") != 0) {
+                        struct stat st;
+                        if (fstatat(parent, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                            S_ISLNK(st.st_mode))
+                                return mkpath_through_link(root_fd, parent, prefix, comp, rest,
+                                                           kind, links, err);
                         if (create_entry(parent, comp, !last || kind == PATHRES_DIR) < 0)
                                 return rterr_errno(err, "create %s in the rootfs", prefix);
                         child = pathres_open(root_fd, prefix, 0);
@@ -87,4 +121,9 @@ int pathres_mkpath(int root_fd, const char *path, enum pathres_kind kind, struct
                 parent = child;
         }
         return TAKE_FD(parent);
+}
+
+int pathres_mkpath(int root_fd, const char *path, enum pathres_kind kind, struct rterr *err)
+{
+        return mkpath(root_fd, path, kind, 0, err);
 }

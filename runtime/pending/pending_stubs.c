@@ -186,7 +186,7 @@ W int caps_apply(const struct oci_process *p, struct rterr *err)
         (void)p, (void)err;
         return 0;
 }
-W int seccomp_load(const struct oci_seccomp *s, int *notify_fd, struct rterr *err)
+W int seccomp_apply(const struct oci_seccomp *s, int *notify_fd, struct rterr *err)
 {
         (void)s, (void)err;
         *notify_fd = -1;

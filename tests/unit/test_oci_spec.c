@@ -393,12 +393,15 @@ static void test_seccomp(void **state)
 static void test_minimal(void **state)
 {
         (void)state;
-        const char *json = "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"/r\"}}";
+        const char *json = "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"/r\"},"
+                           "\"linux\":{\"rootfsPropagation\":\"\"}}";
         struct oci_spec *s = NULL;
         struct rterr err = {0};
         assert_int_equal(oci_spec_parse(json, strlen(json), &s, &err), 0);
         assert_false(s->has_process);
-        assert_false(s->has_linux);
+        assert_true(s->has_linux);
+        assert_int_equal(s->linux_.rootfs_propagation, 0);
+        assert_false(s->linux_.has_resources);
         assert_false(s->root.readonly);
         assert_int_equal(s->n_mounts, 0);
         assert_null(oci_namespace_get(s, OCI_NS_PID));
@@ -448,7 +451,8 @@ static void test_process_and_resources_alone(void **state)
         oci_resources_free(r);
         const char *rbad = "{\"memory\":{\"limit\":\"1G\"}}";
         assert_int_equal(oci_resources_parse(rbad, strlen(rbad), "resources.json", &r, &err), -1);
-        assert_string_equal(err.msg, "resources.json: memory.limit: expected an integer, got string");
+        assert_string_equal(err.msg,
+                            "resources.json: memory.limit: expected an integer, got string");
 }
 
 int main(void)

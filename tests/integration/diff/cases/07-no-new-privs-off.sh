@@ -1,0 +1,2 @@
+# noNewPrivileges false.
+filter='.process.noNewPrivileges = false'

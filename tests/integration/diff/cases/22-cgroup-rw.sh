@@ -1,0 +1,2 @@
+# The cgroup mount read-write.
+filter='(.mounts[] | select(.type == "cgroup")).options = ["nosuid", "noexec", "nodev", "relatime", "rw"]'

@@ -1,0 +1,2 @@
+# linux.rootfsPropagation shared.
+filter='.linux.rootfsPropagation = "shared" | .root.readonly = false'

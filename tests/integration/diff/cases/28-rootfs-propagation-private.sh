@@ -1,0 +1,2 @@
+# linux.rootfsPropagation rprivate.
+filter='.linux.rootfsPropagation = "rprivate"'

@@ -1,0 +1,2 @@
+# linux.rootfsPropagation rslave with a readonly rootfs.
+filter='.linux.rootfsPropagation = "rslave"'

@@ -1,0 +1,2 @@
+# The process' exit code is the container's.
+filter='.process.args = ["/bin/sh", "-c", ". /probe.sh >/dev/null; exit 42"]'

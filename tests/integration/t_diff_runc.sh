@@ -1,0 +1,137 @@
+#!/bin/bash
+# Differential test against Debian's runc: every case under diff/cases runs the probe (diff/probe.sh)
+# in a busybox container under runc and under rtrun (separate --root dirs, the same bundle path
+# rebuilt from scratch for each), and the exit code, the normalized output and the files left in
+# the rootfs must be identical. Deliberate differences are listed in docs/differences-from-runc.md;
+# a case that meets one says so in its file and normalizes it there.
+#
+# DIFF_CASES="03-user 10-seccomp-errno" limits the run to those cases.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${RTRUN:?RTRUN must name the rtrun binary}"
+for tool in runc busybox jq awk; do
+        command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
+done
+[ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
+
+work=$(mktemp -d /tmp/rtrun-test-setup-diff.XXXXXX)
+roots=/run/rtrun-test-setup
+cgparent=rtrun-test-setup
+trap cleanup EXIT
+[ -n "${DIFF_KEEP:-}" ] && trap - EXIT
+
+cleanup() {
+        for rt in runc rtrun; do
+                for id in $(ls "$roots/$rt" 2>/dev/null); do
+                        run_rt "$rt" delete -f "$id" >/dev/null 2>&1
+                done
+        done
+        rm -rf "$work" "$roots"
+        for d in /sys/fs/cgroup/*/"$cgparent"; do
+                [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+        done
+}
+
+run_rt() {
+        local rt=$1
+        shift
+        if [ "$rt" = runc ]; then
+                runc --root "$roots/runc" "$@"
+        else
+                "$RTRUN" --root "$roots/rtrun" "$@"
+        fi
+}
+
+# The base rootfs: static busybox with its applets, a passwd/group, the usual empty dirs.
+make_base() {
+        local r=$work/base/rootfs
+        mkdir -p "$r"/bin "$r"/etc "$r"/proc "$r"/sys "$r"/dev "$r"/tmp "$r"/root "$r"/data
+        chmod 1777 "$r"/tmp
+        cp "$(command -v busybox)" "$r"/bin/busybox
+        for a in $("$r"/bin/busybox --list); do
+                [ "$a" = busybox ] || ln -s busybox "$r/bin/$a"
+        done
+        printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n' \
+                >"$r"/etc/passwd
+        printf 'root:x:0:\nwheel:x:10:user\nuser:x:1000:\n' >"$r"/etc/group
+        cp "$here/diff/probe.sh" "$r"/probe.sh
+        echo data >"$work"/base/hostfile
+        mkdir -p "$work"/base/hostdir
+        echo data >"$work"/base/hostdir/file
+        (cd "$work/base" && runc spec)
+        # The starting config: runc's own default, with the probe as the process.
+        jq --arg cg "/$cgparent/diff" '.process.terminal = false
+            | .process.args = ["/bin/sh", "/probe.sh"]
+            | .linux.cgroupsPath = $cg' "$work/base/config.json" >"$work/base/config.tmp"
+        mv "$work/base/config.tmp" "$work/base/config.json"
+}
+
+# Builds $work/bundle for a case: the base copied fresh, the case's jq filter on config.json,
+# its probe-extra.sh in the rootfs, its prepare hook.
+make_bundle() {
+        local case=$1 b=$work/bundle
+        rm -rf "$b"
+        cp -a "$work/base" "$b"
+        jq "$filter" "$b/config.json" >"$b/config.tmp" || return 1
+        mv "$b/config.tmp" "$b/config.json"
+        [ -n "$extra" ] && printf '%s\n' "$extra" >"$b/rootfs/probe-extra.sh"
+        touch -d '2000-01-01' "$b/stamp"
+        if declare -F prepare >/dev/null; then (cd "$b" && prepare) || return 1; fi
+        return 0
+}
+
+# Runs the case under one runtime; leaves $work/out.<rt> with exit code, output and files.
+run_case() {
+        local rt=$1 id=$2 b=$work/bundle out=$work/out.$rt
+        mkdir -p "$roots/$rt"
+        # shellcheck disable=SC2086
+        {
+                timeout 30 "$rt_cmd" --root "$roots/$rt" run $run_flags --bundle "$b" "$id" \
+                        </dev/null >"$work/stdout" 2>"$work/stderr"
+                echo "== exit $?"
+                awk -v bundle="$b" -f "$here/diff/normalize.awk" "$work/stdout" |
+                        eval "${normalize:-cat}"
+                echo "== files"
+                (cd "$b/rootfs" && find . -path ./bin -prune -o -print | sort |
+                        while read -r f; do stat -c '%n %F %a %u:%g' "$f"; done)
+        } >"$out"
+        run_rt "$rt" delete -f "$id" >/dev/null 2>&1
+        return 0
+}
+
+make_base || { echo "FAIL: could not build the base bundle"; exit 1; }
+pass=0
+fail=0
+failed=""
+for file in "$here"/diff/cases/*.sh; do
+        name=$(basename "$file" .sh)
+        if [ -n "${DIFF_CASES:-}" ] && ! grep -qw -- "$name" <<<"$DIFF_CASES"; then
+                continue
+        fi
+        filter=. extra="" run_flags="" normalize=""
+        unset -f prepare
+        # shellcheck disable=SC1090
+        . "$file"
+        id="setup-diff-${name%%-*}"
+        for rt in runc rtrun; do
+                if [ "$rt" = runc ]; then rt_cmd=runc; else rt_cmd=$RTRUN; fi
+                if ! make_bundle "$name"; then
+                        echo "FAIL $name: bad case (bundle)"
+                        exit 1
+                fi
+                run_case "$rt" "$id"
+        done
+        if diff -u "$work/out.runc" "$work/out.rtrun" >"$work/diff.$name"; then
+                pass=$((pass + 1))
+                echo "ok   $name ($(sed -n 's/^== exit //p' "$work/out.runc" | head -1))"
+        else
+                fail=$((fail + 1))
+                failed="$failed $name"
+                echo "FAIL $name"
+                sed -n '1,60p' "$work/diff.$name"
+                echo "rtrun stderr:"
+                sed -n '1,5p' "$work/stderr"
+        fi
+done
+echo "differential: $pass passed, $fail failed${failed:+:$failed}"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]
