@@ -29,7 +29,7 @@ make_bundle() {
 	local b=$1
 	mkdir -p "$b/rootfs/bin" "$b/rootfs/tmp" "$b/rootfs/proc" "$b/rootfs/dev" "$b/rootfs/sys"
 	cp "$BUSYBOX" "$b/rootfs/bin/busybox"
-	for a in sh cat ls stat env sleep ip dd grep echo head; do
+	for a in sh cat ls stat env sleep ip dd grep echo head true; do
 		ln -sf busybox "$b/rootfs/bin/$a"
 	done
 }

@@ -103,7 +103,9 @@ JSON
 export RTRUN_CDI_DIRS=$T/cdi2
 write_config "$B" "$ID" '["sh", "-c", "stat -c \"%n %t:%T\" /dev/nvidia1; echo GPU_INDEX=$GPU_INDEX"]' \
 	'{"cdi.k8s.io/gpu": "vendor.example/gpu=1"}' ''
-rt run --bundle "$B" "$ID" >"$T/out2" 2>&1 || fail "run: $(cat "$T/out2")"
+rt create --bundle "$B" "$ID" >"$T/out2" 2>&1 || fail "create: $(cat "$T/out2")"
+rt start "$ID" || fail "start"
+wait_stopped "$ID" || fail "container did not finish"
 grep -qx '/dev/nvidia1 c3:1' "$T/out2" || fail "cdi.k8s.io annotation: $(cat "$T/out2")"
 grep -qx 'GPU_INDEX=1' "$T/out2" || fail "cdi.k8s.io env: $(cat "$T/out2")"
 rt delete "$ID" 2>/dev/null || true
