@@ -44,8 +44,9 @@ int cdi_apply(struct oci_spec *spec, struct rterr *err)
                 if (rc == 0)
                         rc = cdi_edits_apply(spec, &dev->edits, what, err);
         }
+        size_t n = want.n;
         free(done);
         cdi_registry_free(reg);
         cdi_strv_free(&want);
-        return rc;
+        return rc < 0 ? rc : (int)n;
 }

@@ -120,7 +120,8 @@ int cdi_registry_lookup(const struct cdi_registry *r, const char *qualified,
 int cdi_edits_apply(struct oci_spec *spec, const struct cdi_edits *e, const char *what,
                     struct rterr *err);
 
-/* The whole step: requested devices -> edits applied. No-op when none is requested. */
+/* The whole step: requested devices -> edits applied. Returns how many devices were applied
+ * (0: none requested, the config is untouched), or -1. */
 int cdi_apply(struct oci_spec *spec, struct rterr *err);
 
 #endif

@@ -97,7 +97,7 @@ static int load_bundle(struct create_ctx *x, struct rterr *err)
         if (read_file_at(AT_FDCWD, cfg, &x->config_text, &x->config_len, err) < 0)
                 return -1;
         if (oci_spec_parse(x->config_text, x->config_len, &x->spec, err) < 0 ||
-            devices_prepare_spec(x->spec, err) < 0)
+            devices_prepare_config(&x->config_text, &x->config_len, x->spec, err) < 0)
                 return -1;
         return 0;
 }

@@ -130,12 +130,13 @@ int devices_allow_rule_add(struct oci_spec *spec, char type, int64_t major, int6
         snprintf(x->access, sizeof(x->access), "%s", access && access[0] ? access : "rwm");
         spec->has_linux = true;
         spec->linux_.has_resources = true;
-        return 0;
+        return 1;
 }
 
 int devices_resolve(struct oci_spec *spec, struct rterr *err)
 {
         _cleanup_free_ char *proc = NULL;
+        int changes = 0;
         for (size_t i = 0; i < spec->linux_.n_devices; i++) {
                 struct oci_device *d = &spec->linux_.devices[i];
                 bool incomplete = d->type != 'p' && (!d->type || !d->major.set || !d->minor.set);
@@ -146,15 +147,20 @@ int devices_resolve(struct oci_spec *spec, struct rterr *err)
                 }
                 if (incomplete && devices_fill_from_host(d, d->path, proc, err) < 0)
                         return rterr_wrap(err, "config.json: linux.devices[%zu]", i);
-                if (devices_allow_rule_add(spec, d->type, d->major.v, d->minor.v, "rwm", err) < 0)
+                int added =
+                    devices_allow_rule_add(spec, d->type, d->major.v, d->minor.v, "rwm", err);
+                if (added < 0)
                         return -1;
+                changes += added + incomplete;
         }
-        return 0;
+        return changes;
 }
 
 int devices_prepare_spec(struct oci_spec *spec, struct rterr *err)
 {
-        if (cdi_apply(spec, err) < 0)
+        int applied = cdi_apply(spec, err);
+        if (applied < 0)
                 return -1;
-        return devices_resolve(spec, err);
+        int resolved = devices_resolve(spec, err);
+        return resolved < 0 ? -1 : applied + resolved;
 }

@@ -21,15 +21,23 @@ int devices_fill_from_host(struct oci_device *d, const char *host_path, const ch
  * /proc/devices, or -1. */
 int64_t devices_proc_major(const char *proc_devices, char type, const char *name);
 
-/* Appends {allow, type, major, minor, access} unless an identical exact allow rule exists. */
+/* Appends {allow, type, major, minor, access} unless an exact allow rule for the node exists.
+ * Returns 1 when appended, 0 when not needed, -1 on error. */
 int devices_allow_rule_add(struct oci_spec *spec, char type, int64_t major, int64_t minor,
                            const char *access, struct rterr *err);
 
-/* Completes path-only linux.devices entries and adds their allow rules. */
+/* Completes path-only linux.devices entries and adds their allow rules. Returns the number of
+ * changes made (0: the config is untouched), or -1. */
 int devices_resolve(struct oci_spec *spec, struct rterr *err);
 
-/* The create-time step, right after config.json is loaded: CDI edits, then devices_resolve. */
+/* The create-time step, right after config.json is loaded: CDI edits, then devices_resolve.
+ * Returns the number of changes (0: untouched), or -1. */
 int devices_prepare_spec(struct oci_spec *spec, struct rterr *err);
+
+/* devices_prepare_spec, and when it changed the config, *text (the config.json the state
+ * directory keeps) rewritten to match, so start, exec and delete see the CDI env, hooks
+ * (poststart, poststop) and the resolved devices too. */
+int devices_prepare_config(char **text, size_t *len, struct oci_spec *spec, struct rterr *err);
 
 /* rtrun's device capabilities for the features document (org.rtrun.cdi, ...), appended. */
 int devices_features(struct oci_kvs *out, struct rterr *err);

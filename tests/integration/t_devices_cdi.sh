@@ -37,6 +37,9 @@ containerEdits:
   - {path: /dev/nvidiactl, hostPath: $T/hostdev/nvidiactl, permissions: rw}
   mounts:
   - {hostPath: $T/share, containerPath: /opt/vendor, options: [ro, nosuid, nodev]}
+  hooks:
+  - {hookName: poststart, path: /bin/sh, args: [sh, -c, "echo started > $T/poststart"]}
+  - {hookName: poststop, path: /bin/sh, args: [sh, -c, "echo stopped > $T/poststop"]}
 YAML
 export RTRUN_CDI_DIRS=$T/nothing-here:$T/cdi
 
@@ -92,6 +95,9 @@ grep -qx '/dev/nvidiactl allowed' <<<"$out" || fail "nvidiactl not allowed by th
 grep -qx '/tmp/gpu1-alias denied' <<<"$out" || fail "195:1 not denied"
 grep -qx '/tmp/kmsg-alias denied' <<<"$out" || fail "1:11 not denied"
 rt delete "$ID" || fail "delete"
+# hooks of the CDI spec that run outside create: start and delete read the kept config
+grep -qx started "$T/poststart" 2>/dev/null || fail "the CDI poststart hook did not run"
+grep -qx stopped "$T/poststop" 2>/dev/null || fail "the CDI poststop hook did not run"
 
 # The same device through the standard cdi.k8s.io annotation, from a JSON spec file.
 mkdir "$T/cdi2"

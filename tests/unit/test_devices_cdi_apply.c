@@ -200,7 +200,7 @@ static void priority_and_conflicts(void **state)
         assert_string_equal(env_of(s, "FROM"), "b");
         oci_spec_free(s);
         s = config("vendor.example/gpu=1");
-        assert_int_equal(cdi_apply(s, &err), 0);
+        assert_int_equal(cdi_apply(s, &err), 1);
         assert_string_equal(env_of(s, "FROM"), "a");
         oci_spec_free(s);
 
