@@ -120,6 +120,17 @@ int cdi_registry_lookup(const struct cdi_registry *r, const char *qualified,
 int cdi_edits_apply(struct oci_spec *spec, const struct cdi_edits *e, const char *what,
                     struct rterr *err);
 
+/* Hook kinds by their config.json names ("createRuntime"); -1 / NULL when unknown. */
+int cdi_hook_from_kind(const char *kind);
+const char *cdi_hook_kind(enum cdi_hook_name n);
+/* Records in the annotations that hooks.<kind>[index] came from `what` (the CDI device and spec
+ * file), under "org.rtrun.cdi.hook.<kind>[index]". */
+int cdi_hook_origin_set(struct oci_kvs *annotations, const char *kind, size_t index,
+                        const char *what, struct rterr *err);
+/* When err is a hook failure ("hooks.<kind>[i] ...") of a hook CDI added, appends the device
+ * and spec file it came from. Returns -1, for `return cdi_hook_blame(...)`. */
+int cdi_hook_blame(const struct oci_kvs *annotations, struct rterr *err);
+
 /* The whole step: requested devices -> edits applied. Returns how many devices were applied
  * (0: none requested, the config is untouched), or -1. */
 int cdi_apply(struct oci_spec *spec, struct rterr *err);

@@ -207,15 +207,6 @@ static int decode_mount(const struct dctx *c, const struct cdi_node *m, const ch
         return o ? get_strv(c, o, p, &mt->options) : 0;
 }
 
-static const char *const hook_names[] = {
-    [CDI_HOOK_PRESTART] = "prestart",
-    [CDI_HOOK_CREATE_RUNTIME] = "createRuntime",
-    [CDI_HOOK_CREATE_CONTAINER] = "createContainer",
-    [CDI_HOOK_START_CONTAINER] = "startContainer",
-    [CDI_HOOK_POSTSTART] = "poststart",
-    [CDI_HOOK_POSTSTOP] = "poststop",
-};
-
 static int decode_hook(const struct dctx *c, const struct cdi_node *m, const char *path,
                        struct cdi_hook *h)
 {
@@ -225,11 +216,9 @@ static int decode_hook(const struct dctx *c, const struct cdi_node *m, const cha
         char p[512];
         if (req_str(c, m, "hookName", path, &name) < 0 || req_str(c, m, "path", path, &h->path) < 0)
                 return -1;
-        size_t i = 0;
-        while (i < sizeof(hook_names) / sizeof(hook_names[0]) && strcmp(hook_names[i], name) != 0)
-                i++;
+        int i = cdi_hook_from_kind(name);
         snprintf(p, sizeof(p), "%s.hookName", path);
-        if (i == sizeof(hook_names) / sizeof(hook_names[0]))
+        if (i < 0)
                 return bad(c, p, "unknown hook \"%s\"", name);
         h->name = (enum cdi_hook_name)i;
         const struct cdi_node *a = cdi_node_get(m, "args"), *e = cdi_node_get(m, "env");

@@ -189,7 +189,7 @@ static int add_hook(struct oci_spec *spec, const struct cdi_hook *h, const char 
         if ((x->path = strdup(h->path)) == NULL || copy_strv(&x->args, &h->args, err) < 0 ||
             copy_strv(&x->env, &h->env, err) < 0)
                 return rterr_sys(err, ENOMEM, "%s: hook %s", what, h->path);
-        return 0;
+        return cdi_hook_origin_set(&spec->annotations, cdi_hook_kind(h->name), l->n - 1, what, err);
 }
 
 static int add_gid(struct oci_user *u, uint32_t gid, struct rterr *err)

@@ -1,6 +1,7 @@
 /* The config.json text kept in the state directory, rewritten after the device step changed
  * the parsed config: the original document re-emitted with process.env,
- * process.user.additionalGids, mounts, hooks, linux.devices and linux.resources.devices taken
+ * process.user.additionalGids, mounts, hooks, annotations, linux.devices and
+ * linux.resources.devices taken
  * from the struct (mounts the step did not touch keep their original JSON). */
 #include <errno.h>
 #include <stdio.h>
@@ -132,6 +133,16 @@ static void emit_hooks(struct emit *e)
         e->st |= yajl_gen_map_close(e->g);
 }
 
+static void emit_annotations(struct emit *e)
+{
+        e->st |= yajl_gen_map_open(e->g);
+        for (size_t i = 0; i < e->s->annotations.n; i++) {
+                str(e, e->s->annotations.v[i].key);
+                str(e, e->s->annotations.v[i].value ? e->s->annotations.v[i].value : "");
+        }
+        e->st |= yajl_gen_map_close(e->g);
+}
+
 static void emit_devices(struct emit *e)
 {
         e->st |= yajl_gen_array_open(e->g);
@@ -194,6 +205,8 @@ static bool replaced(struct emit *e, const char *obj_path, const char *key, yajl
                 emit_mounts(e, orig);
         else if (obj_path[0] == '\0' && strcmp(key, "hooks") == 0)
                 emit_hooks(e);
+        else if (obj_path[0] == '\0' && strcmp(key, "annotations") == 0)
+                emit_annotations(e);
         else if (strcmp(obj_path, ".linux") == 0 && strcmp(key, "devices") == 0)
                 emit_devices(e);
         else if (strcmp(obj_path, ".linux.resources") == 0 && strcmp(key, "devices") == 0)
@@ -243,6 +256,10 @@ static void add_missing(struct emit *e, const char *path, yajl_val obj)
                      h->start_container.n || h->poststart.n || h->poststop.n)) {
                         str(e, "hooks");
                         emit_hooks(e);
+                }
+                if (!has_key(obj, "annotations") && s->annotations.n) {
+                        str(e, "annotations");
+                        emit_annotations(e);
                 }
                 if (!has_key(obj, "linux") && (devs || rules)) {
                         str(e, "linux");

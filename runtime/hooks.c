@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "runtime/cdi.h"
 #include "runtime/hooks.h"
 #include "runtime/state_dir.h"
 
@@ -127,5 +128,7 @@ int hooks_run_state(const struct oci_hook_list *hooks, const char *kind, const s
         size_t len;
         if (oci_state_to_json(&st, false, &json, &len, err) < 0)
                 return rterr_wrap(err, "hooks.%s", kind);
-        return hooks_run(hooks, kind, json, err);
+        if (hooks_run(hooks, kind, json, err) < 0)
+                return cdi_hook_blame(&c->annotations, err);
+        return 0;
 }

@@ -70,4 +70,12 @@ cat >"$T/cdi/vendor.json" <<JSON
 JSON
 expect_create_fails '{"org.rtrun.cdi.devices": "vendor.example/gpu=0"}' \
 	vendor.example/gpu=0 "$T/cdi/vendor.json" "$T/absent-node"
+# a CDI hook that fails: the hook, the device and the spec file
+cat >"$T/cdi/vendor.json" <<'JSON'
+{"cdiVersion": "0.6.0", "kind": "vendor.example/gpu",
+ "devices": [{"name": "0", "containerEdits": {"hooks": [
+   {"hookName": "createRuntime", "path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]}}]}
+JSON
+expect_create_fails '{"org.rtrun.cdi.devices": "vendor.example/gpu=0"}' \
+	"hooks.createRuntime[0]" "status 3" vendor.example/gpu=0 "$T/cdi/vendor.json"
 echo "ok: t_devices_cdi_errors"

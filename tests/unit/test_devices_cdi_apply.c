@@ -167,6 +167,19 @@ static void edits_applied(void **state)
         assert_string_equal(s->hooks.create_runtime.v[0].path, "/bin/true");
         assert_string_equal(s->hooks.create_runtime.v[0].args.v[1], "x");
         assert_int_equal(s->hooks.poststop.n, 1);
+        /* where each hook came from, for its failure message */
+        const char *origin = oci_annotation(s, "org.rtrun.cdi.hook.createRuntime[0]");
+        assert_non_null(origin);
+        assert_non_null(strstr(origin, "vendor.example/gpu=0"));
+        assert_non_null(strstr(origin, "vendor.yaml"));
+        struct rterr herr = {0};
+        rterr_set(&herr, 0, "hooks.poststop[0] (/bin/false): exited with status 1");
+        assert_int_equal(cdi_hook_blame(&s->annotations, &herr), -1);
+        assert_non_null(strstr(herr.msg, "exited with status 1 (hook added by CDI device "
+                                         "vendor.example/gpu=0"));
+        rterr_set(&herr, 0, "hooks.prestart[0] (/x): exited with status 1");
+        cdi_hook_blame(&s->annotations, &herr);
+        assert_string_equal(herr.msg, "hooks.prestart[0] (/x): exited with status 1");
         /* gids: 0 skipped, 107 not duplicated */
         assert_int_equal(s->process.user.n_additional_gids, 2);
         assert_int_equal(s->process.user.additional_gids[0], 107);
