@@ -24,6 +24,16 @@ int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct 
  * Errors explain which kernel rule refused it. */
 int rt_process_apply(const struct oci_scheduler *sched, struct rterr *err);
 
+/* Container side, before rt_process_apply: with annotation org.rtrun.memory.lock "true",
+ * RLIMIT_MEMLOCK unlimited (or as high as the hard limit allows, with CAP_IPC_LOCK noted). */
+int rt_process_memlock(const struct oci_kvs *annotations, struct rterr *err);
+
+/* Sets a task's affinity from a CPU list ("0-3,7"): process.execCPUAffinity initial/final. */
+int rt_cpu_affinity_apply(pid_t pid, const char *cpulist, struct rterr *err);
+
+/* The org.rtrun.* annotations rt/ supports, appended to *out (for `features`). */
+int rt_features_annotations(struct oci_kvs *out, struct rterr *err);
+
 /* `rtrun cpus shield|status|release ...` */
 int rt_cpus_main(int argc, char **argv);
 

@@ -156,6 +156,20 @@ static int wait_for_start(const struct init_args *a, struct rterr *err)
         return w == 1 ? 0 : rterr_errno(err, "write exec fifo");
 }
 
+/* rtrun's own fds (lock, log, cgroup directories, ...) must not be there while the container
+ * is set up: keep stdio, --preserve-fds and what the set-up needs. */
+static void close_own_fds(const struct init_args *a)
+{
+        int keep[8 + OCI_NS_COUNT];
+        size_t n = 0;
+        keep[n++] = a->sync_fd;
+        keep[n++] = a->state_fd;
+        keep[n++] = a->console_fd;
+        for (int t = 0; t < OCI_NS_COUNT; t++)
+                keep[n++] = a->ns->join_fd[t];
+        close_fds_except(3 + a->o->preserve_fds, keep, n);
+}
+
 _Noreturn void container_init(const struct init_args *a)
 {
         struct rterr err = {0};
@@ -164,7 +178,7 @@ _Noreturn void container_init(const struct init_args *a)
          * it, or reach rtrun's binary through /proc/PID/exe (CVE-2019-5736). */
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        close(a->lock_fd);
+        close_own_fds(a);
         if (init_setup(a, exe, sizeof(exe), &err) < 0) {
                 sync_send_error(a->sync_fd, &err);
                 _exit(1);

@@ -335,6 +335,21 @@ static void create_ctx_free(struct create_ctx *x)
         free(x->bundle);
 }
 
+/* The container process died without a word (OOM kill, crash): say how. */
+static int explain_exit(struct create_ctx *x, struct rterr *err)
+{
+        int status;
+        if (err->code != EPIPE || x->pid <= 0 || waitpid(x->pid, &status, 0) != x->pid)
+                return -1;
+        x->pid = 0;
+        char msg[sizeof(err->msg)];
+        snprintf(msg, sizeof(msg), "%s", err->msg);
+        if (WIFSIGNALED(status))
+                return rterr_set(err, EPIPE, "%.900s (killed by signal %d)", msg,
+                                 WTERMSIG(status));
+        return rterr_set(err, EPIPE, "%.900s (exit status %d)", msg, WEXITSTATUS(status));
+}
+
 static int create_steps(struct create_ctx *x, struct rterr *err)
 {
         char *rootfs = NULL;
@@ -347,12 +362,15 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
         }
         if (prepare_state(x, rootfs, err) < 0 || prepare_console(x, err) < 0 ||
             ns_plan_build(x->spec, &x->ns, err) < 0 || prepare_cgroup(x, err) < 0 ||
-            spawn(x, err) < 0 || handshake(x, err) < 0)
+            spawn(x, err) < 0)
                 return -1;
+        if (handshake(x, err) < 0)
+                return explain_exit(x, err);
         if (proc_stat_read(x->pid, &x->c->pid_starttime, NULL) < 0)
                 return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
         if (container_save(x->c, err) < 0)
                 return -1;
+        x->c->status = OCI_STATUS_CREATED;
         if (x->o->pid_file && write_pid_file(x->o->pid_file, x->pid, err) < 0)
                 return -1;
         return 0;

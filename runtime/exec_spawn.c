@@ -29,15 +29,20 @@ struct exec_child {
         int *ns_fds;
         int sync_fd;
         int console_fd;
-        int lock_fd;
 };
 
 static int child_setup(const struct exec_child *x, char *exe, size_t size, struct rterr *err)
 {
         if (x->cg && cg_join(x->cg, getpid(), err) < 0)
                 return rterr_wrap(err, "join the container's cgroup");
+        /* Nothing of rtrun's (cgroup dirs, log, lock) may be open once in the container. */
+        int keep[2 + OCI_NS_COUNT] = {x->sync_fd, x->console_fd};
+        for (int t = 0; t < OCI_NS_COUNT; t++)
+                keep[2 + t] = x->ns_fds[t];
+        close_fds_except(3 + x->o->preserve_fds, keep, 2 + OCI_NS_COUNT);
         if (ns_join_fds(x->ns_fds, true, err) < 0)
                 return -1;
+        ns_close_fds(x->ns_fds);
         if (x->console_fd >= 0 || x->o->detach)
                 setsid();
         if (x->console_fd >= 0 && console_setup(x->console_fd, x->p, err) < 0)
@@ -56,7 +61,6 @@ static _Noreturn void exec_child_main(const struct exec_child *x)
         char exe[PATH_MAX];
         /* rtrun's image must not be reachable from the container (CVE-2019-5736). */
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        close(x->lock_fd);
         if (child_setup(x, exe, sizeof(exe), &err) < 0)
                 goto fail;
         int notify_fd = -1;
@@ -155,7 +159,6 @@ int exec_spawn(struct container *c, const struct oci_spec *spec, const struct oc
                     .ns_fds = ns_fds,
                     .sync_fd = sync_child,
                     .console_fd = console_fd,
-                    .lock_fd = c->lock_fd,
                 };
                 exec_child_main(&x);
         }

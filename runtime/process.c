@@ -4,6 +4,7 @@
 #include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -50,6 +51,28 @@ int process_resolve(const struct oci_process *p, char *path, size_t size, struct
                 dirs = *end ? end + 1 : end;
         }
         return rterr_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", file);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+        return *(const int *)a - *(const int *)b;
+}
+
+void close_fds_except(int first, const int *keep, size_t n)
+{
+        int sorted[64];
+        size_t k = 0;
+        for (size_t i = 0; i < n && k < sizeof(sorted) / sizeof(sorted[0]); i++)
+                if (keep[i] >= first)
+                        sorted[k++] = keep[i];
+        qsort(sorted, k, sizeof(int), cmp_int);
+        unsigned int from = (unsigned int)first;
+        for (size_t i = 0; i < k; i++) {
+                if ((unsigned int)sorted[i] > from)
+                        syscall(SYS_close_range, from, (unsigned int)sorted[i] - 1, 0);
+                from = (unsigned int)sorted[i] + 1;
+        }
+        syscall(SYS_close_range, from, ~0u, 0);
 }
 
 int process_chdir(const struct oci_process *p, struct rterr *err)

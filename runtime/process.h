@@ -16,6 +16,9 @@ int process_resolve(const struct oci_process *p, char *path, size_t size, struct
 int process_exec(const struct oci_process *p, const char *path, int preserve_fds,
                  struct rterr *err);
 
+/* Closes every fd >= first except those in keep[] (negative entries ignored). */
+void close_fds_except(int first, const int *keep, size_t n);
+
 /* chdir into process.cwd (inside the container root) and checks that it is reachable from it. */
 int process_chdir(const struct oci_process *p, struct rterr *err);
 

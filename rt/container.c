@@ -1,0 +1,69 @@
+/* What a container's real-time settings change on the host: set up at create, undone at
+ * delete. Each step undoes the earlier ones when a later one fails. */
+#include <errno.h>
+#include <string.h>
+
+#include "rt/internal.h"
+#include "rt/rt.h"
+
+#define POLICY_DEADLINE 6
+
+static bool wants_rootdomain(const struct oci_spec *spec)
+{
+        const struct oci_scheduler *s = &spec->process.scheduler;
+        return spec->has_process && s->set && s->policy == POLICY_DEADLINE && spec->has_linux &&
+               spec->linux_.resources.cpu.cpus != NULL &&
+               spec->linux_.resources.cpu.cpus[0] != '\0';
+}
+
+static int setup_rootdomain(struct cgroup *cg, const struct oci_spec *spec, struct rterr *err)
+{
+        const char *dir = cg_controller_dir(cg, "cpuset");
+        if (!wants_rootdomain(spec))
+                return dir ? rt_rootdomain_guest(dir, err) : 0;
+        if (dir == NULL)
+                return rterr_set(err, ENOTSUP,
+                                 "process.scheduler SCHED_DEADLINE with "
+                                 "linux.resources.cpu.cpus needs the cpuset cgroup controller");
+        struct rt_cpumask cpus;
+        if (rt_cpumask_parse(spec->linux_.resources.cpu.cpus, &cpus, err) < 0)
+                return rterr_wrap(err, "linux.resources.cpu.cpus");
+        if (rt_rootdomain_claim(dir, &cpus, err) < 0)
+                return rterr_wrap(err,
+                                  "give linux.resources.cpu.cpus %s a root domain for "
+                                  "SCHED_DEADLINE",
+                                  spec->linux_.resources.cpu.cpus);
+        return 0;
+}
+
+int rt_container_setup(const struct cg_host *host, struct cgroup *cg, const struct oci_spec *spec,
+                       struct rterr *err)
+{
+        (void)host;
+        if (setup_rootdomain(cg, spec, err) < 0)
+                return -1;
+        const struct oci_resources *res = spec->has_linux ? &spec->linux_.resources : NULL;
+        if (res && res->cpu.realtime_runtime.set &&
+            rt_rtgroup_setup(cg_controller_dir(cg, "cpu"), &res->cpu, err) < 0)
+                goto undo;
+        if (rt_memlock_wanted(&spec->annotations) &&
+            rt_memlock_setup(cg_controller_dir(cg, "memory"), res ? &res->memory : NULL, err) < 0)
+                goto undo;
+        return 0;
+undo:
+        rt_container_teardown(host, cg, NULL);
+        return -1;
+}
+
+int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct rterr *err)
+{
+        (void)host;
+        int r = 0;
+        const char *cpuset = cg_controller_dir(cg, "cpuset");
+        const char *cpu = cg_controller_dir(cg, "cpu");
+        if (cpuset && rt_rootdomain_release(cpuset, err) < 0)
+                r = -1;
+        if (cpu && rt_rtgroup_teardown(cpu, r < 0 ? NULL : err) < 0)
+                r = -1;
+        return r;
+}

@@ -1,0 +1,298 @@
+/* Why sched_setattr refused: the kernel rule that was hit, with the numbers, and what to change.
+ * The rules are those of kernel/sched/syscalls.c (__sched_setscheduler), kernel/sched/deadline.c
+ * (__checkparam_dl, sched_dl_overflow) and kernel/sched/rt.c (RT group runtime). */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+#include "common/fileio.h"
+#include "rt/internal.h"
+
+#define POLICY_FIFO 1
+#define POLICY_RR 2
+#define POLICY_DEADLINE 6
+#define DL_MIN_RUNTIME 1024 /* 1 << DL_SCALE */
+#define CAP_SYS_NICE_BIT 23
+
+struct out {
+        char *buf;
+        size_t len, off;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+        if (o->off >= o->len)
+                return;
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(o->buf + o->off, o->len - o->off, fmt, ap);
+        va_end(ap);
+        if (n > 0)
+                o->off += (size_t)n < o->len - o->off ? (size_t)n : o->len - o->off - 1;
+}
+
+/* A bandwidth (1/2^20 of a CPU) as a percentage of one CPU with two decimals. */
+static void put_pct(struct out *o, uint64_t bw)
+{
+        uint64_t hundredths = (bw * 10000 + (UINT64_C(1) << (RT_BW_SHIFT - 1))) >> RT_BW_SHIFT;
+        put(o, "%" PRIu64 ".%02" PRIu64 "%%", hundredths / 100, hundredths % 100);
+}
+
+static void put_request(struct out *o, const struct rt_sched *r)
+{
+        char flags[128];
+        put(o, "sched_setattr(%s", rt_sched_policy_name(r->policy));
+        if (r->policy == POLICY_DEADLINE)
+                put(o, " runtime=%" PRIu64 " deadline=%" PRIu64 " period=%" PRIu64, r->runtime,
+                    r->deadline, r->period);
+        else if (r->policy == POLICY_FIFO || r->policy == POLICY_RR)
+                put(o, " priority=%u", r->priority);
+        else
+                put(o, " nice=%d", r->nice);
+        put(o, " flags=%s)", rt_sched_flags_format(r->flags, flags, sizeof(flags)));
+}
+
+static bool explain_dl_params(struct out *o, const struct rt_explain_ctx *c)
+{
+        const struct rt_sched *r = &c->req;
+        uint64_t period = r->period ? r->period : r->deadline;
+        if (r->runtime < DL_MIN_RUNTIME) {
+                put(o,
+                    "runtime %" PRIu64 " ns is below the kernel's minimum of %d ns; raise "
+                    "process.scheduler.runtime",
+                    r->runtime, DL_MIN_RUNTIME);
+                return true;
+        }
+        if (r->deadline == 0 || r->runtime > r->deadline ||
+            (r->period != 0 && r->deadline > r->period)) {
+                put(o,
+                    "the kernel requires runtime <= deadline <= period, got %" PRIu64 " / %" PRIu64
+                    " / %" PRIu64 " ns; fix the order in process.scheduler",
+                    r->runtime, r->deadline, r->period);
+                return true;
+        }
+        if (c->period_max_us &&
+            (period < c->period_min_us * 1000 || period > c->period_max_us * 1000)) {
+                put(o,
+                    "period %" PRIu64 " ns is outside the range the host allows, %" PRIu64
+                    "..%" PRIu64 " us (/proc/sys/kernel/sched_deadline_period_{min,max}_us); "
+                    "change the period or those sysctls",
+                    period, c->period_min_us, c->period_max_us);
+                return true;
+        }
+        if ((r->deadline | period) & (UINT64_C(1) << 63)) {
+                put(o, "deadline/period must be below 2^63 ns");
+                return true;
+        }
+        return false;
+}
+
+static void explain_einval(struct out *o, const struct rt_explain_ctx *c)
+{
+        const struct rt_sched *r = &c->req;
+        if (r->policy == POLICY_DEADLINE && explain_dl_params(o, c))
+                return;
+        if ((r->policy == POLICY_FIFO || r->policy == POLICY_RR) &&
+            (r->priority < 1 || r->priority > 99)) {
+                put(o, "priority %u is outside 1..99 for %s; set process.scheduler.priority",
+                    r->priority, rt_sched_policy_name(r->policy));
+                return;
+        }
+        if (r->flags & ~UINT64_C(0x7f)) {
+                put(o, "unknown flags 0x%" PRIx64 " for this kernel", r->flags & ~UINT64_C(0x7f));
+                return;
+        }
+        put(o,
+            "the kernel rejected the parameters (policy %u, flags 0x%" PRIx64
+            "); check process.scheduler against sched_setattr(2)",
+            r->policy, r->flags);
+}
+
+static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
+{
+        char a[RT_CPULIST_MAX / 4], s[RT_CPULIST_MAX / 4];
+        if (!c->has_cap_sys_nice) {
+                put(o, "the process lacks CAP_SYS_NICE in its effective set (real-time policies "
+                       "and raising priority need it); keep CAP_SYS_NICE in the runtime's "
+                       "capabilities");
+                return;
+        }
+        if (c->req.policy == POLICY_DEADLINE && c->rd_known &&
+            !rt_cpumask_subset(&c->rd_span, &c->affinity)) {
+                put(o,
+                    "a DEADLINE task's affinity must cover its whole root domain: affinity {%s}"
+                    " is narrower than root domain {%s}",
+                    rt_cpumask_format(&c->affinity, a, sizeof(a)),
+                    rt_cpumask_format(&c->rd_span, s, sizeof(s)));
+                if (c->rd_who[0])
+                        put(o, " (formed by cpuset %s)", c->rd_who);
+                put(o,
+                    "; give linux.resources.cpu.cpus a root domain of their own (no other "
+                    "load-balanced cpuset or partition may overlap them, docs/realtime.md) "
+                    "or allow all of {%s}",
+                    s);
+                return;
+        }
+        if (c->req.policy == POLICY_DEADLINE && c->budget_known && c->budget.capacity == 0) {
+                put(o, "the root domain has no DEADLINE bandwidth "
+                       "(/proc/sys/kernel/sched_rt_runtime_us is 0); raise it");
+                return;
+        }
+        if ((c->req.policy == POLICY_FIFO || c->req.policy == POLICY_RR) && c->rt_group_known &&
+            c->rt_group_runtime_us == 0) {
+                put(o,
+                    "RT group scheduling: cpu cgroup %s has cpu.rt_runtime_us 0, so no "
+                    "real-time task may run in it; set linux.resources.cpu.realtimeRuntime "
+                    "(and realtimePeriod)",
+                    c->rt_group_path);
+                return;
+        }
+        if (c->req.policy == POLICY_DEADLINE && !c->rd_known)
+                put(o,
+                    "affinity {%s}; the root domain could not be determined (a DEADLINE "
+                    "task's affinity must cover its whole root domain)",
+                    rt_cpumask_format(&c->affinity, a, sizeof(a)));
+        else
+                put(o, "no known rule matched (CAP_SYS_NICE present, affinity {%s})",
+                    rt_cpumask_format(&c->affinity, a, sizeof(a)));
+}
+
+static void explain_ebusy(struct out *o, const struct rt_explain_ctx *c)
+{
+        char s[RT_CPULIST_MAX / 4];
+        const struct rt_dl_budget *b = &c->budget;
+        uint64_t want = rt_bw_of(c->req.runtime, c->req.period ? c->req.period : c->req.deadline);
+        put(o, "DEADLINE bandwidth exhausted in root domain {%s}: requested ",
+            c->rd_known ? rt_cpumask_format(&c->rd_span, s, sizeof(s)) : "?");
+        put_pct(o, want);
+        if (!c->budget_known) {
+                put(o, " of a CPU, the granted total could not be read; free bandwidth with "
+                       "`rtrun cpus status`, or shorten runtime / lengthen period");
+                return;
+        }
+        put(o, " of a CPU; capacity %u CPU(s) x rt_runtime/rt_period = ", b->ncpus);
+        put_pct(o, b->capacity);
+        put(o, ", granted to DEADLINE tasks ");
+        put_pct(o, b->tasks);
+        put(o, ", fair servers ");
+        put_pct(o, b->fair);
+        put(o, "%s, free ",
+            b->fair_unknown     ? " (unknown: debugfs not readable)"
+            : b->fair_estimated ? " (from the root domain's total)"
+                                : "");
+        put_pct(o, b->free);
+        put(o, "; shorten runtime, lengthen period, stop another DEADLINE container, give it more "
+               "CPUs, or raise /proc/sys/kernel/sched_rt_runtime_us");
+}
+
+void rt_explain_format(const struct rt_explain_ctx *c, char *buf, size_t len)
+{
+        struct out o = {.buf = buf, .len = len, .off = 0};
+        if (len)
+                buf[0] = '\0';
+        put_request(&o, &c->req);
+        put(&o, ": %s: ", strerror(c->errnum));
+        switch (c->errnum) {
+        case EINVAL:
+                explain_einval(&o, c);
+                break;
+        case EPERM:
+                explain_eperm(&o, c);
+                break;
+        case EBUSY:
+                explain_ebusy(&o, c);
+                break;
+        case ESRCH:
+                put(&o, "the task is gone");
+                break;
+        default:
+                put(&o, "unexpected error from the kernel");
+                break;
+        }
+}
+
+static uint64_t read_u64_file(const char *path, uint64_t fallback)
+{
+        _cleanup_free_ char *text = NULL;
+        if (read_file_at(AT_FDCWD, path, &text, NULL, NULL) < 0)
+                return fallback;
+        return strtoull(text, NULL, 10);
+}
+
+static bool task_has_cap(pid_t tid, int cap)
+{
+        char path[64], line[256];
+        rt_pathf(path, sizeof(path), "/proc/%d/status", (int)tid);
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        if (f == NULL)
+                return true; /* unknown: do not blame capabilities */
+        while (fgets(line, sizeof(line), f))
+                if (strncmp(line, "CapEff:", 7) == 0)
+                        return (strtoull(line + 7, NULL, 16) >> cap) & 1;
+        return true;
+}
+
+/* cpu.rt_runtime_us of the task's v1 cpu cgroup, when the host has RT group scheduling. */
+static void read_rt_group(pid_t tid, struct rt_explain_ctx *c)
+{
+        char path[64], line[512];
+        rt_pathf(path, sizeof(path), "/proc/%d/cgroup", (int)tid);
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        if (f == NULL)
+                return;
+        while (fgets(line, sizeof(line), f)) {
+                char *ctrl = strchr(line, ':');
+                char *cg = ctrl ? strchr(ctrl + 1, ':') : NULL;
+                if (cg == NULL)
+                        continue;
+                *cg++ = '\0';
+                cg[strcspn(cg, "\n")] = '\0';
+                if (strcmp(ctrl + 1, "cpu") != 0 && strcmp(ctrl + 1, "cpu,cpuacct") != 0 &&
+                    strcmp(ctrl + 1, "cpuacct,cpu") != 0)
+                        continue;
+                char file[RT_PATH];
+                rt_pathf(file, sizeof(file), "/sys/fs/cgroup/%s%s/cpu.rt_runtime_us", ctrl + 1,
+                         strcmp(cg, "/") == 0 ? "" : cg);
+                _cleanup_free_ char *text = NULL;
+                if (read_file_at(AT_FDCWD, file, &text, NULL, NULL) < 0)
+                        return;
+                c->rt_group_known = true;
+                c->rt_group_runtime_us = strtoll(text, NULL, 10);
+                snprintf(c->rt_group_path, sizeof(c->rt_group_path), "%s", cg);
+                return;
+        }
+}
+
+int rt_explain_setattr(pid_t tid, const struct rt_sched *req, int errnum, struct rterr *err)
+{
+        struct rt_explain_ctx c;
+        memset(&c, 0, sizeof(c));
+        c.errnum = errnum;
+        c.req = *req;
+        c.period_min_us = read_u64_file("/proc/sys/kernel/sched_deadline_period_min_us", 0);
+        c.period_max_us = read_u64_file("/proc/sys/kernel/sched_deadline_period_max_us", 0);
+        c.has_cap_sys_nice = task_has_cap(tid, CAP_SYS_NICE_BIT);
+        if (rt_affinity_get(tid, &c.affinity, NULL) < 0)
+                rt_cpumask_zero(&c.affinity);
+        int cpu = rt_task_cpu(tid);
+        if (cpu >= 0 && rt_rootdomain_span(cpu, &c.rd_span, c.rd_who, sizeof(c.rd_who), NULL) == 0)
+                c.rd_known = true;
+        if (errnum == EBUSY || errnum == EPERM) {
+                struct rt_dl_snapshot *snap = NULL;
+                if (c.rd_known && rt_dl_snapshot_read(&snap, NULL) == 0) {
+                        rt_dl_budget_of(snap, &c.rd_span, tid, &c.budget);
+                        c.budget_known = true;
+                        rt_dl_snapshot_free(snap);
+                }
+        }
+        read_rt_group(tid, &c);
+        char text[sizeof(err->msg)];
+        rt_explain_format(&c, text, sizeof(text));
+        return rterr_set(err, errnum, "%s", text);
+}

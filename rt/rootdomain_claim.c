@@ -1,0 +1,363 @@
+/* Giving a DEADLINE container's CPUs a root domain of their own, and undoing it. Every host
+ * file changed is recorded in RT_STATE_DIR/rootdomain ("saved FILE ORIGINAL") and written back
+ * once no container holds a root domain ("container DIR CPUS" lines); see docs/realtime.md. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cleanup.h"
+#include "common/fileio.h"
+#include "rt/internal.h"
+
+#define STATE_NAME "rootdomain"
+#define BALANCE_SET "rtrun-balance"
+#define EMPTY_VALUE "-" /* how the state file records an empty original value */
+
+static int read_trimmed(const char *dir, const char *file, char *out, size_t len, struct rterr *err)
+{
+        char path[RT_PATH];
+        _cleanup_free_ char *text = NULL;
+        rt_pathf(path, sizeof(path), "%s/%s", dir, file);
+        if (read_file_at(AT_FDCWD, path, &text, NULL, err) < 0)
+                return -1;
+        text[strcspn(text, "\n")] = '\0';
+        snprintf(out, len, "%s", text);
+        return 0;
+}
+
+static int write_value(const char *dir, const char *file, const char *value, struct rterr *err)
+{
+        char path[RT_PATH];
+        rt_pathf(path, sizeof(path), "%s/%s", dir, file);
+        return write_file_at(AT_FDCWD, path, value[0] ? value : "\n", err);
+}
+
+/* Writes dir/file = value, remembering the original value the first time. */
+static int save_and_write(struct rt_state *st, const char *dir, const char *file, const char *value,
+                          struct rterr *err)
+{
+        char path[RT_PATH], cur[512];
+        if (read_trimmed(dir, file, cur, sizeof(cur), err) < 0)
+                return -1;
+        if (strcmp(cur, value) == 0)
+                return 0;
+        rt_pathf(path, sizeof(path), "%s/%s", dir, file);
+        if (rt_state_find(st, "saved", path) == NULL &&
+            (rt_state_add(st, "saved", path, cur[0] ? cur : EMPTY_VALUE, err) < 0 ||
+             rt_state_save(st, err) < 0))
+                return -1;
+        return write_value(dir, file, value, err);
+}
+
+/* Undoes every change, newest first (children before parents). Files that are gone went with
+ * their cgroup and need nothing. */
+static int restore_all(struct rt_state *st, struct rterr *err)
+{
+        int ret = 0;
+        for (size_t i = st->n; i-- > 0;) {
+                struct rt_state_entry *e = &st->v[i];
+                struct rterr e2;
+                if (strcmp(e->kind, "saved") == 0) {
+                        const char *v = strcmp(e->b, EMPTY_VALUE) == 0 ? "\n" : e->b;
+                        if (write_file_at(AT_FDCWD, e->a, v, &e2) < 0 && e2.code != ENOENT) {
+                                if (ret == 0 && err)
+                                        *err = e2;
+                                ret = -1;
+                                continue;
+                        }
+                } else if (strcmp(e->kind, "created") == 0) {
+                        if (rmdir(e->a) < 0 && errno != ENOENT) {
+                                if (ret == 0)
+                                        rterr_errno(err, "remove %s", e->a);
+                                ret = -1;
+                                continue;
+                        }
+                } else {
+                        continue;
+                }
+                rt_state_remove(st, e);
+        }
+        return ret;
+}
+
+static void claimed_of(struct rt_state *st, struct rt_cpumask *out)
+{
+        rt_cpumask_zero(out);
+        for (size_t i = 0; i < st->n; i++) {
+                struct rt_cpumask m;
+                if (strcmp(st->v[i].kind, "container") == 0 &&
+                    rt_cpumask_parse(st->v[i].b, &m, NULL) == 0)
+                        rt_cpumask_or(out, out, &m);
+        }
+}
+
+int rt_rootdomain_claimed(struct rt_cpumask *out, struct rterr *err)
+{
+        struct rt_state st;
+        if (rt_state_open(STATE_NAME, &st, err) < 0)
+                return -1;
+        claimed_of(&st, out);
+        rt_state_close(&st);
+        return 0;
+}
+
+/* v1: the CPUs nobody claimed stay one load-balanced domain through an empty cpuset, so host
+ * tasks are still balanced across them once the root cpuset no longer balances. */
+static int update_balance_set(struct rt_state *st, const char *mount, struct rterr *err)
+{
+        char dir[RT_PATH], mems[256];
+        rt_pathf(dir, sizeof(dir), "%s/%s", mount, BALANCE_SET);
+        struct rt_cpumask root, claimed, rest;
+        char path[RT_PATH];
+        rt_pathf(path, sizeof(path), "%s/cpuset.effective_cpus", mount);
+        if (rt_cpumask_read_file(AT_FDCWD, path, &root, err) < 0)
+                return -1;
+        claimed_of(st, &claimed);
+        rt_cpumask_andnot(&rest, &root, &claimed);
+        if (rt_cpumask_empty(&claimed) || rt_cpumask_empty(&rest)) {
+                if (rmdir(dir) < 0 && errno != ENOENT)
+                        return rterr_errno(err, "remove %s", dir);
+                struct rt_state_entry *e = rt_state_find(st, "created", dir);
+                if (e)
+                        rt_state_remove(st, e);
+                return 0;
+        }
+        if (mkdir(dir, 0755) == 0) {
+                if (rt_state_add(st, "created", dir, NULL, err) < 0 || rt_state_save(st, err) < 0 ||
+                    read_trimmed(mount, "cpuset.mems", mems, sizeof(mems), err) < 0 ||
+                    write_value(dir, "cpuset.mems", mems, err) < 0)
+                        return -1;
+        } else if (errno != EEXIST) {
+                return rterr_errno(err, "create %s", dir);
+        }
+        char list[RT_CPULIST_MAX];
+        return write_value(dir, "cpuset.cpus", rt_cpumask_format(&rest, list, sizeof(list)), err);
+}
+
+struct overlap_ctx {
+        struct rt_state *st;
+        const char *mount, *rel, *parent_rel;
+        const struct rt_cpumask *cpus;
+        char foreign[512];
+        int failed;
+        struct rterr *err;
+};
+
+static bool is_claimed_with(struct rt_state *st, const char *dir, const struct rt_cpumask *cpus)
+{
+        struct rt_state_entry *e = rt_state_find(st, "container", dir);
+        struct rt_cpumask m;
+        return e && rt_cpumask_parse(e->b, &m, NULL) == 0 && rt_cpumask_equal(&m, cpus);
+}
+
+static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx)
+{
+        struct overlap_ctx *o = ctx;
+        char dir[RT_PATH], list[64];
+        rt_pathf(dir, sizeof(dir), "%s%s", o->mount, rel);
+        if (strcmp(rel, o->rel) == 0 || !rt_cpumask_intersects(cpus, o->cpus) ||
+            is_claimed_with(o->st, dir, o->cpus) || o->failed)
+                return;
+        size_t plen = strlen(o->parent_rel);
+        if (strncmp(rel, o->parent_rel, plen) == 0 && rel[plen] == '/') {
+                /* A sibling of the container under rtrun's own parent: it keeps its CPUs but
+                 * no longer forms a load-balancing domain across the real-time ones. */
+                if (save_and_write(o->st, dir, "cpuset.sched_load_balance", "0", o->err) < 0)
+                        o->failed = 1;
+                return;
+        }
+        size_t off = strlen(o->foreign);
+        snprintf(o->foreign + off, sizeof(o->foreign) - off, "%s%s (cpus %s)", off ? ", " : "", rel,
+                 rt_cpumask_format(cpus, list, sizeof(list)));
+}
+
+/* Other cpusets that balance load over the container's CPUs would merge into its domain. */
+static int settle_overlaps(struct rt_state *st, const char *mount, const char *dir,
+                           const struct rt_cpumask *cpus, struct rterr *err)
+{
+        char parent[RT_PATH], list[64];
+        const char *rel = dir + strlen(mount);
+        rt_pathf(parent, sizeof(parent), "%s", rel);
+        char *slash = strrchr(parent, '/');
+        if (slash)
+                *slash = '\0';
+        struct overlap_ctx o = {
+            .st = st, .mount = mount, .rel = rel, .parent_rel = parent, .cpus = cpus, .err = err};
+        rt_cpuset_v1_domains(mount, overlap_cb, &o);
+        if (o.failed)
+                return -1;
+        if (o.foreign[0])
+                return rterr_set(err, EBUSY,
+                                 "cpuset %s balance load over CPUs %s too, which would merge "
+                                 "them into the container's root domain: set their "
+                                 "cpuset.sched_load_balance to 0 or take CPUs %s out of them",
+                                 o.foreign, rt_cpumask_format(cpus, list, sizeof(list)), list);
+        return 0;
+}
+
+static int claim_v1(struct rt_state *st, const char *mount, const char *dir,
+                    const struct rt_cpumask *cpus, struct rterr *err)
+{
+        /* Load balancing off on every ancestor, the root cpuset first. */
+        const char *rel = dir + strlen(mount);
+        char anc[RT_PATH];
+        rt_pathf(anc, sizeof(anc), "%s", mount);
+        for (const char *p = rel; p != NULL; p = strchr(p + 1, '/')) {
+                rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
+                if (save_and_write(st, anc, "cpuset.sched_load_balance", "0", err) < 0)
+                        return rterr_wrap(err, "switch off load balancing above %s", dir);
+        }
+        if (write_value(dir, "cpuset.sched_load_balance", "1", err) < 0 ||
+            update_balance_set(st, mount, err) < 0)
+                return -1;
+        return settle_overlaps(st, mount, dir, cpus, err);
+}
+
+/* v2: the container becomes a remote "root" partition; each ancestor below the root lends it
+ * the CPUs in cpuset.cpus.exclusive. */
+static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
+                    const struct rt_cpumask *cpus, struct rterr *err)
+{
+        const char *rel = dir + strlen(mount);
+        char list[RT_CPULIST_MAX], anc[1024], cur[512];
+        rt_cpumask_format(cpus, list, sizeof(list));
+        for (const char *p = strchr(rel + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+                rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
+                if (read_trimmed(anc, "cpuset.cpus.exclusive", cur, sizeof(cur), NULL) < 0)
+                        return rterr_set(err, EOPNOTSUPP,
+                                         "cgroup %.*s has no cpuset.cpus.exclusive (kernel < "
+                                         "6.7, or cpuset not enabled in its parent's "
+                                         "cgroup.subtree_control): make it a partition root "
+                                         "(echo root > cpuset.cpus.partition) with CPUs %s",
+                                         (int)(p - rel), rel, list);
+                struct rt_cpumask have, want;
+                if (rt_cpumask_parse(cur, &have, err) < 0)
+                        return -1;
+                if (rt_cpumask_subset(cpus, &have))
+                        continue;
+                rt_cpumask_or(&want, &have, cpus);
+                char wl[RT_CPULIST_MAX];
+                if (save_and_write(st, anc, "cpuset.cpus.exclusive",
+                                   rt_cpumask_format(&want, wl, sizeof(wl)), err) < 0)
+                        return rterr_wrap(err,
+                                          "cgroup %.*s cannot hold CPUs %s exclusively (a "
+                                          "sibling holds them, or they are not in its "
+                                          "cpuset.cpus)",
+                                          (int)(p - rel), rel, list);
+        }
+        if (write_value(dir, "cpuset.cpus.exclusive", list, err) < 0 ||
+            write_value(dir, "cpuset.cpus.partition", "root", err) < 0 ||
+            read_trimmed(dir, "cpuset.cpus.partition", cur, sizeof(cur), err) < 0)
+                return -1;
+        if (strncmp(cur, "root", 4) != 0 || strstr(cur, "invalid")) {
+                write_value(dir, "cpuset.cpus.partition", "member", NULL);
+                return rterr_set(err, EINVAL,
+                                 "cgroup %s: cpuset.cpus.partition reads '%s' after writing "
+                                 "'root': the CPUs %s cannot form a partition there",
+                                 rel, cur, list);
+        }
+        return 0;
+}
+
+int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, struct rterr *err)
+{
+        char mount[RT_PATH], list[RT_CPULIST_MAX];
+        bool v2;
+        if (rt_cpuset_mount(mount, sizeof(mount), &v2, err) < 0)
+                return -1;
+        if (strncmp(cpuset_dir, mount, strlen(mount)) != 0 || cpuset_dir[strlen(mount)] != '/')
+                return rterr_set(err, EINVAL, "cpuset %s is not under %s", cpuset_dir, mount);
+        struct rt_state st;
+        if (rt_state_open(STATE_NAME, &st, err) < 0)
+                return -1;
+        for (size_t i = 0; i < st.n; i++) {
+                struct rt_cpumask other;
+                if (strcmp(st.v[i].kind, "container") != 0 || strcmp(st.v[i].a, cpuset_dir) == 0 ||
+                    rt_cpumask_parse(st.v[i].b, &other, NULL) < 0)
+                        continue;
+                if (rt_cpumask_intersects(&other, cpus) && !rt_cpumask_equal(&other, cpus)) {
+                        rterr_set(err, EBUSY,
+                                  "CPUs %s overlap the root domain {%s} of the DEADLINE "
+                                  "container in %s: real-time containers use equal or "
+                                  "disjoint CPU sets",
+                                  rt_cpumask_format(cpus, list, sizeof(list)), st.v[i].b,
+                                  st.v[i].a);
+                        rt_state_close(&st);
+                        return -1;
+                }
+        }
+        int r = rt_state_find(&st, "container", cpuset_dir) == NULL
+                    ? rt_state_add(&st, "container", cpuset_dir,
+                                   rt_cpumask_format(cpus, list, sizeof(list)), err)
+                    : 0;
+        if (r == 0)
+                r = rt_state_save(&st, err);
+        if (r == 0)
+                r = v2 ? claim_v2(&st, mount, cpuset_dir, cpus, err)
+                       : claim_v1(&st, mount, cpuset_dir, cpus, err);
+        if (r < 0) {
+                struct rt_state_entry *e = rt_state_find(&st, "container", cpuset_dir);
+                if (e)
+                        rt_state_remove(&st, e);
+                if (rt_state_count(&st, "container") == 0)
+                        restore_all(&st, NULL);
+                else if (!v2)
+                        update_balance_set(&st, mount, NULL);
+        }
+        if (rt_state_save(&st, r < 0 ? NULL : err) < 0)
+                r = -1;
+        rt_state_close(&st);
+        return r;
+}
+
+int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err)
+{
+        char mount[RT_PATH];
+        bool v2;
+        if (rt_cpuset_mount(mount, sizeof(mount), &v2, err) < 0)
+                return -1;
+        struct rt_state st;
+        if (rt_state_open(STATE_NAME, &st, err) < 0)
+                return -1;
+        int r = 0;
+        struct rt_state_entry *e = rt_state_find(&st, "container", cpuset_dir);
+        if (e != NULL) {
+                rt_state_remove(&st, e);
+                if (v2)
+                        write_value(cpuset_dir, "cpuset.cpus.partition", "member", NULL);
+                if (rt_state_count(&st, "container") == 0)
+                        r = restore_all(&st, err);
+                else if (!v2)
+                        r = update_balance_set(&st, mount, err);
+                if (rt_state_save(&st, r < 0 ? NULL : err) < 0)
+                        r = -1;
+        }
+        rt_state_close(&st);
+        return r;
+}
+
+int rt_rootdomain_guest(const char *cpuset_dir, struct rterr *err)
+{
+        char mount[RT_PATH];
+        bool v2;
+        if (rt_cpuset_mount(mount, sizeof(mount), &v2, err) < 0)
+                return -1;
+        if (v2)
+                return 0; /* partitions are exclusive: the kernel keeps others off them */
+        struct rt_cpumask claimed, mine;
+        if (rt_rootdomain_claimed(&claimed, err) < 0)
+                return -1;
+        if (rt_cpumask_empty(&claimed))
+                return 0;
+        char path[RT_PATH];
+        rt_pathf(path, sizeof(path), "%s/cpuset.effective_cpus", cpuset_dir);
+        if (rt_cpumask_read_file(AT_FDCWD, path, &mine, err) < 0)
+                return -1;
+        if (!rt_cpumask_intersects(&mine, &claimed))
+                return 0;
+        return write_value(cpuset_dir, "cpuset.sched_load_balance", "0", err);
+}

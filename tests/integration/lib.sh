@@ -1,0 +1,161 @@
+# Shared helpers for integration tests (source it). Every test gets its own --root, a temp dir
+# and a trap that deletes its containers, cgroups and files, whatever happens.
+#   lib_init NAME          as root, with RTRUN/RTRUN_SRC set (ctest does); else exit 77
+#   rt ARGS...             rtrun --root $ROOT ARGS...
+#   make_bundle DIR ARGS   busybox bundle (scripts/mkbundle.sh) with a per-test cgroup path
+#   bundle_set DIR JQ      edit DIR/config.json with a jq expression
+#   check NAME EXPECTED GOT / check_contains NAME HAYSTACK NEEDLE / check_rc NAME RC CMD...
+#   lib_done               prints the summary; non-zero exit when a check failed
+
+lib_fail_count=0
+lib_pass_count=0
+
+lib_init() {
+  LIB_NAME=$1
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "SKIP: needs root"
+    exit 77
+  fi
+  : "${RTRUN_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+  : "${RTRUN_BUILD:=$RTRUN_SRC/build}"
+  : "${RTRUN:=$RTRUN_BUILD/runtime/rtrun}"
+  export RTRUN RTRUN_SRC RTRUN_BUILD
+  for tool in jq busybox; do
+    if ! command -v "$tool" >/dev/null; then
+      echo "SKIP: $tool is missing (scripts/install-deps.sh)"
+      exit 77
+    fi
+  done
+  ROOT=/run/rtrun-test-core/$LIB_NAME-$$
+  TMP=$(mktemp -d "/tmp/rtrun-test-core-$LIB_NAME.XXXXXX")
+  CG_PREFIX=/rtrun-test-core/$LIB_NAME-$$
+  HELPERS=$RTRUN_BUILD/tests/helpers
+  trap lib_cleanup EXIT
+}
+
+rt() {
+  "$RTRUN" --root "$ROOT" "$@"
+}
+
+lib_cleanup() {
+  local id
+  if [ -d "$ROOT" ]; then
+    for id in $(rt list -q 2>/dev/null); do
+      rt delete --force "$id" >/dev/null 2>&1 || true
+    done
+    rm -rf "$ROOT"
+  fi
+  rmdir /run/rtrun-test-core 2>/dev/null || true
+  # Cgroup directories this test created (deepest first), on every v1 hierarchy and v2.
+  local d
+  for d in /sys/fs/cgroup/*/"${CG_PREFIX#/}" /sys/fs/cgroup/unified/"${CG_PREFIX#/}"; do
+    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+  done
+  for d in /sys/fs/cgroup/*/rtrun-test-core /sys/fs/cgroup/unified/rtrun-test-core; do
+    [ -d "$d" ] && rmdir "$d" 2>/dev/null
+  done
+  rm -rf "$TMP"
+}
+
+# make_bundle DIR [ARGS...]: the container's cgroup is $CG_PREFIX/<basename DIR>.
+make_bundle() {
+  local dir=$1
+  shift
+  "$RTRUN_SRC/scripts/mkbundle.sh" "$dir" "$@" || {
+    echo "FATAL: mkbundle $dir failed"
+    exit 1
+  }
+  bundle_set "$dir" ".linux.cgroupsPath = \"$CG_PREFIX/$(basename "$dir")\""
+}
+
+bundle_set() {
+  local dir=$1 expr=$2 tmp
+  tmp=$(mktemp "$dir/config.json.XXXXXX")
+  jq "$expr" <"$dir/config.json" >"$tmp" && mv "$tmp" "$dir/config.json"
+}
+
+pass() {
+  lib_pass_count=$((lib_pass_count + 1))
+  echo "ok   - $1"
+}
+
+fail() {
+  lib_fail_count=$((lib_fail_count + 1))
+  echo "FAIL - $1"
+}
+
+check() {
+  local name=$1 expected=$2 got=$3
+  if [ "$expected" == "$got" ]; then
+    pass "$name"
+  else
+    fail "$name"
+    echo "       expected: $(printf '%q' "$expected")"
+    echo "       got:      $(printf '%q' "$got")"
+  fi
+}
+
+check_contains() {
+  local name=$1 haystack=$2 needle=$3
+  if [[ "$haystack" == *"$needle"* ]]; then
+    pass "$name"
+  else
+    fail "$name"
+    echo "       expected to contain: $(printf '%q' "$needle")"
+    echo "       got:                 $(printf '%q' "$haystack")"
+  fi
+}
+
+# check_rc NAME EXPECTED_RC CMD...: runs CMD, compares its exit code.
+check_rc() {
+  local name=$1 expected=$2 rc=0
+  shift 2
+  "$@" >"$TMP/last.out" 2>"$TMP/last.err" || rc=$?
+  if [ "$rc" -eq "$expected" ]; then
+    pass "$name"
+  else
+    fail "$name"
+    echo "       expected exit $expected, got $rc; stderr: $(head -c 500 "$TMP/last.err")"
+  fi
+}
+
+# The status field of `rtrun state ID`, or "absent".
+status_of() {
+  local out
+  if out=$(rt state "$1" 2>/dev/null); then
+    jq -r .status <<<"$out"
+  else
+    echo absent
+  fi
+}
+
+# wait_until SECONDS CMD...: polls CMD every 50 ms.
+wait_until() {
+  local limit=$1 i=0
+  shift
+  while ! "$@" >/dev/null 2>&1; do
+    i=$((i + 1))
+    [ "$i" -ge $((limit * 20)) ] && return 1
+    sleep 0.05
+  done
+}
+
+# Cgroup directories of a container path on this host (one per mounted hierarchy).
+cgroup_dirs() {
+  local p=${1#/} d
+  for d in /sys/fs/cgroup/*/"$p"; do
+    [ -d "$d" ] && echo "$d"
+  done
+}
+
+# True when PID is gone or a zombie (exited, waiting for whoever reaps it).
+proc_gone() {
+  local st
+  st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0
+  [ -z "$st" ] || [ "$st" == Z ] || [ "$st" == X ]
+}
+
+lib_done() {
+  echo "# $LIB_NAME: $lib_pass_count passed, $lib_fail_count failed"
+  [ "$lib_fail_count" -eq 0 ]
+}

@@ -1,0 +1,94 @@
+#!/bin/bash
+# exec joins a running container (namespaces, cgroup) with and without a tty; the pty of a
+# terminal container goes to --console-socket.
+source "$(dirname "$0")/lib.sh"
+lib_init exec
+
+B=$TMP/b
+make_bundle "$B" sleep 1000
+rt run -d -b "$B" --pid-file "$TMP/pid" core-x >/dev/null || {
+  fail "run -d core-x"
+  exit 1
+}
+init=$(cat "$TMP/pid")
+
+check "exec prints output" "hi" "$(rt exec core-x echo hi 2>&1)"
+check_rc "exec exits with the process's code" 7 rt exec core-x sh -c 'exit 7'
+check "exec sees the container's init as pid 1" sleep "$(rt exec core-x cat /proc/1/comm)"
+for ns in mnt net ipc uts pid cgroup; do
+  check "exec joins the $ns namespace" "$(readlink /proc/$init/ns/$ns)" \
+    "$(rt exec core-x readlink /proc/self/ns/$ns)"
+done
+check "exec --env" "bar baz" "$(rt exec --env FOO=bar -e X=baz core-x sh -c 'echo $FOO $X')"
+check "exec inherits the container's env" \
+  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "$(rt exec core-x sh -c 'echo $PATH')"
+check "exec --cwd" "/tmp" "$(rt exec --cwd /tmp core-x pwd)"
+check "exec --user uid:gid" "1000 1001" "$(rt exec --user 1000:1001 core-x sh -c 'echo $(id -u) $(id -g)')"
+check_rc "exec of a missing program fails" 1 rt exec core-x no-such-program
+check_contains "exec names the missing program" "$(cat "$TMP/last.err")" \
+  'exec: "no-such-program": executable file not found in $PATH'
+
+cat >"$TMP/process.json" <<'JSON'
+{"args": ["sh", "-c", "echo from-process-json $V $(pwd) $(id -u)"], "env": ["V=42", "PATH=/bin"],
+ "cwd": "/etc", "user": {"uid": 65534, "gid": 65534}}
+JSON
+check "exec --process FILE" "from-process-json 42 /etc 65534" "$(rt exec --process "$TMP/process.json" core-x)"
+
+check_rc "exec --detach with --pid-file" 0 rt exec -d --pid-file "$TMP/epid" core-x sleep 100
+epid=$(cat "$TMP/epid")
+check "exec pid file is a bare integer" 1 "$([[ "$(cat "$TMP/epid")" =~ ^[0-9]+$ ]] && echo 1)"
+check "detached exec process runs sleep" sleep "$(cat /proc/$epid/comm 2>/dev/null)"
+check "detached exec process is in the container's cgroup" "$(cat /proc/$init/cgroup)" \
+  "$(cat /proc/$epid/cgroup)"
+check_contains "ps lists the exec'd process" "$(rt ps --format json core-x)" "$epid"
+
+# With a tty: script(1) gives rtrun a terminal; exec -t proxies a pty from the container.
+if command -v script >/dev/null; then
+  out=$(script -qec "$RTRUN --root $ROOT exec -t core-x sh -c 'tty; test -t 0 && echo stdin-is-a-tty'" /dev/null </dev/null)
+  check_contains "exec --tty gets a pty of the container" "$out" "/dev/pts/"
+  check_contains "exec --tty: stdin is the terminal" "$out" "stdin-is-a-tty"
+  out=$(rt exec core-x sh -c 'test -t 0 || echo no-tty' </dev/null)
+  check "exec without --tty has no terminal" "no-tty" "$out"
+else
+  echo "# script(1) missing (bsdutils): exec --tty via the caller's terminal not tested"
+fi
+
+# --console-socket: tests/helpers/recvtty receives the master.
+recv=$HELPERS/recvtty
+if [ -x "$recv" ]; then
+  sock=$TMP/tty.sock
+  "$recv" "$sock" >"$TMP/tty.out" 2>&1 &
+  rpid=$!
+  wait_until 5 test -S "$sock"
+  check_rc "exec -t -d --console-socket" 0 rt exec -t -d --console-socket "$sock" core-x \
+    sh -c 'tty; echo console-ok'
+  wait $rpid
+  out=$(tr -d '\r' <"$TMP/tty.out")
+  check_contains "the console socket received the pty (tty output)" "$out" "/dev/pts/"
+  check_contains "the console socket carries the process output" "$out" "console-ok"
+
+  B2=$TMP/tb
+  make_bundle "$B2" sh -c 'tty; echo init-console-ok'
+  bundle_set "$B2" '.process.terminal = true'
+  "$recv" "$sock" >"$TMP/tty2.out" 2>&1 &
+  rpid=$!
+  wait_until 5 test -S "$sock"
+  check_rc "create with a terminal and --console-socket" 0 rt create -b "$B2" --console-socket "$sock" core-tty
+  check_rc "start the terminal container" 0 rt start core-tty
+  wait $rpid
+  out=$(tr -d '\r' <"$TMP/tty2.out")
+  check_contains "init's pty came through the console socket" "$out" "/dev/pts/0"
+  check_contains "init's output on the pty" "$out" "init-console-ok"
+  check_rc "create with a terminal needs --console-socket" 1 rt create -b "$B2" core-tty2
+  check_contains "and says so" "$(cat "$TMP/last.err")" "console-socket"
+  check "nothing left by the refused create" absent "$(status_of core-tty2)"
+else
+  fail "tests/helpers/recvtty is not built ($recv)"
+fi
+
+rt kill core-x KILL
+wait_until 5 test "$(status_of core-x)" == stopped
+check_rc "exec in a stopped container fails" 1 rt exec core-x true
+check_contains "exec says container not running" "$(cat "$TMP/last.err")" "container not running"
+
+lib_done

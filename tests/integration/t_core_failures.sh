@@ -1,0 +1,74 @@
+#!/bin/bash
+# A create that fails at any step says what and where, exits non-zero and leaves nothing: no
+# state directory, no cgroup, no process.
+source "$(dirname "$0")/lib.sh"
+lib_init failures
+
+B=$TMP/b
+make_bundle "$B" sleep 1000
+cp "$B/config.json" "$TMP/good.json"
+
+# expect_clean_failure NAME ID MESSAGE: create from $B must fail with MESSAGE and leave nothing.
+expect_clean_failure() {
+  local name=$1 id=$2 msg=$3
+  check_rc "$name: create fails" 1 rt create -b "$B" "$id"
+  check_contains "$name: error message" "$(cat "$TMP/last.err")" "$msg"
+  check "$name: no state directory" "" "$(ls "$ROOT" 2>/dev/null | grep -x -- "$id")"
+  check "$name: no cgroup" "" "$(cgroup_dirs "$CG_PREFIX/b")"
+  check "$name: no process" "" "$(pgrep -f -- "create -b $B $id" || true)"
+  cp "$TMP/good.json" "$B/config.json"
+}
+
+echo '{"ociVersion": "1.2.0", "process": ' >"$B/config.json"
+expect_clean_failure "invalid JSON" core-f1 "config.json"
+
+bundle_set "$B" '.root.path = "no-such-rootfs"'
+expect_clean_failure "missing rootfs" core-f2 "root.path"
+
+bundle_set "$B" '.process.args = []'
+expect_clean_failure "empty args" core-f3 "process.args"
+
+bundle_set "$B" '.process.args = ["no-such-program"]'
+expect_clean_failure "missing program" core-f4 'exec: "no-such-program": executable file not found in $PATH'
+
+bundle_set "$B" '.process.cwd = "/no/such/dir"'
+expect_clean_failure "missing cwd" core-f5 "/no/such/dir"
+
+bundle_set "$B" '.process.cwd = "relative"'
+expect_clean_failure "relative cwd" core-f6 "process.cwd"
+
+bundle_set "$B" '.hooks.createRuntime = [{"path": "/bin/false"}]'
+expect_clean_failure "failing createRuntime hook" core-f7 "hooks.createRuntime[0]"
+
+bundle_set "$B" '.hooks.prestart = [{"path": "/bin/sh", "args": ["sh", "-c", "sleep 30"], "timeout": 1}]'
+expect_clean_failure "prestart hook timeout" core-f8 "timed out"
+
+bundle_set "$B" '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]'
+expect_clean_failure "failing createContainer hook" core-f9 "exited with status 3"
+
+bundle_set "$B" '.linux.namespaces += [{"type": "user", "path": "/no/such/ns"}]'
+expect_clean_failure "missing namespace path" core-f10 "/no/such/ns"
+
+bundle_set "$B" '.hostname = "h" | .linux.namespaces |= map(select(.type != "uts"))'
+expect_clean_failure "hostname without a uts namespace" core-f11 "hostname"
+
+bundle_set "$B" '.mounts += [{"destination": "/mnt", "type": "bind", "source": "/no/such/source", "options": ["bind"]}]'
+expect_clean_failure "bind mount of a missing source" core-f12 "/no/such/source"
+
+bundle_set "$B" '.linux.resources.cpu.cpus = "999"'
+expect_clean_failure "a cpuset the kernel refuses" core-f13 "cpus"
+
+bundle_set "$B" '.linux.resources.memory.limit = 4096'
+expect_clean_failure "a container OOM-killed during set-up" core-f15 "killed by signal 9"
+
+# A start whose process is gone fails cleanly too; delete still works.
+check_rc "create" 0 rt create -b "$B" --pid-file "$TMP/pid" core-f14
+kill -9 "$(cat "$TMP/pid")"
+wait_until 5 test "$(status_of core-f14)" == stopped
+check "a killed created container is stopped" stopped "$(status_of core-f14)"
+check_rc "start of a stopped container fails" 1 rt start core-f14
+check_contains "start says it has stopped" "$(cat "$TMP/last.err")" "stopped"
+check_rc "delete" 0 rt delete core-f14
+check "no cgroup after delete" "" "$(cgroup_dirs "$CG_PREFIX/b")"
+
+lib_done
