@@ -139,19 +139,18 @@ int devices_resolve(struct oci_spec *spec, struct rterr *err)
         int changes = 0;
         for (size_t i = 0; i < spec->linux_.n_devices; i++) {
                 struct oci_device *d = &spec->linux_.devices[i];
-                bool incomplete = d->type != 'p' && (!d->type || !d->major.set || !d->minor.set);
-                if (incomplete && proc == NULL) {
+                if (d->type == 'p' || (d->type && d->major.set && d->minor.set))
+                        continue; /* complete: no implicit allow rule, as in runc */
+                if (proc == NULL) {
                         size_t len;
                         if (read_file_at(AT_FDCWD, "/proc/devices", &proc, &len, err) < 0)
                                 return -1;
                 }
-                if (incomplete && devices_fill_from_host(d, d->path, proc, err) < 0)
+                if (devices_fill_from_host(d, d->path, proc, err) < 0)
                         return rterr_wrap(err, "config.json: linux.devices[%zu]", i);
-                int added =
-                    devices_allow_rule_add(spec, d->type, d->major.v, d->minor.v, "rwm", err);
-                if (added < 0)
+                if (devices_allow_rule_add(spec, d->type, d->major.v, d->minor.v, "rwm", err) < 0)
                         return -1;
-                changes += added + incomplete;
+                changes++;
         }
         return changes;
 }

@@ -1,7 +1,8 @@
-/* linux.devices normalised before the container is created: nodes given only by path get
- * their type and numbers from the host (stat, or /proc/devices for dynamic majors such as
- * nvidia-uvm and nvidia-caps), and every node gets an allow rule in linux.resources.devices so
- * the device cgroup (v1 list or v2 eBPF program) lets exactly those nodes through.
+/* linux.devices normalised before the container is created: nodes given without numbers get
+ * them from the host (stat, or /proc/devices for dynamic majors such as nvidia-uvm and
+ * nvidia-caps) and an allow rule in linux.resources.devices, so the device cgroup (v1 list or v2
+ * eBPF program) lets exactly those nodes through. Complete entries keep runc's semantics: they
+ * are allowed only by the config's own rules (engines add both, as CDI does here).
  * The nodes themselves are made inside the container by runtime/devices.c. */
 #ifndef RTRUN_RUNTIME_DEVICES_RESOLVE_H
 #define RTRUN_RUNTIME_DEVICES_RESOLVE_H
@@ -26,7 +27,7 @@ int64_t devices_proc_major(const char *proc_devices, char type, const char *name
 int devices_allow_rule_add(struct oci_spec *spec, char type, int64_t major, int64_t minor,
                            const char *access, struct rterr *err);
 
-/* Completes path-only linux.devices entries and adds their allow rules. Returns the number of
+/* Completes linux.devices entries without numbers and adds their allow rules. Returns the number of
  * changes made (0: the config is untouched), or -1. */
 int devices_resolve(struct oci_spec *spec, struct rterr *err);
 
