@@ -52,6 +52,7 @@ echo "GPU_INDEX=$GPU_INDEX VENDOR=$VENDOR"
 cat /opt/vendor/hello
 if echo x 2>/dev/null >/opt/vendor/new; then echo share-writable; else echo share-readonly; fi
 for n in /dev/nvidia0 /dev/nvidiactl /tmp/gpu1-alias /tmp/fuse-alias; do
+	[ -e $n ] || continue
 	e=$(dd if=$n of=/dev/null count=0 2>&1)
 	case "$e" in
 	*"No such device or address"*) echo "$n allowed" ;;
@@ -66,12 +67,17 @@ write_config "$B" "$ID" '["sh", "/check.sh"]' \
 # Unrequested nodes placed in the rootfs: the second GPU and /dev/fuse's numbers (10:229, not
 # among the default allowed devices; its open needs no capability), so only the cgroup can stop
 # it.
-grep -qw fuse /proc/misc || modprobe fuse 2>/dev/null || true
-grep -qw fuse /proc/misc || skip "the kernel has no fuse driver (misc 10:229) for the control"
 mknod "$B/rootfs/tmp/gpu1-alias" c 195 1
-mknod -m 666 "$B/rootfs/tmp/fuse-alias" c 10 229
-dd if="$B/rootfs/tmp/fuse-alias" of=/dev/null count=0 2>/dev/null ||
-	fail "control: 10:229 does not open on the host"
+grep -qw fuse /proc/misc || modprobe fuse 2>/dev/null || true
+have_fuse=0
+if grep -qw fuse /proc/misc; then
+	have_fuse=1
+	mknod -m 666 "$B/rootfs/tmp/fuse-alias" c 10 229
+	dd if="$B/rootfs/tmp/fuse-alias" of=/dev/null count=0 2>/dev/null ||
+		fail "control: 10:229 does not open on the host"
+else
+	echo "note: no fuse driver: the 10:229 control is left out"
+fi
 
 rt create --bundle "$B" "$ID" >"$T/out" 2>"$T/err" || fail "create: $(cat "$T/err")"
 cgdir=/sys/fs/cgroup/devices$CG_PARENT/$ID
@@ -96,7 +102,7 @@ grep -qx 'share-readonly' <<<"$out" || fail "mount is writable"
 grep -qx '/dev/nvidia0 allowed' <<<"$out" || fail "nvidia0 not allowed by the cgroup"
 grep -qx '/dev/nvidiactl allowed' <<<"$out" || fail "nvidiactl not allowed by the cgroup"
 grep -qx '/tmp/gpu1-alias denied' <<<"$out" || fail "195:1 not denied"
-grep -qx '/tmp/fuse-alias denied' <<<"$out" || fail "10:229 not denied"
+[ $have_fuse = 0 ] || grep -qx '/tmp/fuse-alias denied' <<<"$out" || fail "10:229 not denied"
 rt delete "$ID" || fail "delete"
 # hooks of the CDI spec that run outside create: start and delete read the kept config
 grep -qx started "$T/poststart" 2>/dev/null || fail "the CDI poststart hook did not run"
