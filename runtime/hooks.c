@@ -13,6 +13,7 @@
 #include "common/cleanup.h"
 #include "runtime/cdi.h"
 #include "runtime/hooks.h"
+#include "runtime/log.h"
 #include "runtime/state_dir.h"
 
 static int pidfd_open_(pid_t pid)
@@ -115,18 +116,40 @@ int hooks_run(const struct oci_hook_list *hooks, const char *kind, const char *s
         return 0;
 }
 
+static int state_json(const struct container *c, enum oci_status status, char **json,
+                      struct rterr *err)
+{
+        struct oci_state st;
+        container_oci_state(c, status, &st);
+        if (status == OCI_STATUS_STOPPED)
+                st.pid = c->pid;
+        size_t len;
+        return oci_state_to_json(&st, false, json, &len, err);
+}
+
+void hooks_run_warn(const struct cli_globals *g, const struct oci_hook_list *hooks,
+                    const char *kind, const struct container *c, enum oci_status status)
+{
+        if (hooks->n == 0)
+                return;
+        struct rterr err = {0};
+        _cleanup_free_ char *json = NULL;
+        if (state_json(c, status, &json, &err) < 0) {
+                log_msg(g, LOG_WARN, "hooks.%s: %s", kind, err.msg);
+                return;
+        }
+        for (size_t i = 0; i < hooks->n; i++)
+                if (hook_run_one(&hooks->v[i], kind, i, json, &err) < 0)
+                        log_msg(g, LOG_WARN, "%s", err.msg);
+}
+
 int hooks_run_state(const struct oci_hook_list *hooks, const char *kind, const struct container *c,
                     enum oci_status status, struct rterr *err)
 {
         if (hooks->n == 0)
                 return 0;
-        struct oci_state st;
-        container_oci_state(c, status, &st);
-        if (status == OCI_STATUS_STOPPED)
-                st.pid = c->pid;
         _cleanup_free_ char *json = NULL;
-        size_t len;
-        if (oci_state_to_json(&st, false, &json, &len, err) < 0)
+        if (state_json(c, status, &json, err) < 0)
                 return rterr_wrap(err, "hooks.%s", kind);
         if (hooks_run(hooks, kind, json, err) < 0)
                 return cdi_hook_blame(&c->annotations, err);

@@ -4,6 +4,7 @@
 
 #include "common/err.h"
 #include "oci/oci.h"
+#include "runtime/cli.h"
 #include "runtime/container.h"
 
 /* Runs every hook of the list in order; the first failure (exit status, signal, timeout)
@@ -14,5 +15,9 @@ int hooks_run(const struct oci_hook_list *hooks, const char *kind, const char *s
 /* hooks_run with the state of c in `status`; a no-op for an empty list. */
 int hooks_run_state(const struct oci_hook_list *hooks, const char *kind, const struct container *c,
                     enum oci_status status, struct rterr *err);
+
+/* poststart and poststop: a failure is only a warning and the remaining hooks still run. */
+void hooks_run_warn(const struct cli_globals *g, const struct oci_hook_list *hooks,
+                    const char *kind, const struct container *c, enum oci_status status);
 
 #endif

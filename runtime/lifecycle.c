@@ -139,12 +139,8 @@ int container_destroy(const struct cli_globals *g, struct container *c, bool for
         }
         if (r == 0)
                 r = container_remove_dir(c, err);
-        if (r == 0 && spec) {
-                struct rterr hook_err = {0};
-                if (hooks_run_state(&spec->hooks.poststop, "poststop", c, OCI_STATUS_STOPPED,
-                                    &hook_err) < 0)
-                        log_msg(g, LOG_WARN, "%s", hook_err.msg);
-        }
+        if (r == 0 && spec)
+                hooks_run_warn(g, &spec->hooks.poststop, "poststop", c, OCI_STATUS_STOPPED);
         cg_free(cg);
         cg_host_free(host);
         oci_spec_free(spec);
