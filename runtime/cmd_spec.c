@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -10,13 +11,16 @@
 #include "oci/oci.h"
 #include "rt/rt.h"
 #include "runtime/commands.h"
+#include "runtime/devices_resolve.h"
+#include "runtime/gpu.h"
 #include "runtime/log.h"
 
 static const char spec_usage[] =
     "Usage: rtrun spec [command options]\n\n"
     "Writes a default config.json (runc's defaults) into the bundle.\n\n"
     "Options:\n"
-    "   --bundle, -b DIR   bundle directory (default: current directory)\n";
+    "   --bundle, -b DIR   bundle directory (default: current directory)\n"
+    "   --gpu              add this host's NVIDIA devices and driver files (fails without a GPU)\n";
 
 static const char features_usage[] = "Usage: rtrun features\n\n"
                                      "Shows the runtime-spec features document.\n";
@@ -50,17 +54,21 @@ int cmd_spec(const struct cli_globals *g, int argc, char **argv)
 {
         static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
                                              {"rootless", no_argument, NULL, 'r'},
+                                             {"gpu", no_argument, NULL, 'g'},
                                              {"help", no_argument, NULL, 'h'},
                                              {0}};
         optind = 0;
         opterr = 0;
         const char *bundle = ".";
+        bool gpu = false;
         int ch;
         while ((ch = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
                 if (ch == 'h')
                         return cli_help(spec_usage);
                 if (ch == 'b')
                         bundle = optarg;
+                else if (ch == 'g')
+                        gpu = true;
                 else if (ch == 'r')
                         return cli_usage_error(g, argv[0], "--rootless is not supported");
                 else
@@ -69,10 +77,11 @@ int cmd_spec(const struct cli_globals *g, int argc, char **argv)
         if (optind < argc)
                 return cli_usage_error(g, argv[0], "takes no arguments");
         struct rterr err = {0};
-        _cleanup_free_ char *json = NULL;
+        _cleanup_free_ char *json = NULL, *gpu_json = NULL;
         size_t len;
         if (oci_spec_template(true, &json, &len, &err) < 0 ||
-            write_config(bundle, json, len, &err) < 0)
+            (gpu && gpu_spec_json(json, &gpu_json, &len, &err) < 0) ||
+            write_config(bundle, gpu ? gpu_json : json, len, &err) < 0)
                 return log_fail(g, &err);
         return 0;
 }
@@ -89,15 +98,14 @@ int cmd_features(const struct cli_globals *g, int argc, char **argv)
         _cleanup_free_ char *json = NULL;
         size_t len;
         struct oci_kvs extra = {0};
-        int r = rt_features_annotations(&extra, &err);
-        if (r == 0)
-                r = oci_features_json(&extra, &json, &len, &err);
+        int rc = rt_features_annotations(&extra, &err) < 0 || devices_features(&extra, &err) < 0 ||
+                 oci_features_json(&extra, &json, &len, &err) < 0;
         for (size_t i = 0; i < extra.n; i++) {
                 free(extra.v[i].key);
                 free(extra.v[i].value);
         }
         free(extra.v);
-        if (r < 0)
+        if (rc)
                 return log_fail(g, &err);
         printf("%s\n", json);
         return 0;

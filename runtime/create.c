@@ -20,9 +20,11 @@
 #include "runtime/admission.h"
 #include "runtime/clone.h"
 #include "runtime/console.h"
+#include "runtime/devices_resolve.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
+#include "runtime/netdev.h"
 #include "runtime/setup.h"
 #include "runtime/state_dir.h"
 #include "runtime/sync.h"
@@ -99,7 +101,8 @@ static int load_bundle(struct create_ctx *x, struct rterr *err)
                 return rterr_errno(err, "bundle %s", b);
         if (read_file_at(AT_FDCWD, cfg, &x->config_text, &x->config_len, err) < 0)
                 return -1;
-        if (oci_spec_parse(x->config_text, x->config_len, &x->spec, err) < 0)
+        if (oci_spec_parse(x->config_text, x->config_len, &x->spec, err) < 0 ||
+            devices_prepare_config(&x->config_text, &x->config_len, x->spec, err) < 0)
                 return -1;
         return 0;
 }
@@ -287,9 +290,12 @@ static int handshake(struct create_ctx *x, struct rterr *err)
                         return -1;
         }
         x->c->pid = x->pid;
-        for (;;) {
+        for (bool moved = false;; moved = true) {
                 struct sync_msg m;
                 if (sync_recv(x->sync_fd, &m, "container set-up", err) < 0)
+                        return -1;
+                /* It talks after SYNC_GO: its namespaces exist. */
+                if (!moved && netdev_move_in(s, x->pid, x->c->dir, err) < 0)
                         return -1;
                 if (m.type == SYNC_READY)
                         return 0;
@@ -323,6 +329,8 @@ static void close_fd(int *fd)
 /* Undoes a create that failed part-way: nothing may be left behind. */
 static void create_abort(struct create_ctx *x)
 {
+        if (x->c)
+                netdev_return(x->c->dir, NULL);
         if (x->pid > 0) {
                 kill(x->pid, SIGKILL);
                 waitpid(x->pid, NULL, 0);

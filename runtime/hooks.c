@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
+#include "runtime/cdi.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/state_dir.h"
@@ -150,5 +151,7 @@ int hooks_run_state(const struct oci_hook_list *hooks, const char *kind, const s
         _cleanup_free_ char *json = NULL;
         if (state_json(c, status, &json, err) < 0)
                 return rterr_wrap(err, "hooks.%s", kind);
-        return hooks_run(hooks, kind, json, err);
+        if (hooks_run(hooks, kind, json, err) < 0)
+                return cdi_hook_blame(&c->annotations, err);
+        return 0;
 }

@@ -14,6 +14,7 @@
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
+#include "runtime/netdev.h"
 #include "runtime/state_dir.h"
 
 static bool init_alive(const struct container *c)
@@ -136,6 +137,9 @@ int container_destroy(const struct cli_globals *g, struct container *c, bool for
                         r = -1;
                 rterr_clear(err);
         }
+        struct rterr net_err = {0};
+        if (netdev_return(c->dir, &net_err) < 0)
+                log_msg(g, LOG_WARN, "container %s: %s", c->id, net_err.msg);
         if (r == 0)
                 r = kill_all(c, cg, err);
         if (r == 0)
