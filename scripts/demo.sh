@@ -44,8 +44,9 @@ say "Shield CPU $cpu for real-time work"
 
 say "Create the stack: control, planning, perception (all on CPU $cpu)"
 for role in control planning perception; do
-	run create --bundle "$src/bundles/$role" "demo-$role" >"$out/$role.json" 2>"$out/$role.err" ||
-		{ cat "$out/$role.err" >&2; exit 1; }
+	echo "+ rtrun create --bundle bundles/$role demo-$role"
+	"$rtrun" --root "$root" create --bundle "$src/bundles/$role" "demo-$role" \
+		>"$out/$role.json" 2>"$out/$role.err" || { cat "$out/$role.err" >&2; exit 1; }
 done
 for role in control planning perception; do run start "demo-$role"; done
 
