@@ -46,7 +46,7 @@ static int gen_linux(yajl_gen g)
         s |= yajl_gen_array_close(g);
         s |= gen_str(g, "cgroup") | yajl_gen_map_open(g) | gen_key_bool(g, "v1", true) |
              gen_key_bool(g, "v2", true) | gen_key_bool(g, "systemd", false) |
-             gen_key_bool(g, "systemdUser", false) | gen_key_bool(g, "rdma", false) |
+             gen_key_bool(g, "systemdUser", false) | gen_key_bool(g, "rdma", true) |
              yajl_gen_map_close(g);
         s |= gen_seccomp(g);
         s |= gen_enabled(g, "apparmor", false) | gen_enabled(g, "selinux", false) |

@@ -397,6 +397,10 @@ int oci_resources_parse(const char *json, size_t len, const char *what, struct o
                         struct rterr *err);
 void oci_resources_free(struct oci_resources *r);
 
+/* Appends a copy of key and value. */
+int oci_kvs_add(struct oci_kvs *kvs, const char *key, const char *value, struct rterr *err);
+void oci_kvs_clear(struct oci_kvs *kvs);
+
 /* Looks up an annotation; NULL when absent. */
 const char *oci_annotation(const struct oci_spec *spec, const char *key);
 /* The namespace entry of a type, or NULL when the config does not ask for it. */

@@ -11,6 +11,7 @@
 #include "oci/oci.h"
 #include "rt/rt.h"
 #include "runtime/commands.h"
+#include "scheduler/scheduler.h"
 #include "runtime/devices_resolve.h"
 #include "runtime/gpu.h"
 #include "runtime/log.h"
@@ -98,13 +99,11 @@ int cmd_features(const struct cli_globals *g, int argc, char **argv)
         _cleanup_free_ char *json = NULL;
         size_t len;
         struct oci_kvs extra = {0};
-        int rc = rt_features_annotations(&extra, &err) < 0 || devices_features(&extra, &err) < 0 ||
+        int rc = rt_features_annotations(&extra, &err) < 0 ||
+                 sched_features_annotations(&extra, &err) < 0 ||
+                 devices_features(&extra, &err) < 0 ||
                  oci_features_json(&extra, &json, &len, &err) < 0;
-        for (size_t i = 0; i < extra.n; i++) {
-                free(extra.v[i].key);
-                free(extra.v[i].value);
-        }
-        free(extra.v);
+        oci_kvs_clear(&extra);
         if (rc)
                 return log_fail(g, &err);
         printf("%s\n", json);

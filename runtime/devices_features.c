@@ -1,9 +1,5 @@
 /* What the device support adds to `rtrun features` (annotations, since the features document
  * has no fields for CDI or host-resolved device nodes). */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "runtime/cdi.h"
 #include "runtime/devices_resolve.h"
 
@@ -22,18 +18,8 @@ static const struct {
 
 int devices_features(struct oci_kvs *out, struct rterr *err)
 {
-        size_t n = sizeof(features) / sizeof(features[0]);
-        struct oci_kv *v = realloc(out->v, (out->n + n) * sizeof(*v));
-        if (v == NULL)
-                return rterr_sys(err, ENOMEM, "features");
-        out->v = v;
-        for (size_t i = 0; i < n; i++) {
-                struct oci_kv *kv = &v[out->n];
-                kv->key = strdup(features[i].key);
-                kv->value = strdup(features[i].value);
-                out->n++;
-                if (!kv->key || !kv->value)
-                        return rterr_sys(err, ENOMEM, "features");
-        }
+        for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+                if (oci_kvs_add(out, features[i].key, features[i].value, err) < 0)
+                        return -1;
         return 0;
 }

@@ -239,4 +239,7 @@ char *sched_report_json(const struct sched_task *tasks, const struct sched_verdi
 char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive,
                         const struct sched_host *h);
 
+/* The org.rtrun.* annotations the admission controller reads, appended to *out (`features`). */
+int sched_features_annotations(struct oci_kvs *out, struct rterr *err);
+
 #endif

@@ -105,5 +105,11 @@ if [ -e "$RTRUN_ADMISSION_DIR/ledger.json" ]; then
         echo "FAIL: check wrote a ledger"
         fails=$((fails + 1))
 fi
+# `features` advertises the annotations the controller reads.
+feat=$("$RTRUN" features)
+for key in org.rtrun.admission org.rtrun.criticality org.rtrun.elastic.min-runtime \
+        org.rtrun.timing.wcet org.rtrun.scheduler; do
+        echo "$feat" | grep -q "\"$key\"" || { echo "FAIL: features lacks $key"; fails=$((fails + 1)); }
+done
 [ $fails = 0 ] && echo PASS
 exit $((fails > 0))
