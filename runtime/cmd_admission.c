@@ -270,8 +270,30 @@ static int status(const struct cli_globals *g, const struct opts *o)
         return 0;
 }
 
+static const char admission_usage[] =
+    "Usage: rtrun admission status [--format table|json]\n"
+    "       rtrun admission check --taskset FILE [--format table|json]\n"
+    "       rtrun admission check BUNDLE... [--format table|json]\n"
+    "\n"
+    "status   the host's reservations: per CPU and per container, requested and granted\n"
+    "         budgets, utilisation, criticality\n"
+    "check    what-if: would this task set (docs/admission.md) or these bundles be admitted?\n"
+    "         Changes nothing. Exit 0: all admitted, 2: some rejected, 1: invalid input.\n";
+
+static bool wants_help(int argc, char **argv)
+{
+        for (int i = 1; i < argc; i++)
+                if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+                        return true;
+        return false;
+}
+
 int cmd_admission(const struct cli_globals *g, int argc, char **argv)
 {
+        if (wants_help(argc, argv)) {
+                fputs(admission_usage, stdout);
+                return 0;
+        }
         struct rterr err;
         _cleanup_free_ char **bundles = calloc((size_t)argc + 1, sizeof(char *));
         struct opts o = {.format = "table", .bundles = bundles};

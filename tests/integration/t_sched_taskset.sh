@@ -111,5 +111,7 @@ for key in org.rtrun.admission org.rtrun.criticality org.rtrun.elastic.min-runti
         org.rtrun.timing.wcet org.rtrun.scheduler; do
         echo "$feat" | grep -q "\"$key\"" || { echo "FAIL: features lacks $key"; fails=$((fails + 1)); }
 done
+"$RTRUN" admission --help | grep -q '^Usage: rtrun admission status' ||
+        { echo "FAIL: admission --help"; fails=$((fails + 1)); }
 [ $fails = 0 ] && echo PASS
 exit $((fails > 0))
