@@ -122,8 +122,8 @@ static int init_process(const struct init_args *a, char *exe, size_t exe_size, s
         if (process_chdir(p, err) < 0)
                 return -1;
         if (rlimits_apply(p, err) < 0 || rt_process_memlock(&a->spec->annotations, p, err) < 0 ||
-            rt_process_apply(&p->scheduler, err) < 0 ||
-            user_apply(p, has_userns, err) < 0 || caps_apply(p, err) < 0)
+            rt_process_apply(&p->scheduler, err) < 0 || user_apply(p, has_userns, err) < 0 ||
+            caps_apply(p, err) < 0)
                 return -1;
         return process_resolve(p, exe, exe_size, err);
 }
@@ -132,8 +132,10 @@ static int init_setup(const struct init_args *a, char *exe, size_t exe_size, str
 {
         if (init_namespaces(a, err) < 0)
                 return -1;
-        bool new_userns = a->ns->create[OCI_NS_USER];
-        if (new_userns && become_root_in_userns(err) < 0)
+        /* In a user namespace (new or joined) our host uid 0 maps to nothing: files we create
+         * would fail with EOVERFLOW until we are its root. */
+        bool userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0;
+        if (userns && become_root_in_userns(err) < 0)
                 return -1;
         if (a->console_fd >= 0 || !(a->o->foreground && a->spec->process.terminal))
                 setsid();
