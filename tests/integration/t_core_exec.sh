@@ -57,7 +57,8 @@ fi
 recv=$HELPERS/recvtty
 if [ -x "$recv" ]; then
   sock=$TMP/tty.sock
-  "$recv" "$sock" >"$TMP/tty.out" 2>&1 &
+  # timeout: a receiver nobody connects to must not hang the test.
+  timeout 30 "$recv" "$sock" >"$TMP/tty.out" 2>&1 &
   rpid=$!
   wait_until 5 test -S "$sock"
   check_rc "exec -t -d --console-socket" 0 rt exec -t -d --console-socket "$sock" core-x \
@@ -70,7 +71,8 @@ if [ -x "$recv" ]; then
   B2=$TMP/tb
   make_bundle "$B2" sh -c 'tty; echo init-console-ok'
   bundle_set "$B2" '.process.terminal = true'
-  "$recv" "$sock" >"$TMP/tty2.out" 2>&1 &
+  sock=$TMP/tty2.sock
+  timeout 30 "$recv" "$sock" >"$TMP/tty2.out" 2>&1 &
   rpid=$!
   wait_until 5 test -S "$sock"
   check_rc "create with a terminal and --console-socket" 0 rt create -b "$B2" --console-socket "$sock" core-tty
