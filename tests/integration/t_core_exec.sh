@@ -89,7 +89,7 @@ else
 fi
 
 rt kill core-x KILL
-wait_until 5 test "$(status_of core-x)" == stopped
+wait_status core-x stopped 5
 check_rc "exec in a stopped container fails" 1 rt exec core-x true
 check_contains "exec says container not running" "$(cat "$TMP/last.err")" "container not running"
 
