@@ -137,8 +137,7 @@ static int init_setup(const struct init_args *a, char *exe, size_t exe_size, str
         bool userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0;
         if (userns && become_root_in_userns(err) < 0)
                 return -1;
-        if (a->console_fd >= 0 || !(a->o->foreground && a->spec->process.terminal))
-                setsid();
+        setsid();
         if (init_identity(a, err) < 0 || init_rootfs(a, err) < 0)
                 return -1;
         return init_process(a, exe, exe_size, err);

@@ -42,6 +42,7 @@ struct create_ctx {
         int child_fd; /* the container's end */
         int state_fd;
         int console_fd;
+        int proxy_fd; /* our end of the console socketpair when we proxy the pty */
         pid_t pid;
 };
 
@@ -193,10 +194,16 @@ static int prepare_console(struct create_ctx *x, struct rterr *err)
         }
         if (x->o->console_socket)
                 return console_connect(x->o->console_socket, &x->console_fd, err);
-        if (!x->o->foreground)
+        if (!x->o->foreground || x->o->proxy_master == NULL)
                 return rterr_set(err, EINVAL,
                                  "process.terminal is true: create and run --detach "
                                  "need --console-socket");
+        /* run in the foreground: we proxy the container's pty to our stdio, as runc does. */
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                return rterr_errno(err, "socketpair");
+        x->proxy_fd = sv[0];
+        x->console_fd = sv[1];
         return 0;
 }
 
@@ -340,6 +347,7 @@ static void create_ctx_free(struct create_ctx *x)
         close_fd(&x->child_fd);
         close_fd(&x->state_fd);
         close_fd(&x->console_fd);
+        close_fd(&x->proxy_fd);
         ns_plan_close(&x->ns);
         cg_free(x->cg);
         cg_host_free(x->host);
@@ -379,6 +387,8 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
                 return -1;
         if (handshake(x, err) < 0)
                 return explain_exit(x, err);
+        if (x->proxy_fd >= 0 && console_recv_fd(x->proxy_fd, x->o->proxy_master, err) < 0)
+                return -1;
         if (proc_stat_read(x->pid, &x->c->pid_starttime, NULL) < 0)
                 return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
         if (container_save(x->c, err) < 0)
@@ -403,6 +413,7 @@ int container_create(const struct cli_globals *g, const struct launch_opts *o,
             .child_fd = -1,
             .state_fd = -1,
             .console_fd = -1,
+            .proxy_fd = -1,
         };
         for (int t = 0; t < OCI_NS_COUNT; t++)
                 x.ns.join_fd[t] = -1;

@@ -47,6 +47,12 @@ if command -v script >/dev/null; then
   out=$(script -qec "$RTRUN --root $ROOT exec -t core-x sh -c 'tty; test -t 0 && echo stdin-is-a-tty'" /dev/null </dev/null)
   check_contains "exec --tty gets a pty of the container" "$out" "/dev/pts/"
   check_contains "exec --tty: stdin is the terminal" "$out" "stdin-is-a-tty"
+  T=$TMP/term
+  make_bundle "$T" sh -c 'tty; exit 3'
+  bundle_set "$T" '.process.terminal = true'
+  out=$(script -qec "$RTRUN --root $ROOT run -b $T core-term; echo rc=\$?" /dev/null </dev/null | tr -d '\r')
+  check_contains "run in the foreground with terminal: the container gets its own pty" "$out" "/dev/pts/0"
+  check_contains "run with terminal exits with the container's code" "$out" "rc=3"
   out=$(rt exec core-x sh -c 'test -t 0 || echo no-tty' </dev/null)
   check "exec without --tty has no terminal" "no-tty" "$out"
 else
