@@ -53,7 +53,8 @@ static void test_roundtrip_and_status(void **state)
         struct rterr err = {0};
         struct container *c = NULL;
         assert_int_equal(container_new(&g, "core-u1", &c, &err), 0);
-        assert_int_equal(container_new(&g, "core-u1", &(struct container *){NULL}, &err), -1);
+        struct container *dup = NULL;
+        assert_int_equal(container_new(&g, "core-u1", &dup, &err), -1);
         assert_non_null(strstr(err.msg, "container with id exists: core-u1"));
         /* This process stands in for the container's init. */
         c->pid = getpid();
