@@ -35,20 +35,19 @@ static void test_ids(void **state)
         assert_int_equal(container_id_validate(longid, &err), -1);
 }
 
-static char *make_root(void)
+/* <tmp>/state/root into buf: two levels container_new must create. */
+static void make_root(char *buf, size_t size)
 {
-        char tmpl[] = "/tmp/rtrun-test-core-unit.XXXXXX";
-        char *dir = mkdtemp(tmpl);
-        assert_non_null(dir);
-        char *root = NULL;
-        assert_true(asprintf(&root, "%s/state/root", dir) > 0);
-        return root;
+        snprintf(buf, size, "/tmp/rtrun-test-core-unit.%d.XXXXXX", (int)getpid());
+        assert_non_null(mkdtemp(buf));
+        strncat(buf, "/state/root", size - strlen(buf) - 1);
 }
 
 static void test_roundtrip_and_status(void **state)
 {
         (void)state;
-        char *root = make_root();
+        char root[256];
+        make_root(root, sizeof(root));
         struct cli_globals g = {.root = root, .log_fd = -1};
         struct rterr err = {0};
         struct container *c = NULL;
@@ -104,9 +103,8 @@ static void test_roundtrip_and_status(void **state)
         /* root is <tmp>/state/root: remove the three levels. */
         for (int level = 0; level < 3; level++) {
                 assert_int_equal(rmdir(root), 0);
-                *strrchr(root, '/') = '\0';
+                root[strrchr(root, '/') - root] = '\0';
         }
-        free(root);
 }
 
 static void test_json_log(void **state)
