@@ -52,6 +52,13 @@ struct cg_host {
         int v2_mount; /* the cgroup2 mount, -1 when none */
 };
 
+/* Detection in two pure steps (unit-tested with fixture texts): the cgroup mounts and this
+ * process's cgroups, then the driver of each controller given the unified mount's
+ * cgroup.controllers (NULL when there is none). */
+int cg_host_parse(const char *mountinfo, const char *self_cgroup, struct cg_host **out,
+                  struct rterr *err);
+int cg_host_assign(struct cg_host *h, const char *v2_controllers, struct rterr *err);
+
 /* One directory of a container cgroup: a v1 hierarchy's, or the unified one. */
 struct cg_dir {
         char *path;
@@ -67,6 +74,10 @@ struct cgroup {
         int ctrl_dir[CG_NCTRL]; /* index into dirs, -1 when not served */
         int v2_dir;             /* index of the unified directory, -1 when none */
 };
+
+/* The directories of a container cgroup at path, without touching the filesystem. */
+int cg_resolve(const struct cg_host *host, const char *path, struct cgroup **out,
+               struct rterr *err);
 
 /* ---- files (cgfile.c) ---- */
 
@@ -114,6 +125,11 @@ int cg_device_rules_effective(const struct oci_device_rule *rules, size_t n,
                               struct oci_device_rule **out, size_t *n_out, struct rterr *err);
 /* "c 1:3 rwm", "a *:* rwm": the devices.allow/devices.deny line of a rule. */
 void cg_device_rule_line(const struct oci_device_rule *r, char *buf, size_t len);
+
+/* The lines devices.list shows after writing rules to a v1 cgroup; "a *:* rwm" alone when the
+ * rules end in allow-all (the kernel then lists no exceptions). */
+int cg_devices_v1_expected(const struct oci_device_rule *rules, size_t n, char ***lines,
+                           size_t *n_lines, struct rterr *err);
 
 struct bpf_insn;
 /* Builds the BPF_PROG_TYPE_CGROUP_DEVICE program for rules evaluated as the kernel's v1

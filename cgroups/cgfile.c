@@ -111,13 +111,13 @@ int cg_read_keyed(const struct cg_dir *d, const char *file, const char *key, uin
         if (cg_read(d, file, &s, err) < 0)
                 return -1;
         size_t kl = strlen(key);
-        for (char *line = s; line && *line;
-             line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-                if (strncmp(line, key, kl) == 0 && line[kl] == ' ')
-                        return parse_u64(line + kl + 1, v) < 0
-                                   ? rterr_set(err, EINVAL, "%s/%s: bad value of %s", d->path, file,
-                                               key)
-                                   : 0;
+        char *save = NULL;
+        for (char *line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                if (strncmp(line, key, kl) != 0 || line[kl] != ' ')
+                        continue;
+                if (parse_u64(line + kl + 1, v) < 0)
+                        return rterr_set(err, EINVAL, "%s/%s: bad value of %s", d->path, file, key);
+                return 0;
         }
         return rterr_set(err, ENOENT, "%s/%s: no key %s", d->path, file, key);
 }

@@ -95,9 +95,7 @@ static int add_dir(struct cgroup *cg, int mount_idx, struct rterr *err)
         return (int)cg->n_dirs++;
 }
 
-/* The directories without touching the filesystem. */
-static int cg_new(const struct cg_host *host, const char *path, struct cgroup **out,
-                  struct rterr *err)
+int cg_resolve(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err)
 {
         struct cgroup *cg = calloc(1, sizeof(*cg));
         if (cg == NULL)
@@ -141,7 +139,7 @@ static int open_dirs(struct cgroup *cg, struct rterr *err)
 int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err)
 {
         struct cgroup *cg;
-        if (cg_new(host, path, &cg, err) < 0)
+        if (cg_resolve(host, path, &cg, err) < 0)
                 return -1;
         if (open_dirs(cg, err) < 0) {
                 cg_free(cg);
@@ -277,6 +275,20 @@ static int check_empty(const struct cgroup *cg, struct rterr *err)
         return 0;
 }
 
+static int apply_devices(struct cgroup *cg, const struct oci_device_rule *rules, size_t n,
+                         struct rterr *err)
+{
+        const struct cg_dir *dev = cg_dir_of(cg, CG_DEVICES);
+        switch (cg->host->drv[CG_DEVICES]) {
+        case CG_DRV_V1:
+                return cg_devices_v1_apply(dev, rules, n, err);
+        case CG_DRV_V2:
+                return cg_devices_ebpf_apply(dev, rules, n, err);
+        default:
+                return 0;
+        }
+}
+
 int cg_create(const struct cg_host *host, const char *cgroups_path, const char *id,
               struct cgroup **out, struct rterr *err)
 {
@@ -287,10 +299,13 @@ int cg_create(const struct cg_host *host, const char *cgroups_path, const char *
                 cgroups_path = dflt;
         }
         struct cgroup *cg;
-        if (cg_new(host, cgroups_path, &cg, err) < 0)
+        if (cg_resolve(host, cgroups_path, &cg, err) < 0)
                 return -1;
         struct made_list made = {0};
-        if (make_dirs(cg, &made, err) < 0 || open_dirs(cg, err) < 0 || check_empty(cg, err) < 0) {
+        /* Default deny with the default devices, as runc, even for a config without
+         * linux.resources: cg_apply replaces the policy with the config's rules. */
+        if (make_dirs(cg, &made, err) < 0 || open_dirs(cg, err) < 0 || check_empty(cg, err) < 0 ||
+            apply_devices(cg, NULL, 0, err) < 0) {
                 cg_free(cg);
                 made_undo(&made);
                 return -1;
@@ -432,7 +447,7 @@ static int check_controllers(const struct cgroup *cg, const struct oci_resources
                 return missing("pids", CG_PIDS, err);
         if (r->n_rdma > 0 && drv[CG_RDMA] == CG_DRV_NONE)
                 return missing("rdma", CG_RDMA, err);
-        if (drv[CG_DEVICES] == CG_DRV_NONE)
+        if (r->n_devices > 0 && drv[CG_DEVICES] == CG_DRV_NONE)
                 return missing("devices", CG_DEVICES, err);
         return 0;
 }
@@ -445,8 +460,5 @@ int cg_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *e
                 return -1;
         if (cg->v2_dir >= 0 && cg_v2_apply(cg, res, err) < 0)
                 return -1;
-        const struct cg_dir *dev = cg_dir_of(cg, CG_DEVICES);
-        if (cg->host->drv[CG_DEVICES] == CG_DRV_V1)
-                return cg_devices_v1_apply(dev, res->devices, res->n_devices, err);
-        return cg_devices_ebpf_apply(dev, res->devices, res->n_devices, err);
+        return apply_devices(cg, res->devices, res->n_devices, err);
 }

@@ -131,15 +131,14 @@ static int parse_mount_line(struct cg_host *h, char *line, struct rterr *err)
         return 0;
 }
 
-static int read_mounts(struct cg_host *h, struct rterr *err)
+static int parse_mounts(struct cg_host *h, const char *text, struct rterr *err)
 {
-        _cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-        if (f == NULL)
-                return rterr_errno(err, "open /proc/self/mountinfo");
-        _cleanup_free_ char *line = NULL;
-        size_t cap = 0;
-        while (getline(&line, &cap, f) > 0)
-                if (parse_mount_line(h, line, err) < 0)
+        _cleanup_free_ char *copy = strdup(text);
+        if (copy == NULL)
+                return rterr_errno(err, "cgroup detection");
+        char *save = NULL;
+        for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+                if (parse_mount_line(h, l, err) < 0)
                         return -1;
         return 0;
 }
@@ -155,15 +154,13 @@ static int set_own(struct cg_mount *m, const char *path, struct rterr *err)
 }
 
 /* "N:ctrl,ctrl:/path" per v1 hierarchy, "0::/path" for the unified one. */
-static int read_own_cgroups(struct cg_host *h, struct rterr *err)
+static int parse_own(struct cg_host *h, const char *text, struct rterr *err)
 {
-        _cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
-        if (f == NULL)
-                return rterr_errno(err, "open /proc/self/cgroup");
-        _cleanup_free_ char *line = NULL;
-        size_t cap = 0;
-        while (getline(&line, &cap, f) > 0) {
-                line[strcspn(line, "\n")] = '\0';
+        _cleanup_free_ char *copy = strdup(text);
+        if (copy == NULL)
+                return rterr_errno(err, "cgroup detection");
+        char *save = NULL;
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *c1 = strchr(line, ':');
                 char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
                 if (c2 == NULL)
@@ -175,8 +172,8 @@ static int read_own_cgroups(struct cg_host *h, struct rterr *err)
                                 return -1;
                         continue;
                 }
-                char *save = NULL;
-                for (char *o = strtok_r(c1 + 1, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                char *save2 = NULL;
+                for (char *o = strtok_r(c1 + 1, ",", &save2); o; o = strtok_r(NULL, ",", &save2)) {
                         int c = cg_ctrl_from_name(o);
                         if (c >= 0 && h->ctrl_mount[c] >= 0 &&
                             set_own(&h->mounts[h->ctrl_mount[c]], path, err) < 0)
@@ -198,21 +195,30 @@ static bool word_in(const char *list, const char *word)
         return false;
 }
 
+int cg_host_parse(const char *mountinfo, const char *self_cgroup, struct cg_host **out,
+                  struct rterr *err)
+{
+        struct cg_host *h = calloc(1, sizeof(*h));
+        if (h == NULL)
+                return rterr_errno(err, "cgroup detection");
+        h->v2_mount = -1;
+        for (int c = 0; c < CG_NCTRL; c++)
+                h->ctrl_mount[c] = -1;
+        if (parse_mounts(h, mountinfo, err) < 0 || parse_own(h, self_cgroup, err) < 0) {
+                cg_host_free(h);
+                return -1;
+        }
+        *out = h;
+        return 0;
+}
+
 /* Controllers the v1 hierarchies lack go to the unified mount when it has them; devices and
  * freezer are built into cgroup v2 (eBPF, cgroup.freeze). */
-static int assign_drivers(struct cg_host *h, struct rterr *err)
+int cg_host_assign(struct cg_host *h, const char *v2_controllers, struct rterr *err)
 {
-        _cleanup_free_ char *avail = NULL;
-        if (h->v2_mount >= 0) {
-                _cleanup_free_ char *p = NULL;
-                if (asprintf(&p, "%s/cgroup.controllers", h->mounts[h->v2_mount].path) < 0)
-                        return rterr_errno(err, "cgroup detection");
-                if (read_file_at(AT_FDCWD, p, &avail, NULL, err) < 0)
-                        return -1;
-        }
         bool any_v1 = false;
         for (int c = 0; c < CG_NCTRL; c++) {
-                if (h->ctrl_mount[c] >= 0) {
+                if (h->ctrl_mount[c] >= 0 && !h->mounts[h->ctrl_mount[c]].v2) {
                         h->drv[c] = CG_DRV_V1;
                         any_v1 = true;
                         continue;
@@ -221,7 +227,7 @@ static int assign_drivers(struct cg_host *h, struct rterr *err)
                         continue;
                 const char *v2 = cg_ctrl_v2_name((enum cg_ctrl)c);
                 bool builtin = c == CG_DEVICES || c == CG_FREEZER;
-                if (builtin || (v2 && word_in(avail, v2))) {
+                if (builtin || (v2 && v2_controllers && word_in(v2_controllers, v2))) {
                         h->drv[c] = CG_DRV_V2;
                         h->ctrl_mount[c] = h->v2_mount;
                 }
@@ -238,13 +244,21 @@ static int assign_drivers(struct cg_host *h, struct rterr *err)
 
 int cg_host_detect(struct cg_host **out, struct rterr *err)
 {
-        struct cg_host *h = calloc(1, sizeof(*h));
-        if (h == NULL)
-                return rterr_errno(err, "cgroup detection");
-        h->v2_mount = -1;
-        for (int c = 0; c < CG_NCTRL; c++)
-                h->ctrl_mount[c] = -1;
-        if (read_mounts(h, err) < 0 || read_own_cgroups(h, err) < 0 || assign_drivers(h, err) < 0) {
+        _cleanup_free_ char *mountinfo = NULL, *self = NULL, *ctrls = NULL, *cpath = NULL;
+        struct cg_host *h;
+        if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, err) < 0 ||
+            read_file_at(AT_FDCWD, "/proc/self/cgroup", &self, NULL, err) < 0 ||
+            cg_host_parse(mountinfo, self, &h, err) < 0)
+                return -1;
+        if (h->v2_mount >= 0 &&
+            (asprintf(&cpath, "%s/cgroup.controllers", h->mounts[h->v2_mount].path) < 0 ||
+             read_file_at(AT_FDCWD, cpath, &ctrls, NULL, err) < 0)) {
+                if (cpath == NULL)
+                        rterr_errno(err, "cgroup detection");
+                cg_host_free(h);
+                return -1;
+        }
+        if (cg_host_assign(h, ctrls, err) < 0) {
                 cg_host_free(h);
                 return -1;
         }

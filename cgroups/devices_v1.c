@@ -1,17 +1,53 @@
 /* v1 devices controller: deny everything, then each rule in order into devices.allow or
- * devices.deny, the way the kernel's exception list expects them. */
+ * devices.deny, the way the kernel's exception list expects them. Writing "a" to devices.deny
+ * briefly denies the running container every device, so when devices.list already shows what
+ * the rules would give (an update that keeps the rules), nothing is written. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cgroups/cg_internal.h"
 #include "common/cleanup.h"
+
+static void free_lines(char **v, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
+static bool list_is(const struct cg_dir *d, char **want, size_t n)
+{
+        if (n == 1 && strcmp(want[0], "a *:* rwm") == 0)
+                return false; /* the kernel hides the deny exceptions of an allow-all list */
+        _cleanup_free_ char *cur = NULL;
+        if (cg_read(d, "devices.list", &cur, NULL) < 0)
+                return false;
+        size_t lines = 0;
+        char *save = NULL;
+        for (char *l = strtok_r(cur, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                size_t i = 0;
+                while (i < n && strcmp(want[i], l) != 0)
+                        i++;
+                if (i == n)
+                        return false;
+                lines++;
+        }
+        return lines == n;
+}
 
 int cg_devices_v1_apply(const struct cg_dir *d, const struct oci_device_rule *rules, size_t n,
                         struct rterr *err)
 {
         _cleanup_free_ struct oci_device_rule *eff = NULL;
-        size_t n_eff;
-        if (cg_device_rules_effective(rules, n, &eff, &n_eff, err) < 0)
+        size_t n_eff, n_want;
+        char **want;
+        if (cg_device_rules_effective(rules, n, &eff, &n_eff, err) < 0 ||
+            cg_devices_v1_expected(eff, n_eff, &want, &n_want, err) < 0)
                 return -1;
+        bool same = list_is(d, want, n_want);
+        free_lines(want, n_want);
+        if (same)
+                return 0;
         for (size_t i = 0; i < n_eff; i++) {
                 char line[80];
                 cg_device_rule_line(&eff[i], line, sizeof(line));

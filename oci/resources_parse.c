@@ -177,7 +177,7 @@ int oci_parse_resources(struct jctx *c, yajl_val v, const char *path, struct oci
         MEMBER("memory", parse_memory(c, f, p, &r->memory));
         MEMBER("cpu", parse_cpu(c, f, p, &r->cpu));
         MEMBER("pids", parse_pids(c, f, p, r));
-        MEMBER("blkio", oci_parse_blkio(c, f, p, &r->blkio));
+        MEMBER("blockIO", oci_parse_blkio(c, f, p, &r->blkio));
 #undef MEMBER
         return oci_parse_resources_more(c, v, path, r);
 }

@@ -209,14 +209,44 @@ static const char update_syn[] =
     "    [--blkio-weight N] CONTAINER_ID\n"
     "SIZE takes binary units: 64M, 1g, 512k; -1 means unlimited.";
 
+/* stdin read directly: /dev/stdin needs /proc/self/fd links a minimal /dev may lack. */
+static int read_stdin(char **out, size_t *len, struct rterr *err)
+{
+        char *buf = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&buf, &n);
+        if (f == NULL)
+                return rterr_errno(err, "read stdin");
+        char chunk[4096];
+        ssize_t r;
+        while ((r = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0) {
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r < 0) {
+                        int saved = errno;
+                        fclose(f);
+                        free(buf);
+                        return rterr_sys(err, saved, "read stdin");
+                }
+                fwrite(chunk, 1, (size_t)r, f);
+        }
+        if (fclose(f) != 0) {
+                free(buf);
+                return rterr_errno(err, "read stdin");
+        }
+        *out = buf;
+        *len = n;
+        return 0;
+}
+
 static int load_resources_file(const char *path, struct oci_resources **out, struct rterr *err)
 {
         _cleanup_free_ char *buf = NULL;
         size_t len;
-        const char *src = strcmp(path, "-") == 0 ? "/dev/stdin" : path;
-        if (read_file_at(AT_FDCWD, src, &buf, &len, err) < 0)
+        bool in = strcmp(path, "-") == 0;
+        if ((in ? read_stdin(&buf, &len, err) : read_file_at(AT_FDCWD, path, &buf, &len, err)) < 0)
                 return rterr_wrap(err, "--resources");
-        return oci_resources_parse(buf, len, strcmp(path, "-") == 0 ? "stdin" : path, out, err);
+        return oci_resources_parse(buf, len, in ? "stdin" : path, out, err);
 }
 
 /* One flag into the resources it sets. */

@@ -6,7 +6,7 @@ pkgs=(
   libseccomp-dev libcap-dev libyajl-dev libmnl-dev libcmocka-dev
   busybox-static iproute2 util-linux bsdutils procps jq
   runc crun rt-tests hyperfine gnuplot-nox
-  qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod
+  qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod jq gzip
 )
 missing=()
 for p in "${pkgs[@]}"; do

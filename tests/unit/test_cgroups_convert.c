@@ -162,6 +162,81 @@ static void effective_rules(void **state)
         free(v);
 }
 
+static char **expected(const struct oci_device_rule *r, size_t n, size_t *nl)
+{
+        struct rterr err = {0};
+        char **lines = NULL;
+        assert_int_equal(cg_devices_v1_expected(r, n, &lines, nl, &err), 0);
+        return lines;
+}
+
+static bool has_line(char **v, size_t n, const char *line)
+{
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(v[i], line) == 0)
+                        return true;
+        return false;
+}
+
+static void free_lines(char **v, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
+/* What the kernel's v1 exception list shows after the rules. */
+static void v1_list(void **state)
+{
+        (void)state;
+        size_t n;
+        char **v;
+        struct oci_device_rule merge[] = {
+            {false, 'a', -1, -1, "rwm"}, {true, 'c', 1, 3, "r"}, {true, 'c', 1, 3, "w"}};
+        v = expected(merge, 3, &n);
+        assert_int_equal(n, 1);
+        assert_string_equal(v[0], "c 1:3 rw");
+        free_lines(v, n);
+
+        struct oci_device_rule take[] = {
+            {false, 'a', -1, -1, "rwm"}, {true, 'c', 1, 3, "rwm"}, {false, 'c', 1, 3, "w"}};
+        v = expected(take, 3, &n);
+        assert_int_equal(n, 1);
+        assert_string_equal(v[0], "c 1:3 rm");
+        free_lines(v, n);
+
+        struct oci_device_rule gone[] = {{false, 'a', -1, -1, "rwm"},
+                                         {true, 'c', 1, 3, "rwm"},
+                                         {true, 'c', 1, 5, "rwm"},
+                                         {false, 'c', 1, 3, "rwm"},
+                                         {false, 'c', 1, -1, "rwm"}}; /* no exact match: no-op */
+        v = expected(gone, 5, &n);
+        assert_int_equal(n, 1);
+        assert_string_equal(v[0], "c 1:5 rwm");
+        free_lines(v, n);
+
+        struct oci_device_rule all[] = {
+            {false, 'a', -1, -1, "rwm"}, {true, 'a', -1, -1, "rwm"}, {false, 'c', 1, 3, "rwm"}};
+        v = expected(all, 3, &n);
+        assert_int_equal(n, 1);
+        assert_string_equal(v[0], "a *:* rwm");
+        free_lines(v, n);
+
+        struct rterr err = {0};
+        struct oci_device_rule cfg[] = {{false, 'a', -1, -1, "rwm"}, {true, 'c', 10, 229, "rwm"}};
+        struct oci_device_rule *eff;
+        size_t ne;
+        assert_int_equal(cg_device_rules_effective(cfg, 2, &eff, &ne, &err), 0);
+        v = expected(eff, ne, &n);
+        assert_int_equal(n, 12); /* fuse and runc's 11 defaults */
+        assert_true(has_line(v, n, "c 10:229 rwm"));
+        assert_true(has_line(v, n, "c *:* m"));
+        assert_true(has_line(v, n, "b *:* m"));
+        assert_true(has_line(v, n, "c 136:* rwm"));
+        free_lines(v, n);
+        free(eff);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -173,6 +248,7 @@ int main(void)
             cmocka_unit_test(paths),
             cmocka_unit_test(device_lines),
             cmocka_unit_test(effective_rules),
+            cmocka_unit_test(v1_list),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,151 @@
+/* What `create` and `delete` call: one online decision or release under the ledger's lock,
+ * with the changes to running containers applied through the runtime's callback (shrinks
+ * first, so the kernel's own admission never sees the sum exceed the pool). */
+#include "scheduler/internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cleanup.h"
+
+static ssize_t find(const struct sched_ledger *l, const char *root, const char *id)
+{
+        for (size_t i = 0; i < l->n; i++)
+                if (strcmp(l->v[i].root, root) == 0 && strcmp(l->v[i].task.id, id) == 0)
+                        return (ssize_t)i;
+        return -1;
+}
+
+static void note(const struct sched_ledger *l, char *warning, size_t size)
+{
+        if (warning != NULL && size > 0)
+                snprintf(warning, size, "%s", l->warning);
+}
+
+/* Moves every entry from its current grant to tasks[i].granted: lowering ones first, then
+ * raising ones. On failure, puts the ones already moved back (best effort). */
+static int apply_changes(struct sched_ledger *l, const struct sched_task *tasks,
+                         sched_apply_fn apply, void *ctx, struct rterr *err)
+{
+        for (int pass = 0; pass < 2; pass++)
+                for (size_t i = 0; i < l->n; i++) {
+                        struct sched_entry *e = &l->v[i];
+                        uint64_t to = tasks[i].granted;
+                        bool lower = to < e->task.granted;
+                        if (to == e->task.granted || lower != (pass == 0))
+                                continue;
+                        if (e->task.kind == SCHED_KIND_DEADLINE && apply &&
+                            apply(e, to, ctx, err) < 0) {
+                                for (size_t j = 0; j < i; j++)
+                                        if (tasks[j].granted != l->v[j].task.granted)
+                                                apply(&l->v[j], l->v[j].task.granted, ctx, NULL);
+                                return rterr_wrap(err, "resize reservation of %s", e->task.id);
+                        }
+                }
+        for (size_t i = 0; i < l->n; i++)
+                if (l->v[i].task.granted != tasks[i].granted) {
+                        l->v[i].task.granted = tasks[i].granted;
+                        l->v[i].changed = true;
+                }
+        return 0;
+}
+
+static struct sched_task *tasks_of(const struct sched_ledger *l, size_t extra)
+{
+        struct sched_task *t = malloc(sizeof(*t) * (l->n + extra));
+        if (t != NULL)
+                for (size_t i = 0; i < l->n; i++)
+                        t[i] = l->v[i].task;
+        return t;
+}
+
+int sched_admission_reserve(const struct sched_task *t, const struct sched_host *h,
+                            const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
+                            uint64_t *granted, char *warning, size_t wsize, struct rterr *err)
+{
+        *granted = 0;
+        if (warning != NULL && wsize > 0)
+                warning[0] = '\0';
+        if (t->kind == SCHED_KIND_NONE)
+                return 0;
+        struct sched_ledger l;
+        _cleanup_free_ struct sched_task *tasks = NULL;
+        if (sched_ledger_open(&l, err) < 0)
+                return -1;
+        note(&l, warning, wsize);
+        int r = -1;
+        if (find(&l, root, t->id) >= 0) {
+                rterr_set(err, EEXIST, "admission: container %s already holds a reservation",
+                          t->id);
+                goto out;
+        }
+        tasks = tasks_of(&l, 1);
+        if (tasks == NULL) {
+                rterr_errno(err, "admission");
+                goto out;
+        }
+        tasks[l.n] = *t;
+        struct sched_verdict v;
+        if (!sched_admit_online(tasks, l.n, h, &v)) {
+                rterr_set(err, EBUSY, "admission: %s rejected: %s", t->id, v.reason);
+                goto out;
+        }
+        if (apply_changes(&l, tasks, apply, ctx, err) < 0)
+                goto out;
+        struct sched_entry e = {.task = tasks[l.n], .pid = pid, .changed = true};
+        snprintf(e.root, sizeof(e.root), "%s", root);
+        e.starttime = sched_proc_starttime(pid);
+        if (e.starttime == 0) {
+                rterr_set(err, ESRCH, "admission: process %d of %s is gone", (int)pid, t->id);
+                goto out;
+        }
+        struct sched_entry *nv = realloc(l.v, sizeof(*nv) * (l.n + 1));
+        if (nv == NULL) {
+                rterr_errno(err, "admission");
+                goto out;
+        }
+        l.v = nv;
+        l.v[l.n++] = e;
+        if (sched_ledger_commit(&l, err) < 0)
+                goto out;
+        *granted = e.task.granted;
+        r = 0;
+out:
+        sched_ledger_close(&l);
+        return r;
+}
+
+int sched_admission_release(const struct sched_host *h, const char *root, const char *id,
+                            sched_apply_fn apply, void *ctx, char *warning, size_t wsize,
+                            struct rterr *err)
+{
+        if (warning != NULL && wsize > 0)
+                warning[0] = '\0';
+        struct sched_ledger l;
+        if (sched_ledger_open(&l, err) < 0)
+                return -1;
+        note(&l, warning, wsize);
+        int r = 0;
+        ssize_t i = find(&l, root, id);
+        if (i >= 0)
+                sched_ledger_remove(&l, (size_t)i);
+        _cleanup_free_ struct sched_task *tasks = tasks_of(&l, 1);
+        if (tasks == NULL) {
+                r = rterr_errno(err, "admission");
+        } else {
+                sched_restore(tasks, l.n, h);
+                if (apply_changes(&l, tasks, apply, ctx, err) < 0)
+                        r = -1;
+        }
+        /* dropping the entry (and reclaiming dead ones) is committed even if a resize failed */
+        struct rterr cerr;
+        if ((i >= 0 || l.reclaimed || l.rebuilt || r == 0) && sched_ledger_commit(&l, &cerr) < 0 &&
+            r == 0) {
+                *err = cerr;
+                r = -1;
+        }
+        sched_ledger_close(&l);
+        return r;
+}

@@ -1,0 +1,233 @@
+/* The host-wide admission controller: which real-time reservations fit together, decided by
+ * exact analysis (QPA on one CPU, GFB on a partition, response times for timed FIFO/RR) and
+ * resolved by criticality and elastic compression. The model is issue 5's; docs/admission.md
+ * explains it with numbers. Pure logic except host.c (reads the kernel's capacity) and
+ * ledger.c (the locked ledger file under /run/rtrun/admission). Times are nanoseconds. */
+#ifndef RTRUN_SCHEDULER_H
+#define RTRUN_SCHEDULER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+#include "oci/oci.h"
+
+#define SCHED_MAX_CPUS 256
+
+struct sched_cpuset {
+        uint64_t w[SCHED_MAX_CPUS / 64];
+};
+
+/* "0-3,7" -> set; errors name the bad part. An empty string is an empty set. */
+int sched_cpuset_parse(const char *s, struct sched_cpuset *out, struct rterr *err);
+/* Writes "0-3,7" into buf (always NUL-terminated). */
+void sched_cpuset_format(const struct sched_cpuset *s, char *buf, size_t size);
+bool sched_cpuset_has(const struct sched_cpuset *s, int cpu);
+void sched_cpuset_add(struct sched_cpuset *s, int cpu);
+int sched_cpuset_count(const struct sched_cpuset *s);
+int sched_cpuset_first(const struct sched_cpuset *s); /* -1 when empty */
+bool sched_cpuset_equal(const struct sched_cpuset *a, const struct sched_cpuset *b);
+bool sched_cpuset_intersects(const struct sched_cpuset *a, const struct sched_cpuset *b);
+bool sched_cpuset_subset(const struct sched_cpuset *a, const struct sched_cpuset *of);
+
+/* ---- model ---- */
+
+enum sched_crit {
+        SCHED_CRIT_BEST_EFFORT,
+        SCHED_CRIT_PERCEPTION,
+        SCHED_CRIT_PLANNING,
+        SCHED_CRIT_CONTROL
+};
+int sched_crit_parse(const char *s); /* -1 when unknown */
+const char *sched_crit_name(enum sched_crit c);
+
+enum sched_kind {
+        SCHED_KIND_NONE,     /* admitted without analysis */
+        SCHED_KIND_DEADLINE, /* a partition, tested with QPA (1 CPU) or GFB (m CPUs) */
+        SCHED_KIND_TIMED_FP, /* FIFO/RR with timing on exactly one CPU: response-time analysis */
+};
+
+/* One container's demand. `runtime` is the requested budget (DEADLINE runtime or FIFO/RR wcet);
+ * the controller decides `granted`. */
+struct sched_task {
+        char id[256];
+        enum sched_kind kind;
+        enum sched_crit crit;
+        int policy; /* SCHED_* */
+        int priority;
+        struct sched_cpuset cpus; /* the partition, or the one CPU of a timed FIFO/RR task */
+        uint64_t runtime, deadline, period;
+        bool elastic;
+        uint64_t min_runtime; /* elastic only */
+        double weight;        /* elastic only, > 0 */
+        uint64_t granted;     /* 0 when not admitted */
+};
+
+/* The CPUs real-time containers may use and what each offers: capacity c = bandwidth minus
+ * the fair server's share (runtime/period), the same on every CPU of the set. */
+struct sched_host {
+        struct sched_cpuset cpus;
+        double bandwidth; /* sched_rt_runtime_us / sched_rt_period_us; 1 when the cap is off */
+        bool fair_server;
+        uint64_t fs_runtime, fs_period;
+};
+
+/* Capacity in parts per billion (what every exact test uses), and as a fraction. */
+uint64_t sched_host_cap_ppb(const struct sched_host *h);
+double sched_host_capacity(const struct sched_host *h);
+/* Builds a host from the kernel's values: rt_runtime_us (-1 disables the cap), rt_period_us,
+ * the online CPU list, fs_* (0/0 when the kernel has no fair server). */
+int sched_host_from_values(struct sched_host *h, int64_t rt_runtime_us, uint64_t rt_period_us,
+                           const char *online_cpus, uint64_t fs_runtime, uint64_t fs_period,
+                           struct rterr *err);
+/* Reads the running kernel (/proc/sys/kernel/sched_rt_*, /sys/devices/system/cpu/online,
+ * /sys/kernel/debug/sched/fair_server/cpu0). */
+int sched_host_read(struct sched_host *h, struct rterr *err);
+
+/* The task a config.json asks for: process.scheduler, linux.resources.cpu.cpus and the
+ * org.rtrun.* annotations. Errors name the annotation or field. */
+int sched_task_from_spec(const struct oci_spec *spec, const char *id, const struct sched_host *h,
+                         struct sched_task *out, struct rterr *err);
+/* Checks a task's fields against the model (cpus inside the host, FIFO/RR on one CPU, ...);
+ * `where` prefixes the message ("containers[2]"). */
+int sched_task_validate(const struct sched_task *t, const struct sched_host *h, const char *where,
+                        struct rterr *err);
+
+/* ---- analysis ---- */
+
+/* Every test on the CPUs `t` touches, with every task of `set` that has granted > 0 (t itself
+ * included, with its granted runtime). Returns true when all pass; otherwise `reason` says
+ * which test failed, where, and by how much. */
+bool sched_feasible(const struct sched_task *set, size_t n, const struct sched_host *h,
+                    const struct sched_cpuset *cpus, char *reason, size_t reason_size);
+
+/* Exact EDF on one CPU (Zhang & Burns' QPA); capacity in ppb. Arrays of n tasks. */
+bool sched_edf_qpa(const uint64_t *c, const uint64_t *d, const uint64_t *p, size_t n,
+                   uint64_t cap_ppb, char *reason, size_t reason_size);
+/* Global EDF density test on m CPUs (Goossens, Funk, Baruah). */
+bool sched_gfb(const uint64_t *c, const uint64_t *d, const uint64_t *p, size_t n, int m,
+               double capacity, char *reason, size_t reason_size);
+/* Worst-case response time of (c, d) under higher-priority tasks (hc, hp) without jitter and
+ * jittered interferers (jc, jd, jp) with jitter jd - jc; supply fraction in ppb. Returns the
+ * response time, or the first iterate above d when it exceeds d (a lower bound of it). */
+uint64_t sched_rta(uint64_t c, uint64_t d, const uint64_t *hc, const uint64_t *hp, size_t nh,
+                   const uint64_t *jc, const uint64_t *jd, const uint64_t *jp, size_t nj,
+                   uint64_t supply_ppb);
+
+/* Buttazzo's elastic rule: for n tasks with requested runtimes r, minimums mn, periods p and
+ * weights w, removes `reduction` (utilisation, ppb) in proportion to weight, clamping at the
+ * minimum and re-sharing. out[i] is floored to whole microseconds (never below mn[i]); a task
+ * left uncompressed keeps r[i] exactly. */
+void sched_elastic(const uint64_t *r, const uint64_t *mn, const uint64_t *p, const double *w,
+                   size_t n, uint64_t reduction_ppb, uint64_t *out);
+
+/* ---- decisions ---- */
+
+struct sched_verdict {
+        bool admitted;
+        uint64_t granted;
+        char reason[512];
+};
+
+/* Batch mode: tasks in decreasing criticality, ties in array order; sets granted and fills
+ * verdicts[n]. Returns the number rejected. */
+size_t sched_admit_batch(struct sched_task *tasks, size_t n, const struct sched_host *h,
+                         struct sched_verdict *verdicts);
+/* Online mode: tasks[0..n-1] are admitted (granted set), tasks[n] is the newcomer. On success
+ * tasks[*].granted hold the new grants (compressed ones lowered); on rejection nothing changes. */
+bool sched_admit_online(struct sched_task *tasks, size_t n, const struct sched_host *h,
+                        struct sched_verdict *verdict);
+/* After a release: gives compressed tasks back as much of their requested runtime as fits,
+ * highest criticality first, then in array order. Returns how many changed. */
+size_t sched_restore(struct sched_task *tasks, size_t n, const struct sched_host *h);
+
+/* ---- the ledger (one per host) ---- */
+
+/* One reservation: the task plus who holds it. */
+struct sched_entry {
+        struct sched_task task;
+        char root[512];
+        pid_t pid;
+        uint64_t starttime; /* field 22 of /proc/PID/stat */
+        bool changed;       /* its sidecar needs writing at the next commit */
+};
+
+struct sched_ledger {
+        struct sched_entry *v;
+        size_t n;
+        int lock_fd;
+        int dir_fd;
+        size_t reclaimed; /* dead entries dropped while loading */
+        bool rebuilt;     /* the file was corrupt and was rebuilt from the sidecars */
+        char warning[512];
+};
+
+/* RTRUN_ADMISSION_DIR or /run/rtrun/admission. */
+const char *sched_ledger_dir(void);
+/* Opens (creating) the directory, takes the exclusive lock, loads the ledger, drops entries
+ * whose process died. A corrupt file is rebuilt from the per-reservation sidecar files of live
+ * processes and `warning` says so. */
+int sched_ledger_open(struct sched_ledger *l, struct rterr *err);
+/* Writes the ledger atomically (temp + rename) and the sidecars of changed entries. */
+int sched_ledger_commit(struct sched_ledger *l, struct rterr *err);
+/* Drops entry i (and its sidecar). */
+void sched_ledger_remove(struct sched_ledger *l, size_t i);
+/* Releases the lock and frees; safe after a failed open. */
+void sched_ledger_close(struct sched_ledger *l);
+/* Loads without the lock and without reclaiming (status): a snapshot. */
+int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err);
+/* Field 22 of /proc/PID/stat; 0 when the process is gone. */
+uint64_t sched_proc_starttime(pid_t pid);
+
+/* ---- what the runtime calls ---- */
+
+/* Lowers or raises a running container's runtime (sched_setattr on its pid); supplied by the
+ * runtime so scheduler/ stays free of syscalls. */
+typedef int (*sched_apply_fn)(const struct sched_entry *e, uint64_t runtime, void *ctx,
+                              struct rterr *err);
+
+/* Online admission of a container before its policy is applied. On admission the ledger holds
+ * it, compressed containers were lowered through `apply` (before returning, so they shrink
+ * before the newcomer grows) and *granted is the runtime to apply. A rejection returns -1 with
+ * the reason in err and changes nothing. Tasks of kind NONE are admitted without an entry. */
+int sched_admission_reserve(const struct sched_task *t, const struct sched_host *h,
+                            const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
+                            uint64_t *granted, char *warning, size_t warning_size,
+                            struct rterr *err);
+/* `warning` (may be NULL) receives the ledger's repair notice, empty when none.
+ * Drops the reservation of (root, id) and restores compressed containers through `apply`.
+ * Absent entries are not an error. */
+int sched_admission_release(const struct sched_host *h, const char *root, const char *id,
+                            sched_apply_fn apply, void *ctx, char *warning, size_t warning_size,
+                            struct rterr *err);
+
+/* ---- the taskset file (`rtrun admission check --taskset`) ---- */
+
+struct sched_taskset {
+        struct sched_host host;
+        bool online;
+        struct sched_task *tasks;
+        size_t n;
+};
+
+/* Parses the JSON taskset; host fields left out come from `kernel`. Errors give the JSON path:
+ * "taskset.json: containers[1].scheduler.runtime: expected a positive integer". */
+int sched_taskset_parse(const char *json, const char *what, const struct sched_host *kernel,
+                        struct sched_taskset *out, struct rterr *err);
+void sched_taskset_free(struct sched_taskset *ts);
+/* Runs the set (batch or online, in file order) and fills verdicts[n]. Returns the number
+ * rejected. */
+size_t sched_taskset_run(struct sched_taskset *ts, struct sched_verdict *verdicts);
+/* Granted share of one CPU (a partition of m CPUs counts 1/m on each). */
+double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu);
+/* The result document: {"containers": [...], "cpus": [...]}; malloc'd. */
+char *sched_report_json(const struct sched_task *tasks, const struct sched_verdict *verdicts,
+                        size_t n, const struct sched_host *h);
+/* `rtrun admission status --format json`: {"host", "containers": [entries with "alive"],
+ * "cpus"} (dead entries listed, not counted); malloc'd. */
+char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive,
+                        const struct sched_host *h);
+
+#endif

@@ -1,0 +1,60 @@
+/* The task model's names and invariants: criticality classes and what a valid demand is. */
+#include "scheduler/internal.h"
+
+#include <errno.h>
+#include <string.h>
+
+static const char *const crit_names[] = {"best-effort", "perception", "planning", "control"};
+
+int sched_crit_parse(const char *s)
+{
+        for (size_t i = 0; i < sizeof(crit_names) / sizeof(crit_names[0]); i++)
+                if (strcmp(s, crit_names[i]) == 0)
+                        return (int)i;
+        return -1;
+}
+
+const char *sched_crit_name(enum sched_crit c)
+{
+        return (unsigned)c < 4 ? crit_names[c] : "?";
+}
+
+int sched_task_validate(const struct sched_task *t, const struct sched_host *h, const char *where,
+                        struct rterr *err)
+{
+        char a[128], b[128];
+        if (t->kind == SCHED_KIND_NONE)
+                return 0;
+        const char *rt = t->kind == SCHED_KIND_DEADLINE ? "runtime" : "wcet";
+        if (t->kind == SCHED_KIND_DEADLINE && t->runtime < 1024)
+                return rterr_set(err, EINVAL, "%s: SCHED_DEADLINE runtime must be >= 1024 ns",
+                                 where);
+        if (t->runtime == 0 || t->period == 0 || t->deadline == 0)
+                return rterr_set(err, EINVAL, "%s: %s, deadline and period must be positive", where,
+                                 rt);
+        if (t->runtime > t->deadline || t->deadline > t->period)
+                return rterr_set(err, EINVAL,
+                                 "%s: need %s <= deadline <= period, got %llu, %llu, %llu", where,
+                                 rt, (unsigned long long)t->runtime,
+                                 (unsigned long long)t->deadline, (unsigned long long)t->period);
+        if (sched_cpuset_count(&t->cpus) == 0 || !sched_cpuset_subset(&t->cpus, &h->cpus)) {
+                sched_cpuset_format(&t->cpus, a, sizeof(a));
+                sched_cpuset_format(&h->cpus, b, sizeof(b));
+                return rterr_set(err, EINVAL, "%s: cpus '%s' are not within the host's CPUs %s",
+                                 where, a, b);
+        }
+        if (t->kind == SCHED_KIND_TIMED_FP && sched_cpuset_count(&t->cpus) != 1) {
+                sched_cpuset_format(&t->cpus, a, sizeof(a));
+                return rterr_set(err, EINVAL,
+                                 "%s: FIFO/RR with timing must be pinned to exactly one CPU, got "
+                                 "'%s'",
+                                 where, a);
+        }
+        if (t->elastic && (t->min_runtime == 0 || t->min_runtime > t->runtime))
+                return rterr_set(
+                    err, EINVAL, "%s: elastic min-runtime %llu must be in [1, %s %llu]", where,
+                    (unsigned long long)t->min_runtime, rt, (unsigned long long)t->runtime);
+        if (t->elastic && !(t->weight > 0))
+                return rterr_set(err, EINVAL, "%s: elastic weight must be positive", where);
+        return 0;
+}

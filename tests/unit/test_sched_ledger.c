@@ -1,0 +1,298 @@
+/* The admission ledger without root: RTRUN_ADMISSION_DIR points at a temporary directory.
+ * Concurrent writers, reclaim of dead and reused pids, rebuild of a corrupt file, and the
+ * order in which running containers are resized. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "scheduler/scheduler.h"
+
+#define MS UINT64_C(1000000)
+
+static char dir[] = "/tmp/rtrun-test-sched-ledger-XXXXXX";
+
+static int setup(void **state)
+{
+        (void)state;
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s/*", dir);
+        assert_int_equal(system(cmd), 0);
+        return 0;
+}
+
+static struct sched_host host1(void)
+{
+        struct sched_host h;
+        struct rterr err;
+        assert_int_equal(sched_host_from_values(&h, -1, 1000000, "0-1", 0, 0, &err), 0);
+        return h;
+}
+
+static struct sched_task task(const char *id, enum sched_crit crit, uint64_t runtime,
+                              uint64_t min_runtime)
+{
+        struct sched_task t = {0};
+        snprintf(t.id, sizeof(t.id), "%s", id);
+        t.kind = SCHED_KIND_DEADLINE;
+        t.policy = 6;
+        t.crit = crit;
+        sched_cpuset_add(&t.cpus, 0);
+        t.runtime = runtime;
+        t.deadline = t.period = 20 * MS;
+        t.elastic = min_runtime > 0;
+        t.min_runtime = min_runtime;
+        t.weight = 1;
+        return t;
+}
+
+static pid_t sleeper(void)
+{
+        pid_t p = fork();
+        assert_true(p >= 0);
+        if (p == 0) {
+                pause();
+                _exit(0);
+        }
+        return p;
+}
+
+static void reap(pid_t p)
+{
+        kill(p, SIGKILL);
+        waitpid(p, NULL, 0);
+}
+
+/* 20 processes race for CPU 0, each asking for 0.1 of it: exactly 10 get in, and the ledger
+ * lists exactly those 10 processes. */
+static void concurrent_writers(void **state)
+{
+        (void)state;
+        int fds[2];
+        assert_int_equal(pipe(fds), 0);
+        pid_t kids[20];
+        for (int i = 0; i < 20; i++) {
+                kids[i] = fork();
+                assert_true(kids[i] >= 0);
+                if (kids[i] == 0) {
+                        char id[32];
+                        snprintf(id, sizeof(id), "sched-race-%d", i);
+                        struct sched_task t = task(id, SCHED_CRIT_CONTROL, 2 * MS, 0);
+                        struct sched_host h = host1();
+                        uint64_t granted;
+                        struct rterr err;
+                        char ok = sched_admission_reserve(&t, &h, "/run/rtrun-test-sched", getpid(),
+                                                          NULL, NULL, &granted, NULL, 0, &err) == 0
+                                      ? 'y'
+                                      : 'n';
+                        if (write(fds[1], &ok, 1) != 1)
+                                _exit(1);
+                        pause();
+                        _exit(0);
+                }
+        }
+        int yes = 0;
+        for (int i = 0; i < 20; i++) {
+                char c;
+                assert_int_equal(read(fds[0], &c, 1), 1);
+                yes += c == 'y';
+        }
+        close(fds[0]);
+        close(fds[1]);
+        assert_int_equal(yes, 10);
+        struct sched_ledger l;
+        struct rterr err;
+        assert_int_equal(sched_ledger_open(&l, &err), 0);
+        assert_int_equal(l.n, 10);
+        for (size_t i = 0; i < l.n; i++) {
+                assert_int_equal(l.v[i].task.granted, 2 * MS);
+                assert_int_equal(l.v[i].starttime, sched_proc_starttime(l.v[i].pid));
+        }
+        sched_ledger_close(&l);
+        for (int i = 0; i < 20; i++)
+                reap(kids[i]);
+        /* all gone: the next decision reclaims every entry */
+        assert_int_equal(sched_ledger_open(&l, &err), 0);
+        assert_int_equal(l.n, 0);
+        assert_int_equal(l.reclaimed, 10);
+        sched_ledger_close(&l);
+}
+
+static size_t sidecars(void)
+{
+        char cmd[256];
+        snprintf(cmd, sizeof(cmd), "ls %s/reservations | grep -c json", dir);
+        FILE *f = popen(cmd, "r");
+        assert_non_null(f);
+        size_t n = 0;
+        assert_int_equal(fscanf(f, "%zu", &n), 1);
+        pclose(f);
+        return n;
+}
+
+/* A holder killed without release: its reservation (and sidecar) goes at the next decision,
+ * and its CPU share is available again. */
+static void dead_pid_reclaimed(void **state)
+{
+        (void)state;
+        struct sched_host h = host1();
+        struct rterr err;
+        uint64_t granted;
+        pid_t p = sleeper();
+        struct sched_task big = task("sched-big", SCHED_CRIT_CONTROL, 15 * MS, 0);
+        assert_int_equal(
+            sched_admission_reserve(&big, &h, "/r", p, NULL, NULL, &granted, NULL, 0, &err), 0);
+        assert_int_equal(sidecars(), 1);
+        struct sched_task other = task("sched-other", SCHED_CRIT_CONTROL, 10 * MS, 0);
+        assert_int_equal(sched_admission_reserve(&other, &h, "/r", getpid(), NULL, NULL, &granted,
+                                                 NULL, 0, &err),
+                         -1);
+        assert_non_null(strstr(err.msg, "sched-other rejected: EDF: utilisation 1.250"));
+        reap(p);
+        assert_int_equal(sched_admission_reserve(&other, &h, "/r", getpid(), NULL, NULL, &granted,
+                                                 NULL, 0, &err),
+                         0);
+        assert_int_equal(granted, 10 * MS);
+        assert_int_equal(sidecars(), 1);
+        /* a pid whose start time differs is another process: also reclaimed */
+        char path[512], text[1024];
+        snprintf(path, sizeof(path), "%s/ledger.json", dir);
+        snprintf(text, sizeof(text),
+                 "{\"version\":1,\"entries\":[{\"id\":\"x\",\"root\":\"/r\",\"pid\":%d,"
+                 "\"starttime\":1,\"kind\":\"deadline\",\"criticality\":\"control\","
+                 "\"policy\":6,\"priority\":0,\"cpus\":\"0\",\"runtime\":1000000,"
+                 "\"deadline\":2000000,\"period\":2000000,\"granted\":1000000}]}",
+                 (int)getpid());
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+        struct sched_ledger l;
+        assert_int_equal(sched_ledger_open(&l, &err), 0);
+        assert_int_equal(l.n, 0);
+        assert_int_equal(l.reclaimed, 1);
+        assert_false(l.rebuilt);
+        sched_ledger_close(&l);
+}
+
+/* A truncated ledger: detected, warned about, rebuilt from the live sidecars only. */
+static void corrupt_ledger_rebuilt(void **state)
+{
+        (void)state;
+        struct sched_host h = host1();
+        struct rterr err;
+        uint64_t granted;
+        pid_t p = sleeper();
+        struct sched_task a = task("sched-alive", SCHED_CRIT_CONTROL, 3 * MS, 0);
+        struct sched_task b = task("sched-dead", SCHED_CRIT_PLANNING, 4 * MS, 0);
+        assert_int_equal(
+            sched_admission_reserve(&a, &h, "/r1", getpid(), NULL, NULL, &granted, NULL, 0, &err),
+            0);
+        assert_int_equal(
+            sched_admission_reserve(&b, &h, "/r2", p, NULL, NULL, &granted, NULL, 0, &err), 0);
+        reap(p);
+        char path[512];
+        snprintf(path, sizeof(path), "%s/ledger.json", dir);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(truncate(path, st.st_size / 2), 0);
+        /* a snapshot (status) refuses to guess */
+        struct sched_ledger l;
+        assert_int_equal(sched_ledger_snapshot(&l, &err), -1);
+        assert_non_null(strstr(err.msg, "is corrupt"));
+        assert_int_equal(sched_ledger_open(&l, &err), 0);
+        assert_true(l.rebuilt);
+        assert_non_null(strstr(l.warning, "was corrupt"));
+        assert_non_null(strstr(l.warning, "rebuilt from 1 live reservation"));
+        assert_int_equal(l.n, 1);
+        assert_string_equal(l.v[0].task.id, "sched-alive");
+        assert_string_equal(l.v[0].root, "/r1");
+        assert_int_equal(l.v[0].task.granted, 3 * MS);
+        assert_int_equal(sched_ledger_commit(&l, &err), 0);
+        sched_ledger_close(&l);
+        assert_int_equal(sidecars(), 1);
+        assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
+        assert_int_equal(l.n, 1);
+        sched_ledger_close(&l);
+}
+
+struct calls {
+        int n;
+        char who[8][256];
+        uint64_t to[8];
+};
+
+static int record(const struct sched_entry *e, uint64_t runtime, void *ctx, struct rterr *err)
+{
+        (void)err;
+        struct calls *c = ctx;
+        snprintf(c->who[c->n], sizeof(c->who[0]), "%s", e->task.id);
+        c->to[c->n++] = runtime;
+        return 0;
+}
+
+/* Online through the ledger: control arrives, perception is lowered through the callback
+ * before reserve returns; on release perception gets its requested runtime back. */
+static void compression_applied_and_restored(void **state)
+{
+        (void)state;
+        struct sched_host h = host1();
+        struct rterr err;
+        uint64_t granted;
+        struct calls c = {0};
+        struct sched_task perc = task("sched-perc", SCHED_CRIT_PERCEPTION, 10 * MS, 2 * MS);
+        struct sched_task ctrl = task("sched-ctrl", SCHED_CRIT_CONTROL, 14 * MS, 0);
+        assert_int_equal(
+            sched_admission_reserve(&perc, &h, "/r", getpid(), record, &c, &granted, NULL, 0, &err),
+            0);
+        assert_int_equal(c.n, 0);
+        assert_int_equal(
+            sched_admission_reserve(&ctrl, &h, "/r", getpid(), record, &c, &granted, NULL, 0, &err),
+            0);
+        assert_int_equal(granted, 14 * MS);
+        assert_int_equal(c.n, 1);
+        assert_string_equal(c.who[0], "sched-perc");
+        assert_int_equal(c.to[0], 6 * MS); /* 20 ms - 14 ms */
+        assert_int_equal(sched_admission_release(&h, "/r", "sched-ctrl", record, &c, NULL, 0, &err),
+                         0);
+        assert_int_equal(c.n, 2);
+        assert_int_equal(c.to[1], 10 * MS);
+        struct sched_ledger l;
+        assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
+        assert_int_equal(l.n, 1);
+        assert_int_equal(l.v[0].task.granted, 10 * MS);
+        sched_ledger_close(&l);
+        /* a second reservation of the same container is refused */
+        assert_int_equal(
+            sched_admission_reserve(&perc, &h, "/r", getpid(), record, &c, &granted, NULL, 0, &err),
+            -1);
+        assert_non_null(strstr(err.msg, "already holds"));
+}
+
+int main(void)
+{
+        assert_non_null(mkdtemp(dir));
+        setenv("RTRUN_ADMISSION_DIR", dir, 1);
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test_setup(concurrent_writers, setup),
+            cmocka_unit_test_setup(dead_pid_reclaimed, setup),
+            cmocka_unit_test_setup(corrupt_ledger_rebuilt, setup),
+            cmocka_unit_test_setup(compression_applied_and_restored, setup),
+        };
+        int r = cmocka_run_group_tests(tests, NULL, NULL);
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        if (system(cmd) != 0)
+                r = 1;
+        return r;
+}
