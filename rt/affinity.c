@@ -222,14 +222,29 @@ int rt_cpus_online(struct rt_cpumask *out, struct rterr *err)
         return rt_cpumask_read_file(AT_FDCWD, "/sys/devices/system/cpu/online", out, err);
 }
 
-int rt_cpu_affinity_apply(pid_t pid, const char *cpulist, struct rterr *err)
+static int apply_list(const char *what, const char *cpulist, struct rterr *err)
 {
         struct rt_cpumask m;
         if (rt_cpumask_parse(cpulist, &m, err) < 0)
-                return -1;
+                return rterr_wrap(err, "process.execCPUAffinity.%s", what);
         if (rt_cpumask_empty(&m))
-                return rterr_set(err, EINVAL, "CPU list '%s' is empty", cpulist);
-        return rt_affinity_set(pid, &m, err);
+                return rterr_set(err, EINVAL, "process.execCPUAffinity.%s: empty CPU list", what);
+        if (rt_affinity_set(0, &m, err) < 0)
+                return rterr_wrap(err, "process.execCPUAffinity.%s", what);
+        return 0;
+}
+
+int rt_exec_cpu_affinity(const struct oci_exec_cpu_affinity *a, bool after_join, struct rterr *err)
+{
+        if (a == NULL)
+                return 0;
+        if (!after_join)
+                return a->initial ? apply_list("initial", a->initial, err) : 0;
+        if (a->final)
+                return apply_list("final", a->final, err);
+        /* Since 6.2 a cgroup move keeps the earlier request (intersected with the cpuset), so
+         * the transient `initial` would stick without this. */
+        return a->initial ? rt_affinity_reset_to_cpuset(0, err) : 0;
 }
 
 /* The kernel's hex bitmap ("ff,00000003"): 32-bit words separated by commas, highest first. */

@@ -122,31 +122,12 @@ static bool read_u64(const char *path, uint64_t *out)
         return true;
 }
 
-static void read_fair_servers(struct rt_dl_snapshot *s, const struct rt_cpumask *online)
+/* /sys/kernel/debug/sched/debug: its "dl_rq[N]:" block has ".dl_bw->bw : X" and
+ * ".dl_bw->total_bw : Y" for the root domain of CPU N. */
+static void parse_rd_totals(struct rt_dl_snapshot *s, char *text)
 {
-        unsigned last = rt_cpumask_last(online);
-        for (unsigned c = 0; c < last; c++) {
-                if (!rt_cpumask_test(online, c))
-                        continue;
-                char rp[96], pp[96];
-                rt_pathf(rp, sizeof(rp), "/sys/kernel/debug/sched/fair_server/cpu%u/runtime", c);
-                rt_pathf(pp, sizeof(pp), "/sys/kernel/debug/sched/fair_server/cpu%u/period", c);
-                if (!read_u64(rp, &s->fair_runtime[c]) || !read_u64(pp, &s->fair_period[c]))
-                        return;
-        }
-        s->fair_known = last > 0;
-}
-
-/* /sys/kernel/debug/sched/debug: "cpu#N, ..." starts a CPU; its "dl_rq[N]:" block has
- * ".dl_bw->bw : X" and ".dl_bw->total_bw : Y" for the CPU's root domain. */
-static void read_rd_totals(struct rt_dl_snapshot *s)
-{
-        _cleanup_fclose_ FILE *f = fopen("/sys/kernel/debug/sched/debug", "re");
-        if (f == NULL)
-                return;
-        char line[512];
         int cpu = -1;
-        while (fgets(line, sizeof(line), f)) {
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
                 unsigned long long v;
                 int n;
                 if (sscanf(line, "dl_rq[%d]:", &n) == 1)
@@ -158,6 +139,53 @@ static void read_rd_totals(struct rt_dl_snapshot *s)
                         s->rd_known = true;
                 }
         }
+}
+
+/* The fair servers (sched/fair_server/cpuN/{runtime,period}) and the root domains' totals. */
+static void read_debugfs(struct rt_dl_snapshot *s, const struct rt_cpumask *online)
+{
+        unsigned last = rt_cpumask_last(online);
+        size_t n = 1 + 2 * (size_t)last;
+        char **names = calloc(n, sizeof(*names));
+        char **texts = calloc(n, sizeof(*texts));
+        bool ok = names && texts && (names[0] = strdup("sched/debug")) != NULL;
+        for (unsigned c = 0; ok && c < last; c++)
+                ok = asprintf(&names[1 + 2 * c], "sched/fair_server/cpu%u/runtime", c) > 0 &&
+                     asprintf(&names[2 + 2 * c], "sched/fair_server/cpu%u/period", c) > 0;
+        if (ok) {
+                rt_debugfs_read((const char *const *)names, n, texts);
+                if (texts[0])
+                        parse_rd_totals(s, texts[0]);
+                s->fair_known = last > 0;
+                for (unsigned c = 0; c < last; c++) {
+                        char *r = texts[1 + 2 * c], *p = texts[2 + 2 * c];
+                        if (!rt_cpumask_test(online, c))
+                                continue;
+                        if (r == NULL || p == NULL) {
+                                s->fair_known = false;
+                                break;
+                        }
+                        s->fair_runtime[c] = strtoull(r, NULL, 10);
+                        s->fair_period[c] = strtoull(p, NULL, 10);
+                }
+        }
+        for (size_t i = 0; i < n && names && texts; i++) {
+                free(names[i]);
+                free(texts[i]);
+        }
+        free(names);
+        free(texts);
+}
+
+/* "NSpid:" lists one pid per namespace level: more than one means /proc shows a subset. */
+static bool in_child_pid_ns(void)
+{
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
+        char line[256];
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, "NSpid:", 6) == 0)
+                        return strchr(line + 7, '\t') != NULL || strchr(line + 7, ' ') != NULL;
+        return false;
 }
 
 int rt_dl_snapshot_read(struct rt_dl_snapshot **out, struct rterr *err)
@@ -176,8 +204,8 @@ int rt_dl_snapshot_read(struct rt_dl_snapshot **out, struct rterr *err)
                 rt_dl_snapshot_free(s);
                 return -1;
         }
-        read_fair_servers(s, &online);
-        read_rd_totals(s);
+        read_debugfs(s, &online);
+        s->partial = in_child_pid_ns();
         *out = s;
         return 0;
 }
@@ -211,7 +239,12 @@ void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct rt_cpumask *sp
         unsigned first = 0;
         while (first < RT_MAX_CPUS && !rt_cpumask_test(span, first))
                 first++;
-        if (s->fair_known) {
+        if (s->partial && s->rd_known && first < RT_MAX_CPUS) {
+                out->tasks = s->rd_total_bw[first];
+                out->combined = true;
+        } else if (s->partial) {
+                out->fair_unknown = true;
+        } else if (s->fair_known) {
                 for (unsigned c = 0; c < RT_MAX_CPUS; c++)
                         if (rt_cpumask_test(span, c))
                                 out->fair += rt_bw_of(s->fair_runtime[c], s->fair_period[c]);

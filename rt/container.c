@@ -16,6 +16,43 @@ static bool wants_rootdomain(const struct oci_spec *spec)
                spec->linux_.resources.cpu.cpus[0] != '\0';
 }
 
+/* Checks on the host, where the whole cpuset tree and every DEADLINE task are visible, what the
+ * kernel will check in the container: the root domain is exactly the CPUs, and the
+ * reservation fits in what is left of it. */
+static int preflight(const struct rt_cpumask *cpus, const struct oci_scheduler *o,
+                     struct rterr *err)
+{
+        unsigned first = 0;
+        while (!rt_cpumask_test(cpus, first))
+                first++;
+        struct rt_explain_ctx c;
+        memset(&c, 0, sizeof(c));
+        rt_sched_from_oci(o, &c.req);
+        c.has_cap_sys_nice = true;
+        c.affinity = *cpus;
+        if (rt_rootdomain_span((int)first, &c.rd_span, c.rd_who, sizeof(c.rd_who), err) < 0)
+                return -1;
+        c.rd_known = true;
+        if (!rt_cpumask_subset(&c.rd_span, cpus)) {
+                c.errnum = EPERM;
+        } else {
+                struct rt_dl_snapshot *snap = NULL;
+                if (rt_dl_snapshot_read(&snap, err) < 0)
+                        return -1;
+                rt_dl_budget_of(snap, &c.rd_span, 0, &c.budget);
+                rt_dl_snapshot_free(snap);
+                c.budget_known = !c.budget.fair_unknown;
+                uint64_t want =
+                    rt_bw_of(c.req.runtime, c.req.period ? c.req.period : c.req.deadline);
+                if (!c.budget_known || want <= c.budget.free)
+                        return 0;
+                c.errnum = EBUSY;
+        }
+        char text[sizeof(err->msg)];
+        rt_explain_format(&c, text, sizeof(text));
+        return rterr_set(err, c.errnum, "%s", text);
+}
+
 static int setup_rootdomain(struct cgroup *cg, const struct oci_spec *spec, struct rterr *err)
 {
         const char *dir = cg_controller_dir(cg, "cpuset");
@@ -33,6 +70,10 @@ static int setup_rootdomain(struct cgroup *cg, const struct oci_spec *spec, stru
                                   "give linux.resources.cpu.cpus %s a root domain for "
                                   "SCHED_DEADLINE",
                                   spec->linux_.resources.cpu.cpus);
+        if (preflight(&cpus, &spec->process.scheduler, err) < 0) {
+                rt_rootdomain_release(dir, NULL);
+                return -1;
+        }
         return 0;
 }
 

@@ -153,10 +153,13 @@ static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
                     c->rt_group_path);
                 return;
         }
-        if (c->req.policy == POLICY_DEADLINE && !c->rd_known)
+        if (c->req.policy == POLICY_DEADLINE)
+                /* Inside a container the cgroup namespace hides the host's cpusets. */
                 put(o,
-                    "affinity {%s}; the root domain could not be determined (a DEADLINE "
-                    "task's affinity must cover its whole root domain)",
+                    "a DEADLINE task's affinity must cover its whole root domain; affinity {%s}, "
+                    "and the kernel's root domain is wider than what is visible from here: "
+                    "another load-balanced cpuset over these CPUs merged it (`rtrun cpus "
+                    "status` on the host names the cpusets that form it)",
                     rt_cpumask_format(&c->affinity, a, sizeof(a)));
         else
                 put(o, "no known rule matched (CAP_SYS_NICE present, affinity {%s})",
@@ -178,6 +181,15 @@ static void explain_ebusy(struct out *o, const struct rt_explain_ctx *c)
         }
         put(o, " of a CPU; capacity %u CPU(s) x rt_runtime/rt_period = ", b->ncpus);
         put_pct(o, b->capacity);
+        if (b->combined) {
+                put(o, ", granted to DEADLINE tasks and fair servers together ");
+                put_pct(o, b->tasks);
+                put(o, ", free ");
+                put_pct(o, b->free);
+                put(o, "; shorten runtime, lengthen period, stop another DEADLINE container, "
+                       "or give it more CPUs");
+                return;
+        }
         put(o, ", granted to DEADLINE tasks ");
         put_pct(o, b->tasks);
         put(o, ", fair servers ");

@@ -121,6 +121,11 @@ const char *rt_sched_policy_name(uint32_t policy);
 /* Formats the flags as "RESET_ON_FORK|DL_OVERRUN" ("0" when none). */
 char *rt_sched_flags_format(uint64_t flags, char *buf, size_t len);
 
+/* ---- debugfs.c ---- */
+
+/* Reads files under /sys/kernel/debug ("sched/debug"); outs[i] is malloc'd text or NULL. */
+void rt_debugfs_read(const char *const *rels, size_t n, char **outs);
+
 /* ---- bandwidth.c: DEADLINE bandwidth of root domains ---- */
 
 /* The kernel's fixed point: bandwidth = runtime/period << 20. */
@@ -141,6 +146,7 @@ struct rt_dl_snapshot {
         uint64_t rt_runtime_us; /* /proc/sys/kernel/sched_rt_runtime_us; -1 read as UINT64_MAX */
         uint64_t rt_period_us;
         bool unlimited; /* sched_rt_runtime_us == -1: no admission control */
+        bool partial;   /* in a child pid namespace: not every task is visible */
         struct rt_dl_task *tasks;
         size_t n_tasks;
         /* Fair-server reservation per CPU (kernel >= 6.12), from debugfs when readable. */
@@ -162,6 +168,7 @@ struct rt_dl_budget {
         uint64_t fair;       /* fair servers of the span */
         bool fair_estimated; /* derived from the root domain's total_bw */
         bool fair_unknown;   /* debugfs unreadable */
+        bool combined;       /* tasks holds tasks + fair servers (partial view) */
         uint64_t free;       /* capacity - tasks - fair, 0 when exceeded */
 };
 void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct rt_cpumask *span,

@@ -30,7 +30,10 @@ bool rt_memlock_wanted(const struct oci_kvs *annotations)
         return v && strcmp(v, "true") == 0;
 }
 
-int rt_process_memlock(const struct oci_kvs *annotations, struct rterr *err)
+#define CAP_IPC_LOCK_BIT 14
+
+int rt_process_memlock(const struct oci_kvs *annotations, const struct oci_process *p,
+                       struct rterr *err)
 {
         if (!rt_memlock_wanted(annotations))
                 return 0;
@@ -41,13 +44,18 @@ int rt_process_memlock(const struct oci_kvs *annotations, struct rterr *err)
         struct rlimit cur;
         if (e != EPERM || getrlimit(RLIMIT_MEMLOCK, &cur) < 0)
                 return rterr_sys(err, e, ANNOTATION ": setrlimit(RLIMIT_MEMLOCK, unlimited)");
-        /* Raising the hard limit needs CAP_SYS_RESOURCE; CAP_IPC_LOCK lets mlockall() ignore
-         * the limit altogether (mm/mlock.c can_do_mlock). */
+        /* Raising the hard limit needs CAP_SYS_RESOURCE; CAP_IPC_LOCK lets mlock()/mlockall()
+         * ignore the limit altogether (mm/mlock.c can_do_mlock). */
+        if (p && p->capabilities.set && (p->capabilities.effective >> CAP_IPC_LOCK_BIT) & 1) {
+                cur.rlim_cur = cur.rlim_max;
+                if (setrlimit(RLIMIT_MEMLOCK, &cur) < 0)
+                        return rterr_errno(err, ANNOTATION ": setrlimit(RLIMIT_MEMLOCK)");
+                return 0;
+        }
         return rterr_sys(err, e,
                          ANNOTATION ": RLIMIT_MEMLOCK cannot be raised above its hard limit "
                                     "%" PRIu64 " bytes without CAP_SYS_RESOURCE; give the "
-                                    "container CAP_IPC_LOCK (mlockall then ignores the limit) "
-                                    "or raise the hard limit in process.rlimits",
+                                    "container CAP_IPC_LOCK (mlockall then ignores the limit)",
                          (uint64_t)cur.rlim_max);
 }
 
@@ -87,9 +95,23 @@ int rt_memlock_setup(const char *memory_dir, const struct oci_memory *mem, struc
                 return rterr_set(err, EINVAL,
                                  ANNOTATION " needs linux.resources.memory.limit: the cgroup's "
                                             "swap limit and soft limit are set to it");
-        /* memsw = memory + swap: equal to the memory limit means no swap at all. */
-        if (write_if_present(memory_dir, "memory.memsw.limit_in_bytes", limit, err) < 0 ||
-            write_if_present(memory_dir, "memory.soft_limit_in_bytes", limit, err) < 0)
+        if (mem->swap.set && mem->swap.v != mem->limit.v)
+                return rterr_set(err, EINVAL,
+                                 ANNOTATION " means no swap: linux.resources.memory.swap must "
+                                            "be absent or equal to the limit");
+        /* memsw = memory + swap: equal to the memory limit means no swap at all. rt/ runs
+         * before cg_apply, and memsw may never be below the memory limit, so the limit goes
+         * first. */
+        if (write_if_present(memory_dir, "memory.limit_in_bytes", limit, err) < 0 ||
+            write_if_present(memory_dir, "memory.memsw.limit_in_bytes", limit, err) < 0)
                 return -1;
+        /* PREEMPT_RT kernels have no v1 soft limits (EOPNOTSUPP): the lock and no-swap stand. */
+        struct rterr e2;
+        if (write_if_present(memory_dir, "memory.soft_limit_in_bytes", limit, &e2) < 0 &&
+            e2.code != EOPNOTSUPP) {
+                if (err)
+                        *err = e2;
+                return -1;
+        }
         return 0;
 }

@@ -89,7 +89,6 @@ struct domains {
         size_t n;
         bool v2;
         char mount[RT_PATH];
-        struct rt_cpumask isolated; /* v2 isolated partitions: no domain */
 };
 
 static void add_domain(struct domains *d, const struct rt_cpumask *cpus, const char *rel)
@@ -166,53 +165,34 @@ static void add_domain_cb(const char *rel, const struct rt_cpumask *cpus, void *
         add_domain(ctx, cpus, rel);
 }
 
-/* v2: every valid "root" partition (and the root cgroup) owns its effective CPUs minus those of
- * partitions below it; "isolated" partitions have no domain. */
-static void collect_v2(struct domains *d, const char *rel, int depth,
-                       const struct rt_cpumask *parent_cpus)
+/* v2: the root cgroup and every valid "root" partition (local or remote) is a domain of its
+ * cpuset.cpus.effective, from which the kernel already took the CPUs of partitions below;
+ * "isolated" partitions have none. */
+static void collect_v2(struct domains *d, const char *rel, int depth)
 {
-        char dir[RT_PATH];
-        rt_pathf(dir, sizeof(dir), "%s%s", d->mount, strcmp(rel, "/") == 0 ? "" : rel);
-        struct rt_cpumask own;
-        if (read_mask(dir, "cpuset.cpus.effective", &own, NULL) < 0)
+        char dir[RT_PATH], path[RT_PATH];
+        if (rt_pathf(dir, sizeof(dir), "%s%s", d->mount, strcmp(rel, "/") == 0 ? "" : rel) < 0 ||
+            rt_pathf(path, sizeof(path), "%s/cpuset.cpus.partition", dir) < 0)
                 return;
-        char path[RT_PATH];
         _cleanup_free_ char *part = NULL;
-        rt_pathf(path, sizeof(path), "%s/cpuset.cpus.partition", dir);
         bool is_root = strcmp(rel, "/") == 0;
-        bool isolated = false;
-        if (!is_root && read_file_at(AT_FDCWD, path, &part, NULL, NULL) == 0) {
+        if (!is_root && read_file_at(AT_FDCWD, path, &part, NULL, NULL) == 0)
                 is_root = strncmp(part, "root", 4) == 0 && strstr(part, "invalid") == NULL;
-                isolated = strncmp(part, "isolated", 8) == 0 && strstr(part, "invalid") == NULL;
+        struct rt_cpumask eff;
+        if (is_root && read_mask(dir, "cpuset.cpus.effective", &eff, NULL) == 0 &&
+            !rt_cpumask_empty(&eff))
+                add_domain(d, &eff, rel);
+        if (depth >= MAX_DEPTH)
+                return;
+        _cleanup_closedir_ DIR *dh = opendir(dir);
+        struct dirent *e;
+        while (dh && (e = readdir(dh)) != NULL) {
+                char child[RT_PATH];
+                if (e->d_type == DT_DIR && e->d_name[0] != '.' &&
+                    rt_pathf(child, sizeof(child), "%s/%s", strcmp(rel, "/") == 0 ? "" : rel,
+                             e->d_name) == 0)
+                        collect_v2(d, child, depth + 1);
         }
-        if (!is_root && !isolated) {
-                own = *parent_cpus; /* a member: its CPUs belong to the enclosing partition */
-        }
-        if (depth < MAX_DEPTH) {
-                _cleanup_closedir_ DIR *dh = opendir(dir);
-                struct dirent *e;
-                while (dh && (e = readdir(dh)) != NULL) {
-                        if (e->d_type != DT_DIR || e->d_name[0] == '.')
-                                continue;
-                        char child[RT_PATH], cdir[1100];
-                        rt_pathf(child, sizeof(child), "%s/%s", strcmp(rel, "/") == 0 ? "" : rel,
-                                 e->d_name);
-                        rt_pathf(cdir, sizeof(cdir), "%s/%s", dir, e->d_name);
-                        _cleanup_free_ char *cp = NULL;
-                        char cpath[RT_PATH];
-                        rt_pathf(cpath, sizeof(cpath), "%s/cpuset.cpus.partition", cdir);
-                        struct rt_cpumask ceff;
-                        if (read_file_at(AT_FDCWD, cpath, &cp, NULL, NULL) == 0 &&
-                            strncmp(cp, "member", 6) != 0 && strstr(cp, "invalid") == NULL &&
-                            read_mask(cdir, "cpuset.cpus.effective", &ceff, NULL) == 0)
-                                rt_cpumask_andnot(&own, &own, &ceff);
-                        collect_v2(d, child, depth + 1, &own);
-                }
-        }
-        if (isolated)
-                rt_cpumask_or(&d->isolated, &d->isolated, &own);
-        else if (is_root && !rt_cpumask_empty(&own))
-                add_domain(d, &own, rel);
 }
 
 static int read_domains(struct domains *d, struct rterr *err)
@@ -221,10 +201,7 @@ static int read_domains(struct domains *d, struct rterr *err)
         if (rt_cpuset_mount(d->mount, sizeof(d->mount), &d->v2, err) < 0)
                 return -1;
         if (d->v2) {
-                struct rt_cpumask all;
-                if (rt_cpus_online(&all, err) < 0)
-                        return -1;
-                collect_v2(d, "/", 0, &all);
+                collect_v2(d, "/", 0);
         } else {
                 rt_cpuset_v1_domains(d->mount, add_domain_cb, d);
         }

@@ -1,6 +1,7 @@
 /* Giving a DEADLINE container's CPUs a root domain of their own, and undoing it. Every host
  * file changed is recorded in RT_STATE_DIR/rootdomain ("saved FILE ORIGINAL") and written back
  * once no container holds a root domain ("container DIR CPUS" lines); see docs/realtime.md. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -140,10 +141,10 @@ static int update_balance_set(struct rt_state *st, const char *mount, struct rte
 
 struct overlap_ctx {
         struct rt_state *st;
-        const char *mount, *rel, *parent_rel;
+        const char *mount, *rel;
         const struct rt_cpumask *cpus;
         char foreign[512];
-        int failed;
+        unsigned changed;
         struct rterr *err;
 };
 
@@ -160,14 +161,12 @@ static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx
         char dir[RT_PATH], list[64];
         rt_pathf(dir, sizeof(dir), "%s%s", o->mount, rel);
         if (strcmp(rel, o->rel) == 0 || !rt_cpumask_intersects(cpus, o->cpus) ||
-            is_claimed_with(o->st, dir, o->cpus) || o->failed)
+            is_claimed_with(o->st, dir, o->cpus))
                 return;
-        size_t plen = strlen(o->parent_rel);
-        if (strncmp(rel, o->parent_rel, plen) == 0 && rel[plen] == '/') {
-                /* A sibling of the container under rtrun's own parent: it keeps its CPUs but
-                 * no longer forms a load-balancing domain across the real-time ones. */
-                if (save_and_write(o->st, dir, "cpuset.sched_load_balance", "0", o->err) < 0)
-                        o->failed = 1;
+        /* It keeps its CPUs and tasks, but no longer forms a load-balancing domain across
+         * the real-time CPUs (its tasks are balanced within each root domain instead). */
+        if (save_and_write(o->st, dir, "cpuset.sched_load_balance", "0", o->err) == 0) {
+                o->changed++;
                 return;
         }
         size_t off = strlen(o->foreign);
@@ -175,26 +174,27 @@ static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx
                  rt_cpumask_format(cpus, list, sizeof(list)));
 }
 
-/* Other cpusets that balance load over the container's CPUs would merge into its domain. */
+/* Other cpusets that balance load over the container's CPUs would merge into its domain
+ * (kernel/cgroup/cpuset-v1.c merges overlapping domains, populated or not). */
 static int settle_overlaps(struct rt_state *st, const char *mount, const char *dir,
                            const struct rt_cpumask *cpus, struct rterr *err)
 {
-        char parent[RT_PATH], list[64];
-        const char *rel = dir + strlen(mount);
-        rt_pathf(parent, sizeof(parent), "%s", rel);
-        char *slash = strrchr(parent, '/');
-        if (slash)
-                *slash = '\0';
+        char list[64];
         struct overlap_ctx o = {
-            .st = st, .mount = mount, .rel = rel, .parent_rel = parent, .cpus = cpus, .err = err};
-        rt_cpuset_v1_domains(mount, overlap_cb, &o);
-        if (o.failed)
-                return -1;
+            .st = st, .mount = mount, .rel = dir + strlen(mount), .cpus = cpus, .err = err};
+        /* A set switched off reveals its children, which balance by default: walk again. */
+        for (int round = 0; round < 16; round++) {
+                o.changed = 0;
+                rt_cpuset_v1_domains(mount, overlap_cb, &o);
+                if (o.changed == 0 || o.foreign[0])
+                        break;
+        }
         if (o.foreign[0])
                 return rterr_set(err, EBUSY,
                                  "cpuset %s balance load over CPUs %s too, which would merge "
-                                 "them into the container's root domain: set their "
-                                 "cpuset.sched_load_balance to 0 or take CPUs %s out of them",
+                                 "them into the container's root domain, and their "
+                                 "cpuset.sched_load_balance cannot be set to 0: take CPUs %s "
+                                 "out of them",
                                  o.foreign, rt_cpumask_format(cpus, list, sizeof(list)), list);
         return 0;
 }
@@ -211,36 +211,67 @@ static int claim_v1(struct rt_state *st, const char *mount, const char *dir,
                 if (save_and_write(st, anc, "cpuset.sched_load_balance", "0", err) < 0)
                         return rterr_wrap(err, "switch off load balancing above %s", dir);
         }
-        if (write_value(dir, "cpuset.sched_load_balance", "1", err) < 0 ||
+        /* rt/ runs before cg_apply: the set still has the CPUs it inherited. */
+        char list[RT_CPULIST_MAX];
+        if (write_value(dir, "cpuset.cpus", rt_cpumask_format(cpus, list, sizeof(list)), err) < 0 ||
+            write_value(dir, "cpuset.sched_load_balance", "1", err) < 0 ||
             update_balance_set(st, mount, err) < 0)
                 return -1;
         return settle_overlaps(st, mount, dir, cpus, err);
 }
 
-/* v2: the container becomes a remote "root" partition; each ancestor below the root lends it
- * the CPUs in cpuset.cpus.exclusive. */
-static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
-                    const struct rt_cpumask *cpus, struct rterr *err)
+static bool exact_root_domain(const struct rt_cpumask *cpus)
+{
+        unsigned first = 0;
+        while (first < RT_MAX_CPUS && !rt_cpumask_test(cpus, first))
+                first++;
+        struct rt_cpumask span;
+        return rt_rootdomain_span((int)first, &span, NULL, 0, NULL) == 0 &&
+               rt_cpumask_equal(&span, cpus);
+}
+
+static bool valid_partition_root(const char *dir)
+{
+        char cur[128];
+        if (read_trimmed(dir, "cpuset.cpus.partition", cur, sizeof(cur), NULL) < 0)
+                return false;
+        return strncmp(cur, "root", 4) == 0 && strstr(cur, "invalid") == NULL;
+}
+
+/* Writes cpuset.cpus.partition = root and reads back what the kernel made of it. */
+static int make_partition(const char *dir, const char *rel, const char *list, struct rterr *err)
+{
+        char cur[512];
+        if (write_value(dir, "cpuset.cpus", list, err) < 0 ||
+            write_value(dir, "cpuset.cpus.partition", "root", err) < 0 ||
+            read_trimmed(dir, "cpuset.cpus.partition", cur, sizeof(cur), err) < 0)
+                return -1;
+        if (strncmp(cur, "root", 4) == 0 && strstr(cur, "invalid") == NULL)
+                return 0;
+        write_value(dir, "cpuset.cpus.partition", "member", NULL);
+        return rterr_set(err, EINVAL,
+                         "cgroup %s: cpuset.cpus.partition reads '%s' after writing 'root': "
+                         "CPUs %s cannot form a partition there (they must be exclusive among "
+                         "its siblings and leave the parent partition at least one CPU)",
+                         rel, cur, list);
+}
+
+/* Kernel >= 6.7: a remote partition; each ancestor below the root lends the CPUs through
+ * cpuset.cpus.exclusive. */
+static int claim_v2_remote(struct rt_state *st, const char *mount, const char *dir,
+                           const char *list, const struct rt_cpumask *cpus, struct rterr *err)
 {
         const char *rel = dir + strlen(mount);
-        char list[RT_CPULIST_MAX], anc[1024], cur[512];
-        rt_cpumask_format(cpus, list, sizeof(list));
+        char anc[RT_PATH], cur[RT_CPULIST_MAX], wl[RT_CPULIST_MAX];
         for (const char *p = strchr(rel + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
                 rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
-                if (read_trimmed(anc, "cpuset.cpus.exclusive", cur, sizeof(cur), NULL) < 0)
-                        return rterr_set(err, EOPNOTSUPP,
-                                         "cgroup %.*s has no cpuset.cpus.exclusive (kernel < "
-                                         "6.7, or cpuset not enabled in its parent's "
-                                         "cgroup.subtree_control): make it a partition root "
-                                         "(echo root > cpuset.cpus.partition) with CPUs %s",
-                                         (int)(p - rel), rel, list);
                 struct rt_cpumask have, want;
-                if (rt_cpumask_parse(cur, &have, err) < 0)
+                if (read_trimmed(anc, "cpuset.cpus.exclusive", cur, sizeof(cur), err) < 0 ||
+                    rt_cpumask_parse(cur, &have, err) < 0)
                         return -1;
                 if (rt_cpumask_subset(cpus, &have))
                         continue;
                 rt_cpumask_or(&want, &have, cpus);
-                char wl[RT_CPULIST_MAX];
                 if (save_and_write(st, anc, "cpuset.cpus.exclusive",
                                    rt_cpumask_format(&want, wl, sizeof(wl)), err) < 0)
                         return rterr_wrap(err,
@@ -249,18 +280,49 @@ static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
                                           "cpuset.cpus)",
                                           (int)(p - rel), rel, list);
         }
-        if (write_value(dir, "cpuset.cpus.exclusive", list, err) < 0 ||
-            write_value(dir, "cpuset.cpus.partition", "root", err) < 0 ||
-            read_trimmed(dir, "cpuset.cpus.partition", cur, sizeof(cur), err) < 0)
+        if (write_value(dir, "cpuset.cpus.exclusive", list, err) < 0)
                 return -1;
-        if (strncmp(cur, "root", 4) != 0 || strstr(cur, "invalid")) {
-                write_value(dir, "cpuset.cpus.partition", "member", NULL);
-                return rterr_set(err, EINVAL,
-                                 "cgroup %s: cpuset.cpus.partition reads '%s' after writing "
-                                 "'root': the CPUs %s cannot form a partition there",
-                                 rel, cur, list);
+        return make_partition(dir, rel, list, err);
+}
+
+/* Kernel < 6.7: a partition's parent must itself be a partition root, and a cgroup cannot
+ * become one once it has cpuset children (Documentation/admin-guide/cgroup-v2.rst), so rtrun
+ * can only make the container a partition when its parent already is one. */
+static int claim_v2_local(const char *mount, const char *dir, const char *list, struct rterr *err)
+{
+        const char *rel = dir + strlen(mount);
+        char anc[RT_PATH];
+        for (const char *p = strchr(rel + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+                rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
+                if (!valid_partition_root(anc))
+                        return rterr_set(err, EOPNOTSUPP,
+                                         "cgroup %.*s is not a partition root, and this kernel "
+                                         "has no cpuset.cpus.exclusive (remote partitions came "
+                                         "with 6.7): create it as a partition root holding "
+                                         "CPUs %s before any container is put under it "
+                                         "(mkdir; echo %s > cpuset.cpus; echo root > "
+                                         "cpuset.cpus.partition), or put the container's "
+                                         "linux.cgroupsPath directly under the root",
+                                         (int)(p - rel), rel, list, list);
         }
-        return 0;
+        return make_partition(dir, rel, list, err);
+}
+
+/* v2: nothing to do when the CPUs already are a root domain (a partition the admin made,
+ * isolcpus); else the container becomes a "root" partition. */
+static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
+                    const struct rt_cpumask *cpus, struct rterr *err)
+{
+        char list[RT_CPULIST_MAX], probe[RT_PATH];
+        rt_cpumask_format(cpus, list, sizeof(list));
+        if (write_value(dir, "cpuset.cpus", list, err) < 0)
+                return -1;
+        if (exact_root_domain(cpus))
+                return 0;
+        if (rt_pathf(probe, sizeof(probe), "%s/cpuset.cpus.exclusive", dir) == 0 &&
+            access(probe, F_OK) == 0)
+                return claim_v2_remote(st, mount, dir, list, cpus, err);
+        return claim_v2_local(mount, dir, list, err);
 }
 
 int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, struct rterr *err)

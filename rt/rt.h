@@ -11,8 +11,9 @@
 #include "common/err.h"
 #include "oci/oci.h"
 
-/* Host side, in the parent during `create`, after cg_create/cg_apply and before the container
- * process joins the cgroup: makes the container's CPUs a root domain when it asks for
+/* Host side, in the parent during `create`, after cg_create (and best before cg_apply: v1
+ * cpu.rt_runtime_us can only be written once the parents' RT budgets are raised) and before
+ * the container process joins the cgroup: makes the container's CPUs a root domain when it asks for
  * SCHED_DEADLINE with linux.resources.cpu.cpus, sets RT group budgets for FIFO/RR on v1, and
  * the memory-lock settings. Undone by rt_container_teardown. */
 int rt_container_setup(const struct cg_host *host, struct cgroup *cg, const struct oci_spec *spec,
@@ -24,12 +25,16 @@ int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct 
  * Errors explain which kernel rule refused it. */
 int rt_process_apply(const struct oci_scheduler *sched, struct rterr *err);
 
-/* Container side, before rt_process_apply: with annotation org.rtrun.memory.lock "true",
- * RLIMIT_MEMLOCK unlimited (or as high as the hard limit allows, with CAP_IPC_LOCK noted). */
-int rt_process_memlock(const struct oci_kvs *annotations, struct rterr *err);
+/* Container side, after process.rlimits: with annotation org.rtrun.memory.lock "true",
+ * RLIMIT_MEMLOCK unlimited. Without CAP_SYS_RESOURCE only up to the hard limit, which is
+ * enough when p's capabilities keep CAP_IPC_LOCK (mlockall then ignores the limit). */
+int rt_process_memlock(const struct oci_kvs *annotations, const struct oci_process *p,
+                       struct rterr *err);
 
-/* Sets a task's affinity from a CPU list ("0-3,7"): process.execCPUAffinity initial/final. */
-int rt_cpu_affinity_apply(pid_t pid, const char *cpulist, struct rterr *err);
+/* process.execCPUAffinity for an exec'd process, called in it twice: before it joins the
+ * container's cgroup (after_join false: `initial`) and after (true: `final`, or without one
+ * the cgroup's CPUs when `initial` narrowed them). */
+int rt_exec_cpu_affinity(const struct oci_exec_cpu_affinity *a, bool after_join, struct rterr *err);
 
 /* The org.rtrun.* annotations rt/ supports, appended to *out (for `features`). */
 int rt_features_annotations(struct oci_kvs *out, struct rterr *err);

@@ -8,6 +8,7 @@
 
 #include "common/cleanup.h"
 #include "oci/oci.h"
+#include "rt/rt.h"
 #include "runtime/commands.h"
 #include "runtime/log.h"
 
@@ -87,7 +88,16 @@ int cmd_features(const struct cli_globals *g, int argc, char **argv)
         struct rterr err = {0};
         _cleanup_free_ char *json = NULL;
         size_t len;
-        if (oci_features_json(NULL, &json, &len, &err) < 0)
+        struct oci_kvs extra = {0};
+        int r = rt_features_annotations(&extra, &err);
+        if (r == 0)
+                r = oci_features_json(&extra, &json, &len, &err);
+        for (size_t i = 0; i < extra.n; i++) {
+                free(extra.v[i].key);
+                free(extra.v[i].value);
+        }
+        free(extra.v);
+        if (r < 0)
                 return log_fail(g, &err);
         printf("%s\n", json);
         return 0;

@@ -1,0 +1,159 @@
+#!/bin/bash
+# SCHED_DEADLINE containers on their own root domain: policy and parameters read back from the
+# host (chrt uses sched_getattr), affinity = the container's CPUs, RESET_ON_FORK children,
+# a refused over-subscription with the numbers, disjoint domains on 4+ CPUs, and the host's
+# cpuset flags restored after delete.
+set -u
+. "$(dirname "$0")/rt_lib.sh"
+rt_init deadline
+
+CS=$(cpuset_mount)
+if [ -z "$CS" ]; then
+  echo "SKIP: no cpuset controller"
+  exit 77
+fi
+if [ "$NCPU" -lt 2 ]; then
+  echo "SKIP: needs 2 CPUs"
+  exit 77
+fi
+if [ ! -r /proc/sys/kernel/sched_deadline_period_max_us ]; then
+  echo "SKIP: no SCHED_DEADLINE"
+  exit 77
+fi
+
+# cgroup v2 before kernel 6.7 has no remote partitions: a partition's parent must already be
+# one, and a cgroup cannot become one once it has cpuset children. There the test plays the
+# administrator and creates a partition directly under the root for each CPU set first.
+LOCAL=0
+if [ "$CS" = /sys/fs/cgroup ]; then
+  probe=$CS/rtrun-test-rt-$$-probe
+  mkdir "$probe"
+  [ -e "$probe/cpuset.cpus.exclusive" ] || LOCAL=1
+  rmdir "$probe"
+fi
+partition() { # NAME CPUS: a top-level partition, echoes the cgroupsPath prefix to use
+  local d=$CS/rtrun-test-rt-$$-$1
+  mkdir -p "$d" && echo "$2" >"$d/cpuset.cpus" && echo root >"$d/cpuset.cpus.partition"
+  echo "/rtrun-test-rt-$$-$1"
+}
+parent_for() { # NAME CPUS
+  if [ "$LOCAL" = 1 ]; then partition "$@"; else echo "$CG_PREFIX"; fi
+}
+
+DL='{"policy":"SCHED_DEADLINE","runtime":2000000,"deadline":10000000,"period":10000000}'
+dl_bundle() { # DIR CPUS RUNTIME PARENT ARGS...
+  local dir=$1 cpus=$2 runtime=$3 parent=$4
+  shift 4
+  rt_bundle "$dir" "$@"
+  bundle_set "$dir" ".process.scheduler = ($DL | .runtime = $runtime)
+    | .linux.resources.cpu = {\"cpus\": \"$cpus\", \"mems\": \"0\"}
+    | .linux.cgroupsPath = \"$parent/$(basename "$dir")\""
+}
+
+# lowest CPU of a list ("2-3" -> 2)
+first_cpu() { echo "${1%%[-,]*}"; }
+# "2-3" and "2,3" alike: one CPU per word
+expand() { echo "$1" | tr ',' '\n' | awk -F- '{ e = NF > 1 ? $2 : $1; for (i = $1; i <= e; i++) printf "%d ", i }'; }
+exists() { rt state "$1" >/dev/null 2>&1 && echo present || echo absent; }
+
+root_lb_file=$CS/cpuset.sched_load_balance
+[ -f "$root_lb_file" ] && root_lb_before=$(cat "$root_lb_file")
+
+# 1. acceptance: a detached busybox sleep with DEADLINE 2/10/10 ms on DL_CPUS.
+if [ "$LOCAL" = 1 ]; then
+  # without a prepared partition, the refusal names the ancestor and what to do
+  dl_bundle "$TMP/nopart" "$DL_CPUS" 2000000 "$CG_PREFIX" sleep 300
+  rc=0
+  rt run -d --bundle "$TMP/nopart" rt-dl-nopart >/dev/null 2>"$TMP/np.err" || rc=$?
+  check "v2 < 6.7: DEADLINE under a non-partition parent refused" "1" \
+    "$([ "$rc" -ne 0 ] && echo 1 || echo 0)"
+  check_contains "the refusal names the ancestor" "$(cat "$TMP/np.err")" \
+    "cgroup /rtrun-test-rt is not a partition root"
+fi
+dl_bundle "$TMP/a" "$DL_CPUS" 2000000 "$(parent_for a "$DL_CPUS")" sleep 300
+rt_run_retry run -d --bundle "$TMP/a" rt-dl-a >"$TMP/a.out" 2>&1
+check "run -d DEADLINE container on CPUs $DL_CPUS" "running" "$(status_of rt-dl-a)"
+pid=$(rt state rt-dl-a | jq -r .pid)
+out=$(chrt_of "$pid")
+check_contains "chrt shows SCHED_DEADLINE" "$out" "SCHED_DEADLINE"
+check_contains "chrt shows 2000000/10000000/10000000" "$out" "2000000/10000000/10000000"
+check_contains "RESET_ON_FORK set by default" "$out" "RESET_ON_FORK"
+check "taskset shows the container's CPUs" "$(expand "$DL_CPUS")" \
+  "$(expand "$(taskset -pc "$pid" | sed 's/.*: //')")"
+if ! [ "$(status_of rt-dl-a)" = running ]; then
+  cat "$TMP/a.out"
+fi
+status=$("$RTRUN" cpus status --format json)
+check "cpus status: the container's CPUs are a root domain of their own" "$DL_CPUS" \
+  "$(echo "$status" | jq -r ".cpus[] | select(.cpu == $(first_cpu "$DL_CPUS")) | .rootDomain")"
+check "cpus status lists the container's DEADLINE task" "2000000" \
+  "$(echo "$status" | jq -r ".deadlineTasks[] | select(.pid == $pid) | .runtime")"
+
+# 2. a forked child goes back to SCHED_OTHER (exec with an explicit DEADLINE scheduler).
+cat >"$TMP/p.json" <<EOF
+{"args": ["sh", "-c", "grep '^policy' /proc/\$\$/sched; cat /proc/self/sched | grep '^policy'"],
+ "cwd": "/", "env": ["PATH=/bin"],
+ "scheduler": {"policy": "SCHED_DEADLINE", "runtime": 1000000, "deadline": 10000000,
+               "period": 10000000}}
+EOF
+out=$(rt exec --process "$TMP/p.json" rt-dl-a 2>&1 | tr -s ' ' | tr '\n' ';')
+check "exec'd shell runs SCHED_DEADLINE, its forked cat SCHED_OTHER" \
+  "policy : 6;policy : 0;" "$out"
+
+# 3. a request over the free bandwidth of a one-CPU root domain is refused with the numbers.
+one=$LAST
+if [ "$NCPU" -ge 4 ]; then
+  rt delete -f rt-dl-a >/dev/null 2>&1
+  # two containers on disjoint domains {2} and {3}
+  [ "$LOCAL" = 1 ] && rmdir "$CS/rtrun-test-rt-$$-a"/* "$CS/rtrun-test-rt-$$-a" 2>/dev/null
+  dl_bundle "$TMP/b2" 2 2000000 "$(parent_for b2 2)" sleep 300
+  dl_bundle "$TMP/b3" 3 2000000 "$(parent_for b3 3)" sleep 300
+  rt_run_retry run -d --bundle "$TMP/b2" rt-dl-b2 >/dev/null 2>&1
+  rt_run_retry run -d --bundle "$TMP/b3" rt-dl-b3 >/dev/null 2>&1
+  p2=$(rt state rt-dl-b2 | jq -r .pid)
+  p3=$(rt state rt-dl-b3 | jq -r .pid)
+  check "container on {2} runs DEADLINE on CPU 2" "SCHED_DEADLINE 2" \
+    "$(chrt -p "$p2" | grep -o 'SCHED_DEADLINE' | head -1) $(taskset -pc "$p2" | sed 's/.*: //')"
+  check "container on {3} runs DEADLINE on CPU 3" "SCHED_DEADLINE 3" \
+    "$(chrt -p "$p3" | grep -o 'SCHED_DEADLINE' | head -1) $(taskset -pc "$p3" | sed 's/.*: //')"
+  status=$("$RTRUN" cpus status --format json)
+  check "{2} and {3} are separate root domains" "2 3" \
+    "$(echo "$status" | jq -r '[.cpus[] | select(.cpu == 2 or .cpu == 3) | .rootDomain] | join(" ")')"
+  one=3
+fi
+cparent=$CG_PREFIX
+[ "$LOCAL" = 1 ] && cparent=/rtrun-test-rt-$$-b$one
+[ "$LOCAL" = 1 ] && [ "$NCPU" -lt 4 ] && cparent=/rtrun-test-rt-$$-a
+dl_bundle "$TMP/c" "$one" 9500000 "$cparent" sleep 300
+rc=0
+rt_run_retry run -d --bundle "$TMP/c" rt-dl-c >"$TMP/c.out" 2>"$TMP/c.err" || rc=$?
+err=$(cat "$TMP/c.err")
+check "over-subscription refused" "1" "$([ "$rc" -ne 0 ] && echo 1 || echo 0)"
+check_contains "refusal says the bandwidth is exhausted" "$err" "DEADLINE bandwidth exhausted in root domain {$one}"
+check_contains "refusal gives the request" "$err" "requested 95.00% of a CPU"
+check_contains "refusal gives the capacity" "$err" "capacity 1 CPU(s) x rt_runtime/rt_period = "
+check_contains "refusal gives what is granted" "$err" "granted to DEADLINE tasks "
+check_contains "refusal gives the fair servers and what is free" "$err" "fair servers "
+check "refused container left nothing behind (state)" "absent" "$(exists rt-dl-c)"
+check "refused container left nothing behind (cgroup)" "" \
+  "$(cgroup_dirs "$cparent/c"; [ -d "/sys/fs/cgroup$cparent/c" ] && echo left)"
+check "refused container is not in rt's root-domain state" "" \
+  "$(grep -s "^container.*$CG_PREFIX/c[[:space:]]" /run/rtrun/rt/rootdomain)"
+
+# 4. delete gives the CPUs back; with no other DEADLINE container the host is as before.
+for id in rt-dl-a rt-dl-b2 rt-dl-b3; do
+  rt delete -f "$id" >/dev/null 2>&1
+done
+check "deleted containers are out of rt's root-domain state" "" \
+  "$(grep -s "^container.*$CG_PREFIX/" /run/rtrun/rt/rootdomain)"
+if [ ! -s /run/rtrun/rt/rootdomain ] && [ -n "${root_lb_before:-}" ]; then
+  check "root cpuset load balancing restored" "$root_lb_before" "$(cat "$root_lb_file")"
+  check "rtrun-balance cpuset removed" "no" "$([ -d "$CS/rtrun-balance" ] && echo yes || echo no)"
+elif [ -n "${root_lb_before:-}" ]; then
+  echo "# other DEADLINE containers hold root domains: host restore not checked here"
+fi
+
+for d in "$CS"/rtrun-test-rt-$$-*; do
+  [ -d "$d" ] && rmdir "$d"/* "$d" 2>/dev/null
+done
+lib_done
