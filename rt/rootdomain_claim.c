@@ -108,6 +108,9 @@ static void forget_stale(struct rt_state *st)
 
 int rt_rootdomain_claimed(struct rt_cpumask *out, struct rterr *err)
 {
+        rt_cpumask_zero(out);
+        if (!rt_state_exists(STATE_NAME))
+                return 0;
         struct rt_state st;
         if (rt_state_open(STATE_NAME, &st, err) < 0)
                 return -1;
@@ -389,6 +392,8 @@ int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, s
 
 int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err)
 {
+        if (!rt_state_exists(STATE_NAME))
+                return 0; /* nothing claimed on this host */
         char mount[RT_PATH];
         bool v2;
         if (rt_cpuset_mount(mount, sizeof(mount), &v2, err) < 0)
@@ -418,6 +423,8 @@ int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err)
 
 int rt_rootdomain_guest(const char *cpuset_dir, struct rterr *err)
 {
+        if (!rt_state_exists(STATE_NAME))
+                return 0;
         char mount[RT_PATH];
         bool v2;
         if (rt_cpuset_mount(mount, sizeof(mount), &v2, err) < 0)
