@@ -389,6 +389,9 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
                 return explain_exit(x, err);
         if (x->proxy_fd >= 0 && console_recv_fd(x->proxy_fd, x->o->proxy_master, err) < 0)
                 return -1;
+        log_msg(x->g, LOG_DEBUG, "container %s: init pid %d, clone flags 0x%x, unshare 0x%x%s",
+                x->c->id, (int)x->pid, x->ns.clone_flags, x->ns.unshare_flags,
+                self_join(x) ? ", joins its cgroup itself" : "");
         if (proc_stat_read(x->pid, &x->c->pid_starttime, NULL) < 0)
                 return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
         if (container_save(x->c, err) < 0)

@@ -66,6 +66,7 @@ int container_start(const struct cli_globals *g, struct container *c, const stru
         if (unlinkat(c->lock_fd, STATE_FIFO, 0) < 0)
                 return rterr_errno(err, "remove exec fifo of %s", c->id);
         c->status = OCI_STATUS_RUNNING;
+        log_msg(g, LOG_DEBUG, "container %s: started (pid %d)", c->id, (int)c->pid);
         struct rterr hook_err = {0};
         if (hooks_run_state(&spec->hooks.poststart, "poststart", c, OCI_STATUS_RUNNING, &hook_err) <
             0)
@@ -144,6 +145,8 @@ int container_destroy(const struct cli_globals *g, struct container *c, bool for
         }
         if (r == 0)
                 r = container_remove_dir(c, err);
+        if (r == 0)
+                log_msg(g, LOG_DEBUG, "container %s: deleted", c->id);
         if (r == 0 && spec)
                 hooks_run_warn(g, &spec->hooks.poststop, "poststop", c, OCI_STATUS_STOPPED);
         cg_free(cg);
