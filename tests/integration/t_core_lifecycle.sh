@@ -10,6 +10,7 @@ make_bundle "$B" echo hello from rtrun
 out=$(rt run -b "$B" core-run 2>&1)
 check "run prints the container's output" "hello from rtrun" "$out"
 check "run removes the container afterwards" "absent" "$(status_of core-run)"
+check "run --no-pivot (MS_MOVE + chroot) works too" "hello from rtrun" "$(rt run --no-pivot -b "$B" core-nopivot 2>&1)"
 
 bundle_set "$B" '.process.args = ["sh", "-c", "exit 42"]'
 check_rc "run exits with the container's exit code" 42 rt run -b "$B" core-exit
