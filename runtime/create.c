@@ -135,6 +135,26 @@ static int copy_kvs(struct oci_kvs *dst, const struct oci_kvs *src)
         return 0;
 }
 
+/* The directory is new and we hold its lock (every reader of this file takes it too), so a
+ * plain write is enough: no temp file and rename. */
+static int write_new_file(int dirfd, const char *name, const char *buf, size_t len,
+                          struct rterr *err)
+{
+        _cleanup_close_ int fd =
+            openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return rterr_errno(err, "create %s", name);
+        for (size_t off = 0; off < len;) {
+                ssize_t w = write(fd, buf + off, len - off);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w < 0)
+                        return rterr_errno(err, "write %s", name);
+                off += (size_t)w;
+        }
+        return 0;
+}
+
 static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
 {
         if (container_new(x->g, x->o->id, &x->c, err) < 0) {
@@ -151,8 +171,7 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
         if (!c->bundle || !c->created || !c->owner ||
             copy_kvs(&c->annotations, &x->spec->annotations) < 0)
                 return rterr_errno(err, "create %s", c->id);
-        if (write_file_atomic_at(c->lock_fd, STATE_CONFIG, x->config_text, x->config_len, 0600,
-                                 err) < 0)
+        if (write_new_file(c->lock_fd, STATE_CONFIG, x->config_text, x->config_len, err) < 0)
                 return -1;
         /* 0622: a container process that is no longer root must still open it for writing. */
         if (mkfifoat(c->lock_fd, STATE_FIFO, 0622) < 0 ||
