@@ -173,9 +173,10 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
                 return rterr_errno(err, "create %s", c->id);
         if (write_new_file(c->lock_fd, STATE_CONFIG, x->config_text, x->config_len, err) < 0)
                 return -1;
-        /* 0622: a container process that is no longer root must still open it for writing. */
-        if (mkfifoat(c->lock_fd, STATE_FIFO, 0622) < 0 ||
-            fchmodat(c->lock_fd, STATE_FIFO, 0622, 0) < 0)
+        /* 0644: the container process, maybe no longer root, opens it for reading; only root
+         * may open it for writing, which is what starts the container. */
+        if (mkfifoat(c->lock_fd, STATE_FIFO, 0644) < 0 ||
+            fchmodat(c->lock_fd, STATE_FIFO, 0644, 0) < 0)
                 return rterr_errno(err, "create exec fifo in %s", c->dir);
         x->state_fd = openat(c->lock_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (x->state_fd < 0)
