@@ -2,6 +2,7 @@
  * exits with the container's status (128+N for signal N), then deletes the container. */
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "runtime/commands.h"
 #include "runtime/forward.h"
@@ -30,6 +31,8 @@ int cmd_run(const struct cli_globals *g, int argc, char **argv)
         if (r != 0)
                 return r > 0 ? 0 : 1;
         o.foreground = !detach;
+        int master = -1;
+        o.proxy_master = detach ? NULL : &master;
         sigset_t all;
         if (!detach) {
                 forward_block_signals(&all);
@@ -52,11 +55,13 @@ int cmd_run(const struct cli_globals *g, int argc, char **argv)
         if (!detach) {
                 /* Other commands (kill, exec, state) work on it while it runs. */
                 flock(c->lock_fd, LOCK_UN);
-                code = forward_until_exit(g, c->pid, &all, -1);
+                code = forward_until_exit(g, c->pid, &all, master);
                 flock(c->lock_fd, LOCK_EX);
                 if (container_destroy(g, c, true, &err) < 0)
                         log_msg(g, LOG_WARN, "delete %s: %s", c->id, err.msg);
         }
+        if (master >= 0)
+                close(master);
         container_free(c);
         oci_spec_free(spec);
         return code;

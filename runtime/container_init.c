@@ -138,11 +138,12 @@ static int init_setup(const struct init_args *a, char *exe, size_t exe_size, int
 {
         if (init_namespaces(a, err) < 0)
                 return -1;
-        bool new_userns = a->ns->create[OCI_NS_USER];
-        if (new_userns && become_root_in_userns(err) < 0)
+        /* In a user namespace (new or joined) our host uid 0 maps to nothing: files we create
+         * would fail with EOVERFLOW until we are its root. */
+        bool userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0;
+        if (userns && become_root_in_userns(err) < 0)
                 return -1;
-        if (a->console_fd >= 0 || !(a->o->foreground && a->spec->process.terminal))
-                setsid();
+        setsid();
         if (init_identity(a, err) < 0 || init_rootfs(a, err) < 0)
                 return -1;
         return init_process(a, exe, exe_size, notify_fd, err);
@@ -152,16 +153,16 @@ static int init_setup(const struct init_args *a, char *exe, size_t exe_size, int
  * opened before pivot_root: the container's root has no path to it. */
 static int wait_for_start(const struct init_args *a, struct rterr *err)
 {
+        /* Opening for reading blocks until `start` opens for writing: that is the signal. */
         int fd;
         do {
-                fd = openat(a->state_fd, STATE_FIFO, O_WRONLY | O_CLOEXEC);
+                fd = openat(a->state_fd, STATE_FIFO, O_RDONLY | O_CLOEXEC);
         } while (fd < 0 && errno == EINTR);
         if (fd < 0)
                 return rterr_errno(err, "open exec fifo");
-        ssize_t w = write(fd, "0", 1);
         close(fd);
         close(a->state_fd);
-        return w == 1 ? 0 : rterr_errno(err, "write exec fifo");
+        return 0;
 }
 
 /* rtrun's own fds (lock, log, cgroup directories, ...) must not be there while the container
@@ -193,7 +194,10 @@ _Noreturn void container_init(const struct init_args *a)
         }
         close_own_fds(a);
         int notify_fd = -1;
-        if (init_setup(a, exe, sizeof(exe), &notify_fd, &err) < 0) {
+        /* listenerPath is a host path: connect while the host's filesystem is in view. */
+        int listener = -1;
+        if (seccomp_listener_connect(&a->spec->linux_.seccomp, &listener, &err) < 0 ||
+            init_setup(a, exe, sizeof(exe), &notify_fd, &err) < 0) {
                 sync_send_error(a->sync_fd, &err);
                 _exit(1);
         }
@@ -214,9 +218,10 @@ _Noreturn void container_init(const struct init_args *a)
                 _cleanup_free_ char *json = NULL;
                 size_t len;
                 if (oci_state_to_json(&st, false, &json, &len, &err) < 0 ||
-                    seccomp_send_listener(&s->linux_.seccomp, notify_fd, json, &err) < 0)
+                    seccomp_send_listener(&s->linux_.seccomp, listener, notify_fd, json, &err) < 0)
                         goto fail;
                 close(notify_fd);
+                close(listener);
         }
         process_exec(&s->process, exe, a->o->preserve_fds, &err);
 fail:

@@ -46,6 +46,7 @@ struct create_ctx {
         int child_fd; /* the container's end */
         int state_fd;
         int console_fd;
+        int proxy_fd; /* our end of the console socketpair when we proxy the pty */
         pid_t pid;
 };
 
@@ -139,6 +140,26 @@ static int copy_kvs(struct oci_kvs *dst, const struct oci_kvs *src)
         return 0;
 }
 
+/* The directory is new and we hold its lock (every reader of this file takes it too), so a
+ * plain write is enough: no temp file and rename. */
+static int write_new_file(int dirfd, const char *name, const char *buf, size_t len,
+                          struct rterr *err)
+{
+        _cleanup_close_ int fd =
+            openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return rterr_errno(err, "create %s", name);
+        for (size_t off = 0; off < len;) {
+                ssize_t w = write(fd, buf + off, len - off);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w < 0)
+                        return rterr_errno(err, "write %s", name);
+                off += (size_t)w;
+        }
+        return 0;
+}
+
 static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
 {
         if (container_new(x->g, x->o->id, &x->c, err) < 0) {
@@ -155,12 +176,12 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
         if (!c->bundle || !c->created || !c->owner ||
             copy_kvs(&c->annotations, &x->spec->annotations) < 0)
                 return rterr_errno(err, "create %s", c->id);
-        if (write_file_atomic_at(c->lock_fd, STATE_CONFIG, x->config_text, x->config_len, 0600,
-                                 err) < 0)
+        if (write_new_file(c->lock_fd, STATE_CONFIG, x->config_text, x->config_len, err) < 0)
                 return -1;
-        /* 0622: a container process that is no longer root must still open it for writing. */
-        if (mkfifoat(c->lock_fd, STATE_FIFO, 0622) < 0 ||
-            fchmodat(c->lock_fd, STATE_FIFO, 0622, 0) < 0)
+        /* 0644: the container process, maybe no longer root, opens it for reading; only root
+         * may open it for writing, which is what starts the container. */
+        if (mkfifoat(c->lock_fd, STATE_FIFO, 0644) < 0 ||
+            fchmodat(c->lock_fd, STATE_FIFO, 0644, 0) < 0)
                 return rterr_errno(err, "create exec fifo in %s", c->dir);
         x->state_fd = openat(c->lock_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (x->state_fd < 0)
@@ -198,10 +219,16 @@ static int prepare_console(struct create_ctx *x, struct rterr *err)
         }
         if (x->o->console_socket)
                 return console_connect(x->o->console_socket, &x->console_fd, err);
-        if (!x->o->foreground)
+        if (!x->o->foreground || x->o->proxy_master == NULL)
                 return rterr_set(err, EINVAL,
                                  "process.terminal is true: create and run --detach "
                                  "need --console-socket");
+        /* run in the foreground: we proxy the container's pty to our stdio, as runc does. */
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                return rterr_errno(err, "socketpair");
+        x->proxy_fd = sv[0];
+        x->console_fd = sv[1];
         return 0;
 }
 
@@ -352,6 +379,7 @@ static void create_ctx_free(struct create_ctx *x)
         close_fd(&x->child_fd);
         close_fd(&x->state_fd);
         close_fd(&x->console_fd);
+        close_fd(&x->proxy_fd);
         ns_plan_close(&x->ns);
         cg_free(x->cg);
         cg_host_free(x->host);
@@ -392,6 +420,11 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
                 return -1;
         if (handshake(x, err) < 0)
                 return explain_exit(x, err);
+        if (x->proxy_fd >= 0 && console_recv_fd(x->proxy_fd, x->o->proxy_master, err) < 0)
+                return -1;
+        log_msg(x->g, LOG_DEBUG, "container %s: init pid %d, clone flags 0x%x, unshare 0x%x%s",
+                x->c->id, (int)x->pid, x->ns.clone_flags, x->ns.unshare_flags,
+                self_join(x) ? ", joins its cgroup itself" : "");
         if (proc_stat_read(x->pid, &x->c->pid_starttime, NULL) < 0)
                 return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
         if (x->admitted && admission_bind(x->g, x->o->id, x->pid, err) < 0)
@@ -418,6 +451,7 @@ int container_create(const struct cli_globals *g, const struct launch_opts *o,
             .child_fd = -1,
             .state_fd = -1,
             .console_fd = -1,
+            .proxy_fd = -1,
         };
         for (int t = 0; t < OCI_NS_COUNT; t++)
                 x.ns.join_fd[t] = -1;

@@ -21,7 +21,10 @@ struct launch_opts {
         bool no_pivot;
         bool no_new_keyring;
         int preserve_fds;
-        bool foreground; /* `run` without --detach: a terminal config uses the caller's tty */
+        bool foreground; /* `run` without --detach */
+        /* foreground with process.terminal and no console socket: receives the master of the
+         * container's pty, which the caller proxies to its own stdio (-1 otherwise). */
+        int *proxy_master;
 };
 
 /* On success *out is the locked container (status created) and *spec its parsed config. On

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
@@ -45,33 +46,28 @@ int container_start(const struct cli_globals *g, struct container *c, const stru
 {
         if (c->status != OCI_STATUS_CREATED)
                 return status_error(c, "start", err);
-        /* Non-blocking: the init may have died; opening for reading releases its open(2). */
-        _cleanup_close_ int fd = openat(c->lock_fd, STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0)
-                return rterr_errno(err, "open exec fifo of %s", c->id);
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        /* The init is blocked opening the fifo for reading; our open for writing releases it
+         * (its open completes even once we have closed). Non-blocking, this open fails with
+         * ENXIO while no reader is there yet: the init has not reached the fifo, or died. */
         for (;;) {
-                int r = poll(&pfd, 1, 100);
-                if (r < 0 && errno != EINTR)
-                        return rterr_errno(err, "wait on exec fifo of %s", c->id);
-                if (r > 0)
+                int fd = openat(c->lock_fd, STATE_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+                if (fd >= 0) {
+                        close(fd);
                         break;
+                }
+                if (errno != ENXIO && errno != EINTR)
+                        return rterr_errno(err, "open exec fifo of %s", c->id);
                 if (!init_alive(c))
                         return rterr_set(err, ESRCH,
-                                         "container %s: init process exited before "
-                                         "start",
-                                         c->id);
+                                         "container %s: init process exited before start", c->id);
+                struct timespec pause = {0, 200000};
+                nanosleep(&pause, NULL);
         }
-        char byte;
-        if (read(fd, &byte, 1) != 1)
-                return rterr_set(err, EIO, "container %s: init process exited before start", c->id);
         if (unlinkat(c->lock_fd, STATE_FIFO, 0) < 0)
                 return rterr_errno(err, "remove exec fifo of %s", c->id);
         c->status = OCI_STATUS_RUNNING;
-        struct rterr hook_err = {0};
-        if (hooks_run_state(&spec->hooks.poststart, "poststart", c, OCI_STATUS_RUNNING, &hook_err) <
-            0)
-                log_msg(g, LOG_WARN, "%s", hook_err.msg);
+        log_msg(g, LOG_DEBUG, "container %s: started (pid %d)", c->id, (int)c->pid);
+        hooks_run_warn(g, &spec->hooks.poststart, "poststart", c, OCI_STATUS_RUNNING);
         return 0;
 }
 
@@ -151,6 +147,8 @@ int container_destroy(const struct cli_globals *g, struct container *c, bool for
         }
         if (r == 0)
                 r = container_remove_dir(c, err);
+        if (r == 0)
+                log_msg(g, LOG_DEBUG, "container %s: deleted", c->id);
         if (r == 0 && spec)
                 hooks_run_warn(g, &spec->hooks.poststop, "poststop", c, OCI_STATUS_STOPPED);
         cg_free(cg);

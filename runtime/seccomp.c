@@ -79,24 +79,31 @@ static char *process_state(const struct oci_seccomp *s, const char *state_json)
         return out;
 }
 
-int seccomp_send_listener(const struct oci_seccomp *s, int notify_fd, const char *state_json,
-                          struct rterr *err)
+int seccomp_listener_connect(const struct oci_seccomp *s, int *sock, struct rterr *err)
 {
-        if (!s->listener_path)
+        *sock = -1;
+        if (!s->set || !s->listener_path)
                 return 0;
         struct sockaddr_un addr = {.sun_family = AF_UNIX};
         if (strlen(s->listener_path) >= sizeof(addr.sun_path))
                 return rterr_set(err, ENAMETOOLONG, "linux.seccomp.listenerPath: %s is too long",
                                  s->listener_path);
         strcpy(addr.sun_path, s->listener_path);
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return rterr_errno(err, "linux.seccomp.listenerPath: socket");
+        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+                return rterr_errno(err, "linux.seccomp.listenerPath: connect %s", s->listener_path);
+        *sock = TAKE_FD(fd);
+        return 0;
+}
+
+int seccomp_send_listener(const struct oci_seccomp *s, int sock, int notify_fd,
+                          const char *state_json, struct rterr *err)
+{
         _cleanup_free_ char *msg = process_state(s, state_json);
         if (!msg)
                 return rterr_errno(err, "linux.seccomp.listenerPath: build the state");
-        _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (sock < 0)
-                return rterr_errno(err, "linux.seccomp.listenerPath: socket");
-        if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-                return rterr_errno(err, "linux.seccomp.listenerPath: connect %s", s->listener_path);
         union {
                 char buf[CMSG_SPACE(sizeof(int))];
                 struct cmsghdr align;

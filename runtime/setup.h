@@ -41,8 +41,12 @@ int user_apply(const struct oci_process *p, bool has_userns, struct rterr *err);
 int caps_apply(const struct oci_process *p, struct rterr *err);
 /* Loads the filter. With listenerPath, *notify_fd receives the listener fd (else -1). */
 int seccomp_apply(const struct oci_seccomp *s, int *notify_fd, struct rterr *err);
-/* Sends the notify fd and state to listenerPath per the runtime-spec. */
-int seccomp_send_listener(const struct oci_seccomp *s, int notify_fd, const char *state_json,
-                          struct rterr *err);
+/* Connects to linux.seccomp.listenerPath, a host path: call it while the host's filesystem is
+ * still in view (before joining a mount namespace or pivot_root). *sock is -1 without one. */
+int seccomp_listener_connect(const struct oci_seccomp *s, int *sock, struct rterr *err);
+/* Sends the notify fd and the container process state (runtime-spec "seccomp state") on the
+ * socket from seccomp_listener_connect. */
+int seccomp_send_listener(const struct oci_seccomp *s, int sock, int notify_fd,
+                          const char *state_json, struct rterr *err);
 
 #endif

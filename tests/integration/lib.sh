@@ -129,7 +129,17 @@ status_of() {
   fi
 }
 
-# wait_until SECONDS CMD...: polls CMD every 50 ms.
+# wait_status ID STATUS [SECONDS]: polls `state` until ID has STATUS ("absent" too).
+wait_status() {
+  local i=0 limit=${3:-10}
+  while [ "$(status_of "$1")" != "$2" ]; do
+    i=$((i + 1))
+    [ "$i" -ge $((limit * 20)) ] && return 1
+    sleep 0.05
+  done
+}
+
+# wait_until SECONDS CMD...: polls CMD every 50 ms (CMD's arguments are expanded once).
 wait_until() {
   local limit=$1 i=0
   shift

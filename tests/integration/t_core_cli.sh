@@ -71,7 +71,7 @@ check "bad signal leaves it running" running "$(status_of core-l1)"
 check_rc "invalid container ID" 1 rt create -b "$B" "../escape"
 check_contains "invalid ID message" "$(cat "$TMP/last.err")" "invalid container ID"
 check_rc "kill -a" 0 rt kill --all core-l1 KILL
-wait_until 5 test "$(status_of core-l1)" == stopped
+wait_status core-l1 stopped 5
 check "stopped after kill --all" stopped "$(status_of core-l1)"
 check_rc "ps of a stopped container" 1 rt ps core-l1
 check_contains "ps says container not running" "$(cat "$TMP/last.err")" "container not running"

@@ -47,6 +47,12 @@ if command -v script >/dev/null; then
   out=$(script -qec "$RTRUN --root $ROOT exec -t core-x sh -c 'tty; test -t 0 && echo stdin-is-a-tty'" /dev/null </dev/null)
   check_contains "exec --tty gets a pty of the container" "$out" "/dev/pts/"
   check_contains "exec --tty: stdin is the terminal" "$out" "stdin-is-a-tty"
+  T=$TMP/term
+  make_bundle "$T" sh -c 'tty; exit 3'
+  bundle_set "$T" '.process.terminal = true'
+  out=$(script -qec "$RTRUN --root $ROOT run -b $T core-term; echo rc=\$?" /dev/null </dev/null | tr -d '\r')
+  check_contains "run in the foreground with terminal: the container gets its own pty" "$out" "/dev/pts/0"
+  check_contains "run with terminal exits with the container's code" "$out" "rc=3"
   out=$(rt exec core-x sh -c 'test -t 0 || echo no-tty' </dev/null)
   check "exec without --tty has no terminal" "no-tty" "$out"
 else
@@ -57,7 +63,8 @@ fi
 recv=$HELPERS/recvtty
 if [ -x "$recv" ]; then
   sock=$TMP/tty.sock
-  "$recv" "$sock" >"$TMP/tty.out" 2>&1 &
+  # timeout: a receiver nobody connects to must not hang the test.
+  timeout 30 "$recv" "$sock" >"$TMP/tty.out" 2>&1 &
   rpid=$!
   wait_until 5 test -S "$sock"
   check_rc "exec -t -d --console-socket" 0 rt exec -t -d --console-socket "$sock" core-x \
@@ -70,7 +77,8 @@ if [ -x "$recv" ]; then
   B2=$TMP/tb
   make_bundle "$B2" sh -c 'tty; echo init-console-ok'
   bundle_set "$B2" '.process.terminal = true'
-  "$recv" "$sock" >"$TMP/tty2.out" 2>&1 &
+  sock=$TMP/tty2.sock
+  timeout 30 "$recv" "$sock" >"$TMP/tty2.out" 2>&1 &
   rpid=$!
   wait_until 5 test -S "$sock"
   check_rc "create with a terminal and --console-socket" 0 rt create -b "$B2" --console-socket "$sock" core-tty
@@ -87,7 +95,7 @@ else
 fi
 
 rt kill core-x KILL
-wait_until 5 test "$(status_of core-x)" == stopped
+wait_status core-x stopped 5
 check_rc "exec in a stopped container fails" 1 rt exec core-x true
 check_contains "exec says container not running" "$(cat "$TMP/last.err")" "container not running"
 

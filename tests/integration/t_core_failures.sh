@@ -64,7 +64,7 @@ expect_clean_failure "a container OOM-killed during set-up" core-f15 "killed by 
 # A start whose process is gone fails cleanly too; delete still works.
 check_rc "create" 0 rt create -b "$B" --pid-file "$TMP/pid" core-f14
 kill -9 "$(cat "$TMP/pid")"
-wait_until 5 test "$(status_of core-f14)" == stopped
+wait_status core-f14 stopped 5
 check "a killed created container is stopped" stopped "$(status_of core-f14)"
 check_rc "start of a stopped container fails" 1 rt start core-f14
 check_contains "start says it has stopped" "$(cat "$TMP/last.err")" "stopped"

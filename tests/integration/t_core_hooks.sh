@@ -48,7 +48,7 @@ check "poststart: state running" "core-h1 running $pid" \
   "$(jq -r '"\(.id) \(.status) \(.pid)"' "$H/poststart.json" 2>&1)"
 
 rt kill core-h1 KILL
-wait_until 5 test "$(status_of core-h1)" == stopped
+wait_status core-h1 stopped 5
 check_rc "delete runs poststop; a failing poststop hook only warns" 0 rt delete core-h1
 check_contains "the failing poststop hook is reported" "$(cat "$TMP/last.err")" "hooks.poststop[1]"
 check "poststop: state stopped" "core-h1 stopped" "$(jq -r '"\(.id) \(.status)"' "$H/poststop.json" 2>&1)"

@@ -10,6 +10,7 @@ make_bundle "$B" echo hello from rtrun
 out=$(rt run -b "$B" core-run 2>&1)
 check "run prints the container's output" "hello from rtrun" "$out"
 check "run removes the container afterwards" "absent" "$(status_of core-run)"
+check "run --no-pivot (MS_MOVE + chroot) works too" "hello from rtrun" "$(rt run --no-pivot -b "$B" core-nopivot 2>&1)"
 
 bundle_set "$B" '.process.args = ["sh", "-c", "exit 42"]'
 check_rc "run exits with the container's exit code" 42 rt run -b "$B" core-exit
@@ -46,7 +47,7 @@ check_rc "delete of a running container fails without --force" 1 rt delete core-
 check_contains "delete says it is not stopped" "$(cat "$TMP/last.err")" "not stopped"
 
 check_rc "kill KILL" 0 rt kill core-c1 KILL
-wait_until 5 test "$(status_of core-c1)" == stopped
+wait_status core-c1 stopped 5
 check "state after kill" stopped "$(status_of core-c1)"
 check "stopped state reports pid 0" 0 "$(rt state core-c1 | jq .pid)"
 check_rc "kill of a stopped container fails" 1 rt kill core-c1 KILL
@@ -60,7 +61,7 @@ check_contains "state of a deleted container says does not exist" \
 bundle_set "$B" '.process.args = ["sh", "-c", "trap \"exit 3\" TERM; while :; do sleep 0.05; done"]'
 "$RTRUN" --root "$ROOT" run -b "$B" core-term >/dev/null 2>&1 &
 runpid=$!
-wait_until 10 test "$(status_of core-term)" == running
+wait_status core-term running 10
 sleep 0.2 # let sh install its trap
 rt kill core-term 15
 wait $runpid
@@ -69,7 +70,7 @@ check "run exits with the code of the TERM trap (kill by number)" 3 "$?"
 bundle_set "$B" '.process.args = ["sleep", "1000"]'
 "$RTRUN" --root "$ROOT" run -b "$B" core-sig >/dev/null 2>&1 &
 runpid=$!
-wait_until 10 test "$(status_of core-sig)" == running
+wait_status core-sig running 10
 rt kill core-sig SIGKILL
 wait $runpid
 check "run exits 128+9 when the container is killed" 137 "$?"
@@ -79,7 +80,7 @@ check "foreground run deletes its container" absent "$(status_of core-sig)"
 bundle_set "$B" '.process.args = ["sh", "-c", "trap \"exit 5\" USR1; while :; do sleep 0.05; done"]'
 "$RTRUN" --root "$ROOT" run -b "$B" core-fwd >/dev/null 2>&1 &
 runpid=$!
-wait_until 10 test "$(status_of core-fwd)" == running
+wait_status core-fwd running 10
 sleep 0.2
 kill -USR1 $runpid
 wait $runpid

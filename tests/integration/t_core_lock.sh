@@ -34,7 +34,7 @@ check "running" running "$(status_of core-l1)"
 
 # Concurrent deletes of one container: exactly one succeeds, the other finds it gone.
 rt kill core-l1 KILL
-wait_until 5 test "$(status_of core-l1)" == stopped
+wait_status core-l1 stopped 5
 "$RTRUN" --root "$ROOT" delete core-l1 >"$TMP/d1.out" 2>&1 &
 d1=$!
 "$RTRUN" --root "$ROOT" delete core-l1 >"$TMP/d2.out" 2>&1 &

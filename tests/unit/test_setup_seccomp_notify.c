@@ -25,14 +25,16 @@ static int child(const char *json)
 {
         struct oci_spec *spec = NULL;
         struct rterr err = {0};
-        int nfd = -1;
+        int nfd = -1, sock = -1;
         if (oci_spec_parse(json, strlen(json), &spec, &err) < 0 ||
+            seccomp_listener_connect(&spec->linux_.seccomp, &sock, &err) < 0 ||
             seccomp_apply(&spec->linux_.seccomp, &nfd, &err) < 0 ||
-            seccomp_send_listener(&spec->linux_.seccomp, nfd, STATE, &err) < 0) {
+            seccomp_send_listener(&spec->linux_.seccomp, sock, nfd, STATE, &err) < 0) {
                 fprintf(stderr, "child: %s\n", err.msg);
                 return 2;
         }
         close(nfd);
+        close(sock);
         errno = 0;
         long r = syscall(SYS_getppid);
         if (r != -1 || errno != 77) {

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SCMP_ACT_NOTIFY with linux.seccomp.listenerPath, end to end: a listener (python3, on the host)
+# receives the notify fd over SCM_RIGHTS with the runtime-spec's container process state, then
+# closes it; the container's notified mkdir then fails with ENOSYS (seccomp_unotify(2)).
+# The listener path is a host path: the runtime connects before it leaves the host's filesystem.
+source "$(dirname "$0")/lib.sh"
+lib_init setup-notify
+# Debian's own interpreter: a version manager's shim would be slow to start.
+py=/usr/bin/python3
+[ -x "$py" ] || py=$(command -v python3) || {
+  echo "SKIP: python3 is missing (the test's listener)"
+  exit 77
+}
+
+B=$TMP/b
+make_bundle "$B" sh -c 'mkdir /tmp/x; echo "mkdir=$?"'
+sock=$TMP/listener.sock
+cat >"$TMP/listener.py" <<'PY'
+import array, json, os, socket, sys
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(sys.argv[1])
+srv.listen(1)
+conn, _ = srv.accept()
+fds = array.array("i")
+msg, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(4 * fds.itemsize))
+for level, kind, data in anc:
+    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+        fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
+st = json.loads(msg)
+link = os.readlink("/proc/self/fd/%d" % fds[0]) if fds else "none"
+print(json.dumps({"nfds": len(fds), "fdkind": link, "fds": st["fds"], "pid": st["pid"],
+                  "metadata": st["metadata"], "id": st["state"]["id"],
+                  "status": st["state"]["status"], "statepid": st["state"]["pid"]}))
+for fd in fds:
+    os.close(fd)
+PY
+"$py" "$TMP/listener.py" "$sock" >"$TMP/listener.out" 2>&1 &
+lpid=$!
+wait_until 20 test -S "$sock" || fail "the listener did not start"
+bundle_set "$B" ".root.readonly = false | .linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\",
+  \"listenerPath\": \"$sock\", \"listenerMetadata\": \"meta-data\",
+  \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+out=$(rt run -b "$B" setup-n1 2>&1)
+rc=$?
+# The listener exits once it got the message; after a failed run it never will.
+wait_until 10 proc_gone "$lpid" || kill "$lpid" 2>/dev/null
+wait "$lpid" 2>/dev/null
+got=$(cat "$TMP/listener.out")
+check "run exits 0" 0 "$rc"
+check_contains "the notified mkdir fails with ENOSYS once the listener is gone" "$out" \
+  "Function not implemented"
+check "one fd was passed" 1 "$(jq -r .nfds <<<"$got")"
+check "the fd is a seccomp listener" "anon_inode:seccomp notify" "$(jq -r .fdkind <<<"$got")"
+check "fds names it seccompFd" '["seccompFd"]' "$(jq -c .fds <<<"$got")"
+check "metadata is listenerMetadata" meta-data "$(jq -r .metadata <<<"$got")"
+check "state.id" setup-n1 "$(jq -r .id <<<"$got")"
+pid=$(jq -r .pid <<<"$got")
+check "pid is the container's init (state.pid, > 0)" yes \
+  "$([ "$pid" -gt 0 ] 2>/dev/null && [ "$pid" = "$(jq -r .statepid <<<"$got")" ] && echo yes)"
+
+lib_done
