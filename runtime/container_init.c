@@ -174,6 +174,7 @@ static void close_own_fds(const struct init_args *a)
         keep[n++] = a->sync_fd;
         keep[n++] = a->state_fd;
         keep[n++] = a->console_fd;
+        keep[n++] = a->listener_fd;
         for (int t = 0; t < OCI_NS_COUNT; t++)
                 keep[n++] = a->ns->join_fd[t];
         close_fds_except(3 + a->o->preserve_fds, keep, n);
@@ -194,10 +195,7 @@ _Noreturn void container_init(const struct init_args *a)
         }
         close_own_fds(a);
         int notify_fd = -1;
-        /* listenerPath is a host path: connect while the host's filesystem is in view. */
-        int listener = -1;
-        if (seccomp_listener_connect(&a->spec->linux_.seccomp, &listener, &err) < 0 ||
-            init_setup(a, exe, sizeof(exe), &notify_fd, &err) < 0) {
+        if (init_setup(a, exe, sizeof(exe), &notify_fd, &err) < 0) {
                 sync_send_error(a->sync_fd, &err);
                 _exit(1);
         }
@@ -218,10 +216,11 @@ _Noreturn void container_init(const struct init_args *a)
                 _cleanup_free_ char *json = NULL;
                 size_t len;
                 if (oci_state_to_json(&st, false, &json, &len, &err) < 0 ||
-                    seccomp_send_listener(&s->linux_.seccomp, listener, notify_fd, json, &err) < 0)
+                    seccomp_send_listener(&s->linux_.seccomp, a->listener_fd, notify_fd, json,
+                                          &err) < 0)
                         goto fail;
                 close(notify_fd);
-                close(listener);
+                close(a->listener_fd);
         }
         process_exec(&s->process, exe, a->o->preserve_fds, &err);
 fail:

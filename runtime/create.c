@@ -47,6 +47,7 @@ struct create_ctx {
         int state_fd;
         int console_fd;
         int proxy_fd; /* our end of the console socketpair when we proxy the pty */
+        int listener_fd; /* linux.seccomp.listenerPath, connected with rtrun's credentials */
         pid_t pid;
 };
 
@@ -270,6 +271,7 @@ static int spawn(struct create_ctx *x, struct rterr *err)
                     .sync_fd = x->child_fd,
                     .state_fd = x->state_fd,
                     .console_fd = x->console_fd,
+                    .listener_fd = x->listener_fd,
                     .lock_fd = x->c->lock_fd,
                     .cg = x->cg,
                     .self_join = self_join(x),
@@ -380,6 +382,7 @@ static void create_ctx_free(struct create_ctx *x)
         close_fd(&x->state_fd);
         close_fd(&x->console_fd);
         close_fd(&x->proxy_fd);
+        close_fd(&x->listener_fd);
         ns_plan_close(&x->ns);
         cg_free(x->cg);
         cg_host_free(x->host);
@@ -415,6 +418,7 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
                 return -1;
         }
         if (prepare_state(x, rootfs, err) < 0 || prepare_console(x, err) < 0 ||
+            seccomp_listener_connect(&x->spec->linux_.seccomp, &x->listener_fd, err) < 0 ||
             ns_plan_build(x->spec, &x->ns, err) < 0 || prepare_cgroup(x, err) < 0 ||
             spawn(x, err) < 0)
                 return -1;
@@ -452,6 +456,7 @@ int container_create(const struct cli_globals *g, const struct launch_opts *o,
             .state_fd = -1,
             .console_fd = -1,
             .proxy_fd = -1,
+            .listener_fd = -1,
         };
         for (int t = 0; t < OCI_NS_COUNT; t++)
                 x.ns.join_fd[t] = -1;

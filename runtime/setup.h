@@ -41,8 +41,8 @@ int user_apply(const struct oci_process *p, bool has_userns, struct rterr *err);
 int caps_apply(const struct oci_process *p, struct rterr *err);
 /* Loads the filter. With listenerPath, *notify_fd receives the listener fd (else -1). */
 int seccomp_apply(const struct oci_seccomp *s, int *notify_fd, struct rterr *err);
-/* Connects to linux.seccomp.listenerPath, a host path: call it while the host's filesystem is
- * still in view (before joining a mount namespace or pivot_root). *sock is -1 without one. */
+/* Connects to linux.seccomp.listenerPath, a host path: call it on the host side (create does,
+ * with rtrun's own credentials) and hand the socket to the init. *sock is -1 without one. */
 int seccomp_listener_connect(const struct oci_seccomp *s, int *sock, struct rterr *err);
 /* Sends the notify fd and the container process state (runtime-spec "seccomp state") on the
  * socket from seccomp_listener_connect. */

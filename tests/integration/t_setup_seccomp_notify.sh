@@ -34,28 +34,49 @@ print(json.dumps({"nfds": len(fds), "fdkind": link, "fds": st["fds"], "pid": st[
 for fd in fds:
     os.close(fd)
 PY
-"$py" "$TMP/listener.py" "$sock" >"$TMP/listener.out" 2>&1 &
-lpid=$!
-wait_until 20 test -S "$sock" || fail "the listener did not start"
+# run_with_listener ID: starts the listener, runs the container, leaves $out, $rc and $got.
+run_with_listener() {
+  rm -f "$sock"
+  "$py" "$TMP/listener.py" "$sock" >"$TMP/listener.out" 2>&1 &
+  local lpid=$!
+  wait_until 20 test -S "$sock" || fail "the listener did not start"
+  rc=0
+  out=$(rt run -b "$B" "$1" 2>&1) || rc=$?
+  # The listener exits once it got the message; after a failed run it never will.
+  wait_until 10 proc_gone "$lpid" || kill "$lpid" 2>/dev/null
+  wait "$lpid" 2>/dev/null
+  got=$(cat "$TMP/listener.out")
+}
+
+check_listener() {
+  local what=$1 id=$2 pid
+  check "$what: run exits 0" 0 "$rc"
+  check_contains "$what: the notified mkdir fails with ENOSYS once the listener is gone" "$out" \
+    "Function not implemented"
+  check "$what: one fd was passed" 1 "$(jq -r .nfds <<<"$got")"
+  check "$what: the fd is a seccomp listener" "anon_inode:seccomp notify" \
+    "$(jq -r .fdkind <<<"$got")"
+  check "$what: fds names it seccompFd" '["seccompFd"]' "$(jq -c .fds <<<"$got")"
+  check "$what: metadata is listenerMetadata" meta-data "$(jq -r .metadata <<<"$got")"
+  check "$what: state.id" "$id" "$(jq -r .id <<<"$got")"
+  pid=$(jq -r .pid <<<"$got")
+  check "$what: pid is the container's init (state.pid, > 0)" yes \
+    "$([ "$pid" -gt 0 ] 2>/dev/null && [ "$pid" = "$(jq -r .statepid <<<"$got")" ] && echo yes)"
+}
+
 bundle_set "$B" ".root.readonly = false | .linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\",
   \"listenerPath\": \"$sock\", \"listenerMetadata\": \"meta-data\",
   \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
-out=$(rt run -b "$B" setup-n1 2>&1)
-rc=$?
-# The listener exits once it got the message; after a failed run it never will.
-wait_until 10 proc_gone "$lpid" || kill "$lpid" 2>/dev/null
-wait "$lpid" 2>/dev/null
-got=$(cat "$TMP/listener.out")
-check "run exits 0" 0 "$rc"
-check_contains "the notified mkdir fails with ENOSYS once the listener is gone" "$out" \
-  "Function not implemented"
-check "one fd was passed" 1 "$(jq -r .nfds <<<"$got")"
-check "the fd is a seccomp listener" "anon_inode:seccomp notify" "$(jq -r .fdkind <<<"$got")"
-check "fds names it seccompFd" '["seccompFd"]' "$(jq -c .fds <<<"$got")"
-check "metadata is listenerMetadata" meta-data "$(jq -r .metadata <<<"$got")"
-check "state.id" setup-n1 "$(jq -r .id <<<"$got")"
-pid=$(jq -r .pid <<<"$got")
-check "pid is the container's init (state.pid, > 0)" yes \
-  "$([ "$pid" -gt 0 ] 2>/dev/null && [ "$pid" = "$(jq -r .statepid <<<"$got")" ] && echo yes)"
+run_with_listener setup-n1
+check_listener "root" setup-n1
+
+# In a user namespace the init cannot open host files as root: rtrun connects for it.
+chmod 755 "$TMP"
+bundle_set "$B" '.linux.namespaces += [{"type": "user"}]
+  | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .root.readonly = true | .mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]'
+run_with_listener setup-n2
+check_listener "user namespace" setup-n2
 
 lib_done
