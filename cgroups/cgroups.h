@@ -34,6 +34,12 @@ void cg_free(struct cgroup *cg);
 /* Writes every linux.resources field (also used by `update`). */
 int cg_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
 int cg_join(struct cgroup *cg, pid_t pid, struct rterr *err);
+/* The fast way in, for a process being created (no global lock, no RCU grace period):
+ * cg_clone_fd is the cgroup2 directory for clone3(CLONE_INTO_CGROUP), -1 when cg has no v2
+ * part; cg_join_self then moves the calling single-threaded process into every v1 hierarchy
+ * (writing 0 to `tasks`). Needs the caller's credentials to write the cgroup files. */
+int cg_clone_fd(const struct cgroup *cg);
+int cg_join_self(struct cgroup *cg, struct rterr *err);
 int cg_freeze(struct cgroup *cg, bool frozen, struct rterr *err);
 int cg_is_frozen(struct cgroup *cg, bool *frozen, struct rterr *err);
 int cg_kill_all(struct cgroup *cg, int sig, struct rterr *err);

@@ -41,7 +41,7 @@ static int init_namespaces(const struct init_args *a, struct rterr *err)
         if ((ns->unshare_flags & CLONE_NEWUSER) && sync_send(a->sync_fd, SYNC_USERNS, 0, err) < 0)
                 return -1;
         /* rtrun has written the id maps and put us into the cgroup. */
-        if (sync_expect(a->sync_fd, SYNC_GO, &a->c->pid, "cgroup", err) < 0)
+        if (a->wait_go && sync_expect(a->sync_fd, SYNC_GO, &a->c->pid, "cgroup", err) < 0)
                 return -1;
         if (!ns->needs_fork)
                 return 0;
@@ -180,6 +180,11 @@ _Noreturn void container_init(const struct init_args *a)
          * it, or reach rtrun's binary through /proc/PID/exe (CVE-2019-5736). */
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (a->self_join && cg_join_self(a->cg, &err) < 0) {
+                rterr_wrap(&err, "join the container's cgroup");
+                sync_send_error(a->sync_fd, &err);
+                _exit(1);
+        }
         close_own_fds(a);
         if (init_setup(a, exe, sizeof(exe), &err) < 0) {
                 sync_send_error(a->sync_fd, &err);

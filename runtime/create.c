@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,7 +17,7 @@
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "rt/rt.h"
-#include "runtime/admission.h"
+#include "runtime/clone.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
@@ -38,7 +37,6 @@ struct create_ctx {
         struct cg_host *host;
         struct cgroup *cg;
         bool rt_done;
-        bool admitted; /* holds a reservation in the admission ledger */
         struct ns_plan ns;
         int sync_fd;  /* our end */
         int child_fd; /* the container's end */
@@ -202,6 +200,22 @@ static int prepare_console(struct create_ctx *x, struct rterr *err)
         return 0;
 }
 
+/* In a user namespace the container process cannot write the host's cgroup files. */
+static bool self_join(const struct create_ctx *x)
+{
+        return !x->ns.create[OCI_NS_USER] && x->ns.join_fd[OCI_NS_USER] < 0;
+}
+
+/* Whether the container process must wait for us before its set-up: for its id maps, its
+ * cgroup, or its host pid (hooks and the seccomp listener get it in the state). Otherwise it
+ * starts at once: one scheduling round-trip less. */
+static bool wait_go(const struct create_ctx *x)
+{
+        const struct oci_spec *s = x->spec;
+        return !self_join(x) || x->ns.needs_fork || s->hooks.create_container.n > 0 ||
+               s->hooks.start_container.n > 0 || s->linux_.seccomp.listener_path != NULL;
+}
+
 static int spawn(struct create_ctx *x, struct rterr *err)
 {
         int sv[2];
@@ -213,9 +227,7 @@ static int spawn(struct create_ctx *x, struct rterr *err)
                 ns_parent_restore(&x->ns, NULL);
                 return -1;
         }
-        /* Like fork(2) (a copy of our stack), but born into the new namespaces. */
-        pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)x->ns.clone_flags | SIGCHLD, NULL,
-                                   NULL, NULL, NULL);
+        pid_t pid = clone_child(x->ns.clone_flags, cg_clone_fd(x->cg));
         if (pid == 0) {
                 close(x->sync_fd);
                 struct init_args a = {
@@ -227,6 +239,9 @@ static int spawn(struct create_ctx *x, struct rterr *err)
                     .state_fd = x->state_fd,
                     .console_fd = x->console_fd,
                     .lock_fd = x->c->lock_fd,
+                    .cg = x->cg,
+                    .self_join = self_join(x),
+                    .wait_go = wait_go(x),
                 };
                 container_init(&a);
         }
@@ -252,14 +267,14 @@ static int handshake(struct create_ctx *x, struct rterr *err)
         const struct oci_spec *s = x->spec;
         if ((x->ns.clone_flags & CLONE_NEWUSER) && ns_write_id_maps(x->pid, s, err) < 0)
                 return -1;
-        if (cg_join(x->cg, x->pid, err) < 0)
+        if (!self_join(x) && cg_join(x->cg, x->pid, err) < 0)
                 return rterr_wrap(err, "join the container's cgroup");
         if (x->ns.unshare_flags & CLONE_NEWUSER) {
                 if (sync_expect(x->sync_fd, SYNC_USERNS, NULL, "user namespace", err) < 0 ||
                     ns_write_id_maps(x->pid, s, err) < 0)
                         return -1;
         }
-        if (sync_send(x->sync_fd, SYNC_GO, x->ns.needs_fork ? 0 : x->pid, err) < 0)
+        if (wait_go(x) && sync_send(x->sync_fd, SYNC_GO, x->ns.needs_fork ? 0 : x->pid, err) < 0)
                 return -1;
         if (x->ns.needs_fork) {
                 pid_t child = x->pid;
@@ -315,8 +330,6 @@ static void create_abort(struct create_ctx *x)
                         rt_container_teardown(x->host, x->cg, NULL);
                 cg_destroy(x->cg, NULL);
         }
-        if (x->admitted)
-                admission_release(x->g, x->o->id, NULL);
         if (x->c)
                 container_remove_dir(x->c, NULL);
 }
@@ -356,8 +369,7 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
         if (container_id_validate(x->o->id, err) < 0 || load_bundle(x, err) < 0 ||
             rootfs_path(x, &rootfs, err) < 0)
                 return -1;
-        if (validate_spec(x->spec, rootfs, err) < 0 ||
-            admission_reserve(x->g, x->o->id, x->spec, &x->admitted, err) < 0) {
+        if (validate_spec(x->spec, rootfs, err) < 0) {
                 free(rootfs);
                 return -1;
         }
@@ -369,8 +381,6 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
                 return explain_exit(x, err);
         if (proc_stat_read(x->pid, &x->c->pid_starttime, NULL) < 0)
                 return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
-        if (x->admitted && admission_bind(x->g, x->o->id, x->pid, err) < 0)
-                return -1;
         if (container_save(x->c, err) < 0)
                 return -1;
         x->c->status = OCI_STATUS_CREATED;

@@ -14,6 +14,7 @@
 #include "cgroups/cgroups.h"
 #include "common/cleanup.h"
 #include "rt/rt.h"
+#include "runtime/clone.h"
 #include "runtime/console.h"
 #include "runtime/exec.h"
 #include "runtime/namespaces.h"
@@ -35,15 +36,15 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, struc
 {
         if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, false, err) < 0)
                 return -1;
-        if (x->cg && cg_join(x->cg, getpid(), err) < 0)
+        if (x->cg && cg_join_self(x->cg, err) < 0)
                 return rterr_wrap(err, "join the container's cgroup");
+        if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, true, err) < 0)
+                return -1;
         /* Nothing of rtrun's (cgroup dirs, log, lock) may be open once in the container. */
         int keep[2 + OCI_NS_COUNT] = {x->sync_fd, x->console_fd};
         for (int t = 0; t < OCI_NS_COUNT; t++)
                 keep[2 + t] = x->ns_fds[t];
         close_fds_except(3 + x->o->preserve_fds, keep, 2 + OCI_NS_COUNT);
-        if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, true, err) < 0)
-                return -1;
         if (ns_join_fds(x->ns_fds, true, err) < 0)
                 return -1;
         ns_close_fds(x->ns_fds);
@@ -79,8 +80,9 @@ fail:
         _exit(127);
 }
 
-/* Enters the container's pid namespace for our next child only, and back. */
-static int fork_into(int pid_ns, pid_t *pid, struct rterr *err)
+/* Enters the container's pid namespace for our next child only, and back; the child is born in
+ * the cgroup2 directory cgroup_fd (the v1 hierarchies it joins itself). */
+static int fork_into(int pid_ns, int cgroup_fd, pid_t *pid, struct rterr *err)
 {
         _cleanup_close_ int own = -1;
         if (pid_ns >= 0) {
@@ -88,7 +90,7 @@ static int fork_into(int pid_ns, pid_t *pid, struct rterr *err)
                 if (own < 0 || setns(pid_ns, CLONE_NEWPID) < 0)
                         return rterr_errno(err, "join the container's pid namespace");
         }
-        *pid = fork();
+        *pid = clone_child(0, cgroup_fd);
         if (*pid == 0)
                 return 0;
         int saved = errno;
@@ -150,7 +152,7 @@ int exec_spawn(struct container *c, const struct oci_spec *spec, const struct oc
         }
         sync_parent = sv[0];
         sync_child = sv[1];
-        if (fork_into(ns_fds[OCI_NS_PID], pid, err) < 0)
+        if (fork_into(ns_fds[OCI_NS_PID], cg ? cg_clone_fd(cg) : -1, pid, err) < 0)
                 goto out;
         if (*pid == 0) {
                 close(sync_parent);

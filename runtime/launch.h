@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "cgroups/cgroups.h"
 #include "common/err.h"
 #include "oci/oci.h"
 #include "runtime/cli.h"
@@ -47,6 +48,9 @@ struct init_args {
         int state_fd;   /* O_PATH fd of the state directory: the exec fifo */
         int console_fd; /* connected --console-socket, or -1 */
         int lock_fd;    /* rtrun's lock, to close at once */
+        struct cgroup *cg;
+        bool self_join; /* the process moves itself into cg's v1 hierarchies (no user ns) */
+        bool wait_go;   /* wait for SYNC_GO (id maps, cgroup join or our host pid needed) */
 };
 
 /* The container process: set-up in the order of runtime/setup.h, then execve. */

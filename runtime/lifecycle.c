@@ -82,6 +82,15 @@ static int pidfd_open_(pid_t pid)
 /* SIGKILL to everything in the container and wait (bounded) for init to be gone. */
 static int kill_all(struct container *c, struct cgroup *cg, struct rterr *err)
 {
+        if (cg && c->status == OCI_STATUS_STOPPED) {
+                /* The common case: nothing left to kill, and no freeze/thaw cycle for it. */
+                _cleanup_free_ pid_t *pids = NULL;
+                size_t n = 0;
+                if (cg_pids(cg, &pids, &n, err) < 0)
+                        return -1;
+                if (n == 0)
+                        return 0;
+        }
         if (cg) {
                 if (cg_kill_all(cg, SIGKILL, err) < 0)
                         return -1;

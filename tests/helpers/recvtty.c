@@ -14,10 +14,8 @@ static int recv_fd(int conn)
         char name[256];
         char cbuf[CMSG_SPACE(sizeof(int))];
         struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-        struct msghdr msg = {.msg_iov = &iov,
-                             .msg_iovlen = 1,
-                             .msg_control = cbuf,
-                             .msg_controllen = sizeof(cbuf)};
+        struct msghdr msg = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
         if (recvmsg(conn, &msg, 0) <= 0)
                 return -1;
         struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);

@@ -31,8 +31,8 @@ expect_clean_failure "empty args" core-f3 "process.args"
 bundle_set "$B" '.process.args = ["no-such-program"]'
 expect_clean_failure "missing program" core-f4 'exec: "no-such-program": executable file not found in $PATH'
 
-bundle_set "$B" '.process.cwd = "/no/such/dir"'
-expect_clean_failure "missing cwd" core-f5 "/no/such/dir"
+bundle_set "$B" '.process.cwd = "/etc/passwd"'
+expect_clean_failure "cwd that is a file" core-f5 "/etc/passwd"
 
 bundle_set "$B" '.process.cwd = "relative"'
 expect_clean_failure "relative cwd" core-f6 "process.cwd"
