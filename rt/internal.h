@@ -34,6 +34,8 @@ struct rt_state {
         struct rt_state_entry *v;
         size_t n;
 };
+/* Whether RT_STATE_DIR/NAME exists: no lock, for the common case of nothing recorded. */
+bool rt_state_exists(const char *name);
 /* Locks and reads RT_STATE_DIR/NAME (absent: empty). */
 int rt_state_open(const char *name, struct rt_state *st, struct rterr *err);
 int rt_state_add(struct rt_state *st, const char *kind, const char *a, const char *b,

@@ -96,8 +96,21 @@ static void claimed_of(struct rt_state *st, struct rt_cpumask *out)
         }
 }
 
+/* Entries of containers whose cpuset is gone (a create that crashed half-way, a cgroup removed
+ * by hand) hold nothing any more. */
+static void forget_stale(struct rt_state *st)
+{
+        for (size_t i = st->n; i-- > 0;)
+                if (strcmp(st->v[i].kind, "container") == 0 && access(st->v[i].a, F_OK) < 0 &&
+                    errno == ENOENT)
+                        rt_state_remove(st, &st->v[i]);
+}
+
 int rt_rootdomain_claimed(struct rt_cpumask *out, struct rterr *err)
 {
+        rt_cpumask_zero(out);
+        if (!rt_state_exists(STATE_NAME))
+                return 0;
         struct rt_state st;
         if (rt_state_open(STATE_NAME, &st, err) < 0)
                 return -1;
@@ -336,6 +349,7 @@ int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, s
         struct rt_state st;
         if (rt_state_open(STATE_NAME, &st, err) < 0)
                 return -1;
+        forget_stale(&st);
         for (size_t i = 0; i < st.n; i++) {
                 struct rt_cpumask other;
                 if (strcmp(st.v[i].kind, "container") != 0 || strcmp(st.v[i].a, cpuset_dir) == 0 ||
@@ -378,6 +392,8 @@ int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, s
 
 int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err)
 {
+        if (!rt_state_exists(STATE_NAME))
+                return 0; /* nothing claimed on this host */
         char mount[RT_PATH];
         bool v2;
         if (rt_cpuset_mount(mount, sizeof(mount), &v2, err) < 0)
@@ -386,9 +402,12 @@ int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err)
         if (rt_state_open(STATE_NAME, &st, err) < 0)
                 return -1;
         int r = 0;
+        size_t before = rt_state_count(&st, "container");
+        forget_stale(&st);
         struct rt_state_entry *e = rt_state_find(&st, "container", cpuset_dir);
-        if (e != NULL) {
-                rt_state_remove(&st, e);
+        if (e != NULL || rt_state_count(&st, "container") != before) {
+                if (e != NULL)
+                        rt_state_remove(&st, e);
                 if (v2)
                         write_value(cpuset_dir, "cpuset.cpus.partition", "member", NULL);
                 if (rt_state_count(&st, "container") == 0)
@@ -404,6 +423,8 @@ int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err)
 
 int rt_rootdomain_guest(const char *cpuset_dir, struct rterr *err)
 {
+        if (!rt_state_exists(STATE_NAME))
+                return 0;
         char mount[RT_PATH];
         bool v2;
         if (rt_cpuset_mount(mount, sizeof(mount), &v2, err) < 0)

@@ -142,6 +142,8 @@ int rt_rtgroup_setup(const char *cpu_dir, const struct oci_cpu *cpu, struct rter
 
 int rt_rtgroup_teardown(const char *cpu_dir, struct rterr *err)
 {
+        if (!rt_state_exists(STATE_NAME))
+                return 0; /* no budget raised on this host */
         struct rt_state st;
         if (rt_state_open(STATE_NAME, &st, err) < 0)
                 return -1;

@@ -46,6 +46,13 @@ static int parse_line(char *line, struct rt_state_entry *e)
         return 0;
 }
 
+bool rt_state_exists(const char *name)
+{
+        char path[RT_PATH];
+        return rt_pathf(path, sizeof(path), "%s/%s", RT_STATE_DIR, name) == 0 &&
+               access(path, F_OK) == 0;
+}
+
 int rt_state_open(const char *name, struct rt_state *st, struct rterr *err)
 {
         memset(st, 0, sizeof(*st));

@@ -56,6 +56,9 @@ first_cpu() { echo "${1%%[-,]*}"; }
 expand() { echo "$1" | tr ',' '\n' | awk -F- '{ e = NF > 1 ? $2 : $1; for (i = $1; i <= e; i++) printf "%d ", i }'; }
 exists() { rt state "$1" >/dev/null 2>&1 && echo present || echo absent; }
 
+check "features advertises DEADLINE root domains" "true" \
+  "$("$RTRUN" features | jq -r '.annotations["org.rtrun.sched.deadline.rootDomain"]')"
+
 root_lb_file=$CS/cpuset.sched_load_balance
 [ -f "$root_lb_file" ] && root_lb_before=$(cat "$root_lb_file")
 

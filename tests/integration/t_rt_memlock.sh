@@ -5,6 +5,8 @@ set -u
 . "$(dirname "$0")/rt_lib.sh"
 rt_init memlock
 LIMIT=67108864
+check "features advertises the memory lock" "true" \
+  "$("$RTRUN" features | jq -r '.annotations["org.rtrun.memory.lock"]')"
 rt_bundle "$TMP/m" sleep 300
 bundle_set "$TMP/m" ".annotations[\"org.rtrun.memory.lock\"] = \"true\"
   | .linux.resources.memory = {\"limit\": $LIMIT}
