@@ -40,6 +40,7 @@ struct cg_mount {
         char *path; /* mount point */
         char *root; /* root of the mount inside its hierarchy (field 4 of mountinfo) */
         char *own;  /* this process's cgroup in that hierarchy (/proc/self/cgroup), or NULL */
+        char *name; /* "name=systemd" for a named v1 hierarchy without controllers, else NULL */
         bool v2;
 };
 
@@ -64,6 +65,7 @@ struct cg_dir {
         char *path;
         int fd; /* O_DIRECTORY, for the *at calls */
         bool v2;
+        int mount; /* index into the host's mounts */
 };
 
 struct cgroup {

@@ -91,7 +91,8 @@ static int add_dir(struct cgroup *cg, int mount_idx, struct rterr *err)
         if (d == NULL)
                 return rterr_errno(err, "cgroup path");
         cg->dirs = d;
-        cg->dirs[cg->n_dirs] = (struct cg_dir){.path = TAKE_PTR(p), .fd = -1, .v2 = m->v2};
+        cg->dirs[cg->n_dirs] =
+            (struct cg_dir){.path = TAKE_PTR(p), .fd = -1, .v2 = m->v2, .mount = mount_idx};
         return (int)cg->n_dirs++;
 }
 
@@ -119,6 +120,9 @@ int cg_resolve(const struct cg_host *host, const char *path, struct cgroup **out
                 if ((cg->ctrl_dir[c] = add_dir(cg, host->ctrl_mount[c], err)) < 0)
                         goto fail;
         }
+        for (size_t i = 0; i < host->n_mounts; i++)
+                if (host->mounts[i].name && add_dir(cg, (int)i, err) < 0)
+                        goto fail;
         *out = cg;
         return 0;
 fail:
@@ -238,20 +242,10 @@ static int mkdir_path(const char *mnt, const char *full, bool cpuset, struct mad
         }
 }
 
-static int mount_of_dir(const struct cgroup *cg, size_t i)
-{
-        if ((int)i == cg->v2_dir)
-                return cg->host->v2_mount;
-        for (int c = 0; c < CG_NCTRL; c++)
-                if (cg->ctrl_dir[c] == (int)i)
-                        return cg->host->ctrl_mount[c];
-        return -1;
-}
-
 static int make_dirs(struct cgroup *cg, struct made_list *made, struct rterr *err)
 {
         for (size_t i = 0; i < cg->n_dirs; i++) {
-                const struct cg_mount *m = &cg->host->mounts[mount_of_dir(cg, i)];
+                const struct cg_mount *m = &cg->host->mounts[cg->dirs[i].mount];
                 bool cpuset = cg->ctrl_dir[CG_CPUSET] == (int)i && !m->v2;
                 if (mkdir_path(m->path, cg->dirs[i].path, cpuset, made, err) < 0)
                         return -1;

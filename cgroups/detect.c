@@ -81,6 +81,14 @@ static int add_mount(struct cg_host *h, const char *path, const char *root, bool
         return 0;
 }
 
+static int named_mount(const struct cg_host *h, const char *name)
+{
+        for (size_t i = 0; i < h->n_mounts; i++)
+                if (h->mounts[i].name && strcmp(h->mounts[i].name, name) == 0)
+                        return (int)i;
+        return -1;
+}
+
 /* One mountinfo line: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SRC SUPER". */
 static int parse_mount_line(struct cg_host *h, char *line, struct rterr *err)
 {
@@ -116,9 +124,12 @@ static int parse_mount_line(struct cg_host *h, char *line, struct rterr *err)
         if (strcmp(fstype, "cgroup") != 0 || super == NULL)
                 return 0;
         int idx = -1;
+        const char *name = NULL;
         char *save3 = NULL;
         for (char *o = strtok_r(super, ",", &save3); o; o = strtok_r(NULL, ",", &save3)) {
                 int c = cg_ctrl_from_name(o);
+                if (strncmp(o, "name=", 5) == 0)
+                        name = o;
                 if (c < 0 || h->ctrl_mount[c] >= 0)
                         continue;
                 if (idx < 0) {
@@ -127,6 +138,15 @@ static int parse_mount_line(struct cg_host *h, char *line, struct rterr *err)
                         idx = (int)h->n_mounts - 1;
                 }
                 h->ctrl_mount[c] = idx;
+        }
+        /* A named hierarchy without controllers (name=systemd): runc puts the container in it
+         * too, which is what the container's own /sys/fs/cgroup/systemd then shows. */
+        if (idx < 0 && name && named_mount(h, name) < 0) {
+                if (add_mount(h, mnt, root, false, err) < 0)
+                        return -1;
+                h->mounts[h->n_mounts - 1].name = strdup(name);
+                if (h->mounts[h->n_mounts - 1].name == NULL)
+                        return rterr_errno(err, "cgroup detection");
         }
         return 0;
 }
@@ -174,6 +194,9 @@ static int parse_own(struct cg_host *h, const char *text, struct rterr *err)
                 }
                 char *save2 = NULL;
                 for (char *o = strtok_r(c1 + 1, ",", &save2); o; o = strtok_r(NULL, ",", &save2)) {
+                        int n = named_mount(h, o);
+                        if (n >= 0 && set_own(&h->mounts[n], path, err) < 0)
+                                return -1;
                         int c = cg_ctrl_from_name(o);
                         if (c >= 0 && h->ctrl_mount[c] >= 0 &&
                             set_own(&h->mounts[h->ctrl_mount[c]], path, err) < 0)
@@ -274,6 +297,7 @@ void cg_host_free(struct cg_host *host)
                 free(host->mounts[i].path);
                 free(host->mounts[i].root);
                 free(host->mounts[i].own);
+                free(host->mounts[i].name);
         }
         free(host->mounts);
         free(host);

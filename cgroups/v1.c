@@ -91,7 +91,11 @@ static int v1_memory(const struct cgroup *cg, const struct oci_memory *m, struct
         if (m->disable_oom_killer.set && m->disable_oom_killer.v &&
             cg_write(d, "memory.oom_control", "1", err) < 0)
                 return -1;
+        /* Current kernels keep use_hierarchy at 1 and refuse 0: write only a change. */
+        uint64_t hier = 0;
         if (m->use_hierarchy.set &&
+            (cg_read_u64(d, "memory.use_hierarchy", &hier, NULL) < 0 ||
+             hier != m->use_hierarchy.v) &&
             cg_write(d, "memory.use_hierarchy", m->use_hierarchy.v ? "1" : "0", err) < 0)
                 return -1;
         return 0;

@@ -113,7 +113,8 @@ static int init_rootfs(const struct init_args *a, struct rterr *err)
         return 0;
 }
 
-static int init_process(const struct init_args *a, char *exe, size_t exe_size, struct rterr *err)
+static int init_process(const struct init_args *a, char *exe, size_t exe_size, int *notify_fd,
+                        struct rterr *err)
 {
         const struct oci_process *p = &a->spec->process;
         bool has_userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0;
@@ -121,14 +122,19 @@ static int init_process(const struct init_args *a, char *exe, size_t exe_size, s
                 return -1;
         if (process_chdir(p, err) < 0)
                 return -1;
+        /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN (seccomp(2)): then it is
+         * loaded before the capabilities are dropped, as runc does; else just before execve. */
         if (rlimits_apply(p, err) < 0 || rt_process_memlock(&a->spec->annotations, p, err) < 0 ||
             rt_process_apply(&p->scheduler, err) < 0 ||
+            (!p->no_new_privileges &&
+             seccomp_apply(&a->spec->linux_.seccomp, notify_fd, err) < 0) ||
             user_apply(p, has_userns, err) < 0 || caps_apply(p, err) < 0)
                 return -1;
         return process_resolve(p, exe, exe_size, err);
 }
 
-static int init_setup(const struct init_args *a, char *exe, size_t exe_size, struct rterr *err)
+static int init_setup(const struct init_args *a, char *exe, size_t exe_size, int *notify_fd,
+                      struct rterr *err)
 {
         if (init_namespaces(a, err) < 0)
                 return -1;
@@ -139,7 +145,7 @@ static int init_setup(const struct init_args *a, char *exe, size_t exe_size, str
                 setsid();
         if (init_identity(a, err) < 0 || init_rootfs(a, err) < 0)
                 return -1;
-        return init_process(a, exe, exe_size, err);
+        return init_process(a, exe, exe_size, notify_fd, err);
 }
 
 /* Blocks until `start` opens the fifo for reading. The fifo is reached through a directory fd
@@ -186,7 +192,8 @@ _Noreturn void container_init(const struct init_args *a)
                 _exit(1);
         }
         close_own_fds(a);
-        if (init_setup(a, exe, sizeof(exe), &err) < 0) {
+        int notify_fd = -1;
+        if (init_setup(a, exe, sizeof(exe), &notify_fd, &err) < 0) {
                 sync_send_error(a->sync_fd, &err);
                 _exit(1);
         }
@@ -195,11 +202,11 @@ _Noreturn void container_init(const struct init_args *a)
                 _exit(1);
         close(a->sync_fd);
         const struct oci_spec *s = a->spec;
-        int notify_fd = -1;
         if (wait_for_start(a, &err) < 0 ||
             hooks_run_state(&s->hooks.start_container, "startContainer", a->c, OCI_STATUS_RUNNING,
                             &err) < 0 ||
-            seccomp_apply(&s->linux_.seccomp, &notify_fd, &err) < 0)
+            (s->process.no_new_privileges &&
+             seccomp_apply(&s->linux_.seccomp, &notify_fd, &err) < 0))
                 goto fail;
         if (notify_fd >= 0) {
                 struct oci_state st;

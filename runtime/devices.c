@@ -21,10 +21,11 @@ struct devnode {
         gid_t gid;
 };
 
+/* In runc's order: with a user namespace they are bind mounts, and mountinfo shows the order. */
 static const struct devnode default_devices[] = {
-    {"/dev/null", S_IFCHR, 1, 3, 0666, 0, 0},    {"/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0},
-    {"/dev/full", S_IFCHR, 1, 7, 0666, 0, 0},    {"/dev/random", S_IFCHR, 1, 8, 0666, 0, 0},
-    {"/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0}, {"/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
+    {"/dev/null", S_IFCHR, 1, 3, 0666, 0, 0}, {"/dev/random", S_IFCHR, 1, 8, 0666, 0, 0},
+    {"/dev/full", S_IFCHR, 1, 7, 0666, 0, 0}, {"/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
+    {"/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0}, {"/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0},
 };
 
 bool devices_setup_needed(const struct oci_spec *spec)

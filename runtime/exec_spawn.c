@@ -32,7 +32,8 @@ struct exec_child {
         int console_fd;
 };
 
-static int child_setup(const struct exec_child *x, char *exe, size_t size, struct rterr *err)
+static int child_setup(const struct exec_child *x, char *exe, size_t size, int *notify_fd,
+                       struct rterr *err)
 {
         if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, false, err) < 0)
                 return -1;
@@ -53,10 +54,13 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, struc
         if (x->console_fd >= 0 && console_setup(x->console_fd, x->p, err) < 0)
                 return -1;
         bool has_userns = x->ns_fds[OCI_NS_USER] >= 0;
+        /* Without no_new_privs a filter needs CAP_SYS_ADMIN: load it before the drop. */
         if (process_chdir(x->p, err) < 0 || rlimits_apply(x->p, err) < 0 ||
             rt_process_memlock(&x->spec->annotations, x->p, err) < 0 ||
-            rt_process_apply(&x->p->scheduler, err) < 0 || user_apply(x->p, has_userns, err) < 0 ||
-            caps_apply(x->p, err) < 0)
+            rt_process_apply(&x->p->scheduler, err) < 0 ||
+            (!x->p->no_new_privileges && x->spec->has_linux &&
+             seccomp_apply(&x->spec->linux_.seccomp, notify_fd, err) < 0) ||
+            user_apply(x->p, has_userns, err) < 0 || caps_apply(x->p, err) < 0)
                 return -1;
         return process_resolve(x->p, exe, size, err);
 }
@@ -67,10 +71,11 @@ static _Noreturn void exec_child_main(const struct exec_child *x)
         char exe[PATH_MAX];
         /* rtrun's image must not be reachable from the container (CVE-2019-5736). */
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        if (child_setup(x, exe, sizeof(exe), &err) < 0)
-                goto fail;
         int notify_fd = -1;
-        if (x->spec->has_linux && seccomp_apply(&x->spec->linux_.seccomp, &notify_fd, &err) < 0)
+        if (child_setup(x, exe, sizeof(exe), &notify_fd, &err) < 0)
+                goto fail;
+        if (x->p->no_new_privileges && x->spec->has_linux &&
+            seccomp_apply(&x->spec->linux_.seccomp, &notify_fd, &err) < 0)
                 goto fail;
         if (notify_fd >= 0)
                 close(notify_fd);

@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <linux/close_range.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,44 @@ int process_chdir(const struct oci_process *p, struct rterr *err)
         return 0;
 }
 
+/* The home directory of the process's uid in the container's /etc/passwd, or "/": runc puts it
+ * in the environment as HOME when process.env has none. */
+static void home_of(uid_t uid, char *out, size_t len)
+{
+        snprintf(out, len, "/");
+        FILE *f = fopen("/etc/passwd", "re");
+        if (!f)
+                return;
+        char line[1024];
+        while (fgets(line, sizeof(line), f)) {
+                char *field[7] = {0};
+                char *s = line;
+                int n = 0;
+                /* name:password:uid:gid:gecos:home:shell, empty fields allowed */
+                for (; n < 7 && s; n++) {
+                        field[n] = s;
+                        s = strchr(s, ':');
+                        if (s)
+                                *s++ = '\0';
+                }
+                if (n < 6 || !*field[2] || strtoul(field[2], NULL, 10) != uid)
+                        continue;
+                field[5][strcspn(field[5], "\n")] = '\0';
+                if (*field[5])
+                        snprintf(out, len, "%s", field[5]);
+                break;
+        }
+        fclose(f);
+}
+
+static bool env_has(const struct oci_process *p, const char *prefix)
+{
+        for (size_t i = 0; i < p->env.n; i++)
+                if (strncmp(p->env.v[i], prefix, strlen(prefix)) == 0)
+                        return true;
+        return false;
+}
+
 int process_exec(const struct oci_process *p, const char *path, int preserve_fds, struct rterr *err)
 {
         unsigned int first = 3u + (unsigned int)(preserve_fds > 0 ? preserve_fds : 0);
@@ -95,7 +134,15 @@ int process_exec(const struct oci_process *p, const char *path, int preserve_fds
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        char *const empty[] = {NULL};
-        execve(path, p->args.v, p->env.n ? p->env.v : empty);
+        char home[PATH_MAX + 5] = "HOME=";
+        char *envp[p->env.n + 2];
+        for (size_t i = 0; i < p->env.n; i++)
+                envp[i] = p->env.v[i];
+        envp[p->env.n] = envp[p->env.n + 1] = NULL;
+        if (!env_has(p, "HOME=")) {
+                home_of(getuid(), home + 5, sizeof(home) - 5);
+                envp[p->env.n] = home;
+        }
+        execve(path, p->args.v, envp);
         return rterr_errno(err, "exec %s", path);
 }

@@ -165,10 +165,12 @@ int seccomp_build(const struct oci_seccomp *s, scmp_filter_ctx *out, struct rter
         if (!ctx)
                 return rterr_set(err, EINVAL, "linux.seccomp.defaultAction: seccomp_init failed");
         int rc;
-        /* no_new_privs is process.noNewPrivileges' business, not the filter's. */
-        if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0) {
+        /* no_new_privs is process.noNewPrivileges' business, not the filter's; and a failed
+         * load should report the kernel's errno, not libseccomp's ECANCELED. */
+        if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0 ||
+            (rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1)) < 0) {
                 seccomp_release(ctx);
-                return rterr_sys(err, -rc, "linux.seccomp: clear the NNP attribute");
+                return rterr_sys(err, -rc, "linux.seccomp: set the filter attributes");
         }
         for (size_t i = 0; i < s->architectures.n; i++) {
                 uint32_t arch = seccomp_arch(s->architectures.v[i]);

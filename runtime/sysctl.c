@@ -56,6 +56,10 @@ int sysctl_validate(const struct oci_spec *spec, struct rterr *err)
                 const char *name = s->v[i].key;
                 if (!valid_name(name))
                         return rterr_set(err, EINVAL, "linux.sysctl.%s: not a sysctl name", name);
+                if (strcmp(name, "kernel.hostname") == 0)
+                        return rterr_set(err, EINVAL,
+                                         "linux.sysctl.kernel.hostname: conflicts with the "
+                                         "hostname field, set that instead");
                 enum sysctl_scope scope = sysctl_scope_of(name);
                 if (scope == SYSCTL_SCOPE_NONE)
                         return rterr_set(err, EINVAL,

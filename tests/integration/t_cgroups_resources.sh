@@ -22,6 +22,9 @@ if [ -e "$(cg_dir memory /)/memory.memsw.limit_in_bytes" ] || [ "$CG_LAYOUT" = v
 	swap=1
 	res=$(jq '.memory.swap = 134217728' <<<"$res")
 fi
+if [ "$CG_LAYOUT" != v2 ]; then
+	res=$(jq '.memory += {swappiness: 30, disableOOMKiller: true, useHierarchy: true}' <<<"$res")
+fi
 if [ "$CG_LAYOUT" = v2 ] || [ -e "$(cg_dir cpu /)/cpu.cfs_burst_us" ]; then
 	res=$(jq '.cpu.burst = 10000' <<<"$res")
 fi
@@ -75,6 +78,9 @@ else
 	expect_eq memory.limit_in_bytes "$(cg_read memory "$p" memory.limit_in_bytes)" 67108864
 	expect_eq memory.soft_limit_in_bytes "$(cg_read memory "$p" memory.soft_limit_in_bytes)" 33554432
 	[ $swap = 0 ] || expect_eq memory.memsw.limit_in_bytes "$(cg_read memory "$p" memory.memsw.limit_in_bytes)" 134217728
+	expect_eq memory.swappiness "$(cg_read memory "$p" memory.swappiness)" 30
+	expect_match memory.oom_control "$(cg_read memory "$p" memory.oom_control)" "oom_kill_disable 1"
+	expect_eq memory.use_hierarchy "$(cg_read memory "$p" memory.use_hierarchy)" 1
 	expect_eq cpu.shares "$(cg_read cpu "$p" cpu.shares)" 512
 	expect_eq cpu.cfs_quota_us "$(cg_read cpu "$p" cpu.cfs_quota_us)" 50000
 	expect_eq cpu.cfs_period_us "$(cg_read cpu "$p" cpu.cfs_period_us)" 100000

@@ -8,13 +8,16 @@
 # DIFF_CASES="03-user 10-seccomp-errno" limits the run to those cases.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-: "${RTRUN:?RTRUN must name the rtrun binary}"
+: "${RTRUN_SRC:=$(cd "$here/../.." && pwd)}"
+: "${RTRUN:=${RTRUN_BUILD:-$RTRUN_SRC/build}/runtime/rtrun}"
+export RTRUN RTRUN_SRC
 for tool in runc busybox jq awk; do
         command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
 done
 [ "$(id -u)" = 0 ] || { echo "skipped: needs root"; exit 77; }
 
 work=$(mktemp -d /tmp/rtrun-test-setup-diff.XXXXXX)
+chmod 755 "$work" # a user namespace's root (an unprivileged host uid) must reach the bundle
 roots=/run/rtrun-test-setup
 cgparent=rtrun-test-setup
 trap cleanup EXIT
@@ -42,28 +45,24 @@ run_rt() {
         fi
 }
 
-# The base rootfs: static busybox with its applets, a passwd/group, the usual empty dirs.
+# The base bundle: scripts/mkbundle.sh's busybox rootfs plus a user, a group and the probe;
+# config.json is runc's own default spec with the probe as the process.
 make_base() {
-        local r=$work/base/rootfs
-        mkdir -p "$r"/bin "$r"/etc "$r"/proc "$r"/sys "$r"/dev "$r"/tmp "$r"/root "$r"/data
-        chmod 1777 "$r"/tmp
-        cp "$(command -v busybox)" "$r"/bin/busybox
-        for a in $("$r"/bin/busybox --list); do
-                [ "$a" = busybox ] || ln -s busybox "$r/bin/$a"
-        done
-        printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n' \
-                >"$r"/etc/passwd
-        printf 'root:x:0:\nwheel:x:10:user\nuser:x:1000:\n' >"$r"/etc/group
+        local b=$work/base r=$work/base/rootfs
+        "$RTRUN_SRC/scripts/mkbundle.sh" "$b" >/dev/null || return 1
+        mkdir -p "$r"/data
+        printf 'user:x:1000:1000:user:/home/user:/bin/sh\n' >>"$r"/etc/passwd
+        printf 'wheel:x:10:user\nuser:x:1000:\n' >>"$r"/etc/group
         cp "$here/diff/probe.sh" "$r"/probe.sh
-        echo data >"$work"/base/hostfile
-        mkdir -p "$work"/base/hostdir
-        echo data >"$work"/base/hostdir/file
-        (cd "$work/base" && runc spec)
-        # The starting config: runc's own default, with the probe as the process.
+        echo data >"$b"/hostfile
+        mkdir -p "$b"/hostdir
+        echo data >"$b"/hostdir/file
+        rm -f "$b/config.json"
+        (cd "$b" && runc spec) || return 1
         jq --arg cg "/$cgparent/diff" '.process.terminal = false
             | .process.args = ["/bin/sh", "/probe.sh"]
-            | .linux.cgroupsPath = $cg' "$work/base/config.json" >"$work/base/config.tmp"
-        mv "$work/base/config.tmp" "$work/base/config.json"
+            | .linux.cgroupsPath = $cg' "$b/config.json" >"$b/config.tmp"
+        mv "$b/config.tmp" "$b/config.json"
 }
 
 # Builds $work/bundle for a case: the base copied fresh, the case's jq filter on config.json,
@@ -87,7 +86,7 @@ run_case() {
         # shellcheck disable=SC2086
         {
                 timeout 30 "$rt_cmd" --root "$roots/$rt" run $run_flags --bundle "$b" "$id" \
-                        </dev/null >"$work/stdout" 2>"$work/stderr"
+                        </dev/null >"$work/stdout" 2>"$work/stderr.$rt"
                 echo "== exit $?"
                 awk -v bundle="$b" -f "$here/diff/normalize.awk" "$work/stdout" |
                         eval "${normalize:-cat}"
@@ -130,7 +129,7 @@ for file in "$here"/diff/cases/*.sh; do
                 echo "FAIL $name"
                 sed -n '1,60p' "$work/diff.$name"
                 echo "rtrun stderr:"
-                sed -n '1,5p' "$work/stderr"
+                sed -n '1,5p' "$work/stderr.rtrun"; echo "runc stderr:"; sed -n '1,10p' "$work/stderr.runc"
         fi
 done
 echo "differential: $pass passed, $fail failed${failed:+:$failed}"

@@ -80,6 +80,8 @@ static void hybrid(void **state)
         dir_is(h, "/rtrun/c1", "cpuacct", "/sys/fs/cgroup/cpuacct/rtrun/c1");
         dir_is(h, "/rtrun/c1", "hugetlb", "/sys/fs/cgroup/unified/rtrun/c1");
         dir_is(h, "/rtrun/c1", "net_cls", NULL);
+        assert_non_null(h->mounts[8].own);
+        assert_string_equal(h->mounts[8].name, "name=systemd");
         /* relative paths go below this process's own cgroup of each hierarchy */
         dir_is(h, "sub/c2", "memory", "/sys/fs/cgroup/memory/process_api/50f7/sub/c2");
         dir_is(h, "sub/c2", "cpu", "/sys/fs/cgroup/cpu/sub/c2");
@@ -89,7 +91,7 @@ static void hybrid(void **state)
         assert_int_equal(cg_resolve(h, "//rtrun//c1/", &cg, &err), 0);
         assert_string_equal(cg_path(cg), "/rtrun/c1");
         assert_true(cg->v2_dir >= 0);
-        assert_int_equal(cg->n_dirs, 9); /* 8 v1 hierarchies + unified */
+        assert_int_equal(cg->n_dirs, 10); /* 8 v1 controller hierarchies, name=systemd, unified */
         cg_free(cg);
         cg_host_free(h);
 }

@@ -61,8 +61,11 @@ static void test_validate(void **state)
         assert_int_equal(check("fs.mqueue.queues_max", net, &err), -1);
         assert_non_null(strstr(err.msg, "ipc namespace"));
         assert_int_equal(check("kernel.domainname", uts, &err), 0);
-        assert_int_equal(check("kernel.hostname", ipc, &err), -1);
+        assert_int_equal(check("kernel.domainname", ipc, &err), -1);
         assert_non_null(strstr(err.msg, "uts namespace"));
+        /* As in runc: the hostname field is the one way to set it. */
+        assert_int_equal(check("kernel.hostname", uts, &err), -1);
+        assert_non_null(strstr(err.msg, "hostname field"));
         assert_int_equal(check("kernel.pid_max", net, &err), -1);
         assert_non_null(strstr(err.msg, "not namespaced"));
         assert_int_equal(check("net..x", net, &err), -1);

@@ -1,0 +1,2 @@
+# kernel.domainname through sysctl in a uts namespace.
+filter='.linux.sysctl = {"kernel.domainname": "sysctl.example"}'
