@@ -14,7 +14,7 @@
 
 int cg_write(const struct cg_dir *d, const char *file, const char *val, struct rterr *err)
 {
-        _cleanup_close_ int fd = openat(d->fd, file, O_WRONLY | O_CLOEXEC);
+        _cleanup_close_ int fd = openat(d->fd, file, O_WRONLY | O_TRUNC | O_CLOEXEC);
         if (fd < 0)
                 return rterr_errno(err, "open %s/%s", d->path, file);
         size_t len = strlen(val);

@@ -130,11 +130,19 @@ fail:
         return -1;
 }
 
-static int open_dirs(struct cgroup *cg, struct rterr *err)
+/* A named hierarchy's directory only holds the container's membership: one that is missing
+ * (removed by hand, or made by a build that did not join named hierarchies) does not stop the
+ * cgroup from being opened, joined elsewhere, killed and destroyed. */
+static bool optional_dir(const struct cgroup *cg, size_t i)
+{
+        return cg->host->mounts[cg->dirs[i].mount].name != NULL;
+}
+
+static int open_dirs(struct cgroup *cg, bool all, struct rterr *err)
 {
         for (size_t i = 0; i < cg->n_dirs; i++) {
                 cg->dirs[i].fd = open(cg->dirs[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (cg->dirs[i].fd < 0)
+                if (cg->dirs[i].fd < 0 && (all || errno != ENOENT || !optional_dir(cg, i)))
                         return rterr_errno(err, "open cgroup %s", cg->dirs[i].path);
         }
         return 0;
@@ -145,7 +153,7 @@ int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, s
         struct cgroup *cg;
         if (cg_resolve(host, path, &cg, err) < 0)
                 return -1;
-        if (open_dirs(cg, err) < 0) {
+        if (open_dirs(cg, false, err) < 0) {
                 cg_free(cg);
                 return -1;
         }
@@ -298,8 +306,8 @@ int cg_create(const struct cg_host *host, const char *cgroups_path, const char *
         struct made_list made = {0};
         /* Default deny with the default devices, as runc, even for a config without
          * linux.resources: cg_apply replaces the policy with the config's rules. */
-        if (make_dirs(cg, &made, err) < 0 || open_dirs(cg, err) < 0 || check_empty(cg, err) < 0 ||
-            apply_devices(cg, NULL, 0, err) < 0) {
+        if (make_dirs(cg, &made, err) < 0 || open_dirs(cg, true, err) < 0 ||
+            check_empty(cg, err) < 0 || apply_devices(cg, NULL, 0, err) < 0) {
                 cg_free(cg);
                 made_undo(&made);
                 return -1;
@@ -312,7 +320,8 @@ int cg_create(const struct cg_host *host, const char *cgroups_path, const char *
 int cg_join(struct cgroup *cg, pid_t pid, struct rterr *err)
 {
         for (size_t i = 0; i < cg->n_dirs; i++)
-                if (cg_writef(&cg->dirs[i], "cgroup.procs", err, "%d", (int)pid) < 0)
+                if (cg->dirs[i].fd >= 0 &&
+                    cg_writef(&cg->dirs[i], "cgroup.procs", err, "%d", (int)pid) < 0)
                         return -1;
         return 0;
 }
