@@ -17,6 +17,7 @@
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "rt/rt.h"
+#include "runtime/admission.h"
 #include "runtime/clone.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
@@ -37,6 +38,7 @@ struct create_ctx {
         struct cg_host *host;
         struct cgroup *cg;
         bool rt_done;
+        bool admitted; /* holds a reservation in the admission ledger */
         struct ns_plan ns;
         int sync_fd;  /* our end */
         int child_fd; /* the container's end */
@@ -330,6 +332,8 @@ static void create_abort(struct create_ctx *x)
                         rt_container_teardown(x->host, x->cg, NULL);
                 cg_destroy(x->cg, NULL);
         }
+        if (x->admitted)
+                admission_release(x->g, x->o->id, NULL);
         if (x->c)
                 container_remove_dir(x->c, NULL);
 }
@@ -369,7 +373,8 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
         if (container_id_validate(x->o->id, err) < 0 || load_bundle(x, err) < 0 ||
             rootfs_path(x, &rootfs, err) < 0)
                 return -1;
-        if (validate_spec(x->spec, rootfs, err) < 0) {
+        if (validate_spec(x->spec, rootfs, err) < 0 ||
+            admission_reserve(x->g, x->o->id, x->spec, &x->admitted, err) < 0) {
                 free(rootfs);
                 return -1;
         }
@@ -381,6 +386,8 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
                 return explain_exit(x, err);
         if (proc_stat_read(x->pid, &x->c->pid_starttime, NULL) < 0)
                 return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
+        if (x->admitted && admission_bind(x->g, x->o->id, x->pid, err) < 0)
+                return -1;
         if (container_save(x->c, err) < 0)
                 return -1;
         x->c->status = OCI_STATUS_CREATED;
