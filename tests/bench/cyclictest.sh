@@ -5,20 +5,22 @@
 # /dev/cpu_dma_latency at 0 for both runs (and passes --laptop so neither run sets it itself).
 # Prints max and p99 latency and the container/host ratios (target: within 10%); writes
 # build/bench/cyclictest.json and cyclictest.png.
-# usage: tests/bench/cyclictest.sh [-l LOOPS (60000)] [-c CPU (1)]
+# usage: tests/bench/cyclictest.sh [-l LOOPS (60000)] [-c CPU (1)] [-r RT_RUNTIME_US (500000)]
 # env: RUNTIME=rtrun (or e.g. runc, to compare another runtime's container)
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-loops=60000 cpu=1
-while getopts "l:c:h" opt; do
+loops=60000 cpu=1 rt_runtime=500000
+while getopts "l:c:r:h" opt; do
 	case $opt in
 	l) loops=$OPTARG ;;
 	c) cpu=$OPTARG ;;
+	r) rt_runtime=$OPTARG ;;
 	h) sed -n '2,9p' "$0"; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
-[[ $loops =~ ^[1-9][0-9]*$ && $cpu =~ ^[0-9]+$ ]] || bench_die "bad -l or -c"
+[[ $loops =~ ^[1-9][0-9]*$ && $cpu =~ ^[0-9]+$ && $rt_runtime =~ ^[1-9][0-9]*$ ]] ||
+	bench_die "bad -l, -c or -r"
 [ "$cpu" -lt "$(nproc)" ] || bench_die "no CPU $cpu on this host"
 [ "$(id -u)" = 0 ] || bench_die "run as root"
 runtime=${RUNTIME:-rtrun}
@@ -53,14 +55,15 @@ for d in lib lib64; do [ -L "/$d" ] && [ ! -e "$rootfs/$d" ] && cp -P "/$d" "$ro
 
 args=(-q -m --laptop -p 80 -t 1 -a "$cpu" -i 1000 -l "$loops" -h 2000)
 # The container: FIFO needs CAP_SYS_NICE, mlockall CAP_IPC_LOCK; on kernels with RT group
-# scheduling a new cgroup has rt_runtime 0, so give it a realtime budget (10% of each second).
-jq --arg rootfs "$rootfs" --arg cpu "$cpu" --arg ct "$ct" \
+# scheduling a new cgroup has rt_runtime 0, so give it a realtime budget per second (-r). A
+# small one shows up as throttling: the whole group stops until the next second.
+jq --arg rootfs "$rootfs" --arg cpu "$cpu" --arg ct "$ct" --argjson rt "$rt_runtime" \
 	--argjson a "$(printf '%s\n' "${args[@]}" | jq -R . | jq -s .)" '
 	.root.path = $rootfs | .hostname = "cyclictest" |
 	.process.args = [$ct] + $a |
 	.process.capabilities |= map_values(. + ["CAP_SYS_NICE", "CAP_IPC_LOCK"]) |
 	.annotations = {"org.rtrun.criticality": "control"} |
-	.linux.resources.cpu = {cpus: $cpu, mems: "0", realtimeRuntime: 100000, realtimePeriod: 1000000}' \
+	.linux.resources.cpu = {cpus: $cpu, mems: "0", realtimeRuntime: $rt, realtimePeriod: 1000000}' \
 	<"$bench_src/bundles/hog/config.json" >"$work/config.json"
 
 exec 7>/dev/cpu_dma_latency
@@ -106,7 +109,9 @@ done
 jq -r '.ratio_container_over_host | "container/host: max x\(.max), p99 x\(.p99)"' <<<"$result"
 jq -n --argjson host "$(bench_host_json)" --argjson r "$result" --arg runtime "$runtime" \
 	--argjson loops "$loops" --argjson cpu "$cpu" \
+	--argjson rt "$rt_runtime" \
 	'{benchmark: "cyclictest", runtime: $runtime, loops: $loops, interval_us: 1000, cpu: $cpu,
+	  container_rt_runtime_us: $rt, container_rt_period_us: 1000000,
 	  policy: "SCHED_FIFO 80", machine: $host} + $r' >"$bench_out/cyclictest.json"
 bench_plot_hist "$bench_out/cyclictest.png" "cyclictest, $loops loops on CPU $cpu: host vs $runtime container" \
 	"latency (us)" "$bench_out/cyclictest-host.hist" host "$bench_out/cyclictest-container.hist" "$runtime container"

@@ -25,8 +25,8 @@ lane_boot() { # LIST KERNEL LAYOUT [vm-lane.sh options]
 	local src=${RTRUN_SRC:?} build=${RTRUN_BUILD:?}
 	local shares=(-s "$src")
 	[[ $build == "$src"/* ]] || shares+=(-s "$build")
-	# ctest allows 600 s per test: the guest starts no test after 360 s, each test gets at most
-	# 180 s, and the command is killed at 540 s, which leaves time for boot and power-off.
+	# ctest allows 600 s per test: the guest starts no test after 300 s, each test gets at most
+	# 240 s, and the command is killed at 540 s, which leaves time for boot and power-off.
 	(cd "$src" && "$src/tests/vm/vm-lane.sh" -c 4 -k "$kernel" -g "$layout" -t 540 "${shares[@]}" "$@" -- \
-		"$src/tests/vm/run-list.sh" -r "$RTRUN" -s "$src" -b "$build" -t 180 -T 360 "$src/tests/vm/$list")
+		"$src/tests/vm/run-list.sh" -r "$RTRUN" -s "$src" -b "$build" -t 240 -T 300 "$src/tests/vm/$list")
 }
