@@ -46,7 +46,7 @@ struct create_ctx {
         int child_fd; /* the container's end */
         int state_fd;
         int console_fd;
-        int proxy_fd; /* our end of the console socketpair when we proxy the pty */
+        int proxy_fd;    /* our end of the console socketpair when we proxy the pty */
         int listener_fd; /* linux.seccomp.listenerPath, connected with rtrun's credentials */
         pid_t pid;
 };
