@@ -84,8 +84,14 @@ static int v1_memory(const struct cgroup *cg, const struct oci_memory *m, struct
         if (memory_limits(d, m, err) < 0)
                 return -1;
         if (m->reservation.set &&
-            write_i64(d, "memory.soft_limit_in_bytes", m->reservation.v, err) < 0)
-                return -1;
+            write_i64(d, "memory.soft_limit_in_bytes", m->reservation.v, err) < 0) {
+                /* PREEMPT_RT kernels have no v1 soft limit (mem_cgroup_write: EOPNOTSUPP); a
+                 * reservation is best effort by definition, so the container still starts. */
+                if (err->code != EOPNOTSUPP)
+                        return -1;
+                fprintf(stderr, "rtrun: warning: linux.resources.memory.reservation ignored: %s\n",
+                        err->msg);
+        }
         if (m->swappiness.set && write_u64(d, "memory.swappiness", m->swappiness.v, err) < 0)
                 return -1;
         if (m->disable_oom_killer.set && m->disable_oom_killer.v &&

@@ -102,3 +102,7 @@ finish() {
 	lib_done
 	exit
 }
+
+# PREEMPT_RT kernels have no v1 memory soft limit: rtrun warns and skips memory.reservation.
+NO_SOFT_LIMIT=0
+uname -v | grep -q PREEMPT_RT && NO_SOFT_LIMIT=1

@@ -76,7 +76,8 @@ if [ "$CG_LAYOUT" = v2 ]; then
 	fi
 else
 	expect_eq memory.limit_in_bytes "$(cg_read memory "$p" memory.limit_in_bytes)" 67108864
-	expect_eq memory.soft_limit_in_bytes "$(cg_read memory "$p" memory.soft_limit_in_bytes)" 33554432
+	[ $NO_SOFT_LIMIT = 1 ] ||
+		expect_eq memory.soft_limit_in_bytes "$(cg_read memory "$p" memory.soft_limit_in_bytes)" 33554432
 	[ $swap = 0 ] || expect_eq memory.memsw.limit_in_bytes "$(cg_read memory "$p" memory.memsw.limit_in_bytes)" 134217728
 	expect_eq memory.swappiness "$(cg_read memory "$p" memory.swappiness)" 30
 	expect_match memory.oom_control "$(cg_read memory "$p" memory.oom_control)" "oom_kill_disable 1"
