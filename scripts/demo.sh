@@ -7,7 +7,7 @@
 #   3. show `rtrun admission status`, then try one container too many and show its refusal,
 #   4. run a CPU hog on the same CPU and print control's deadline misses and latency,
 #   5. remove everything, the shield included.
-# usage: sudo scripts/demo.sh [--no-build]   (RTRUN_BUILD_DIR overrides the build dir)
+# usage: scripts/demo.sh (as root) [--no-build]   (RTRUN_BUILD_DIR overrides the build dir)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${RTRUN_BUILD_DIR:-$src/build}
@@ -22,7 +22,7 @@ out=$(mktemp -d /tmp/rtrun-demo.XXXXXX)
 cpu=1
 ids=(demo-control demo-planning demo-perception demo-hog demo-control2)
 
-[ "$(id -u)" = 0 ] || { echo "demo: run as root (sudo $0)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "demo: run as root" >&2; exit 1; }
 [ "$(nproc)" -ge 2 ] || { echo "demo: needs at least 2 CPUs (CPU $cpu is shielded)" >&2; exit 1; }
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
