@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -246,11 +247,37 @@ static int parse_annotations(yajl_val root, struct oci_kvs *kvs)
         return 0;
 }
 
+/* True when dirfd holds entries but not the config copy create writes first: another
+ * program's directory under --root (rtrun's own admission ledger and rt state live in
+ * /run/rtrun, the default root), not a container. An empty directory is a create that died
+ * before writing anything, and stays deletable. */
+static bool foreign_dir(int dirfd)
+{
+        if (faccessat(dirfd, STATE_CONFIG, F_OK, 0) == 0)
+                return false;
+        int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return false;
+        _cleanup_closedir_ DIR *d = fdopendir(fd);
+        if (d == NULL) {
+                close(fd);
+                return false;
+        }
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL)
+                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                        return true;
+        return false;
+}
+
 static int read_state(struct container *c, struct rterr *err)
 {
         _cleanup_free_ char *text = NULL;
         if (read_file_at(c->lock_fd, STATE_FILE, &text, NULL, err) < 0) {
-                if (errno == ENOENT) {
+                int e = errno;
+                if (e == ENOENT && foreign_dir(c->lock_fd))
+                        return rterr_set(err, ENOENT, "container %s does not exist", c->id);
+                if (e == ENOENT) {
                         /* create holds the lock until state.json exists: a dir without it is
                          * a create in progress (seen without the lock) or one that died. */
                         c->status = OCI_STATUS_CREATING;
