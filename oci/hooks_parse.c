@@ -28,21 +28,11 @@ static int parse_list(struct jctx *c, yajl_val hooks, const char *path, const ch
         yajl_val v = NULL;
         if (jo_arr(c, hooks, path, key, &v) < 0)
                 return -1;
-        if (v == NULL || v->u.array.len == 0)
+        if (v == NULL)
                 return 0;
         char p[JPATH_MAX];
         jpath(p, path, key);
-        l->v = oci_calloc(c, p, v->u.array.len, sizeof(*l->v));
-        if (l->v == NULL)
-                return -1;
-        for (size_t i = 0; i < v->u.array.len; i++) {
-                char q[JPATH_MAX];
-                jpath_idx(q, p, i);
-                l->n = i + 1;
-                if (parse_hook(c, v->u.array.values[i], q, &l->v[i]) < 0)
-                        return -1;
-        }
-        return 0;
+        return J_ARRAY_OF(c, v, p, l->v, l->n, parse_hook);
 }
 
 int oci_parse_hooks(struct jctx *c, yajl_val v, const char *path, struct oci_hooks *h)

@@ -68,4 +68,23 @@ void oci_hooks_clear(struct oci_hooks *h);
 /* calloc that reports ENOMEM against the path. */
 void *oci_calloc(struct jctx *c, const char *path, size_t n, size_t size);
 
+/* Parses the JSON array v at `path` into a calloc'd array: parse(c, element, "path[i]",
+ * &arr[i]) for each element. n counts the elements handed to parse, so the clear functions
+ * release a partly filled array after an error. An empty array leaves arr NULL. 0 or -1. */
+#define J_ARRAY_OF(c, v, path, arr, n, parse)                                                      \
+        ({                                                                                         \
+                int rc_ = j_array((c), (path), (v));                                               \
+                if (rc_ == 0 && (v)->u.array.len > 0) {                                            \
+                        (arr) = oci_calloc((c), (path), (v)->u.array.len, sizeof(*(arr)));         \
+                        rc_ = (arr) == NULL ? -1 : 0;                                              \
+                        for (size_t i_ = 0; rc_ == 0 && i_ < (v)->u.array.len; i_++) {             \
+                                char q_[JPATH_MAX];                                                \
+                                jpath_idx(q_, (path), i_);                                         \
+                                (n) = i_ + 1;                                                      \
+                                rc_ = parse((c), (v)->u.array.values[i_], q_, &(arr)[i_]);         \
+                        }                                                                          \
+                }                                                                                  \
+                rc_;                                                                               \
+        })
+
 #endif

@@ -119,21 +119,7 @@ static int parse_device(struct jctx *c, yajl_val v, const char *path, struct oci
 
 static int parse_devices(struct jctx *c, yajl_val v, const char *path, struct oci_linux *l)
 {
-        if (j_array(c, path, v) < 0)
-                return -1;
-        if (v->u.array.len == 0)
-                return 0;
-        l->devices = oci_calloc(c, path, v->u.array.len, sizeof(*l->devices));
-        if (l->devices == NULL)
-                return -1;
-        for (size_t i = 0; i < v->u.array.len; i++) {
-                char q[JPATH_MAX];
-                jpath_idx(q, path, i);
-                l->n_devices = i + 1;
-                if (parse_device(c, v->u.array.values[i], q, &l->devices[i]) < 0)
-                        return -1;
-        }
-        return 0;
+        return J_ARRAY_OF(c, v, path, l->devices, l->n_devices, parse_device);
 }
 
 /* An absolute path, or a relative one under the runtime's cgroup root; never "..". */

@@ -36,37 +36,45 @@ static int check_weight(struct jctx *c, const char *path, const char *key, oci_o
         return jerr(c, p, "must be in [10, 1000], got %llu", (unsigned long long)w.v);
 }
 
+static int parse_throttle_device(struct jctx *c, yajl_val e, const char *q,
+                                 struct oci_throttle_device *d)
+{
+        if (parse_major_minor(c, e, q, &d->major, &d->minor) < 0)
+                return -1;
+        oci_opt_u64 rate = {0};
+        if (jo_u64(c, e, q, "rate", &rate) < 0)
+                return -1;
+        if (!rate.set) {
+                char r[JPATH_MAX];
+                jpath(r, q, "rate");
+                return jerr(c, r, "required but missing");
+        }
+        d->rate = rate.v;
+        return 0;
+}
+
 static int parse_throttle(struct jctx *c, yajl_val blk, const char *path, const char *key,
                           struct oci_throttle_list *l)
 {
         yajl_val v = NULL;
         if (jo_arr(c, blk, path, key, &v) < 0)
                 return -1;
-        if (v == NULL || v->u.array.len == 0)
+        if (v == NULL)
                 return 0;
         char p[JPATH_MAX];
         jpath(p, path, key);
-        l->v = oci_calloc(c, p, v->u.array.len, sizeof(*l->v));
-        if (l->v == NULL)
+        return J_ARRAY_OF(c, v, p, l->v, l->n, parse_throttle_device);
+}
+
+static int parse_weight_device(struct jctx *c, yajl_val e, const char *q,
+                               struct oci_weight_device *d)
+{
+        if (parse_major_minor(c, e, q, &d->major, &d->minor) < 0 ||
+            jo_u64(c, e, q, "weight", &d->weight) < 0 ||
+            jo_u64(c, e, q, "leafWeight", &d->leaf_weight) < 0 ||
+            check_weight(c, q, "weight", d->weight) < 0 ||
+            check_weight(c, q, "leafWeight", d->leaf_weight) < 0)
                 return -1;
-        for (size_t i = 0; i < v->u.array.len; i++) {
-                char q[JPATH_MAX];
-                jpath_idx(q, p, i);
-                yajl_val e = v->u.array.values[i];
-                struct oci_throttle_device *d = &l->v[i];
-                l->n = i + 1;
-                if (parse_major_minor(c, e, q, &d->major, &d->minor) < 0)
-                        return -1;
-                oci_opt_u64 rate = {0};
-                if (jo_u64(c, e, q, "rate", &rate) < 0)
-                        return -1;
-                if (!rate.set) {
-                        char r[JPATH_MAX];
-                        jpath(r, q, "rate");
-                        return jerr(c, r, "required but missing");
-                }
-                d->rate = rate.v;
-        }
         return 0;
 }
 
@@ -75,27 +83,11 @@ static int parse_weight_devices(struct jctx *c, yajl_val blk, const char *path, 
         yajl_val v = NULL;
         if (jo_arr(c, blk, path, "weightDevice", &v) < 0)
                 return -1;
-        if (v == NULL || v->u.array.len == 0)
+        if (v == NULL)
                 return 0;
         char p[JPATH_MAX];
         jpath(p, path, "weightDevice");
-        b->weight_device = oci_calloc(c, p, v->u.array.len, sizeof(*b->weight_device));
-        if (b->weight_device == NULL)
-                return -1;
-        for (size_t i = 0; i < v->u.array.len; i++) {
-                char q[JPATH_MAX];
-                jpath_idx(q, p, i);
-                yajl_val e = v->u.array.values[i];
-                struct oci_weight_device *d = &b->weight_device[i];
-                b->n_weight_device = i + 1;
-                if (parse_major_minor(c, e, q, &d->major, &d->minor) < 0 ||
-                    jo_u64(c, e, q, "weight", &d->weight) < 0 ||
-                    jo_u64(c, e, q, "leafWeight", &d->leaf_weight) < 0 ||
-                    check_weight(c, q, "weight", d->weight) < 0 ||
-                    check_weight(c, q, "leafWeight", d->leaf_weight) < 0)
-                        return -1;
-        }
-        return 0;
+        return J_ARRAY_OF(c, v, p, b->weight_device, b->n_weight_device, parse_weight_device);
 }
 
 int oci_parse_blkio(struct jctx *c, yajl_val v, const char *path, struct oci_blkio *b)

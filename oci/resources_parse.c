@@ -75,21 +75,7 @@ out:
 
 static int parse_device_rules(struct jctx *c, yajl_val v, const char *path, struct oci_resources *r)
 {
-        if (j_array(c, path, v) < 0)
-                return -1;
-        if (v->u.array.len == 0)
-                return 0;
-        r->devices = oci_calloc(c, path, v->u.array.len, sizeof(*r->devices));
-        if (r->devices == NULL)
-                return -1;
-        for (size_t i = 0; i < v->u.array.len; i++) {
-                char q[JPATH_MAX];
-                jpath_idx(q, path, i);
-                r->n_devices = i + 1;
-                if (parse_device_rule(c, v->u.array.values[i], q, &r->devices[i]) < 0)
-                        return -1;
-        }
-        return 0;
+        return J_ARRAY_OF(c, v, path, r->devices, r->n_devices, parse_device_rule);
 }
 
 static int parse_memory(struct jctx *c, yajl_val v, const char *path, struct oci_memory *m)
