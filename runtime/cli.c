@@ -1,5 +1,6 @@
 /* Global options and the command table: runc's command names and global flags. */
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,23 @@ int cli_take_id(const struct cli_globals *g, const char *cmd, int argc, char **a
                                        argc - optind);
         *id = argv[optind];
         return 0;
+}
+
+bool cli_id_only(const struct cli_globals *g, int argc, char **argv, const char *usage,
+                 const char **id, int *exit_code)
+{
+        static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
+        optind = 0;
+        opterr = 0;
+        int ch;
+        while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+                *exit_code =
+                    ch == 'h' ? cli_help(usage)
+                              : cli_usage_error(g, argv[0], "unknown option %s", argv[optind - 1]);
+                return false;
+        }
+        *exit_code = cli_take_id(g, argv[0], argc, argv, optind, id);
+        return *exit_code == 0;
 }
 
 /* Matches "--name" (value in the next argument) or "--name=value"; also "-name" as urfave/cli

@@ -12,18 +12,10 @@ static const char usage[] = "Usage: rtrun state <container-id>\n\n"
 
 int cmd_state(const struct cli_globals *g, int argc, char **argv)
 {
-        static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-        optind = 0;
-        opterr = 0;
-        int ch;
-        while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-                if (ch == 'h')
-                        return cli_help(usage);
-                return cli_usage_error(g, argv[0], "unknown option %s", argv[optind - 1]);
-        }
         const char *id;
-        if (cli_take_id(g, argv[0], argc, argv, optind, &id) != 0)
-                return 1;
+        int code;
+        if (!cli_id_only(g, argc, argv, usage, &id, &code))
+                return code;
         struct rterr err = {0};
         struct container *c = NULL;
         if (container_peek(g, id, &c, &err) < 0)

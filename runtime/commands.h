@@ -29,6 +29,10 @@ int cli_usage_error(const struct cli_globals *g, const char *cmd, const char *fm
 /* The one positional argument ID that most commands take: argv[optind], nothing after it. */
 int cli_take_id(const struct cli_globals *g, const char *cmd, int argc, char **argv, int optind,
                 const char **id);
+/* For commands whose only arguments are --help and the ID: true with *id set when the command
+ * goes on; false with *exit_code set when --help was printed or the arguments were wrong. */
+bool cli_id_only(const struct cli_globals *g, int argc, char **argv, const char *usage,
+                 const char **id, int *exit_code);
 
 /* The flags create and run share; run also takes --detach/-d (detach may be NULL for create).
  * Returns 0 with *consumed = the index of the ID, 1 when --help was printed, -1 on error. */
