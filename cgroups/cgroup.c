@@ -377,9 +377,32 @@ int cg_pids(struct cgroup *cg, pid_t **pids, size_t *n, struct rterr *err)
         return 0;
 }
 
+static int remove_children(const char *path, struct rterr *err);
+
 /* Removes dir and its sub-cgroups, deepest first; a cgroup whose last tasks are still exiting
- * refuses rmdir with EBUSY for a moment, so retry for up to about two seconds. */
+ * refuses rmdir with EBUSY for a moment, so retry for up to about two seconds. A container's
+ * cgroup seldom has children, so rmdir comes first and the directory is read only when the
+ * kernel refuses (EBUSY, for children as for tasks): reading a cgroup directory lists every
+ * control file. */
 static int remove_tree(const char *path, struct rterr *err)
+{
+        bool listed = false;
+        for (int tries = 0;; tries++) {
+                if (rmdir(path) == 0 || errno == ENOENT)
+                        return 0;
+                if ((errno == EBUSY || errno == ENOTEMPTY) && !listed) {
+                        if (remove_children(path, err) < 0)
+                                return -1;
+                        listed = true;
+                        continue;
+                }
+                if (errno != EBUSY || tries >= 200)
+                        return rterr_errno(err, "rmdir %s", path);
+                usleep(10000);
+        }
+}
+
+static int remove_children(const char *path, struct rterr *err)
 {
         _cleanup_closedir_ DIR *dir = opendir(path);
         if (dir == NULL)
@@ -393,13 +416,7 @@ static int remove_tree(const char *path, struct rterr *err)
                 if (remove_tree(sub, err) < 0)
                         return -1;
         }
-        for (int tries = 0;; tries++) {
-                if (rmdir(path) == 0 || errno == ENOENT)
-                        return 0;
-                if (errno != EBUSY || tries >= 200)
-                        return rterr_errno(err, "rmdir %s", path);
-                usleep(10000);
-        }
+        return 0;
 }
 
 int cg_destroy(struct cgroup *cg, struct rterr *err)
