@@ -250,9 +250,13 @@ static int mkdir_path(const char *mnt, const char *full, bool cpuset, struct mad
         }
 }
 
-static int make_dirs(struct cgroup *cg, struct made_list *made, struct rterr *err)
+/* The directories of one kind (the unified one, or the v1 hierarchies): made, opened, and
+ * checked to hold no tasks. */
+static int make_dirs(struct cgroup *cg, bool v2, struct made_list *made, struct rterr *err)
 {
         for (size_t i = 0; i < cg->n_dirs; i++) {
+                if (cg->dirs[i].v2 != v2)
+                        continue;
                 const struct cg_mount *m = &cg->host->mounts[cg->dirs[i].mount];
                 bool cpuset = cg->ctrl_dir[CG_CPUSET] == (int)i && !m->v2;
                 if (mkdir_path(m->path, cg->dirs[i].path, cpuset, made, err) < 0)
@@ -260,13 +264,18 @@ static int make_dirs(struct cgroup *cg, struct made_list *made, struct rterr *er
                 if (m->v2 && cg_v2_enable_controllers(cg->host, m->path,
                                                       cg->dirs[i].path + strlen(m->path), err) < 0)
                         return -1;
+                cg->dirs[i].fd = open(cg->dirs[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (cg->dirs[i].fd < 0)
+                        return rterr_errno(err, "open cgroup %s", cg->dirs[i].path);
         }
         return 0;
 }
 
-static int check_empty(const struct cgroup *cg, struct rterr *err)
+static int check_empty(const struct cgroup *cg, bool v2, struct rterr *err)
 {
         for (size_t i = 0; i < cg->n_dirs; i++) {
+                if (cg->dirs[i].v2 != v2)
+                        continue;
                 _cleanup_free_ char *procs = NULL;
                 if (cg_read(&cg->dirs[i], "cgroup.procs", &procs, err) < 0)
                         return -1;
@@ -291,8 +300,8 @@ static int apply_devices(struct cgroup *cg, const struct oci_device_rule *rules,
         }
 }
 
-int cg_create(const struct cg_host *host, const char *cgroups_path, const char *id,
-              struct cgroup **out, struct rterr *err)
+int cg_create_begin(const struct cg_host *host, const char *cgroups_path, const char *id,
+                    struct cgroup **out, struct rterr *err)
 {
         _cleanup_free_ char *dflt = NULL;
         if (cgroups_path == NULL || cgroups_path[0] == '\0') {
@@ -304,15 +313,47 @@ int cg_create(const struct cg_host *host, const char *cgroups_path, const char *
         if (cg_resolve(host, cgroups_path, &cg, err) < 0)
                 return -1;
         struct made_list made = {0};
-        /* Default deny with the default devices, as runc, even for a config without
-         * linux.resources: cg_apply replaces the policy with the config's rules. */
-        if (make_dirs(cg, &made, err) < 0 || open_dirs(cg, true, err) < 0 ||
-            check_empty(cg, err) < 0 || apply_devices(cg, NULL, 0, err) < 0) {
+        if (make_dirs(cg, true, &made, err) < 0 || check_empty(cg, true, err) < 0) {
                 cg_free(cg);
                 made_undo(&made);
                 return -1;
         }
         made_forget(&made);
+        *out = cg;
+        return 0;
+}
+
+int cg_create_finish(struct cgroup *cg, struct rterr *err)
+{
+        struct made_list made = {0};
+        /* Default deny with the default devices, as runc, even for a config without
+         * linux.resources: cg_apply replaces the policy with the config's rules. */
+        if (make_dirs(cg, false, &made, err) < 0 || check_empty(cg, false, err) < 0 ||
+            apply_devices(cg, NULL, 0, err) < 0) {
+                for (size_t i = 0; i < cg->n_dirs; i++) {
+                        if (!cg->dirs[i].v2 && cg->dirs[i].fd >= 0) {
+                                close(cg->dirs[i].fd);
+                                cg->dirs[i].fd = -1;
+                        }
+                }
+                made_undo(&made);
+                return -1;
+        }
+        made_forget(&made);
+        return 0;
+}
+
+int cg_create(const struct cg_host *host, const char *cgroups_path, const char *id,
+              struct cgroup **out, struct rterr *err)
+{
+        struct cgroup *cg;
+        if (cg_create_begin(host, cgroups_path, id, &cg, err) < 0)
+                return -1;
+        if (cg_create_finish(cg, err) < 0) {
+                cg_destroy(cg, NULL);
+                cg_free(cg);
+                return -1;
+        }
         *out = cg;
         return 0;
 }

@@ -25,6 +25,13 @@ enum cg_layout cg_host_layout(const struct cg_host *host);
  * are taken under the caller's own cgroup, as runc does. Fails if it already holds tasks. */
 int cg_create(const struct cg_host *host, const char *cgroups_path, const char *id,
               struct cgroup **out, struct rterr *err);
+/* cg_create in two steps, so that the slow part overlaps the container process's own set-up:
+ * _begin makes only the unified directory (what clone3 CLONE_INTO_CGROUP needs), _finish the
+ * v1 hierarchies and the default device policy. A failed _finish removes what it made; the
+ * caller then destroys and frees cg. */
+int cg_create_begin(const struct cg_host *host, const char *cgroups_path, const char *id,
+                    struct cgroup **out, struct rterr *err);
+int cg_create_finish(struct cgroup *cg, struct rterr *err);
 /* Opens an existing container cgroup by the path cg_path() returned at create time. */
 int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err);
 /* The canonical path ("/rtrun/c1"), to store in the container's state. */
@@ -37,7 +44,8 @@ int cg_join(struct cgroup *cg, pid_t pid, struct rterr *err);
 /* The fast way in, for a process being created (no global lock, no RCU grace period):
  * cg_clone_fd is the cgroup2 directory for clone3(CLONE_INTO_CGROUP), -1 when cg has no v2
  * part; cg_join_self then moves the calling single-threaded process into every v1 hierarchy
- * (writing 0 to `tasks`). Needs the caller's credentials to write the cgroup files. */
+ * (writing 0 to `tasks`; by path when cg's directories were opened after a fork). Needs the
+ * caller's credentials to write the cgroup files. */
 int cg_clone_fd(const struct cgroup *cg);
 int cg_join_self(struct cgroup *cg, struct rterr *err);
 int cg_freeze(struct cgroup *cg, bool frozen, struct rterr *err);

@@ -40,7 +40,7 @@ static int init_namespaces(const struct init_args *a, struct rterr *err)
                 return rterr_errno(err, "create namespaces (unshare 0x%x)", ns->unshare_flags);
         if ((ns->unshare_flags & CLONE_NEWUSER) && sync_send(a->sync_fd, SYNC_USERNS, 0, err) < 0)
                 return -1;
-        /* rtrun has written the id maps and put us into the cgroup. */
+        /* rtrun has written the id maps and made the cgroup (and put us into it). */
         if (a->wait_go && sync_expect(a->sync_fd, SYNC_GO, &a->c->pid, "cgroup", err) < 0)
                 return -1;
         if (!ns->needs_fork)
@@ -64,11 +64,24 @@ static int become_root_in_userns(struct rterr *err)
         return 0;
 }
 
+/* Into the v1 hierarchies rtrun has made meanwhile (the unified one came with clone3), then
+ * a cgroup namespace rooted there. */
+static int init_cgroup(const struct init_args *a, struct rterr *err)
+{
+        if (a->self_join) {
+                if (!a->wait_go && sync_expect(a->sync_fd, SYNC_GO, NULL, "cgroup", err) < 0)
+                        return -1;
+                if (cg_join_self(a->cg, err) < 0)
+                        return rterr_wrap(err, "join the container's cgroup");
+        }
+        if (a->ns->create[OCI_NS_CGROUP] && unshare(CLONE_NEWCGROUP) < 0)
+                return rterr_errno(err, "create cgroup namespace");
+        return 0;
+}
+
 static int init_identity(const struct init_args *a, struct rterr *err)
 {
         const struct oci_spec *s = a->spec;
-        if (a->ns->create[OCI_NS_CGROUP] && unshare(CLONE_NEWCGROUP) < 0)
-                return rterr_errno(err, "create cgroup namespace");
         if (a->ns->create[OCI_NS_NETWORK] && netlink_lo_up(err) < 0)
                 return -1;
         if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
@@ -144,7 +157,7 @@ static int init_setup(const struct init_args *a, char *exe, size_t exe_size, int
         if (userns && become_root_in_userns(err) < 0)
                 return -1;
         setsid();
-        if (init_identity(a, err) < 0 || init_rootfs(a, err) < 0)
+        if (init_identity(a, err) < 0 || init_cgroup(a, err) < 0 || init_rootfs(a, err) < 0)
                 return -1;
         return init_process(a, exe, exe_size, notify_fd, err);
 }
@@ -188,11 +201,6 @@ _Noreturn void container_init(const struct init_args *a)
          * it, or reach rtrun's binary through /proc/PID/exe (CVE-2019-5736). */
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        if (a->self_join && cg_join_self(a->cg, &err) < 0) {
-                rterr_wrap(&err, "join the container's cgroup");
-                sync_send_error(a->sync_fd, &err);
-                _exit(1);
-        }
         close_own_fds(a);
         int notify_fd = -1;
         if (init_setup(a, exe, sizeof(exe), &notify_fd, &err) < 0) {

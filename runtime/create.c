@@ -190,15 +190,26 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
         return 0;
 }
 
+/* The unified directory only: the container process is cloned into it. */
 static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 {
         const struct oci_spec *s = x->spec;
         if (cg_host_detect(&x->host, err) < 0 ||
-            cg_create(x->host, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
+            cg_create_begin(x->host, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
                 return -1;
         x->c->cgroup_path = strdup(cg_path(x->cg));
         if (x->c->cgroup_path == NULL)
                 return rterr_errno(err, "cgroup path");
+        return 0;
+}
+
+/* The rest of the cgroup, made while the container process builds its namespaces: it joins
+ * the v1 hierarchies itself on SYNC_GO (or is joined by handshake). */
+static int finish_cgroup(struct create_ctx *x, struct rterr *err)
+{
+        const struct oci_spec *s = x->spec;
+        if (cg_create_finish(x->cg, err) < 0)
+                return -1;
         /* rt/ first: on v1 the parents' RT budgets must be raised before cg_apply writes the
          * container's cpu.rt_runtime_us. */
         if (rt_container_setup(x->host, x->cg, s, err) < 0)
@@ -240,8 +251,8 @@ static bool self_join(const struct create_ctx *x)
 }
 
 /* Whether the container process must wait for us before its set-up: for its id maps, its
- * cgroup, or its host pid (hooks and the seccomp listener get it in the state). Otherwise it
- * starts at once: one scheduling round-trip less. */
+ * cgroup (joined by us), or its host pid (hooks and the seccomp listener get it in the state).
+ * Otherwise it builds its namespaces at once and waits for SYNC_GO only to join its cgroup. */
 static bool wait_go(const struct create_ctx *x)
 {
         const struct oci_spec *s = x->spec;
@@ -301,6 +312,8 @@ static int handshake(struct create_ctx *x, struct rterr *err)
         const struct oci_spec *s = x->spec;
         if ((x->ns.clone_flags & CLONE_NEWUSER) && ns_write_id_maps(x->pid, s, err) < 0)
                 return -1;
+        if (finish_cgroup(x, err) < 0)
+                return -1;
         if (!self_join(x) && cg_join(x->cg, x->pid, err) < 0)
                 return rterr_wrap(err, "join the container's cgroup");
         if (x->ns.unshare_flags & CLONE_NEWUSER) {
@@ -308,8 +321,14 @@ static int handshake(struct create_ctx *x, struct rterr *err)
                     ns_write_id_maps(x->pid, s, err) < 0)
                         return -1;
         }
-        if (wait_go(x) && sync_send(x->sync_fd, SYNC_GO, x->ns.needs_fork ? 0 : x->pid, err) < 0)
+        if (sync_send(x->sync_fd, SYNC_GO, x->ns.needs_fork ? 0 : x->pid, err) < 0) {
+                /* It may have failed on its own meanwhile: then its error is the one to tell. */
+                struct sync_msg m;
+                struct rterr why = {0};
+                if (sync_recv(x->sync_fd, &m, "container set-up", &why) < 0 && why.code != EPIPE)
+                        *err = why;
                 return -1;
+        }
         if (x->ns.needs_fork) {
                 pid_t child = x->pid;
                 if (sync_expect(x->sync_fd, SYNC_GRANDCHILD, &x->pid, "pid namespace", err) < 0)
@@ -401,6 +420,13 @@ static int explain_exit(struct create_ctx *x, struct rterr *err)
         x->pid = 0;
         char msg[sizeof(err->msg)];
         snprintf(msg, sizeof(msg), "%s", err->msg);
+        const struct oci_memory *mem = &x->spec->linux_.resources.memory;
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && mem->limit.set &&
+            mem->limit.v > 0)
+                return rterr_set(err, EPIPE,
+                                 "%.800s (killed by signal 9: most likely the OOM killer, "
+                                 "linux.resources.memory.limit is %lld bytes)",
+                                 msg, (long long)mem->limit.v);
         if (WIFSIGNALED(status))
                 return rterr_set(err, EPIPE, "%.900s (killed by signal %d)", msg, WTERMSIG(status));
         return rterr_set(err, EPIPE, "%.900s (exit status %d)", msg, WEXITSTATUS(status));

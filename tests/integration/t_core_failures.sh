@@ -58,6 +58,10 @@ expect_clean_failure "bind mount of a missing source" core-f12 "/no/such/source"
 bundle_set "$B" '.linux.resources.cpu.cpus = "999"'
 expect_clean_failure "a cpuset the kernel refuses" core-f13 "cpus"
 
+# The limit is written while the container process builds its namespaces; it dies joining.
+bundle_set "$B" '.linux.resources.memory.limit = 1'
+expect_clean_failure "a memory limit below what set-up needs" core-oom "linux.resources.memory.limit is 1 bytes"
+
 bundle_set "$B" '.linux.resources.memory.limit = 4096'
 expect_clean_failure "a container OOM-killed during set-up" core-f15 "killed by signal 9"
 
