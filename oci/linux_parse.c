@@ -293,8 +293,10 @@ void oci_linux_clear(struct oci_linux *l)
         for (size_t i = 0; i < l->n_namespaces; i++)
                 free(l->namespaces[i].path);
         free(l->namespaces);
-        for (size_t i = 0; i < l->n_devices; i++)
+        for (size_t i = 0; i < l->n_devices; i++) {
                 free(l->devices[i].path);
+                free(l->devices[i].host_path);
+        }
         free(l->devices);
         oci_seccomp_clear(&l->seccomp);
         strv_free(&l->masked_paths);

@@ -183,6 +183,9 @@ struct oci_device {
         oci_opt_i64 major, minor; /* absent for a path-only entry (taken from the host node) */
         oci_opt_u64 file_mode;
         oci_opt_u64 uid, gid;
+        /* Not in config.json: the host node a CDI deviceNode named by hostPath, which rtrun
+         * binds when it cannot mknod (a user namespace). NULL: the host node is at path. */
+        char *host_path;
 };
 
 /* linux.resources.devices[]: ordered allow/deny rules. */

@@ -29,6 +29,7 @@ static int env_set(struct oci_process *p, const char *kv, struct rterr *err)
 static void device_clear(struct oci_device *d)
 {
         free(d->path);
+        free(d->host_path);
         memset(d, 0, sizeof(*d));
 }
 
@@ -44,8 +45,12 @@ static int add_node(struct oci_spec *spec, const struct cdi_device_node *n, size
         const char *host = n->host_path ? n->host_path : n->path;
         if (devices_fill_from_host(&d, host, NULL, err) < 0)
                 return rterr_wrap(err, "%s: containerEdits.deviceNodes[%zu]", what, idx);
-        if ((d.path = strdup(n->path)) == NULL)
+        if ((d.path = strdup(n->path)) == NULL ||
+            (n->host_path && strcmp(n->host_path, n->path) != 0 &&
+             (d.host_path = strdup(n->host_path)) == NULL)) {
+                free(d.path);
                 return rterr_sys(err, ENOMEM, "%s", what);
+        }
         struct oci_linux *l = &spec->linux_;
         size_t at = l->n_devices;
         for (size_t i = 0; i < l->n_devices; i++)
@@ -55,6 +60,7 @@ static int add_node(struct oci_spec *spec, const struct cdi_device_node *n, size
                 struct oci_device *v = realloc(l->devices, (l->n_devices + 1) * sizeof(*v));
                 if (v == NULL) {
                         free(d.path);
+                        free(d.host_path);
                         return rterr_sys(err, ENOMEM, "%s", what);
                 }
                 l->devices = v;

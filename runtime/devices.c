@@ -14,7 +14,8 @@
 
 struct devnode {
         const char *path;
-        mode_t type; /* S_IFCHR, S_IFBLK, S_IFIFO */
+        const char *host; /* the node bind-mounted in a user namespace */
+        mode_t type;      /* S_IFCHR, S_IFBLK, S_IFIFO */
         unsigned major, minor;
         mode_t mode;
         uid_t uid;
@@ -23,9 +24,12 @@ struct devnode {
 
 /* In runc's order: with a user namespace they are bind mounts, and mountinfo shows the order. */
 static const struct devnode default_devices[] = {
-    {"/dev/null", S_IFCHR, 1, 3, 0666, 0, 0}, {"/dev/random", S_IFCHR, 1, 8, 0666, 0, 0},
-    {"/dev/full", S_IFCHR, 1, 7, 0666, 0, 0}, {"/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
-    {"/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0}, {"/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0},
+    {"/dev/null", "/dev/null", S_IFCHR, 1, 3, 0666, 0, 0},
+    {"/dev/random", "/dev/random", S_IFCHR, 1, 8, 0666, 0, 0},
+    {"/dev/full", "/dev/full", S_IFCHR, 1, 7, 0666, 0, 0},
+    {"/dev/tty", "/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
+    {"/dev/zero", "/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0},
+    {"/dev/urandom", "/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0},
 };
 
 bool devices_setup_needed(const struct oci_spec *spec)
@@ -42,7 +46,8 @@ bool devices_setup_needed(const struct oci_spec *spec)
 
 static int node_from_spec(const struct oci_device *d, struct devnode *n, struct rterr *err)
 {
-        *n = (struct devnode){.path = d->path, .mode = 0666};
+        *n = (struct devnode){
+            .path = d->path, .host = d->host_path ? d->host_path : d->path, .mode = 0666};
         switch (d->type) {
         case 'c':
         case 'u':
@@ -76,7 +81,8 @@ static int node_from_spec(const struct oci_device *d, struct devnode *n, struct 
         return 0;
 }
 
-/* Binds the host node at the same path over an empty file (no mknod in a user namespace). */
+/* Binds the host node (at the same path, or a CDI hostPath) over an empty file (no mknod in a
+ * user namespace). */
 static int bind_node(int parent, const char *base, const struct devnode *n, struct rterr *err)
 {
         int fd = openat(parent, base, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0000);
@@ -84,9 +90,10 @@ static int bind_node(int parent, const char *base, const struct devnode *n, stru
                 return rterr_errno(err, "device %s: create mount point", n->path);
         close(fd);
         _cleanup_close_ int dst = openat(parent, base, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-        _cleanup_close_ int src = open(n->path, O_PATH | O_CLOEXEC);
+        _cleanup_close_ int src = open(n->host, O_PATH | O_CLOEXEC);
         if (dst < 0 || src < 0)
-                return rterr_errno(err, "device %s: open for bind mount", n->path);
+                return rterr_errno(err, "device %s: open %s for bind mount", n->path,
+                                   dst < 0 ? n->path : n->host);
         if (mount(pathres_fdpath(src).s, pathres_fdpath(dst).s, NULL, MS_BIND, NULL) < 0)
                 return rterr_errno(err, "device %s: bind mount from the host", n->path);
         return 0;

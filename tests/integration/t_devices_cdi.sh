@@ -124,4 +124,18 @@ wait_stopped "$ID" || fail "container did not finish"
 grep -qx '/dev/nvidia1 c3:1' "$T/out2" || fail "cdi.k8s.io annotation: $(cat "$T/out2")"
 grep -qx 'GPU_INDEX=1' "$T/out2" || fail "cdi.k8s.io env: $(cat "$T/out2")"
 rt delete "$ID" 2>/dev/null || true
+
+# In a user namespace nodes cannot be made, only bound from the host: from the hostPath
+# (3:1 under $T/hostdev), not from /dev/nvidia1 on the host, which may be another device or none.
+chmod 755 "$T" "$B" # the user namespace's root (host uid 100000) must reach its rootfs
+jq '.linux.namespaces += [{"type": "user"}] |
+  .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+  .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+  .mounts |= map(select(.type != "cgroup"))' \
+	"$B/config.json" >"$T/userns.json" && mv "$T/userns.json" "$B/config.json"
+rt create --bundle "$B" "$ID" >"$T/out3" 2>&1 || fail "create in a user namespace: $(cat "$T/out3")"
+rt start "$ID" || fail "start"
+wait_stopped "$ID" || fail "container did not finish"
+grep -qx '/dev/nvidia1 c3:1' "$T/out3" || fail "user namespace: node not bound from hostPath: $(cat "$T/out3")"
+rt delete "$ID" 2>/dev/null || true
 echo "ok: t_devices_cdi"
