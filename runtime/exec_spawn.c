@@ -63,7 +63,8 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, int *
             rt_process_apply(&x->p->scheduler, err) < 0 ||
             (!x->p->no_new_privileges && x->spec->has_linux &&
              seccomp_apply(&x->spec->linux_.seccomp, notify_fd, err) < 0) ||
-            user_apply(x->p, has_userns, err) < 0 || caps_apply(x->p, err) < 0)
+            user_apply(x->p, has_userns, err) < 0 || caps_apply(x->p, err) < 0 ||
+            lsm_apply(x->p, err) < 0)
                 return -1;
         return process_resolve(x->p, exe, size, err);
 }

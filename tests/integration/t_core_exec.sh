@@ -28,6 +28,72 @@ check_rc "exec of a missing program fails" 1 rt exec core-x no-such-program
 check_contains "exec names the missing program" "$(cat "$TMP/last.err")" \
   'exec: "no-such-program": executable file not found in $PATH'
 
+# The flags that change the process, each checked against what runc 1.1.5 does on the same
+# bundle. core-n: no_new_privs off, additionalGids 5 6, CAP_KILL inheritable and ambient.
+field() { # field NAME: the value of NAME: in /proc/self/status text on stdin
+  awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ +/, ""); sub(/ +$/, ""); print }'
+}
+N=$TMP/n
+make_bundle "$N" sleep 1000
+bundle_set "$N" '.process.noNewPrivileges = false | .process.user.additionalGids = [5, 6]
+  | .process.capabilities.inheritable = ["CAP_KILL"] | .process.capabilities.ambient = ["CAP_KILL"]'
+check_rc "run -d core-n" 0 rt run -d -b "$N" core-n
+st=$(rt exec core-n cat /proc/self/status)
+check "exec without flags: the container's no_new_privs" 0 "$(field NoNewPrivs <<<"$st")"
+check "exec without flags: the container's additionalGids" "5 6" "$(field Groups <<<"$st")"
+check "exec --no-new-privs" 1 "$(rt exec --no-new-privs core-n cat /proc/self/status | field NoNewPrivs)"
+check "exec --no-new-privs=false clears the container's" 0 \
+  "$(rt exec --no-new-privs=false core-x cat /proc/self/status | field NoNewPrivs)"
+check_rc "exec --no-new-privs=maybe fails" 1 rt exec --no-new-privs=maybe core-n true
+check_contains "and says why" "$(cat "$TMP/last.err")" "--no-new-privs: expected true or false, got 'maybe'"
+
+# --cap: bounding, effective and permitted; runc leaves inheritable and ambient alone.
+st=$(rt exec --cap CAP_SYS_ADMIN -c CAP_NET_RAW core-n cat /proc/self/status)
+for set in CapBnd CapEff CapPrm; do
+  check "exec --cap adds to $set" 0000000020202420 "$(field $set <<<"$st")"
+done
+check "exec --cap leaves CapInh" 0000000000000020 "$(field CapInh <<<"$st")"
+check "exec --cap leaves CapAmb" 0000000000000020 "$(field CapAmb <<<"$st")"
+st=$(rt exec -u 1000:1000 --cap CAP_SYS_ADMIN core-n cat /proc/self/status)
+check "exec --cap as a non-root user: in the bounding set" 0000000020200420 "$(field CapBnd <<<"$st")"
+check "exec --cap as a non-root user: effective is the ambient set" 0000000000000020 \
+  "$(field CapEff <<<"$st")"
+for bad in CAP_BOGUS sys_admin SYS_ADMIN; do
+  check_rc "exec --cap $bad fails" 1 rt exec --cap "$bad" core-n true
+  check_contains "and names it" "$(cat "$TMP/last.err")" "--cap: unknown capability '$bad'"
+done
+
+# --additional-gids adds to the container's; --user keeps them (runc's rule).
+check "exec -g -g adds groups" "5 6 7 8" \
+  "$(rt exec -g 7 --additional-gids 8 core-n cat /proc/self/status | field Groups)"
+check "exec --user keeps the container's additionalGids" "5 6" \
+  "$(rt exec -u 1000 core-n cat /proc/self/status | field Groups)"
+check "exec --user with -g" "1000 0 5 6 9" "$(rt exec -u 1000 -g 9 core-n sh -c 'echo $(id -u) $(id -G)')"
+for bad in abc -1 2147483648 7,8; do
+  check_rc "exec -g $bad fails" 1 rt exec -g "$bad" core-n true
+  check_contains "and says why" "$(cat "$TMP/last.err")" "--additional-gids: "
+done
+
+# --apparmor and --process-label: empty keeps the container's (none); a value this host cannot
+# apply is refused, naming the LSM.
+check_rc "exec --apparmor '' --process-label ''" 0 rt exec --apparmor "" --process-label "" core-n true
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+  check_rc "exec --apparmor PROFILE without AppArmor fails" 1 rt exec --apparmor foo core-n true
+  check_contains "and says so" "$(cat "$TMP/last.err")" "AppArmor is not enabled on this host"
+  printf '{"args": ["true"], "cwd": "/", "apparmorProfile": "foo"}' >"$TMP/aa.json"
+  check_rc "exec --process with apparmorProfile without AppArmor fails" 1 \
+    rt exec --process "$TMP/aa.json" core-n
+  check_contains "and says so" "$(cat "$TMP/last.err")" "process.apparmorProfile 'foo'"
+else
+  echo "# AppArmor is enabled here: refusing a profile is not tested"
+fi
+if ! [ -d /sys/fs/selinux ]; then
+  check_rc "exec --process-label without SELinux fails" 1 rt exec --process-label foo core-n true
+  check_contains "and says so" "$(cat "$TMP/last.err")" "SELinux is not enabled on this host"
+else
+  echo "# SELinux is enabled here: refusing a label is not tested"
+fi
+
 cat >"$TMP/process.json" <<'JSON'
 {"args": ["sh", "-c", "echo from-process-json $V $(pwd) $(id -u)"], "env": ["V=42", "PATH=/bin"],
  "cwd": "/etc", "user": {"uid": 65534, "gid": 65534}}
