@@ -38,7 +38,11 @@ static const char usage[] =
     "   --detach, -d              do not wait for the process\n"
     "   --pid-file PATH           write the process pid (no newline) to PATH\n"
     "   --console-socket PATH     unix socket that receives the pty master\n"
-    "   --preserve-fds N          pass N additional fds (3..3+N-1) to the process\n";
+    "   --preserve-fds N          pass N additional fds (3..3+N-1) to the process\n"
+    "   --cgroup [CTRL[,CTRL]:]PATH\n"
+    "                             run the process in an existing sub-cgroup PATH of the\n"
+    "                             container's: in every hierarchy, or (repeatable) in those\n"
+    "                             of the v1 controllers named (name=X for a named one)\n";
 
 struct exec_flags {
         const char *process_file;
@@ -54,6 +58,7 @@ enum {
         OPT_NNP,
         OPT_APPARMOR,
         OPT_LABEL,
+        OPT_CGROUP,
 };
 enum { EXEC_HELP = -2 };
 
@@ -61,6 +66,7 @@ static void flags_free(struct exec_flags *f)
 {
         free(f->p.env);
         free(f->p.gids);
+        free(f->o.cgroups);
 }
 
 /* Go's strconv.ParseBool, which runc's boolean flags take as --flag=VALUE. */
@@ -147,6 +153,7 @@ static int parse_flags(const struct cli_globals *g, int argc, char **argv, struc
             {"no-new-privs", optional_argument, NULL, OPT_NNP},
             {"apparmor", required_argument, NULL, OPT_APPARMOR},
             {"process-label", required_argument, NULL, OPT_LABEL},
+            {"cgroup", required_argument, NULL, OPT_CGROUP},
             {"help", no_argument, NULL, 'h'},
             {0},
         };
@@ -194,6 +201,14 @@ static int parse_flags(const struct cli_globals *g, int argc, char **argv, struc
                                 cli_usage_error(g, argv[0], "%s", err.msg);
                                 return -1;
                         }
+                        break;
+                }
+                case OPT_CGROUP: {
+                        char **nc = realloc(f->o.cgroups, (f->o.n_cgroups + 1) * sizeof(*nc));
+                        if (nc == NULL)
+                                return -1;
+                        f->o.cgroups = nc;
+                        f->o.cgroups[f->o.n_cgroups++] = optarg;
                         break;
                 }
                 case 'd':

@@ -16,6 +16,8 @@ struct exec_opts {
         const char *pid_file;
         bool detach;
         int preserve_fds;
+        char **cgroups; /* --cgroup [CONTROLLER:]PATH, see cg_open_sub */
+        size_t n_cgroups;
 };
 
 /* What the command line changes in the container's process (not used with --process). */

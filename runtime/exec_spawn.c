@@ -126,13 +126,24 @@ static int fork_into(int pid_ns, int cgroup_fd, pid_t *pid, struct rterr *err)
         return 0;
 }
 
-static int open_cgroup(const struct container *c, struct cg_host **host, struct cgroup **cg,
-                       struct rterr *err)
+/* The container's cgroup, or with --cgroup the sub-cgroups of it the process goes into. */
+static int open_cgroup(const struct container *c, const struct exec_opts *o, struct cg_host **host,
+                       struct cgroup **cg, struct rterr *err)
 {
-        if (c->cgroup_path == NULL)
+        if (c->cgroup_path == NULL) {
+                if (o->n_cgroups)
+                        return rterr_set(err, EINVAL, "--cgroup: the container has no cgroup");
                 return 0;
+        }
         if (cg_host_detect(host, err) < 0 || cg_open(*host, c->cgroup_path, cg, err) < 0)
                 return -1;
+        if (o->n_cgroups == 0)
+                return 0;
+        struct cgroup *sub;
+        if (cg_open_sub(*cg, o->cgroups, o->n_cgroups, &sub, err) < 0)
+                return -1;
+        cg_free(*cg);
+        *cg = sub;
         return 0;
 }
 
@@ -187,7 +198,7 @@ int exec_spawn(struct container *c, const struct oci_spec *spec, const struct oc
         if (ns_open_of_pid(c->pid, ns_fds, err) < 0)
                 return -1;
         int sv[2];
-        if (open_cgroup(c, &host, &cg, err) < 0 ||
+        if (open_cgroup(c, o, &host, &cg, err) < 0 ||
             console_for(p, o, &console_fd, &proxy_fd, err) < 0 ||
             listener_for(c, spec, &listener_fd, &state_json, err) < 0)
                 goto out;

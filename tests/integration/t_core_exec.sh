@@ -160,6 +160,50 @@ else
   fail "tests/helpers/recvtty is not built ($recv)"
 fi
 
+# --cgroup: into existing sub-cgroups of the container's (core-x: $CG_PREFIX/b), as runc 1.1.
+v2only=
+[ -f /sys/fs/cgroup/cgroup.controllers ] && v2only=1
+cgdirs=$(cgroup_dirs "$CG_PREFIX/b")
+[ -n "$v2only" ] && cgdirs="/sys/fs/cgroup/${CG_PREFIX#/}/b"
+for d in $cgdirs; do
+  mkdir -p "$d/sub" "$d/sub2"
+  if [ -f "$d/cpuset.cpus" ] && [ -f "$d/cgroup.clone_children" ]; then # v1: empty until set
+    for s in sub sub2; do
+      cat "$d/cpuset.cpus" >"$d/$s/cpuset.cpus"
+      cat "$d/cpuset.mems" >"$d/$s/cpuset.mems"
+    done
+  fi
+done
+out=$(rt exec --cgroup sub core-x cat /proc/self/cgroup)
+check "exec --cgroup PATH: every hierarchy" "$(wc -w <<<"$cgdirs") 0" \
+  "$(grep -c ':/sub$' <<<"$out") $(grep -vc ':/sub$' <<<"$out")"
+check_contains "exec --cgroup PATH: the unified one too" "$out" "0::/sub"
+out=$(rt exec --cgroup /sub/../sub2/ core-x cat /proc/self/cgroup)
+check "exec --cgroup with a path to clean" "0::/sub2 0" "$(grep '^0::' <<<"$out") $(grep -vc ':/sub2$' <<<"$out")"
+if [ -z "$v2only" ]; then
+  out=$(rt exec --cgroup cpu,memory:sub --cgroup pids:sub2 core-x cat /proc/self/cgroup)
+  check "exec --cgroup cpu,memory:PATH" "cpu:/sub memory:/sub" \
+    "$(grep -E ':(cpu|memory):' <<<"$out" | cut -d: -f2- | sort | tr '\n' ' ' | sed 's/ $//')"
+  check_contains "exec --cgroup pids:PATH2" "$out" ":pids:/sub2"
+  check "exec --cgroup CTRL:PATH leaves the other hierarchies" "0::/ freezer:/" \
+    "$(grep -E '^0::|:freezer:' <<<"$out" | sed 's/^[1-9][0-9]*://' | sort | tr '\n' ' ' | sed 's/ $//')"
+  check_rc "exec --cgroup with an unknown controller fails" 1 rt exec --cgroup bogus:sub core-x true
+  check_contains "and names it" "$(cat "$TMP/last.err")" "no controller bogus on this host"
+  check_rc "exec --cgroup PATH with another --cgroup fails" 1 \
+    rt exec --cgroup sub --cgroup pids:sub2 core-x true
+  check_contains "and says why" "$(cat "$TMP/last.err")" "give a CONTROLLER: prefix"
+else
+  check_rc "exec --cgroup CTRL:PATH on cgroup v2 fails" 1 rt exec --cgroup pids:sub core-x true
+  check_contains "and says why" "$(cat "$TMP/last.err")" "cgroup v2 has one hierarchy"
+fi
+check_rc "exec --cgroup outside the container's cgroup fails" 1 rt exec --cgroup sub/../.. core-x true
+check_contains "and says why" "$(cat "$TMP/last.err")" "is not below the container's cgroup"
+check_rc "exec --cgroup of a missing sub-cgroup fails" 1 rt exec --cgroup nosuch core-x true
+check_contains "and names it" "$(cat "$TMP/last.err")" "/nosuch: No such file or directory"
+check_rc "exec --cgroup with an empty controller fails" 1 rt exec --cgroup :sub core-x true
+check_contains "and says why" "$(cat "$TMP/last.err")" "empty controller name"
+for d in $cgdirs; do rmdir "$d/sub" "$d/sub2"; done
+
 rt kill core-x KILL
 wait_status core-x stopped 5
 check_rc "exec in a stopped container fails" 1 rt exec core-x true
