@@ -42,10 +42,13 @@ static const char usage[] =
     "   --cgroup [CTRL[,CTRL]:]PATH\n"
     "                             run the process in an existing sub-cgroup PATH of the\n"
     "                             container's: in every hierarchy, or (repeatable) in those\n"
-    "                             of the v1 controllers named (name=X for a named one)\n";
+    "                             of the v1 controllers named (name=X for a named one)\n"
+    "   --ignore-paused           exec in a paused container too (the process starts, and\n"
+    "                             exec returns, once the container is resumed)\n";
 
 struct exec_flags {
         const char *process_file;
+        bool ignore_paused;
         struct exec_process_flags p;
         struct exec_opts o;
 };
@@ -59,6 +62,7 @@ enum {
         OPT_APPARMOR,
         OPT_LABEL,
         OPT_CGROUP,
+        OPT_IGNORE_PAUSED,
 };
 enum { EXEC_HELP = -2 };
 
@@ -154,6 +158,7 @@ static int parse_flags(const struct cli_globals *g, int argc, char **argv, struc
             {"apparmor", required_argument, NULL, OPT_APPARMOR},
             {"process-label", required_argument, NULL, OPT_LABEL},
             {"cgroup", required_argument, NULL, OPT_CGROUP},
+            {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
             {"help", no_argument, NULL, 'h'},
             {0},
         };
@@ -211,6 +216,9 @@ static int parse_flags(const struct cli_globals *g, int argc, char **argv, struc
                         f->o.cgroups[f->o.n_cgroups++] = optarg;
                         break;
                 }
+                case OPT_IGNORE_PAUSED:
+                        f->ignore_paused = true;
+                        break;
                 case 'd':
                         f->o.detach = true;
                         break;
@@ -252,7 +260,13 @@ static int run_exec(const struct cli_globals *g, struct exec_flags *f, const cha
         int rc = -1;
         if (container_load(g, id, &c, err) < 0 || container_load_spec(c, &spec, err) < 0)
                 goto out;
-        if (c->status != OCI_STATUS_RUNNING && c->status != OCI_STATUS_CREATED) {
+        bool paused = c->status == OCI_STATUS_PAUSED;
+        if (paused && !f->ignore_paused) {
+                rterr_set(err, EBUSY,
+                          "cannot exec in a paused container (use --ignore-paused to override)");
+                goto out;
+        }
+        if (c->status != OCI_STATUS_RUNNING && c->status != OCI_STATUS_CREATED && !paused) {
                 rterr_set(err, ESRCH, "cannot exec in a %s container: container not running",
                           oci_status_name(c->status));
                 goto out;
@@ -276,6 +290,10 @@ static int run_exec(const struct cli_globals *g, struct exec_flags *f, const cha
         sigset_t all;
         if (!f->o.detach)
                 forward_block_signals(&all);
+        /* In a paused container the new process freezes as it joins the cgroup, and we wait for
+         * it as runc does: `resume` must be able to take the lock meanwhile. */
+        if (paused)
+                flock(c->lock_fd, LOCK_UN);
         pid_t pid;
         int master;
         if (exec_spawn(c, spec, p, &f->o, &pid, &master, err) < 0 ||

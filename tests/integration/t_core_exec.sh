@@ -204,6 +204,23 @@ check_rc "exec --cgroup with an empty controller fails" 1 rt exec --cgroup :sub 
 check_contains "and says why" "$(cat "$TMP/last.err")" "empty controller name"
 for d in $cgdirs; do rmdir "$d/sub" "$d/sub2"; done
 
+# A paused container: exec is refused unless --ignore-paused; then the new process freezes as
+# it joins the cgroup and exec returns once the container is resumed (runc does the same).
+check_rc "pause core-x" 0 rt pause core-x
+check_rc "exec in a paused container fails" 1 rt exec core-x true
+check_contains "and points to --ignore-paused" "$(cat "$TMP/last.err")" \
+  "cannot exec in a paused container (use --ignore-paused to override)"
+rt exec --ignore-paused core-x sh -c 'echo ran-after-resume; exit 5' >"$TMP/ip.out" 2>&1 &
+ipid=$!
+sleep 0.5
+check "exec --ignore-paused waits while the container is paused" waiting \
+  "$(proc_gone $ipid && echo returned || echo waiting)"
+check_rc "resume core-x" 0 rt resume core-x
+rc=0
+wait $ipid || rc=$?
+check "exec --ignore-paused runs the process after resume" "ran-after-resume rc=5" \
+  "$(cat "$TMP/ip.out") rc=$rc"
+
 rt kill core-x KILL
 wait_status core-x stopped 5
 check_rc "exec in a stopped container fails" 1 rt exec core-x true
