@@ -118,6 +118,28 @@ static int add_cap(struct exec_process_flags *p, const char *s, struct rterr *er
         return 0;
 }
 
+static int parse_preserve_fds(const char *s, int *n, struct rterr *err)
+{
+        char *end;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (end == s || *end || errno || v < 0 || v > 65536)
+                return rterr_set(err, EINVAL,
+                                 "--preserve-fds: expected a count (0 to 65536), got '%s'", s);
+        *n = (int)v;
+        return 0;
+}
+
+/* The fds --preserve-fds passes must be the caller's: open, and not our --log file. Call it
+ * before rtrun opens anything else, which would take a free number in that range. */
+static int check_preserved(const struct cli_globals *g, int n, struct rterr *err)
+{
+        for (int fd = 3; fd < 3 + n; fd++)
+                if (fd == g->log_fd || fcntl(fd, F_GETFD) < 0)
+                        return rterr_set(err, EBADF, "--preserve-fds %d: fd %d is not open", n, fd);
+        return 0;
+}
+
 /* One option that takes a value we check; on error *err says why. */
 static int take_value(struct exec_flags *f, int ch, const char *v, struct rterr *err)
 {
@@ -126,6 +148,8 @@ static int take_value(struct exec_flags *f, int ch, const char *v, struct rterr 
                 return add_gid(&f->p, v, err);
         case 'c':
                 return add_cap(&f->p, v, err);
+        case OPT_PRESERVE:
+                return parse_preserve_fds(v, &f->o.preserve_fds, err);
         case OPT_NNP:
                 if (v == NULL) {
                         f->p.no_new_privs = 1;
@@ -200,6 +224,7 @@ static int parse_flags(const struct cli_globals *g, int argc, char **argv, struc
                         break;
                 case 'g':
                 case 'c':
+                case OPT_PRESERVE:
                 case OPT_NNP: {
                         struct rterr err = {0};
                         if (take_value(f, ch, optarg, &err) < 0) {
@@ -227,9 +252,6 @@ static int parse_flags(const struct cli_globals *g, int argc, char **argv, struc
                         break;
                 case OPT_CONSOLE:
                         f->o.console_socket = optarg;
-                        break;
-                case OPT_PRESERVE:
-                        f->o.preserve_fds = atoi(optarg);
                         break;
                 case 'h':
                         cli_help(usage);
@@ -329,6 +351,10 @@ int cmd_exec(const struct cli_globals *g, int argc, char **argv)
                 return cli_usage_error(g, argv[0], "requires the container ID");
         }
         struct rterr err = {0};
+        if (check_preserved(g, f.o.preserve_fds, &err) < 0) {
+                flags_free(&f);
+                return log_fail(g, &err);
+        }
         int rc = run_exec(g, &f, argv[idx], argc - idx - 1, argv + idx + 1, &err);
         flags_free(&f);
         return rc < 0 ? log_fail(g, &err) : rc;

@@ -94,6 +94,23 @@ else
   echo "# SELinux is enabled here: refusing a label is not tested"
 fi
 
+# --preserve-fds N: fds 3..3+N-1 reach the process, the ones above do not; they must be open
+# (runc: "unable to stat preserved-fd"), and a count that is not one is refused.
+echo three >"$TMP/f3"
+echo four >"$TMP/f4"
+check "exec --preserve-fds 2" "three four no-fd5" "$(rt exec --preserve-fds 2 core-x \
+  sh -c 'cat <&3; cat <&4; [ -e /proc/$$/fd/5 ] || echo no-fd5' 3<"$TMP/f3" 4<"$TMP/f4" 5<"$TMP/f3" | tr '\n' ' ' | sed 's/ $//')"
+check_rc "exec --preserve-fds 2 with fd 4 closed fails" 1 \
+  rt exec --preserve-fds 2 core-x true 3<"$TMP/f3" 4<&-
+check_contains "and names the fd" "$(cat "$TMP/last.err")" "--preserve-fds 2: fd 4 is not open"
+check_rc "exec --preserve-fds 1 does not pass rtrun's --log file as fd 3" 1 \
+  "$RTRUN" --root "$ROOT" --log "$TMP/exec.log" exec --preserve-fds 1 core-x true 3<&-
+check_contains "and says fd 3 is not open" "$(cat "$TMP/last.err")" "--preserve-fds 1: fd 3 is not open"
+for bad in -1 x 65537; do
+  check_rc "exec --preserve-fds $bad fails" 1 rt exec --preserve-fds "$bad" core-x true
+  check_contains "and says why" "$(cat "$TMP/last.err")" "--preserve-fds: expected a count"
+done
+
 cat >"$TMP/process.json" <<'JSON'
 {"args": ["sh", "-c", "echo from-process-json $V $(pwd) $(id -u)"], "env": ["V=42", "PATH=/bin"],
  "cwd": "/etc", "user": {"uid": 65534, "gid": 65534}}
