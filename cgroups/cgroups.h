@@ -48,6 +48,13 @@ int cg_join(struct cgroup *cg, pid_t pid, struct rterr *err);
  * caller's credentials to write the cgroup files. */
 int cg_clone_fd(const struct cgroup *cg);
 int cg_join_self(struct cgroup *cg, struct rterr *err);
+/* `exec --cgroup` (runc 1.1): *out is cg moved down into sub-cgroups, each spec
+ * "[CONTROLLER[,CONTROLLER...]:]PATH". Without a controller PATH applies to every hierarchy (and
+ * must be the only spec); with them (v1 names, name=X for a named hierarchy) to theirs, which a
+ * pure v2 host has none of. PATH is relative to cg, may not leave it and must exist. *out
+ * serves cg_clone_fd and cg_join_self. */
+int cg_open_sub(const struct cgroup *cg, char *const *specs, size_t n, struct cgroup **out,
+                struct rterr *err);
 int cg_freeze(struct cgroup *cg, bool frozen, struct rterr *err);
 int cg_is_frozen(struct cgroup *cg, bool *frozen, struct rterr *err);
 int cg_kill_all(struct cgroup *cg, int sig, struct rterr *err);

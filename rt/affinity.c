@@ -124,7 +124,7 @@ int rt_cpumask_parse(const char *list, struct rt_cpumask *out, struct rterr *err
         if (*p == '\0')
                 return 0;
         for (;;) {
-                unsigned lo, hi;
+                unsigned lo = 0, hi = 0;
                 p = skip_blanks(p);
                 if (parse_cpu(&p, list, &lo, err) < 0)
                         return -1;

@@ -243,7 +243,7 @@ static int decode_gids(const struct dctx *c, const struct cdi_node *n, const cha
                 return rterr_sys(c->err, ENOMEM, "CDI spec %s: %s", c->file, path);
         for (size_t i = 0; i < len; i++) {
                 char p[512];
-                int64_t v;
+                int64_t v = 0;
                 snprintf(p, sizeof(p), "%s[%zu]", path, i);
                 if (get_i64(c, n->items[i], p, 0, UINT32_MAX, &v) < 0)
                         return -1;

@@ -224,8 +224,8 @@ _Noreturn void container_init(const struct init_args *a)
                 _cleanup_free_ char *json = NULL;
                 size_t len;
                 if (oci_state_to_json(&st, false, &json, &len, &err) < 0 ||
-                    seccomp_send_listener(&s->linux_.seccomp, a->listener_fd, notify_fd, json,
-                                          &err) < 0)
+                    seccomp_send_listener(&s->linux_.seccomp, a->listener_fd, notify_fd, a->c->pid,
+                                          json, &err) < 0)
                         goto fail;
                 close(notify_fd);
                 close(a->listener_fd);

@@ -20,6 +20,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
 #include "runtime/setup.h"
+#include "runtime/state_dir.h"
 #include "runtime/sync.h"
 
 struct exec_child {
@@ -30,6 +31,8 @@ struct exec_child {
         int *ns_fds;
         int sync_fd;
         int console_fd;
+        int listener_fd;        /* connected linux.seccomp.listenerPath, or -1 */
+        const char *state_json; /* the container's state, for the listener */
 };
 
 static int child_setup(const struct exec_child *x, char *exe, size_t size, int *notify_fd,
@@ -42,10 +45,10 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, int *
         if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, true, err) < 0)
                 return -1;
         /* Nothing of rtrun's (cgroup dirs, log, lock) may be open once in the container. */
-        int keep[2 + OCI_NS_COUNT] = {x->sync_fd, x->console_fd};
+        int keep[3 + OCI_NS_COUNT] = {x->sync_fd, x->console_fd, x->listener_fd};
         for (int t = 0; t < OCI_NS_COUNT; t++)
-                keep[2 + t] = x->ns_fds[t];
-        close_fds_except(3 + x->o->preserve_fds, keep, 2 + OCI_NS_COUNT);
+                keep[3 + t] = x->ns_fds[t];
+        close_fds_except(3 + x->o->preserve_fds, keep, 3 + OCI_NS_COUNT);
         if (ns_join_fds(x->ns_fds, true, err) < 0)
                 return -1;
         ns_close_fds(x->ns_fds);
@@ -60,9 +63,21 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, int *
             rt_process_apply(&x->p->scheduler, err) < 0 ||
             (!x->p->no_new_privileges && x->spec->has_linux &&
              seccomp_apply(&x->spec->linux_.seccomp, notify_fd, err) < 0) ||
-            user_apply(x->p, has_userns, err) < 0 || caps_apply(x->p, err) < 0)
+            user_apply(x->p, has_userns, err) < 0 || caps_apply(x->p, err) < 0 ||
+            lsm_apply(x->p, err) < 0)
                 return -1;
         return process_resolve(x->p, exe, size, err);
+}
+
+/* runc's rule for exec: the listener gets this process's notify fd, with the process's host
+ * pid (which only rtrun knows: we were born in the container's pid namespace). */
+static int send_listener(const struct exec_child *x, int notify_fd, struct rterr *err)
+{
+        int32_t host_pid;
+        if (sync_expect(x->sync_fd, SYNC_PID, &host_pid, "our host pid", err) < 0)
+                return -1;
+        return seccomp_send_listener(&x->spec->linux_.seccomp, x->listener_fd, notify_fd,
+                                     (pid_t)host_pid, x->state_json, err);
 }
 
 static _Noreturn void exec_child_main(const struct exec_child *x)
@@ -77,8 +92,13 @@ static _Noreturn void exec_child_main(const struct exec_child *x)
         if (x->p->no_new_privileges && x->spec->has_linux &&
             seccomp_apply(&x->spec->linux_.seccomp, &notify_fd, &err) < 0)
                 goto fail;
-        if (notify_fd >= 0)
+        if (notify_fd >= 0) {
+                if (x->listener_fd >= 0 && send_listener(x, notify_fd, &err) < 0)
+                        goto fail;
                 close(notify_fd);
+        }
+        if (x->listener_fd >= 0)
+                close(x->listener_fd);
         process_exec(x->p, exe, x->o->preserve_fds, &err);
 fail:
         sync_send_error(x->sync_fd, &err);
@@ -106,13 +126,24 @@ static int fork_into(int pid_ns, int cgroup_fd, pid_t *pid, struct rterr *err)
         return 0;
 }
 
-static int open_cgroup(const struct container *c, struct cg_host **host, struct cgroup **cg,
-                       struct rterr *err)
+/* The container's cgroup, or with --cgroup the sub-cgroups of it the process goes into. */
+static int open_cgroup(const struct container *c, const struct exec_opts *o, struct cg_host **host,
+                       struct cgroup **cg, struct rterr *err)
 {
-        if (c->cgroup_path == NULL)
+        if (c->cgroup_path == NULL) {
+                if (o->n_cgroups)
+                        return rterr_set(err, EINVAL, "--cgroup: the container has no cgroup");
                 return 0;
+        }
         if (cg_host_detect(host, err) < 0 || cg_open(*host, c->cgroup_path, cg, err) < 0)
                 return -1;
+        if (o->n_cgroups == 0)
+                return 0;
+        struct cgroup *sub;
+        if (cg_open_sub(*cg, o->cgroups, o->n_cgroups, &sub, err) < 0)
+                return -1;
+        cg_free(*cg);
+        *cg = sub;
         return 0;
 }
 
@@ -135,6 +166,23 @@ static int console_for(const struct oci_process *p, const struct exec_opts *o, i
         return 0;
 }
 
+/* linux.seccomp.listenerPath is a host path: connect here, before the child leaves the host. */
+static int listener_for(const struct container *c, const struct oci_spec *spec, int *sock,
+                        char **state_json, struct rterr *err)
+{
+        *sock = -1;
+        if (!spec->has_linux)
+                return 0;
+        if (seccomp_listener_connect(&spec->linux_.seccomp, sock, err) < 0)
+                return -1;
+        if (*sock < 0)
+                return 0;
+        struct oci_state st;
+        container_oci_state(c, c->status, &st);
+        size_t len;
+        return oci_state_to_json(&st, false, state_json, &len, err);
+}
+
 int exec_spawn(struct container *c, const struct oci_spec *spec, const struct oci_process *p,
                const struct exec_opts *o, pid_t *pid, int *master, struct rterr *err)
 {
@@ -142,14 +190,17 @@ int exec_spawn(struct container *c, const struct oci_spec *spec, const struct oc
         struct cg_host *host = NULL;
         struct cgroup *cg = NULL;
         _cleanup_close_ int console_fd = -1, proxy_fd = -1, sync_parent = -1, sync_child = -1;
+        _cleanup_close_ int listener_fd = -1;
+        _cleanup_free_ char *state_json = NULL;
         int r = -1;
         *master = -1;
         *pid = -1;
         if (ns_open_of_pid(c->pid, ns_fds, err) < 0)
                 return -1;
         int sv[2];
-        if (open_cgroup(c, &host, &cg, err) < 0 ||
-            console_for(p, o, &console_fd, &proxy_fd, err) < 0)
+        if (open_cgroup(c, o, &host, &cg, err) < 0 ||
+            console_for(p, o, &console_fd, &proxy_fd, err) < 0 ||
+            listener_for(c, spec, &listener_fd, &state_json, err) < 0)
                 goto out;
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
                 rterr_errno(err, "socketpair");
@@ -171,11 +222,16 @@ int exec_spawn(struct container *c, const struct oci_spec *spec, const struct oc
                     .ns_fds = ns_fds,
                     .sync_fd = sync_child,
                     .console_fd = console_fd,
+                    .listener_fd = listener_fd,
+                    .state_json = state_json,
                 };
                 exec_child_main(&x);
         }
         close(TAKE_FD(sync_child));
         close(TAKE_FD(console_fd));
+        /* A child that is gone already has sent its error: that is read below. */
+        if (listener_fd >= 0)
+                sync_send(sync_parent, SYNC_PID, *pid, NULL);
         if (proxy_fd >= 0 && console_recv_fd(proxy_fd, master, err) < 0) {
                 /* The child failed before it sent the pty: its error says why. */
                 struct sync_msg m;

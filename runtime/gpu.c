@@ -85,8 +85,9 @@ static int scan_nodes(struct gpu_host *h, const char *dir, bool (*want)(const ch
         for (int i = 0; i < n; i++) {
                 char path[4096];
                 struct stat st;
-                snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-                if (rc == 0 && want(names[i]->d_name) && stat(path, &st) == 0 &&
+                bool fits = snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) <
+                            (int)sizeof(path);
+                if (rc == 0 && fits && want(names[i]->d_name) && stat(path, &st) == 0 &&
                     S_ISCHR(st.st_mode))
                         rc = add_node(h, path, 'c', major(st.st_rdev), minor(st.st_rdev),
                                       st.st_mode & 07777, err);

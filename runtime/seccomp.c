@@ -5,7 +5,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
 #include "common/cleanup.h"
 #include "runtime/seccomp_filter.h"
@@ -52,20 +51,8 @@ static char *json_string(const char *s)
         return out;
 }
 
-/* The pid field of the container state. */
-static long state_pid(const char *state_json)
-{
-        char ebuf[128];
-        yajl_val tree = yajl_tree_parse(state_json, ebuf, sizeof(ebuf));
-        const char *path[] = {"pid", NULL};
-        yajl_val v = tree ? yajl_tree_get(tree, path, yajl_t_number) : NULL;
-        long pid = v && YAJL_IS_INTEGER(v) ? (long)YAJL_GET_INTEGER(v) : 0;
-        yajl_tree_free(tree);
-        return pid;
-}
-
 /* The runtime-spec's "container process state" document (config-linux.md, seccomp state). */
-static char *process_state(const struct oci_seccomp *s, const char *state_json)
+static char *process_state(const struct oci_seccomp *s, pid_t pid, const char *state_json)
 {
         _cleanup_free_ char *meta = json_string(s->listener_metadata ? s->listener_metadata : "");
         if (!meta)
@@ -74,7 +61,7 @@ static char *process_state(const struct oci_seccomp *s, const char *state_json)
         if (asprintf(&out,
                      "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%ld,"
                      "\"metadata\":%s,\"state\":%s}",
-                     OCI_VERSION, state_pid(state_json), meta, state_json) < 0)
+                     OCI_VERSION, (long)pid, meta, state_json) < 0)
                 return NULL;
         return out;
 }
@@ -98,10 +85,10 @@ int seccomp_listener_connect(const struct oci_seccomp *s, int *sock, struct rter
         return 0;
 }
 
-int seccomp_send_listener(const struct oci_seccomp *s, int sock, int notify_fd,
+int seccomp_send_listener(const struct oci_seccomp *s, int sock, int notify_fd, pid_t pid,
                           const char *state_json, struct rterr *err)
 {
-        _cleanup_free_ char *msg = process_state(s, state_json);
+        _cleanup_free_ char *msg = process_state(s, pid, state_json);
         if (!msg)
                 return rterr_errno(err, "linux.seccomp.listenerPath: build the state");
         union {

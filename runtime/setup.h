@@ -1,6 +1,6 @@
 /* What the container process does to itself between clone and execve, one file per concept:
  * rootfs.c/mounts.c/devices.c (the filesystem), caps.c, seccomp.c, rlimits.c, user.c,
- * sysctl.c. container_init.c calls them in this order:
+ * sysctl.c, lsm.c (so far only exec_spawn.c). container_init.c calls them in this order:
  *   sysctl_apply, rootfs_prepare, [createContainer hooks], rootfs_pivot, rootfs_finalize,
  *   chdir(cwd), rlimits_apply, rt_process_apply, user_apply (keeps caps), caps_apply,
  *   [wait for start], [startContainer hooks], seccomp_apply, execve. */
@@ -8,6 +8,7 @@
 #define RTRUN_RUNTIME_SETUP_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "common/err.h"
 #include "oci/oci.h"
@@ -39,14 +40,21 @@ int rlimits_apply(const struct oci_process *p, struct rterr *err);
 int user_apply(const struct oci_process *p, bool has_userns, struct rterr *err);
 /* Bounding set, then effective/permitted/inheritable, then ambient; no_new_privileges. */
 int caps_apply(const struct oci_process *p, struct rterr *err);
+/* process.apparmorProfile and process.selinuxLabel (lsm.c): lsm_check refuses a value whose
+ * LSM this host has not enabled (call it before starting the process); lsm_apply writes them to
+ * /proc/thread-self/attr, effective at execve. */
+int lsm_check(const struct oci_process *p, struct rterr *err);
+int lsm_apply(const struct oci_process *p, struct rterr *err);
 /* Loads the filter. With listenerPath, *notify_fd receives the listener fd (else -1). */
 int seccomp_apply(const struct oci_seccomp *s, int *notify_fd, struct rterr *err);
-/* Connects to linux.seccomp.listenerPath, a host path: call it on the host side (create does,
- * with rtrun's own credentials) and hand the socket to the init. *sock is -1 without one. */
+/* Connects to linux.seccomp.listenerPath, a host path: call it on the host side (create and
+ * exec do, with rtrun's own credentials) and hand the socket to the container process. *sock
+ * is -1 without one. */
 int seccomp_listener_connect(const struct oci_seccomp *s, int *sock, struct rterr *err);
 /* Sends the notify fd and the container process state (runtime-spec "seccomp state") on the
- * socket from seccomp_listener_connect. */
-int seccomp_send_listener(const struct oci_seccomp *s, int sock, int notify_fd,
+ * socket from seccomp_listener_connect. pid is the host pid of the process the filter belongs
+ * to (the init for create, the new process for exec); state_json the container's state. */
+int seccomp_send_listener(const struct oci_seccomp *s, int sock, int notify_fd, pid_t pid,
                           const char *state_json, struct rterr *err);
 
 #endif

@@ -29,7 +29,7 @@ static int child(const char *json)
         if (oci_spec_parse(json, strlen(json), &spec, &err) < 0 ||
             seccomp_listener_connect(&spec->linux_.seccomp, &sock, &err) < 0 ||
             seccomp_apply(&spec->linux_.seccomp, &nfd, &err) < 0 ||
-            seccomp_send_listener(&spec->linux_.seccomp, sock, nfd, STATE, &err) < 0) {
+            seccomp_send_listener(&spec->linux_.seccomp, sock, nfd, 4321, STATE, &err) < 0) {
                 fprintf(stderr, "child: %s\n", err.msg);
                 return 2;
         }
