@@ -141,7 +141,7 @@ static int init_process(const struct init_args *a, char *exe, size_t exe_size, i
             rt_process_apply(&p->scheduler, err) < 0 ||
             (!p->no_new_privileges &&
              seccomp_apply(&a->spec->linux_.seccomp, notify_fd, err) < 0) ||
-            user_apply(p, has_userns, err) < 0 || caps_apply(p, err) < 0)
+            user_apply(p, has_userns, err) < 0 || caps_apply(p, err) < 0 || lsm_apply(p, err) < 0)
                 return -1;
         return process_resolve(p, exe, exe_size, err);
 }

@@ -81,7 +81,7 @@ static int validate_spec(const struct oci_spec *s, const char *rootfs, struct rt
                 return rterr_set(err, EINVAL,
                                  "config.json: linux.timeOffsets: needs a new time "
                                  "namespace in linux.namespaces");
-        if (sysctl_validate(s, err) < 0)
+        if (sysctl_validate(s, err) < 0 || lsm_check(&s->process, err) < 0)
                 return rterr_wrap(err, "config.json");
         struct stat sb;
         if (stat(rootfs, &sb) < 0)

@@ -58,6 +58,20 @@ expect_clean_failure "bind mount of a missing source" core-f12 "/no/such/source"
 bundle_set "$B" '.linux.resources.cpu.cpus = "999"'
 expect_clean_failure "a cpuset the kernel refuses" core-f13 "cpus"
 
+# An LSM label for an LSM the host has not enabled is refused, as runc refuses it.
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+  bundle_set "$B" '.process.apparmorProfile = "rtrun-test"'
+  expect_clean_failure "AppArmor profile without AppArmor" core-aa "process.apparmorProfile 'rtrun-test': AppArmor is not enabled"
+else
+  echo "note: AppArmor is enabled here: the refusal of a profile without it is not checked"
+fi
+if [ ! -d /sys/fs/selinux ]; then
+  bundle_set "$B" '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
+  expect_clean_failure "SELinux label without SELinux" core-se "SELinux is not enabled"
+else
+  echo "note: SELinux is enabled here: the refusal of a label without it is not checked"
+fi
+
 # The limit is written while the container process builds its namespaces; it dies joining.
 bundle_set "$B" '.linux.resources.memory.limit = 1'
 expect_clean_failure "a memory limit below what set-up needs" core-oom "linux.resources.memory.limit is 1 bytes"
