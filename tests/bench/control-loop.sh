@@ -1,6 +1,6 @@
 #!/bin/bash
 # Control-loop benchmark: the control bundle (rtprobe, 1 ms period, 100 us of CPU per period,
-# SCHED_DEADLINE 200 us / 1 ms on CPU 1) runs under a CPU hog pinned to the same CPU, once with
+# SCHED_DEADLINE 400 us / 1 ms on CPU 1) runs under a CPU hog pinned to the same CPU, once with
 # rtrun (which applies the reservation) and once with runc (same bundle; runc 1.1.5 ignores
 # process.scheduler), N periods each. Prints deadline misses and latency percentiles side by
 # side; writes build/bench/control-loop.json and control-loop.png (latency histograms).
