@@ -1,7 +1,7 @@
 #!/bin/bash
 # create + start + wait + delete of a busybox `true` container: rtrun against runc on the same
-# bundle, alternating one round each, N rounds (default 50). Prints the medians and the ratio and
-# writes them to build/bench/lifecycle.json. Needs root, runc and a built tree.
+# bundle, alternating one round each, N rounds (default 50). Prints the medians, the ratio and the
+# peak memory of each runtime's create command, and writes them to build/bench/lifecycle.json. Needs root, runc and a built tree.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${RTRUN_BUILD:-$src/build}
@@ -42,6 +42,13 @@ median_ms() {
 }
 rt_ms=$(median_ms 0)
 runc_ms=$(median_ms 1)
+# Peak resident memory of the create command (KiB, column 7), median over the rounds.
+median_rss() {
+  awk -v k="$1" '$1 == k {print $7}' "$tmp/times" | sort -n |
+    awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+rt_rss=$(median_rss 0)
+runc_rss=$(median_rss 1)
 ratio=$(awk -v a="$rt_ms" -v b="$runc_ms" 'BEGIN {printf "%.3f", a / b}')
 mkdir -p "$build/bench"
 cat >"$build/bench/lifecycle.json" <<JSON
@@ -52,6 +59,7 @@ cat >"$build/bench/lifecycle.json" <<JSON
   "runc_median_ms": $runc_ms,
   "ratio": $ratio,
   "target_ratio": 0.25,
+  "create_peak_rss_kib": {"rtrun": $rt_rss, "runc": $runc_rss},
   "runc_version": "$("$runc" --version | head -1)",
   "kernel": "$(uname -r)",
   "cpus": $(nproc),
@@ -59,4 +67,5 @@ cat >"$build/bench/lifecycle.json" <<JSON
 }
 JSON
 echo "rtrun median ${rt_ms} ms, runc median ${runc_ms} ms, ratio ${ratio} (target <= 0.25)"
+echo "peak memory of create: rtrun ${rt_rss} KiB, runc ${runc_rss} KiB"
 echo "written: $build/bench/lifecycle.json"

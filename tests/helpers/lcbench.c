@@ -1,15 +1,20 @@
 /* Benchmark driver: create + start + wait + delete of one container, alternating between
  * runtimes, N rounds. As a child subreaper it reaps the container's init itself, so "wait" is a
- * waitpid, not polling. Prints "<runtime-index> <total> <create> <start> <wait> <delete>" (ns) per
- * iteration. Runtime i keeps its state under ROOT/i.  Usage: lcbench N BUNDLE ROOT RUNTIME... */
+ * waitpid, not polling. Prints "<runtime-index> <total> <create> <start> <wait> <delete>" (ns)
+ * and the peak resident memory of the create command (KiB, from wait4) per iteration. Runtime i
+ * keeps its state under ROOT/i.  Usage: lcbench N BUNDLE ROOT RUNTIME... */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Peak RSS (KiB) of the last command run(). */
+static long last_maxrss;
 
 static int run(char *const argv[])
 {
@@ -21,9 +26,11 @@ static int run(char *const argv[])
                 _exit(127);
         }
         int status;
-        while (waitpid(pid, &status, 0) < 0)
+        struct rusage ru;
+        while (wait4(pid, &status, 0, &ru) < 0)
                 if (errno != EINTR)
                         return -1;
+        last_maxrss = ru.ru_maxrss;
         return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
@@ -34,8 +41,9 @@ static long long now_ns(void)
         return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Per-phase times of the last round: create, start, wait, delete. */
+/* Per-phase times of the last round: create, start, wait, delete; create's peak RSS. */
 static long long phase[4];
+static long create_rss;
 
 static int one(char *rt, char *root, char *bundle, char *id, char *pidfile)
 {
@@ -47,6 +55,7 @@ static int one(char *rt, char *root, char *bundle, char *id, char *pidfile)
         if (run(create) < 0)
                 return -1;
         phase[0] = now_ns() - t;
+        create_rss = last_maxrss;
         FILE *f = fopen(pidfile, "r");
         int init = 0;
         if (f == NULL || fscanf(f, "%d", &init) != 1 || init <= 0)
@@ -89,8 +98,8 @@ int main(int argc, char **argv)
                                 fprintf(stderr, "lcbench: %s failed on %s\n", argv[r], id);
                                 return 1;
                         }
-                        printf("%d %lld %lld %lld %lld %lld\n", r - 4, now_ns() - t0, phase[0],
-                               phase[1], phase[2], phase[3]);
+                        printf("%d %lld %lld %lld %lld %lld %ld\n", r - 4, now_ns() - t0,
+                               phase[0], phase[1], phase[2], phase[3], create_rss);
                 }
         }
         return 0;
