@@ -1,7 +1,8 @@
 #!/bin/bash
 # create + start + wait + delete of a busybox `true` container: rtrun against runc on the same
 # bundle, alternating one round each, N rounds (default 50). Prints the medians, the ratio and the
-# peak memory of each runtime's create command, and writes them to build/bench/lifecycle.json. Needs root, runc and a built tree.
+# peak memory of each runtime's create command, and writes them to build/bench/lifecycle.json.
+# Needs root, runc and a built tree.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${RTRUN_BUILD:-$src/build}
