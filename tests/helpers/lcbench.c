@@ -98,8 +98,8 @@ int main(int argc, char **argv)
                                 fprintf(stderr, "lcbench: %s failed on %s\n", argv[r], id);
                                 return 1;
                         }
-                        printf("%d %lld %lld %lld %lld %lld %ld\n", r - 4, now_ns() - t0,
-                               phase[0], phase[1], phase[2], phase[3], create_rss);
+                        printf("%d %lld %lld %lld %lld %lld %ld\n", r - 4, now_ns() - t0, phase[0],
+                               phase[1], phase[2], phase[3], create_rss);
                 }
         }
         return 0;
