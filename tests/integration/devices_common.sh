@@ -92,6 +92,7 @@ cleanup_common() {
 		rt delete --force "$id" >/dev/null 2>&1 || true
 	done
 	rm -rf "$T"
+	rmdir "$ROOT" 2>/dev/null || true # still there if another devices test is running
 	for c in /sys/fs/cgroup/*/"${CG_PARENT#/}" /sys/fs/cgroup/unified/"${CG_PARENT#/}"; do
 		[ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null || true
 	done
