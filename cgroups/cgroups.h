@@ -67,6 +67,10 @@ int cg_stats_json(struct cgroup *cg, char **json, struct rterr *err);
 struct cg_oom;
 int cg_oom_open(struct cgroup *cg, struct cg_oom **out, struct rterr *err);
 int cg_oom_fd(const struct cg_oom *o);
+/* True where the kernel gives no notification (v1 on PREEMPT_RT refuses cgroup.event_control):
+ * cg_oom_fd() is then -1 and the caller calls cg_oom_check() every CG_OOM_POLL_MS. */
+bool cg_oom_polled(const struct cg_oom *o);
+#define CG_OOM_POLL_MS 100
 short cg_oom_poll_events(const struct cg_oom *o);
 int cg_oom_check(struct cg_oom *o, unsigned long long *count, struct rterr *err);
 void cg_oom_free(struct cg_oom *o);

@@ -24,6 +24,34 @@ static int write_u64(const struct cg_dir *d, const char *file, uint64_t v, struc
         return cg_writef(d, file, err, "%" PRIu64, v);
 }
 
+/* The kernel refuses a limit below what the group uses (EBUSY) once reclaim frees nothing more:
+ * memory that cannot be reclaimed (mlocked, no swap for anonymous pages) stays charged. Say
+ * which field, the value asked for and the usage, as runc does. */
+static int write_limit(const struct cg_dir *d, const char *prefix, const char *field, int64_t v,
+                       struct rterr *err)
+{
+        char file[64], usage_file[64], peak_file[64];
+        snprintf(file, sizeof(file), "%s.limit_in_bytes", prefix);
+        snprintf(usage_file, sizeof(usage_file), "%s.usage_in_bytes", prefix);
+        snprintf(peak_file, sizeof(peak_file), "%s.max_usage_in_bytes", prefix);
+        struct rterr e = {0};
+        if (write_i64(d, file, v, &e) == 0)
+                return 0;
+        uint64_t usage = 0, peak = 0;
+        if (e.code != EBUSY || v < 0 || cg_read_u64(d, usage_file, &usage, NULL) < 0) {
+                if (err)
+                        *err = e;
+                return -1;
+        }
+        if (cg_read_u64(d, peak_file, &peak, NULL) < 0)
+                peak = usage;
+        return rterr_set(err, EBUSY,
+                         "%s: cannot set %" PRId64 ": the container uses %" PRIu64
+                         " bytes (peak %" PRIu64 ") and the kernel could not reclaim enough "
+                         "(%s/%s: %s)",
+                         field, v, usage, peak, d->path, file, strerror(EBUSY));
+}
+
 /* memory.memsw.limit_in_bytes (memory+swap) may never be below memory.limit_in_bytes, so the
  * order of the two writes depends on whether the new total is above the current limit. */
 static int memory_limits(const struct cg_dir *d, const struct oci_memory *m, struct rterr *err)
@@ -35,6 +63,7 @@ static int memory_limits(const struct cg_dir *d, const struct oci_memory *m, str
                                  "linux.resources.memory.swap: the kernel does not account swap "
                                  "(no %s/%s)",
                                  d->path, sw);
+        static const char *lf = "linux.resources.memory.limit", *sf = "linux.resources.memory.swap";
         int64_t swap = m->swap.v;
         bool set_swap = m->swap.set;
         /* An unlimited memory limit takes swap along, as runc does. */
@@ -43,16 +72,20 @@ static int memory_limits(const struct cg_dir *d, const struct oci_memory *m, str
                 set_swap = true;
         }
         if (!set_swap)
-                return m->limit.set ? write_i64(d, lim, m->limit.v, err) : 0;
+                return m->limit.set ? write_limit(d, "memory", lf, m->limit.v, err) : 0;
         if (!m->limit.set)
-                return write_i64(d, sw, swap, err);
+                return write_limit(d, "memory.memsw", sf, swap, err);
         uint64_t cur = 0;
         if (cg_read_u64(d, lim, &cur, err) < 0)
                 return -1;
         bool swap_first = swap == -1 || (uint64_t)swap >= cur;
         if (swap_first)
-                return write_i64(d, sw, swap, err) < 0 ? -1 : write_i64(d, lim, m->limit.v, err);
-        return write_i64(d, lim, m->limit.v, err) < 0 ? -1 : write_i64(d, sw, swap, err);
+                return write_limit(d, "memory.memsw", sf, swap, err) < 0
+                           ? -1
+                           : write_limit(d, "memory", lf, m->limit.v, err);
+        return write_limit(d, "memory", lf, m->limit.v, err) < 0
+                   ? -1
+                   : write_limit(d, "memory.memsw", sf, swap, err);
 }
 
 static int check_usage(const struct cg_dir *d, const struct oci_memory *m, const char *usage_file,

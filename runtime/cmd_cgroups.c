@@ -440,15 +440,18 @@ static int events_loop(struct cgroup *cg, const char *id, pid_t pid, long long i
                         next = now_ms() + interval;
                         continue;
                 }
+                bool polled = cg_oom_polled(oom);
+                long long cap = polled ? CG_OOM_POLL_MS : 60000;
                 struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN},
                                       {.fd = cg_oom_fd(oom), .events = cg_oom_poll_events(oom)}};
-                if (poll(p, 2, (int)(wait > 60000 ? 60000 : wait)) < 0) {
+                if (poll(p, 2, (int)(wait > cap ? cap : wait)) < 0) {
                         if (errno != EINTR)
                                 r = rterr_errno(err, "poll");
                         continue;
                 }
                 unsigned long long n = 0;
-                if ((p[1].revents & (POLLIN | POLLPRI)) && (r = cg_oom_check(oom, &n, err)) < 0)
+                if ((polled || (p[1].revents & (POLLIN | POLLPRI))) &&
+                    (r = cg_oom_check(oom, &n, err)) < 0)
                         break;
                 for (unsigned long long i = 0; i < n; i++)
                         printf("{\"type\":\"oom\",\"id\":\"%s\"}\n", id);

@@ -98,6 +98,28 @@ out=$(rt update --memory lots cgroups-upd 2>&1) && fail "--memory lots accepted"
 expect_match "error for --memory lots" "$out" "lots"
 expect_eq "status after the failed updates" "$(status_of cgroups-upd)" running
 
+# A limit below memory the kernel cannot reclaim (tmpfs pages with no swap) is refused promptly
+# on v1 (EBUSY) with the field, the value and the usage; v2 and hosts with swap may reclaim and
+# take it. It must never hang.
+if has_ctrl memory && [ "$CG_LAYOUT" != v2 ]; then
+	b3=$TMP/full
+	mkbundle "$b3" '["sh","-c","dd if=/dev/zero of=/dev/shm/fill bs=1M count=24 2>/dev/null; touch /dev/shm/done; sleep 1000"]' \
+		'{"memory": {"limit": 67108864}}' || finish
+	start cgroups-upd-full "$b3" || fail "start full"
+	pid=$(jq -r .pid <<<"$(rt state cgroups-upd-full)")
+	wait_until 60 test -e "/proc/$pid/root/dev/shm/done" || fail "the container did not fill /dev/shm"
+	t0=$SECONDS
+	out=$(timeout 60 "$RTRUN" --root "$ROOT" update --memory 8M cgroups-upd-full 2>&1)
+	rc=$?
+	[ $rc = 124 ] && fail "update --memory 8M below the usage hung" || ok "update below the usage returns ($((SECONDS - t0)) s)"
+	if [ $rc != 0 ] && [ $rc != 124 ]; then
+		expect_match "error names the field, the value and the usage" "$out" \
+			"linux.resources.memory.limit: cannot set 8388608: the container uses [0-9]+ bytes"
+		expect_eq "memory.limit_in_bytes unchanged" "$(cg_read memory "$CG_PREFIX/full" memory.limit_in_bytes)" 67108864
+	fi
+	rt delete --force cgroups-upd-full
+fi
+
 # events: stats at the interval, and an OOM notification when a process is OOM-killed.
 b2=$TMP/oom
 mkbundle "$b2" '["sh","-c","while [ ! -e /tmp/go ]; do sleep 0.1; done; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 1000"]' \
