@@ -72,6 +72,11 @@ else
   echo "note: SELinux is enabled here: the refusal of a label without it is not checked"
 fi
 
+# The container process fails while rtrun still makes its cgroups (before SYNC_GO): its own
+# error is the one reported, and the half-made cgroup goes.
+bundle_set "$B" ".hostname = \"$(printf 'h%.0s' $(seq 80))\""
+expect_clean_failure "a hostname the kernel refuses" core-host "hostname: sethostname"
+
 # The limit is written while the container process builds its namespaces; it dies joining.
 bundle_set "$B" '.linux.resources.memory.limit = 1'
 expect_clean_failure "a memory limit below what set-up needs" core-oom "linux.resources.memory.limit is 1 bytes"
