@@ -89,8 +89,10 @@ static bool pinned(const struct sched_task *t, struct sched_verdict *v)
         return false;
 }
 
-/* Tries tasks[i] against the tasks with granted > 0 in set[0..n-1] (i < n). */
-static bool admit_alone(struct sched_task *set, size_t n, size_t i, const struct sched_host *h,
+/* The steps every decision starts with: a task without timing passes, a timed FIFO/RR task must
+ * be pinned, and one that fits as requested is admitted. Returns 1 (admitted) or 0 (refused)
+ * when that decides, -1 when the task does not fit as requested (v->reason says why). */
+static int as_requested(struct sched_task *set, size_t n, size_t i, const struct sched_host *h,
                         struct sched_verdict *v)
 {
         struct sched_task *t = &set[i];
@@ -99,16 +101,26 @@ static bool admit_alone(struct sched_task *set, size_t n, size_t i, const struct
                 reason_none(t, v);
                 return v->admitted = true;
         }
-        if (!pinned(t, v))
-                return false;
+        if (!pinned(t, v)) {
+                t->granted = 0;
+                return 0;
+        }
         t->granted = t->runtime;
         if (fits(set, n, h, &t->cpus, v->reason, sizeof(v->reason))) {
                 snprintf(v->reason, sizeof(v->reason), "fits as requested");
                 v->granted = t->granted;
                 return v->admitted = true;
         }
-        char first[512];
-        memcpy(first, v->reason, sizeof(first));
+        return -1;
+}
+
+/* The last resort: an elastic task shrinks itself towards its floor. Refused otherwise, with
+ * why it did not fit as requested (`first`). */
+static bool by_shrinking_self(struct sched_task *set, size_t n, size_t i,
+                              const struct sched_host *h, const char *first,
+                              struct sched_verdict *v)
+{
+        struct sched_task *t = &set[i];
         if (t->elastic && shrink_self(set, n, i, h, v->reason, sizeof(v->reason))) {
                 reason_shrunk(t, v);
                 v->granted = t->granted;
@@ -116,8 +128,20 @@ static bool admit_alone(struct sched_task *set, size_t n, size_t i, const struct
         }
         t->granted = 0;
         if (!t->elastic)
-                memcpy(v->reason, first, sizeof(first));
+                snprintf(v->reason, sizeof(v->reason), "%s", first);
         return false;
+}
+
+/* Tries tasks[i] against the tasks with granted > 0 in set[0..n-1] (i < n). */
+static bool admit_alone(struct sched_task *set, size_t n, size_t i, const struct sched_host *h,
+                        struct sched_verdict *v)
+{
+        int r = as_requested(set, n, i, h, v);
+        if (r >= 0)
+                return r;
+        char first[sizeof(v->reason)];
+        memcpy(first, v->reason, sizeof(first));
+        return by_shrinking_self(set, n, i, h, first, v);
 }
 
 size_t sched_admit_batch(struct sched_task *tasks, size_t n, const struct sched_host *h,
@@ -198,22 +222,10 @@ bool sched_admit_online(struct sched_task *tasks, size_t n, const struct sched_h
                         struct sched_verdict *v)
 {
         struct sched_task *t = &tasks[n];
-        memset(v, 0, sizeof(*v));
-        if (t->kind == SCHED_KIND_NONE) {
-                reason_none(t, v);
-                return v->admitted = true;
-        }
-        if (!pinned(t, v)) {
-                t->granted = 0;
-                return false;
-        }
-        t->granted = t->runtime;
-        if (fits(tasks, n + 1, h, &t->cpus, v->reason, sizeof(v->reason))) {
-                snprintf(v->reason, sizeof(v->reason), "fits as requested");
-                v->granted = t->granted;
-                return v->admitted = true;
-        }
-        char first[512];
+        int r = as_requested(tasks, n + 1, n, h, v);
+        if (r >= 0)
+                return r;
+        char first[sizeof(v->reason)];
         memcpy(first, v->reason, sizeof(first));
         _cleanup_free_ uint64_t *saved = malloc(sizeof(uint64_t) * (n + 1));
         _cleanup_free_ size_t *g = malloc(sizeof(size_t) * (n + 1));
@@ -247,15 +259,7 @@ bool sched_admit_online(struct sched_task *tasks, size_t n, const struct sched_h
                 for (size_t i = 0; i < n; i++)
                         tasks[i].granted = saved[i];
         }
-        if (t->elastic && shrink_self(tasks, n + 1, n, h, v->reason, sizeof(v->reason))) {
-                reason_shrunk(t, v);
-                v->granted = t->granted;
-                return v->admitted = true;
-        }
-        t->granted = 0;
-        if (!t->elastic)
-                memcpy(v->reason, first, sizeof(first));
-        return false;
+        return by_shrinking_self(tasks, n + 1, n, h, first, v);
 }
 
 size_t sched_restore(struct sched_task *tasks, size_t n, const struct sched_host *h)
