@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "oci/oci.h"
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/log.h"
 
 struct cli_cmd {
@@ -65,7 +65,7 @@ int cli_help(const char *usage)
         return 0;
 }
 
-int cli_usage_error(const struct cli_globals *g, const char *cmd, const char *fmt, ...)
+int cli_usage_error(const struct runtime_ctx *g, const char *cmd, const char *fmt, ...)
 {
         char buf[512];
         va_list ap;
@@ -76,7 +76,7 @@ int cli_usage_error(const struct cli_globals *g, const char *cmd, const char *fm
         return 1;
 }
 
-int cli_take_id(const struct cli_globals *g, const char *cmd, int argc, char **argv, int optind,
+int cli_take_id(const struct runtime_ctx *g, const char *cmd, int argc, char **argv, int optind,
                 const char **id)
 {
         if (optind >= argc)
@@ -88,7 +88,7 @@ int cli_take_id(const struct cli_globals *g, const char *cmd, int argc, char **a
         return 0;
 }
 
-bool cli_id_only(const struct cli_globals *g, int argc, char **argv, const char *usage,
+bool cli_id_only(const struct runtime_ctx *g, int argc, char **argv, const char *usage,
                  const char **id, int *exit_code)
 {
         static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0}};
@@ -150,7 +150,7 @@ static bool parse_bool_flag(const char *inline_value)
 /* Parses the global options up to the command name. Returns the index of the command, argc when
  * none was given, or -1 (message printed) on a bad option; *exit_now is set for --version and
  * --help. */
-static int parse_globals(int argc, char **argv, struct cli_globals *g, bool *exit_now)
+static int parse_globals(int argc, char **argv, struct runtime_ctx *g, bool *exit_now)
 {
         const char *log_format = NULL;
         int i;
@@ -213,7 +213,7 @@ static int parse_globals(int argc, char **argv, struct cli_globals *g, bool *exi
 
 int cli_main(int argc, char **argv)
 {
-        struct cli_globals g = {
+        struct runtime_ctx g = {
             .root = "/run/rtrun",
             .log_format = LOG_FORMAT_TEXT,
             .log_fd = -1,

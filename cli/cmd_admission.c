@@ -14,7 +14,7 @@
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "oci/oci.h"
-#include "runtime/cli.h"
+#include "cli/commands.h"
 #include "runtime/log.h"
 #include "scheduler/scheduler.h"
 
@@ -112,7 +112,7 @@ static int print_check(const struct opts *o, const struct sched_task *t,
         return 0;
 }
 
-static int check_taskset(const struct cli_globals *g, const struct opts *o)
+static int check_taskset(const struct runtime_ctx *g, const struct opts *o)
 {
         struct rterr err;
         struct sched_host kernel;
@@ -161,7 +161,7 @@ static int ledger_tasks(struct sched_task **out, size_t *n, size_t extra, struct
         return 0;
 }
 
-static int check_bundles(const struct cli_globals *g, const struct opts *o)
+static int check_bundles(const struct runtime_ctx *g, const struct opts *o)
 {
         struct rterr err;
         struct sched_host h;
@@ -232,7 +232,7 @@ static void status_table(const struct sched_ledger *l, const struct sched_task *
         }
 }
 
-static int status(const struct cli_globals *g, const struct opts *o)
+static int status(const struct runtime_ctx *g, const struct opts *o)
 {
         struct rterr err;
         struct sched_host h;
@@ -288,7 +288,7 @@ static bool wants_help(int argc, char **argv)
         return false;
 }
 
-int cmd_admission(const struct cli_globals *g, int argc, char **argv)
+int cmd_admission(const struct runtime_ctx *g, int argc, char **argv)
 {
         if (wants_help(argc, argv)) {
                 fputs(admission_usage, stdout);

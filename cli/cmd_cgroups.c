@@ -15,7 +15,7 @@
 #include "cgroups/cgroups.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
-#include "runtime/cli.h"
+#include "cli/commands.h"
 #include "runtime/container.h"
 #include "runtime/log.h"
 
@@ -44,7 +44,7 @@ static void target_clear(struct target *t)
         container_free(t->c);
 }
 
-static int target_open(const struct cli_globals *g, const char *id, struct target *t,
+static int target_open(const struct runtime_ctx *g, const char *id, struct target *t,
                        struct rterr *err)
 {
         *t = (struct target){0};
@@ -91,7 +91,7 @@ static int simple_opts(int argc, char **argv, const char *synopsis, bool *help)
 }
 
 /* runc: a created or running container can be paused. */
-static int freeze_cmd(const struct cli_globals *g, int argc, char **argv, bool frozen)
+static int freeze_cmd(const struct runtime_ctx *g, int argc, char **argv, bool frozen)
 {
         const char *syn = "CONTAINER_ID";
         bool help;
@@ -114,12 +114,12 @@ static int freeze_cmd(const struct cli_globals *g, int argc, char **argv, bool f
         return r < 0 ? log_fail(g, &err) : 0;
 }
 
-int cmd_pause(const struct cli_globals *g, int argc, char **argv)
+int cmd_pause(const struct runtime_ctx *g, int argc, char **argv)
 {
         return freeze_cmd(g, argc, argv, true);
 }
 
-int cmd_resume(const struct cli_globals *g, int argc, char **argv)
+int cmd_resume(const struct runtime_ctx *g, int argc, char **argv)
 {
         return freeze_cmd(g, argc, argv, false);
 }
@@ -250,7 +250,7 @@ static int load_resources_file(const char *path, struct oci_resources **out, str
 }
 
 /* One flag into the resources it sets. */
-static int update_flag(const struct cli_globals *g, int o, const char *arg, struct oci_resources *r,
+static int update_flag(const struct runtime_ctx *g, int o, const char *arg, struct oci_resources *r,
                        struct rterr *err)
 {
         const char *name = NULL;
@@ -322,7 +322,7 @@ static int keep_devices(const struct container *c, struct oci_resources *r, stru
         return 0;
 }
 
-int cmd_update(const struct cli_globals *g, int argc, char **argv)
+int cmd_update(const struct runtime_ctx *g, int argc, char **argv)
 {
         struct rterr err = {0};
         _cleanup_resources_ struct oci_resources *res = NULL;
@@ -463,7 +463,7 @@ static int events_loop(struct cgroup *cg, const char *id, pid_t pid, long long i
         return r;
 }
 
-int cmd_events(const struct cli_globals *g, int argc, char **argv)
+int cmd_events(const struct runtime_ctx *g, int argc, char **argv)
 {
         static const struct option opts[] = {{"stats", no_argument, NULL, 's'},
                                              {"interval", required_argument, NULL, 'i'},

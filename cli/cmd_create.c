@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
 
@@ -20,7 +20,7 @@ static const char usage[] =
 
 enum { OPT_CONSOLE = 256, OPT_PIDFILE, OPT_NOPIVOT, OPT_NOKEYRING, OPT_PRESERVE, OPT_PIDFD };
 
-int cli_parse_launch(const struct cli_globals *g, const char *use, int argc, char **argv,
+int cli_parse_launch(const struct runtime_ctx *g, const char *use, int argc, char **argv,
                      struct launch_opts *o, bool *detach, int *consumed)
 {
         static const struct option opts[] = {
@@ -91,7 +91,7 @@ int cli_parse_launch(const struct cli_globals *g, const char *use, int argc, cha
         return 0;
 }
 
-int cmd_create(const struct cli_globals *g, int argc, char **argv)
+int cmd_create(const struct runtime_ctx *g, int argc, char **argv)
 {
         struct launch_opts o = {0};
         int idx;

@@ -1,7 +1,7 @@
 /* `rtrun delete [--force] ID` */
 #include <getopt.h>
 
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
 
@@ -11,7 +11,7 @@ static const char usage[] =
     "Options:\n"
     "   --force, -f   kill the container first if it is running\n";
 
-int cmd_delete(const struct cli_globals *g, int argc, char **argv)
+int cmd_delete(const struct runtime_ctx *g, int argc, char **argv)
 {
         static const struct option opts[] = {
             {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};

@@ -11,7 +11,7 @@
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "runtime/admission.h"
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/exec.h"
 #include "runtime/forward.h"
 #include "runtime/log.h"
@@ -133,7 +133,7 @@ static int parse_preserve_fds(const char *s, int *n, struct rterr *err)
 
 /* The fds --preserve-fds passes must be the caller's: open, and not our --log file. Call it
  * before rtrun opens anything else, which would take a free number in that range. */
-static int check_preserved(const struct cli_globals *g, int n, struct rterr *err)
+static int check_preserved(const struct runtime_ctx *g, int n, struct rterr *err)
 {
         for (int fd = 3; fd < 3 + n; fd++)
                 if (fd == g->log_fd || fcntl(fd, F_GETFD) < 0)
@@ -165,7 +165,7 @@ static int take_value(struct exec_flags *f, int ch, const char *v, struct rterr 
 
 /* Returns the index of the container ID, EXEC_HELP or -1. */
 
-static int parse_flags(const struct cli_globals *g, int argc, char **argv, struct exec_flags *f)
+static int parse_flags(const struct runtime_ctx *g, int argc, char **argv, struct exec_flags *f)
 {
         static const struct option opts[] = {
             {"process", required_argument, NULL, 'p'},
@@ -274,7 +274,7 @@ static int write_pid_file(const char *path, pid_t pid, struct rterr *err)
         return 0;
 }
 
-static int run_exec(const struct cli_globals *g, struct exec_flags *f, const char *id, int argc,
+static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const char *id, int argc,
                     char **argv, struct rterr *err)
 {
         struct container *c = NULL;
@@ -339,7 +339,7 @@ out:
         return rc;
 }
 
-int cmd_exec(const struct cli_globals *g, int argc, char **argv)
+int cmd_exec(const struct runtime_ctx *g, int argc, char **argv)
 {
         struct exec_flags f = {.p.no_new_privs = -1};
         int idx = parse_flags(g, argc, argv, &f);

@@ -7,7 +7,7 @@
 
 #include "cgroups/cgroups.h"
 #include "common/cleanup.h"
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/log.h"
 #include "runtime/state_dir.h"
 
@@ -51,7 +51,7 @@ static int kill_init(struct container *c, int sig, struct rterr *err)
         return 0;
 }
 
-int cmd_kill(const struct cli_globals *g, int argc, char **argv)
+int cmd_kill(const struct runtime_ctx *g, int argc, char **argv)
 {
         static const struct option opts[] = {
             {"all", no_argument, NULL, 'a'}, {"help", no_argument, NULL, 'h'}, {0}};

@@ -8,7 +8,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "common/cleanup.h"
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/log.h"
 #include "runtime/state_dir.h"
 
@@ -89,7 +89,7 @@ static void print_table(struct entry *e, size_t n)
         }
 }
 
-static int collect(const struct cli_globals *g, struct entry **out, size_t *n, struct rterr *err)
+static int collect(const struct runtime_ctx *g, struct entry **out, size_t *n, struct rterr *err)
 {
         _cleanup_closedir_ DIR *d = opendir(g->root);
         if (d == NULL) {
@@ -116,7 +116,7 @@ static int collect(const struct cli_globals *g, struct entry **out, size_t *n, s
         return 0;
 }
 
-int cmd_list(const struct cli_globals *g, int argc, char **argv)
+int cmd_list(const struct runtime_ctx *g, int argc, char **argv)
 {
         static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
                                              {"quiet", no_argument, NULL, 'q'},

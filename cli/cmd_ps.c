@@ -10,7 +10,7 @@
 
 #include "cgroups/cgroups.h"
 #include "common/cleanup.h"
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/log.h"
 #include "runtime/state_dir.h"
 
@@ -120,7 +120,7 @@ static int ps_table(const pid_t *pids, size_t n, int argc, char **argv, struct r
         return 0;
 }
 
-int cmd_ps(const struct cli_globals *g, int argc, char **argv)
+int cmd_ps(const struct runtime_ctx *g, int argc, char **argv)
 {
         static const struct option opts[] = {
             {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};

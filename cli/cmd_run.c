@@ -4,7 +4,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/forward.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
@@ -22,7 +22,7 @@ static const char usage[] =
     "   --no-new-keyring        keep the caller's session keyring\n"
     "   --preserve-fds N        pass N additional fds (3..3+N-1) to the container\n";
 
-int cmd_run(const struct cli_globals *g, int argc, char **argv)
+int cmd_run(const struct runtime_ctx *g, int argc, char **argv)
 {
         struct launch_opts o = {0};
         bool detach = false;

@@ -10,10 +10,9 @@
 #include "common/cleanup.h"
 #include "oci/oci.h"
 #include "rt/rt.h"
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "scheduler/scheduler.h"
-#include "runtime/devices_resolve.h"
-#include "runtime/gpu.h"
+#include "devices/devices.h"
 #include "runtime/log.h"
 
 static const char spec_usage[] =
@@ -51,7 +50,7 @@ static int write_config(const char *bundle, const char *json, size_t len, struct
         return 0;
 }
 
-int cmd_spec(const struct cli_globals *g, int argc, char **argv)
+int cmd_spec(const struct runtime_ctx *g, int argc, char **argv)
 {
         static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
                                              {"rootless", no_argument, NULL, 'r'},
@@ -87,7 +86,7 @@ int cmd_spec(const struct cli_globals *g, int argc, char **argv)
         return 0;
 }
 
-int cmd_features(const struct cli_globals *g, int argc, char **argv)
+int cmd_features(const struct runtime_ctx *g, int argc, char **argv)
 {
         if (argc > 1 && (argv[1][0] == '-'))
                 return argv[1][1] == 'h' || argv[1][2] == 'h'

@@ -1,14 +1,14 @@
 /* `rtrun start ID` */
 #include <getopt.h>
 
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
 
 static const char usage[] = "Usage: rtrun start <container-id>\n\n"
                             "Executes the user defined process in a created container.\n";
 
-int cmd_start(const struct cli_globals *g, int argc, char **argv)
+int cmd_start(const struct runtime_ctx *g, int argc, char **argv)
 {
         const char *id;
         int code;

@@ -3,14 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runtime/commands.h"
+#include "cli/commands.h"
 #include "runtime/log.h"
 #include "runtime/state_dir.h"
 
 static const char usage[] = "Usage: rtrun state <container-id>\n\n"
                             "Outputs the state of a container as JSON.\n";
 
-int cmd_state(const struct cli_globals *g, int argc, char **argv)
+int cmd_state(const struct runtime_ctx *g, int argc, char **argv)
 {
         const char *id;
         int code;

@@ -1,5 +1,5 @@
-/* rtrun: entry point. The command table lives in runtime/cli.c. */
-#include "runtime/commands.h"
+/* rtrun: entry point. The command table lives in cli/cli.c. */
+#include "cli/commands.h"
 
 int main(int argc, char **argv)
 {

@@ -1,4 +1,4 @@
-#include "runtime/pathres.h"
+#include "common/pathres.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,8 +1,8 @@
 /* Resolving paths inside a container rootfs without ever leaving it: every lookup is an
  * openat2(RESOLVE_IN_ROOT) from the rootfs fd, so an absolute symlink or ".." in the rootfs
  * resolves against the rootfs, never against the host. */
-#ifndef RTRUN_RUNTIME_PATHRES_H
-#define RTRUN_RUNTIME_PATHRES_H
+#ifndef RTRUN_COMMON_PATHRES_H
+#define RTRUN_COMMON_PATHRES_H
 
 #include <stdbool.h>
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runtime/cdi.h"
+#include "devices/cdi.h"
 
 int cdi_apply(struct oci_spec *spec, struct rterr *err)
 {

@@ -6,14 +6,15 @@
  * Files: cdi_names.c (names, annotations), cdi_node.c + cdi_json.c + cdi_yaml.c (one document
  * tree for both syntaxes), cdi_decode.c (tree -> struct cdi_spec), cdi_registry.c (dirs,
  * priorities, conflicts), cdi_edits.c (edits -> struct oci_spec), cdi.c (the entry point). */
-#ifndef RTRUN_RUNTIME_CDI_H
-#define RTRUN_RUNTIME_CDI_H
+#ifndef RTRUN_DEVICES_CDI_H
+#define RTRUN_DEVICES_CDI_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/err.h"
+#include "devices/devices.h"
 #include "oci/oci.h"
 
 #define CDI_ANNOTATION_DEVICES "org.rtrun.cdi.devices"
@@ -127,9 +128,6 @@ const char *cdi_hook_kind(enum cdi_hook_name n);
  * file), under "org.rtrun.cdi.hook.<kind>[index]". */
 int cdi_hook_origin_set(struct oci_kvs *annotations, const char *kind, size_t index,
                         const char *what, struct rterr *err);
-/* When err is a hook failure ("hooks.<kind>[i] ...") of a hook CDI added, appends the device
- * and spec file it came from. Returns -1, for `return cdi_hook_blame(...)`. */
-int cdi_hook_blame(const struct oci_kvs *annotations, struct rterr *err);
 
 /* The whole step: requested devices -> edits applied. Returns how many devices were applied
  * (0: none requested, the config is untouched), or -1. */

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "common/cleanup.h"
-#include "runtime/cdi.h"
-#include "runtime/cdi_node.h"
+#include "devices/cdi.h"
+#include "devices/cdi_node.h"
 
 /* Field paths are built in fixed buffers; a path longer than 512 bytes is cut in the message,
  * which is harmless. */

@@ -7,8 +7,8 @@
 #include <yajl/yajl_gen.h>
 
 #include "common/cleanup.h"
-#include "runtime/cdi.h"
-#include "runtime/devices_resolve.h"
+#include "devices/cdi.h"
+#include "devices/devices_resolve.h"
 
 static int env_set(struct oci_process *p, const char *kv, struct rterr *err)
 {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/cdi.h"
+#include "devices/cdi.h"
 
 #define ORIGIN_PREFIX "org.rtrun.cdi.hook."
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <yajl/yajl_tree.h>
 
-#include "runtime/cdi_node.h"
+#include "devices/cdi_node.h"
 
 #define MAX_DEPTH 64
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
-#include "runtime/cdi.h"
+#include "devices/cdi.h"
 
 static bool alnum(char c)
 {

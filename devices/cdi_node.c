@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/cdi_node.h"
+#include "devices/cdi_node.h"
 
 struct cdi_node *cdi_node_new(enum cdi_node_kind kind)
 {

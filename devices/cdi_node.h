@@ -1,8 +1,8 @@
 /* One document tree for CDI spec files whether they are JSON or YAML, so a single decoder
  * reads both. YAML plain scalars keep their text; the decoder decides whether `0` is a string
  * (a device name) or a number (a minor). */
-#ifndef RTRUN_RUNTIME_CDI_NODE_H
-#define RTRUN_RUNTIME_CDI_NODE_H
+#ifndef RTRUN_DEVICES_CDI_NODE_H
+#define RTRUN_DEVICES_CDI_NODE_H
 
 #include <stddef.h>
 

@@ -10,7 +10,7 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
-#include "runtime/cdi.h"
+#include "devices/cdi.h"
 
 struct cdi_bad_file {
         char *file;

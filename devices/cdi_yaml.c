@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "runtime/cdi_node.h"
+#include "devices/cdi_node.h"
 
 #define MAX_DEPTH 64
 

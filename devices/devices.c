@@ -1,4 +1,4 @@
-#include "runtime/devices.h"
+#include "devices/devices.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,8 +9,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "runtime/mounts.h"
-#include "runtime/pathres.h"
+#include "common/pathres.h"
 
 struct devnode {
         const char *path;
@@ -31,18 +30,6 @@ static const struct devnode default_devices[] = {
     {"/dev/zero", "/dev/zero", S_IFCHR, 1, 5, 0666, 0, 0},
     {"/dev/urandom", "/dev/urandom", S_IFCHR, 1, 9, 0666, 0, 0},
 };
-
-bool devices_setup_needed(const struct oci_spec *spec)
-{
-        for (size_t i = 0; i < spec->n_mounts; i++) {
-                const struct oci_mount *m = &spec->mounts[i];
-                const char *d = m->destination ? m->destination : "";
-                if (mount_kind_of(m) == MOUNT_KIND_BIND && d[0] == '/' && strspn(d, "/") == 1 &&
-                    strncmp(d + 1, "dev", 3) == 0 && d[4 + strspn(d + 4, "/")] == '\0')
-                        return false;
-        }
-        return true;
-}
 
 static int node_from_spec(const struct oci_device *d, struct devnode *n, struct rterr *err)
 {

@@ -10,7 +10,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "runtime/devices_resolve.h"
+#include "devices/devices_resolve.h"
 
 struct emit {
         yajl_gen g;

@@ -1,7 +1,7 @@
 /* What the device support adds to `rtrun features` (annotations, since the features document
  * has no fields for CDI or host-resolved device nodes). */
-#include "runtime/cdi.h"
-#include "runtime/devices_resolve.h"
+#include "devices/cdi.h"
+#include "devices/devices_resolve.h"
 
 static const struct {
         const char *key, *value;

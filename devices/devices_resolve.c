@@ -11,8 +11,8 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
-#include "runtime/cdi.h"
-#include "runtime/devices_resolve.h"
+#include "devices/cdi.h"
+#include "devices/devices_resolve.h"
 
 int64_t devices_proc_major(const char *text, char type, const char *name)
 {

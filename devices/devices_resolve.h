@@ -3,13 +3,14 @@
  * nvidia-caps) and an allow rule in linux.resources.devices, so the device cgroup (v1 list or v2
  * eBPF program) lets exactly those nodes through. Complete entries keep runc's semantics: they
  * are allowed only by the config's own rules (engines add both, as CDI does here).
- * The nodes themselves are made inside the container by runtime/devices.c. */
-#ifndef RTRUN_RUNTIME_DEVICES_RESOLVE_H
-#define RTRUN_RUNTIME_DEVICES_RESOLVE_H
+ * The nodes themselves are made inside the container by devices/devices.c. */
+#ifndef RTRUN_DEVICES_DEVICES_RESOLVE_H
+#define RTRUN_DEVICES_DEVICES_RESOLVE_H
 
 #include <stdint.h>
 
 #include "common/err.h"
+#include "devices/devices.h"
 #include "oci/oci.h"
 
 /* Fills what d lacks (type, major, minor, and fileMode) from the host node at host_path;
@@ -34,13 +35,5 @@ int devices_resolve(struct oci_spec *spec, struct rterr *err);
 /* The create-time step, right after config.json is loaded: CDI edits, then devices_resolve.
  * Returns the number of changes (0: untouched), or -1. */
 int devices_prepare_spec(struct oci_spec *spec, struct rterr *err);
-
-/* devices_prepare_spec, and when it changed the config, *text (the config.json the state
- * directory keeps) rewritten to match, so start, exec and delete see the CDI env, hooks
- * (poststart, poststop) and the resolved devices too. */
-int devices_prepare_config(char **text, size_t *len, struct oci_spec *spec, struct rterr *err);
-
-/* rtrun's device capabilities for the features document (org.rtrun.cdi, ...), appended. */
-int devices_features(struct oci_kvs *out, struct rterr *err);
 
 #endif

@@ -12,9 +12,9 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
-#include "runtime/cdi.h"
-#include "runtime/devices_resolve.h"
-#include "runtime/gpu.h"
+#include "devices/cdi.h"
+#include "devices/devices_resolve.h"
+#include "devices/gpu.h"
 
 static const char *const default_lib_dirs[] = {"/usr/lib/x86_64-linux-gnu", "/usr/lib64",
                                                "/usr/lib/aarch64-linux-gnu", "/usr/lib", NULL};

@@ -1,12 +1,13 @@
 /* `rtrun spec --gpu`: what a CUDA program needs from this host, found in /dev/nvidia*,
  * /proc/devices and the driver's user-space files, written into the default config. */
-#ifndef RTRUN_RUNTIME_GPU_H
-#define RTRUN_RUNTIME_GPU_H
+#ifndef RTRUN_DEVICES_GPU_H
+#define RTRUN_DEVICES_GPU_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/err.h"
+#include "devices/devices.h"
 #include "oci/oci.h"
 
 struct gpu_node {
@@ -39,8 +40,5 @@ void gpu_host_free(struct gpu_host *h);
  * mounts) to a config.json text, e.g. the one oci_spec_template() wrote. */
 int gpu_spec_rewrite(const struct gpu_host *h, const char *json, char **out, size_t *out_len,
                      struct rterr *err);
-
-/* Both for this host: what `rtrun spec --gpu` calls on the template text. */
-int gpu_spec_json(const char *json, char **out, size_t *out_len, struct rterr *err);
 
 #endif

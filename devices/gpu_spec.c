@@ -8,7 +8,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "runtime/gpu.h"
+#include "devices/gpu.h"
 
 struct emit {
         yajl_gen g;

@@ -10,8 +10,8 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
-#include "runtime/netdev.h"
-#include "runtime/netdev_nl.h"
+#include "devices/netdev.h"
+#include "devices/netdev_nl.h"
 
 bool netdev_name_valid(const char *name)
 {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "runtime/netdev_nl.h"
+#include "devices/netdev_nl.h"
 
 struct nl_sock {
         struct mnl_socket *nl;

@@ -1,8 +1,8 @@
 /* The rtnetlink requests linux.netDevices needs, over libmnl: look a link up by name, read its
  * permanent addresses, move it to another network namespace (renamed in the same request),
  * bring it up and add addresses back. One socket is bound to one network namespace. */
-#ifndef RTRUN_RUNTIME_NETDEV_NL_H
-#define RTRUN_RUNTIME_NETDEV_NL_H
+#ifndef RTRUN_DEVICES_NETDEV_NL_H
+#define RTRUN_DEVICES_NETDEV_NL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/netlink.h"
+#include "devices/devices.h"
 
 static void socket_closep(struct mnl_socket **nl)
 {
