@@ -24,7 +24,7 @@ engine_rootfs() {
 # One line per result: exit codes and outputs, \r dropped (a tty), trailing blanks cut.
 # Engines' warnings carry a time stamp; containers are named NAME-runc / NAME-rtrun.
 engine_norm() {
-  tr -d '\r' | sed -e 's/[[:space:]]*$//' -e 's/time="[^"]*"/time=T/' -e "s/-$1\b/-RT/g"
+  tr -d '\r\0' | grep -v "resize pty" | sed -e 's/[[:space:]]*$//' -e 's/time="[^"]*"/time=T/' -e 's/\^@//g' -e "s/-$1\b/-RT/g"
 }
 
 # scenario NAME FUNC: FUNC gets the runtime binary and a tag (runc|rtrun) to name containers.

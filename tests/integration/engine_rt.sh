@@ -67,7 +67,8 @@ engine_rt_scenarios() {
 
   s_refused() {
     rt_start perc perception $p && echo "admitted (wrong)"
-    grep -o "rejected: [^\"]*" "$TMP/perc.err" | head -1 | sed 's/[[:space:]]*$//'
+    # containerd appends the gRPC code (": unknown") to the runtime's message
+    grep -o "rejected: [^\"]*" "$TMP/perc.err" | head -1 | sed -e 's/[[:space:]]*$//' -e 's/: unknown$//'
     rt_remove perc
     ledger_granted "$(rt_ledger_name perc)"
   }
