@@ -10,6 +10,7 @@
 #   rt_remove NAME     removes it (forced)
 #   rt_cpus            "1" when the engine pins the container to CPU 1, "" for the host's CPUs
 #   rt_ledger_name NAME   the id or name the ledger knows NAME by
+#   rt_shown_name NAME    what `admission status` must show for it in its CONTAINER column
 # The ledger is the host's (/run/rtrun/admission): Podman does not pass its environment to the
 # runtime, so a private RTRUN_ADMISSION_DIR would not reach it. The caller holds the host lock.
 
@@ -64,6 +65,13 @@ engine_rt_scenarios() {
   fi
   g_ctrl() { ledger_granted "$(rt_ledger_name ctrl)"; }
   scenario_rtrun reservation-granted g_ctrl "$c"
+  # The status table names the container as the engine did, and its columns stay aligned
+  # (the PID column starts at character 26 whatever the id's length).
+  s_shown() {
+    "$RTRUN" admission status | awk -v n="$(rt_shown_name ctrl)" '
+      $1 == n && NF >= 10 { print $1, (index($0, " " $2 " ") == 25 ? "aligned" : "misaligned") }'
+  }
+  scenario_rtrun status-shows-name s_shown "$(rt_shown_name ctrl) aligned"
 
   s_refused() {
     rt_start perc perception $p && echo "admitted (wrong)"

@@ -285,13 +285,15 @@ scenario logs s_logs
 # as through the CRI; CPU 1 pinned.
 rt_start() {
   local n=$1 crit=$2 runtime=$3 min=${4:-}
-  jq --arg cg "$CGP/rt-$n" --arg root "$W/rootfs" --arg crit "$crit" --argjson rt "$runtime" --arg min "$min" '
+  jq --arg n "$n" --arg cg "$CGP/rt-$n" --arg root "$W/rootfs" --arg crit "$crit" --argjson rt "$runtime" --arg min "$min" '
     .linux.cgroupsPath = $cg | .root = {path: $root, readonly: true}
     | .process.args = ["sleep", "1000"]
     | .annotations["org.rtrun.scheduler"] = ({policy: "SCHED_DEADLINE", runtime: $rt,
                                               deadline: 10000000, period: 10000000} | tojson)
     | .linux.resources.cpu.cpus = "1"
     | .annotations["org.rtrun.criticality"] = $crit
+    | .annotations["io.kubernetes.cri.sandbox-name"] = "drive"
+    | .annotations["io.kubernetes.cri.container-name"] = $n
     | if $min != "" then .annotations["org.rtrun.elastic.min-runtime"] = $min else . end' \
     "$W/spec.json" >"$W/spec-rt-$n.json"
   c run -d --runc-binary "$RTRUN" --config "$W/spec-rt-$n.json" "rt-$n" >/dev/null 2>"$TMP/$n.err" && return 0
@@ -306,6 +308,8 @@ rt_remove() {
 }
 rt_cpus() { echo 1; }
 rt_ledger_name() { echo "rt-$1"; }
+# The CRI's annotations (set here by hand, as containerd's CRI plugin sets them): POD/CONTAINER.
+rt_shown_name() { echo "drive/$1"; }
 . "$(dirname "$0")/engine_rt.sh"
 
 [ -n "${ENGINE_KEEP:-}" ] && { echo "kept: ctr -a $SOCK -n $NS"; sleep "$ENGINE_KEEP"; }

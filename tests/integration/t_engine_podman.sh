@@ -248,6 +248,8 @@ rt_start() {
 rt_remove() { podman rm -f -t 0 "rt-$1" >/dev/null 2>&1; }
 rt_cpus() { echo 1; }
 rt_ledger_name() { cat "$TMP/$1.id"; }
+# Podman 4 passes no name of its own: the table shows the 12 characters of `podman ps`.
+rt_shown_name() { cut -c1-12 "$TMP/$1.id"; }
 . "$(dirname "$0")/engine_rt.sh"
 
 scenario_table
