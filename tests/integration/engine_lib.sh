@@ -67,3 +67,13 @@ scenario_table() {
   echo "# engine     scenario                   verdict result (runc = rtrun)"
   printf '# %s\n' "${ENGINE_ROWS[@]}"
 }
+
+# doc_cmd NAME: the command block docs/engines.md marks "(tested: NAME)", continuation lines
+# joined, with the installed binary's path replaced by $RTRUN and IMAGE by $IMG.
+doc_cmd() {
+  awk -v tag="(tested: $1)" '
+    index($0, tag) { found = 1; next }
+    found && /^    / { sub(/^    /, ""); line = line $0; if (line ~ /\\$/) { sub(/\\$/, "", line) } else { print line; line = "" }; inblock = 1; next }
+    found && inblock { exit }' "$RTRUN_SRC/docs/engines.md" |
+    sed -e "s|/usr/local/bin/rtrun|$RTRUN|g" -e "s|\bIMAGE\b|$IMG|g"
+}

@@ -312,6 +312,18 @@ rt_ledger_name() { echo "rt-$1"; }
 rt_shown_name() { echo "drive/$1"; }
 . "$(dirname "$0")/engine_rt.sh"
 
+# docs/engines.md's containerd commands, as written (ctr's address, namespace and snapshotter
+# from its environment variables).
+out=$(CONTAINERD_ADDRESS=$SOCK CONTAINERD_NAMESPACE=$NS CONTAINERD_SNAPSHOTTER=native \
+  eval "$(doc_cmd ctr-reservation)" 2>&1 | tr -s ' ')
+check "docs: ctr-reservation runs with SCHED_DEADLINE" "policy : 6" "$out"
+printf 'version = 2\nimports = ["%s"]\n' "$RTRUN_BUILD/engines/containerd-rtrun.toml" >"$W/cri.toml"
+out=$(eval "$(doc_cmd containerd-config | sed "s|containerd config dump|containerd --config $W/cri.toml config dump|")" 2>&1)
+check_contains "docs: containerd-config: the shim" "$out" 'runtime_type = "io.containerd.runc.v2"'
+check_contains "docs: containerd-config: BinaryName" "$out" \
+  "BinaryName = $(grep -o '"[^"]*/rtrun"' "$RTRUN_BUILD/engines/containerd-rtrun.toml")"
+check_contains "docs: containerd-config: SystemdCgroup" "$out" "SystemdCgroup = false"
+
 [ -n "${ENGINE_KEEP:-}" ] && { echo "kept: ctr -a $SOCK -n $NS"; sleep "$ENGINE_KEEP"; }
 scenario_table
 lib_done

@@ -252,5 +252,31 @@ rt_ledger_name() { cat "$TMP/$1.id"; }
 rt_shown_name() { cut -c1-12 "$TMP/$1.id"; }
 . "$(dirname "$0")/engine_rt.sh"
 
+# docs/engines.md's Podman commands, as written.
+out=$(eval "$(doc_cmd podman-one)" 2>&1)
+check "docs: podman-one" "$(printf 'Cpus_allowed_list:\t1')" "$out"
+out=$(eval "$(doc_cmd podman-reservation)" 2>&1 | tr -s ' ')
+check "docs: podman-reservation runs with SCHED_DEADLINE" "policy : 6" "$out"
+# The installed drop-in (the build's copy, its binary path made this build's) as the only
+# containers.conf, with this test's own settings added to its sections.
+dropin=$RTRUN_BUILD/engines/rtrun.conf
+{
+  sed -e "s|\"[^\"]*/rtrun\"|\"$RTRUN\"|" -e '/^\[engine\]$/r /dev/stdin' "$dropin" <<EOF2
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+events_logfile_path = "$W/events.log"
+tmp_dir = "$W/tmp"
+volume_path = "$W/volumes"
+static_dir = "$W/storage/libpod"
+EOF2
+  printf '\n[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\nnetns = "none"\n'
+} >"$W/dropin.conf"
+out=$(CONTAINERS_CONF=$W/dropin.conf eval "$(doc_cmd podman-default)" 2>&1)
+check "docs: podman-default with the drop-in" hello "$out"
+id=$(CONTAINERS_CONF=$W/dropin.conf podman create "$IMG" true)
+check "the drop-in makes rtrun the runtime" rtrun \
+  "$(CONTAINERS_CONF=$W/dropin.conf podman inspect --format '{{.OCIRuntime}}' "$id")"
+podman rm -f "$id" >/dev/null
+
 scenario_table
 lib_done
