@@ -59,7 +59,8 @@ containerd_cleanup() {
   awk -v w="$W" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r |
     while read -r m; do umount -l "$m"; done
   local d
-  for d in /sys/fs/cgroup/*/rtrun-test-engine; do
+  # and the docs' ctr command's default cgroup, /NAMESPACE/ID
+  for d in /sys/fs/cgroup/*/rtrun-test-engine /sys/fs/cgroup/*/"$NS"; do
     [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
   done
   lib_cleanup

@@ -52,7 +52,10 @@ podman_cleanup() {
   for d in /sys/fs/cgroup/*/rtrun-test-engine; do
     [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
   done
-  rmdir /run/rtrun-test-engine 2>/dev/null
+  # the docs' commands use Podman's default parent; empty, it goes (rmdir keeps a busy one)
+  for d in /sys/fs/cgroup/*/libpod_parent; do
+    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+  done
   lib_cleanup
 }
 trap podman_cleanup EXIT
@@ -276,7 +279,7 @@ check "docs: podman-default with the drop-in" hello "$out"
 id=$(CONTAINERS_CONF=$W/dropin.conf podman create "$IMG" true)
 check "the drop-in makes rtrun the runtime" rtrun \
   "$(CONTAINERS_CONF=$W/dropin.conf podman inspect --format '{{.OCIRuntime}}' "$id")"
-podman rm -f "$id" >/dev/null
+CONTAINERS_CONF=$W/dropin.conf podman rm -f "$id" >/dev/null
 
 scenario_table
 lib_done
