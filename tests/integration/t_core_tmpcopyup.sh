@@ -54,4 +54,11 @@ touch "$b3/rootfs/seed/x"
 bundle_set "$b3" '.mounts += [{"destination": "/seed", "type": "tmpfs", "source": "tmpfs",
   "options": ["rw"]}]'
 check "no tmpcopyup: empty" "" "$(rt run --bundle "$b3" cp3 2>&1)"
+# `features` advertises it, as runc's does (engines may check before they emit it).
+check "features lists tmpcopyup" tmpcopyup \
+  "$("$RTRUN" features | jq -r '.mountOptions[] | select(. == "tmpcopyup")')"
+if command -v runc >/dev/null; then
+  check "runc's features list it too" tmpcopyup \
+    "$(runc features | jq -r '.mountOptions[] | select(. == "tmpcopyup")')"
+fi
 lib_done
