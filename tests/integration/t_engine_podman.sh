@@ -149,7 +149,8 @@ s_exec() {
   pr "$1" exec -t "$n" sh -c '[ -t 0 ] && echo exec tty'
   echo piped | pr "$1" exec -i "$n" cat
   podman top "$n" args
-  podman ps --filter name="$n" --format '{{.Names}} {{.State}}'
+  podman ps --filter name="$n" --format '{{.Names}} {{.Command}}'
+  podman inspect --format '{{.State.Status}}' "$n"
   podman rm -f -t 0 "$n" >/dev/null
 }
 s_pause() {
