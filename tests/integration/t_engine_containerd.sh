@@ -8,8 +8,9 @@
 # (engine_rt.sh) and the docs/engines.md ctr command as written. The image is built offline: an
 # OCI image layout of a busybox-static rootfs, `ctr image import`ed.
 set -u
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/engine_lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+. "$HERE/engine_lib.sh"
 lib_init engine_containerd
 for tool in containerd ctr containerd-shim-runc-v2 runc sha256sum; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
@@ -17,6 +18,7 @@ done
 ENGINE_NAME=containerd
 ENGINE_RUNC=$(command -v runc)
 W=$TMP
+cd "$W" || exit 1
 SOCK=$W/containerd.sock
 NS=rtrun-test
 CGP=/rtrun-test-engine/containerd-$$
@@ -311,7 +313,7 @@ rt_cpus() { echo 1; }
 rt_ledger_name() { echo "rt-$1"; }
 # The CRI's annotations (set here by hand, as containerd's CRI plugin sets them): POD/CONTAINER.
 rt_shown_name() { echo "drive/$1"; }
-. "$(dirname "$0")/engine_rt.sh"
+. "$HERE/engine_rt.sh"
 
 # docs/engines.md's containerd commands, as written (ctr's address, namespace and snapshotter
 # from its environment variables).

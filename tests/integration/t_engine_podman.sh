@@ -10,8 +10,9 @@
 # This host's bounding set lacks CAP_SYS_RESOURCE, so Podman's default RLIMIT_NOFILE/NPROC of
 # 1048576 fails with runc and rtrun alike: containers.conf sets default_ulimits under the limits.
 set -u
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/engine_lib.sh"
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+. "$HERE/engine_lib.sh"
 lib_init engine_podman
 for tool in podman runc; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
@@ -19,6 +20,8 @@ done
 ENGINE_NAME=podman
 ENGINE_RUNC=$(command -v runc)
 W=$TMP
+# conmon writes an "oom" marker into its working directory: keep that the test's.
+cd "$W" || exit 1
 CGP=/rtrun-test-engine/podman-$$
 mkdir -p "$W/tmp"
 cat >"$W/storage.conf" <<EOF
@@ -254,7 +257,7 @@ rt_cpus() { echo 1; }
 rt_ledger_name() { cat "$TMP/$1.id"; }
 # Podman 4 passes no name of its own: the table shows the 12 characters of `podman ps`.
 rt_shown_name() { cut -c1-12 "$TMP/$1.id"; }
-. "$(dirname "$0")/engine_rt.sh"
+. "$HERE/engine_rt.sh"
 
 # docs/engines.md's Podman commands, as written.
 out=$(eval "$(doc_cmd podman-one)" 2>&1)
