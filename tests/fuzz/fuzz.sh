@@ -52,29 +52,32 @@ if [ "$mode" != run ]; then
     [ -x "$build/tests/fuzz/fuzz_$t" ] || { echo "fuzz.sh: fuzz_$t did not build"; exit 1; }
   done
 fi
-[ "$mode" = build ] && exit 0
 
-# Seeds: every config.json we have, and its process and linux.resources parts.
+# Seeds: every config.json we have, and its process and linux.resources parts. Made when
+# building (ctest's fuzz/build) or when missing.
 seeds=$build/seeds
-rm -rf "$seeds"
-mkdir -p "$seeds"/{config,process,resources,taskset,admission}
-i=0
-while IFS= read -r f; do
-  i=$((i + 1))
-  cp "$f" "$seeds/config/$i.json"
-  command -v jq >/dev/null || continue
-  jq -e .process "$f" >"$seeds/process/$i.json" 2>/dev/null || rm -f "$seeds/process/$i.json"
-  jq -e .linux.resources "$f" >"$seeds/resources/$i.json" 2>/dev/null ||
-    rm -f "$seeds/resources/$i.json"
-done < <(find "$src/bundles" "$src/tests" -name '*.json' -path '*config*' | sort)
-cp "$src"/bundles/tasksets/*.json "$seeds/taskset/"
-printf '\x13\x03\x42\x10\x20\x00\x05\x20\x00\x10\x30\x00\x20\x01\x30\x00\x05' >"$seeds/admission/1"
-# A dictionary of every key the seeds use helps the fuzzer spell fields.
-if command -v jq >/dev/null; then
-  cat "$seeds"/config/*.json "$seeds"/taskset/*.json 2>/dev/null |
-    jq -r '[paths | .[] | strings] | .[]' 2>/dev/null | sort -u |
-    sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"\\"&\\""/' >"$build/keys.dict" || true
+if [ "$mode" != run ] || [ ! -d "$seeds/admission" ]; then
+  rm -rf "$seeds"
+  mkdir -p "$seeds"/{config,process,resources,taskset,admission}
+  i=0
+  while IFS= read -r f; do
+    i=$((i + 1))
+    cp "$f" "$seeds/config/$i.json"
+    command -v jq >/dev/null || continue
+    jq -e .process "$f" >"$seeds/process/$i.json" 2>/dev/null || rm -f "$seeds/process/$i.json"
+    jq -e .linux.resources "$f" >"$seeds/resources/$i.json" 2>/dev/null ||
+      rm -f "$seeds/resources/$i.json"
+  done < <(find "$src/bundles" "$src/tests" -name '*.json' -path '*config*' | sort)
+  cp "$src"/bundles/tasksets/*.json "$seeds/taskset/"
+  printf '\x13\x03\x42\x10\x20\x00\x05\x20\x00\x10\x30\x00\x20\x01\x30\x00\x05' >"$seeds/admission/1"
+  # A dictionary of every key the seeds use helps the fuzzer spell fields.
+  if command -v jq >/dev/null; then
+    cat "$seeds"/config/*.json "$seeds"/taskset/*.json 2>/dev/null |
+      jq -r '[paths | .[] | strings] | .[]' 2>/dev/null | sort -u |
+      sed 's/\\/\\\\/g; s/"/\\"/g; s/.*/"\\"&\\""/' >"$build/keys.dict" || true
+  fi
 fi
+[ "$mode" = build ] && exit 0
 
 fail=0
 for t in "${targets[@]}"; do
