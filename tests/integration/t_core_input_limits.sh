@@ -125,4 +125,16 @@ check "the pids limit is unchanged" "$pids_before" \
 check_rc "the container still runs" 0 rt exec lim-run true
 check_rc "delete" 0 rt delete --force lim-run
 
+# The admission taskset is read the same way (rtrun admission check --taskset).
+printf '{"containers": [{"id": "a\\u0000b"}]}' >"$TMP/ts.json"
+check_rc "taskset with a NUL in a string fails" 1 "$RTRUN" admission check --taskset "$TMP/ts.json"
+check_contains "taskset names the field" "$(cat "$TMP/last.err")" \
+  "containers[0].id: the string contains a NUL character"
+printf '{"containers": []}\0{"containers": [{"id": "x"}]}' >"$TMP/ts.json"
+check_rc "taskset with a raw NUL byte fails" 1 "$RTRUN" admission check --taskset "$TMP/ts.json"
+check_contains "taskset says where" "$(cat "$TMP/last.err")" "NUL byte at offset 18"
+printf '{"containers": [], "containers": []}' >"$TMP/ts.json"
+check_rc "taskset with a duplicate key fails" 1 "$RTRUN" admission check --taskset "$TMP/ts.json"
+check_contains "taskset names the key" "$(cat "$TMP/last.err")" "containers: the key appears twice"
+
 lib_done
