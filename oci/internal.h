@@ -48,6 +48,10 @@ int oci_check_path_length(struct jctx *c, const char *path, const char *s);
 int oci_check_mount_data(struct jctx *c, const char *path, const char *data);
 int oci_check_id_mappings(struct jctx *c, const char *path, size_t n);
 int oci_check_groups(struct jctx *c, const char *path, size_t n);
+/* args and env of one execve: each string within MAX_ARG_STRLEN, the lot within what execve
+ * copies under the stack rlimit `stack` (NULL: the one rtrun runs with). */
+int oci_check_exec(struct jctx *c, const char *path, const struct oci_strv *args,
+                   const struct oci_strv *env, const struct oci_rlimit *stack);
 /* Each of args and env within MAX_ARG_STRLEN, the lot within what execve copies, cwd within
  * PATH_MAX, additionalGids within NGROUPS_MAX. */
 int oci_check_process_limits(struct jctx *c, const char *path, const struct oci_process *p);

@@ -72,13 +72,9 @@ int oci_check_groups(struct jctx *c, const char *path, size_t n)
 /* What execve(2) may copy for argv and envp (fs/exec.c bprm_stack_limits): a quarter of the
  * stack rlimit the process execs with, at most 6 MiB and at least 32 pages. The rlimit is the
  * config's RLIMIT_STACK, else the one rtrun passes on (glibc's _SC_ARG_MAX is a quarter of it). */
-static size_t exec_strings_limit(const struct oci_process *p)
+static size_t exec_strings_limit(const struct oci_rlimit *stack)
 {
         size_t limit = EXEC_STRINGS_CAP;
-        const struct oci_rlimit *stack = NULL;
-        for (size_t i = 0; i < p->n_rlimits; i++)
-                if (p->rlimits[i].resource == RLIMIT_STACK)
-                        stack = &p->rlimits[i];
         if (stack) {
                 if (stack->soft / 4 < limit)
                         limit = (size_t)(stack->soft / 4);
@@ -112,18 +108,30 @@ static int check_strings(struct jctx *c, const char *path, const char *key,
         return 0;
 }
 
-int oci_check_process_limits(struct jctx *c, const char *path, const struct oci_process *p)
+int oci_check_exec(struct jctx *c, const char *path, const struct oci_strv *args,
+                   const struct oci_strv *env, const struct oci_rlimit *stack)
 {
         size_t total = 0;
-        if (check_strings(c, path, "args", &p->args, &total) < 0 ||
-            check_strings(c, path, "env", &p->env, &total) < 0)
+        if (check_strings(c, path, "args", args, &total) < 0 ||
+            check_strings(c, path, "env", env, &total) < 0)
                 return -1;
-        size_t limit = exec_strings_limit(p);
+        size_t limit = exec_strings_limit(stack);
         if (total > limit)
                 return jerr(c, path && path[0] ? path : NULL,
                             "args and env take %zu bytes, more than the %zu execve(2) accepts "
                             "(a quarter of the stack rlimit, at most 6 MiB)",
                             total, limit);
+        return 0;
+}
+
+int oci_check_process_limits(struct jctx *c, const char *path, const struct oci_process *p)
+{
+        const struct oci_rlimit *stack = NULL;
+        for (size_t i = 0; i < p->n_rlimits; i++)
+                if (p->rlimits[i].resource == RLIMIT_STACK)
+                        stack = &p->rlimits[i];
+        if (oci_check_exec(c, path, &p->args, &p->env, stack) < 0)
+                return -1;
         char q[JPATH_MAX];
         jpath(q, path, "cwd");
         if (oci_check_path_length(c, q, p->cwd) < 0)

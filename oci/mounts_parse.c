@@ -24,7 +24,8 @@ static int parse_mount(struct jctx *c, yajl_val v, const char *path, struct oci_
                 jpath(p, path, jfield(v, "uidMappings") ? "uidMappings" : "gidMappings");
                 return jerr(c, p, "id-mapped mounts are not supported");
         }
-        if (oci_mount_options(c, path, m) < 0)
+        jpath(p, path, "source");
+        if (oci_check_path_length(c, p, m->source) < 0 || oci_mount_options(c, path, m) < 0)
                 return -1;
         jpath(p, path, "options");
         return oci_check_mount_data(c, p, m->data);

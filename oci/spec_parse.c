@@ -22,7 +22,7 @@ static int parse_root(struct jctx *c, yajl_val top, struct oci_root *root)
                 return -1;
         if (root->path[0] == '\0')
                 return jerr(c, "root.path", "must not be empty");
-        return 0;
+        return oci_check_path_length(c, "root.path", root->path);
 }
 
 /* Rules that relate the linux object to itself (runc's validator has the same ones). */

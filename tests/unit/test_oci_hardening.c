@@ -222,6 +222,26 @@ static void paths_and_counts_within_kernel_limits(void **state)
         spec_fails(json, "(mount(2) data is one page)");
         free(json);
         free(p);
+        p = repeat('s', 4096);
+        json = fmt("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"%s\"}}", p);
+        spec_fails(json, "config.json: root.path: 4096 bytes long, more than the 4095");
+        free(json);
+        json = fmt(HEAD "\"mounts\":[{\"destination\":\"/m\",\"source\":\"%s\"}]}", p);
+        spec_fails(json, "config.json: mounts[0].source: 4096 bytes long");
+        free(json);
+        json = fmt(HEAD "\"hooks\":{\"prestart\":[{\"path\":\"/%s\"}]}}", p);
+        spec_fails(json, "config.json: hooks.prestart[0].path: 4097 bytes long");
+        free(json);
+        free(p);
+        /* hooks are execve'd by rtrun: the same limits on their args and env */
+        p = repeat('a', 32 * (size_t)sysconf(_SC_PAGESIZE));
+        json = fmt(HEAD "\"hooks\":{\"poststop\":[{\"path\":\"/bin/true\",\"args\":[\"true\"],"
+                        "\"env\":[\"A=1\",\"%s\"]}]}}",
+                   p);
+        spec_fails(json, "config.json: hooks.poststop[0].env[1]: ");
+        spec_fails(json, "(MAX_ARG_STRLEN)");
+        free(json);
+        free(p);
         char maps[341 * 48] = "";
         size_t off = 0;
         for (int i = 0; i < 341; i++)
