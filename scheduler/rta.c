@@ -35,11 +35,13 @@ uint64_t sched_rta(uint64_t c, uint64_t d, const uint64_t *hc, const uint64_t *h
                 if (steps == SCHED_RTA_MAX_STEPS)
                         return UINT64_MAX;
                 unsigned __int128 w = c;
+                /* in 128 bits: times reach 2^63, so r + jitter + period - 1 passes 2^64
+                 * (it wrapped, found by tests/fuzz/fuzz_admission) */
                 for (size_t i = 0; i < nh; i++)
-                        w += (unsigned __int128)((r + hp[i] - 1) / hp[i]) * hc[i];
+                        w += ((unsigned __int128)r + hp[i] - 1) / hp[i] * hc[i];
                 for (size_t i = 0; i < nj; i++) {
-                        uint64_t win = r + (jd[i] - jc[i]);
-                        w += (unsigned __int128)((win + jp[i] - 1) / jp[i]) * jc[i];
+                        unsigned __int128 win = (unsigned __int128)r + (jd[i] - jc[i]);
+                        w += (win + jp[i] - 1) / jp[i] * jc[i];
                 }
                 uint64_t next = sched_scale_up(w, supply);
                 if (next == r)

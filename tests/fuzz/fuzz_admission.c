@@ -91,6 +91,10 @@ static void check(const struct sched_task *set, size_t n, const struct sched_hos
                   const char *when)
 {
         char why[512];
+        if (getenv("FUZZ_SHOW"))
+                for (size_t i = 0; i < n; i++)
+                        fprintf(stderr, "%s: %s granted %llu\n", when, set[i].id,
+                                (unsigned long long)set[i].granted);
         for (size_t i = 0; i < n; i++) {
                 const struct sched_task *t = &set[i];
                 if (t->granted == 0 || t->kind == SCHED_KIND_NONE)

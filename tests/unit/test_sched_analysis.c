@@ -121,6 +121,19 @@ static void rta_bounded_time(void **state)
         assert_int_equal(sched_rta(1000000, d, hc2, hp2, 1, NULL, NULL, NULL, 0, FULL), 2000000);
 }
 
+/* Found by tests/fuzz/fuzz_admission: with times near 2^63 the jittered window r + (D - C)
+ * plus T - 1 passed 2^64 and wrapped, so the iteration wandered (and could have settled on a
+ * wrong response time). Reference value from the recurrence in exact integers. */
+static void rta_large_times_do_not_wrap(void **state)
+{
+        (void)state;
+        uint64_t jc[] = {UINT64_C(2167796262239149000)};
+        uint64_t jd[] = {UINT64_C(8644650654150164478)};
+        uint64_t jp[] = {UINT64_C(9151031864008834814)};
+        assert_true(sched_rta(1044548000, UINT64_C(9150751492863426560), NULL, NULL, 0, jc, jd, jp,
+                              1, FULL / 2) == UINT64_C(8671185051045692000));
+}
+
 /* Buttazzo's rule with clamping twice. U0 = .4, .3, .2 (T = 10 ms), minimums .1, .25, .1,
  * reduction .3: equal shares of .1 put tau2 at .2 < .25 -> clamp (.05 taken); .25 left over two
  * gives .125 each: tau3 at .075 < .1 -> clamp (.1 taken); .15 left for tau1: .25. */
@@ -226,6 +239,7 @@ int main(void)
             cmocka_unit_test(rta_fixed_point),
             cmocka_unit_test(rta_jitter),
             cmocka_unit_test(rta_bounded_time),
+            cmocka_unit_test(rta_large_times_do_not_wrap),
             cmocka_unit_test(elastic_clamps_and_reshares),
             cmocka_unit_test(qpa_matches_brute_force),
         };
