@@ -157,6 +157,12 @@ static int check_taskset(const struct runtime_ctx *g, const struct opts *o)
         if (read_file_at(AT_FDCWD, o->taskset, &text, &len, &err) < 0)
                 return log_fail(g, &err);
         struct sched_taskset ts;
+        if (memchr(text, '\0',
+                   len)) { /* the parser takes a C string: nothing may hide past a NUL */
+                rterr_set(&err, EINVAL, "%s: invalid JSON: NUL byte at offset %zu", o->taskset,
+                          (size_t)((char *)memchr(text, '\0', len) - text));
+                return log_fail(g, &err);
+        }
         if (sched_taskset_parse(text, o->taskset, &kernel, &ts, &err) < 0)
                 return log_fail(g, &err);
         _cleanup_free_ struct sched_verdict *v = calloc(ts.n + 1, sizeof(*v));

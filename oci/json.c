@@ -64,20 +64,7 @@ yajl_val jfield(yajl_val obj, const char *key)
 
 int jparse(struct jctx *c, const char *json, size_t len, yajl_val *out)
 {
-        _cleanup_free_ char *text = strndup(json, len);
-        if (text == NULL)
-                return rterr_sys(c->err, ENOMEM, "%s", c->src);
-        if (strlen(text) != len)
-                return jerr(c, NULL, "invalid JSON: NUL byte in the text");
-        char ebuf[512] = "";
-        yajl_val v = yajl_tree_parse(text, ebuf, sizeof(ebuf));
-        if (v == NULL) {
-                /* yajl's message spans lines; keep the first one. */
-                ebuf[strcspn(ebuf, "\n")] = '\0';
-                return jerr(c, NULL, "invalid JSON: %s", ebuf[0] ? ebuf : "parse error");
-        }
-        *out = v;
-        return 0;
+        return oci_json_parse(c->src, json, len, out, c->err);
 }
 
 int j_object(struct jctx *c, const char *path, yajl_val v)

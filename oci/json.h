@@ -32,7 +32,7 @@ void jpath_idx(char out[JPATH_MAX], const char *parent, size_t i);
 /* The member `key` of an object; NULL when absent or JSON null (null means "not set"). */
 yajl_val jfield(yajl_val obj, const char *key);
 
-/* Parses NUL-less text of length len into a tree; the error names src. */
+/* oci_json_parse() with the context's source name and error. */
 int jparse(struct jctx *c, const char *json, size_t len, yajl_val *out);
 
 /* Value-level conversions; `path` names v in errors. */

@@ -384,6 +384,15 @@ struct oci_spec {
         struct oci_linux linux_;
 };
 
+/* JSON text of len bytes to a yajl tree (yajl_tree_free() releases it), refusing what a tree
+ * of C strings would silently change: NUL characters (raw, or \u0000 in a string or key; the
+ * error names the field: "config.json: process.args[0]: the string contains a NUL character"),
+ * a key repeated in one object, and nesting deeper than Go's encoding/json allows. Every
+ * JSON document rtrun reads from users goes through it. */
+struct yajl_val_s;
+int oci_json_parse(const char *src, const char *json, size_t len, struct yajl_val_s **out,
+                   struct rterr *err);
+
 /* Parses and validates config.json text. Errors name the JSON path and the reason, e.g.
  * "config.json: linux.resources.memory.limit: expected an integer, got string". */
 int oci_spec_parse(const char *json, size_t len, struct oci_spec **out, struct rterr *err);

@@ -9,6 +9,8 @@
 
 #define SCHED_PPB UINT64_C(1000000000)
 #define SCHED_US UINT64_C(1000)
+/* sched_rta() gives up after this many steps (rta.c says why). */
+#define SCHED_RTA_MAX_STEPS 100000u
 
 /* "12.3 ms": nanoseconds as milliseconds with up to three decimals, into buf. */
 const char *sched_fmt_ms(uint64_t ns, char *buf, size_t size);

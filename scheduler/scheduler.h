@@ -112,7 +112,9 @@ bool sched_gfb(const uint64_t *c, const uint64_t *d, const uint64_t *p, size_t n
                double capacity, char *reason, size_t reason_size);
 /* Worst-case response time of (c, d) under higher-priority tasks (hc, hp) without jitter and
  * jittered interferers (jc, jd, jp) with jitter jd - jc; supply fraction in ppb. Returns the
- * response time, or the first iterate above d when it exceeds d (a lower bound of it). */
+ * response time, or the first iterate above d when it exceeds d (a lower bound of it), or
+ * UINT64_MAX when it is unbounded (interference at or above the supply) or the analysis gave
+ * up (a busy window of more than 100000 steps). */
 uint64_t sched_rta(uint64_t c, uint64_t d, const uint64_t *hc, const uint64_t *hp, size_t nh,
                    const uint64_t *jc, const uint64_t *jd, const uint64_t *jp, size_t nj,
                    uint64_t supply_ppb);

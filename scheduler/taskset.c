@@ -281,11 +281,10 @@ int sched_taskset_parse(const char *json, const char *what, const struct sched_h
                         struct sched_taskset *ts, struct rterr *err)
 {
         struct ctx c = {what, err};
-        char why[256] = "";
         memset(ts, 0, sizeof(*ts));
-        yajl_val root = yajl_tree_parse(json, why, sizeof(why));
-        if (root == NULL)
-                return rterr_set(err, EINVAL, "%s: not valid JSON: %s", what, why);
+        yajl_val root = NULL;
+        if (oci_json_parse(what, json, strlen(json), &root, err) < 0)
+                return -1;
         int r = parse_root(&c, root, kernel, ts);
         yajl_tree_free(root);
         if (r < 0)

@@ -3,6 +3,7 @@
 set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config clang-format
+  clang libclang-rt-14-dev llvm
   libseccomp-dev libcap-dev libyajl-dev libmnl-dev libyaml-dev libcmocka-dev
   busybox-static iproute2 util-linux bsdutils procps jq python3
   runc crun rt-tests hyperfine gnuplot-nox
