@@ -102,8 +102,10 @@ const struct cg_dir *cg_main_dir(const struct cgroup *cg);
 
 /* ---- drivers ---- */
 
-int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
-int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
+int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err);
+int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err);
 /* v2: "+cpu +memory ..." into cgroup.subtree_control of every ancestor of dir below mnt. */
 int cg_v2_enable_controllers(const struct cg_host *host, const char *mnt, const char *rel,
                              struct rterr *err);

@@ -104,14 +104,15 @@ static int check_usage(const struct cg_dir *d, const struct oci_memory *m, const
         return 0;
 }
 
-static int v1_memory(const struct cgroup *cg, const struct oci_memory *m, struct rterr *err)
+static int v1_memory(const struct cgroup *cg, const struct oci_memory *m, const struct rtwarn *warn,
+                     struct rterr *err)
 {
         const struct cg_dir *d = v1_dir(cg, CG_MEMORY);
         if (!m->set || d == NULL)
                 return 0;
         if (m->kernel.set || m->kernel_tcp.set)
-                fprintf(stderr, "rtrun: warning: linux.resources.memory.kernel and kernelTCP are "
-                                "ignored: the kernel no longer enforces kmem limits\n");
+                rtwarn(warn, "linux.resources.memory.kernel and kernelTCP are ignored: the kernel "
+                             "no longer enforces kmem limits");
         if (check_usage(d, m, "memory.usage_in_bytes", err) < 0)
                 return -1;
         if (memory_limits(d, m, err) < 0)
@@ -122,8 +123,7 @@ static int v1_memory(const struct cgroup *cg, const struct oci_memory *m, struct
                  * reservation is best effort by definition, so the container still starts. */
                 if (err->code != EOPNOTSUPP)
                         return -1;
-                fprintf(stderr, "rtrun: warning: linux.resources.memory.reservation ignored: %s\n",
-                        err->msg);
+                rtwarn(warn, "linux.resources.memory.reservation ignored: %s", err->msg);
         }
         if (m->swappiness.set && write_u64(d, "memory.swappiness", m->swappiness.v, err) < 0)
                 return -1;
@@ -290,14 +290,15 @@ int cg_rdma_write(const struct cg_dir *d, const struct oci_resources *r, struct 
         return 0;
 }
 
-int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err)
+int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err)
 {
         if (cg->host->layout == CG_LAYOUT_V1 && res->unified.n > 0)
                 return rterr_set(err, EINVAL,
                                  "linux.resources.unified.%s: unified resources need cgroup v2, "
                                  "and this host has cgroup v1 only",
                                  res->unified.v[0].key);
-        if (v1_memory(cg, &res->memory, err) < 0 || v1_cpu(cg, &res->cpu, err) < 0 ||
+        if (v1_memory(cg, &res->memory, warn, err) < 0 || v1_cpu(cg, &res->cpu, err) < 0 ||
             v1_cpuset(cg, &res->cpu, err) < 0 || v1_blkio(cg, &res->blkio, err) < 0 ||
             v1_hugetlb(cg, res, err) < 0 || v1_network(cg, &res->network, err) < 0 ||
             v1_pids(cg, &res->pids_limit, err) < 0)

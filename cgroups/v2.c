@@ -80,17 +80,18 @@ static int write_max(const struct cg_dir *d, const char *file, int64_t v, struct
         return cg_write(d, file, buf, err);
 }
 
-static int v2_memory(const struct cgroup *cg, const struct oci_memory *m, struct rterr *err)
+static int v2_memory(const struct cgroup *cg, const struct oci_memory *m, const struct rtwarn *warn,
+                     struct rterr *err)
 {
         const struct cg_dir *d = v2_dir(cg, CG_MEMORY);
         if (!m->set || d == NULL)
                 return 0;
         if (m->kernel.set || m->kernel_tcp.set)
-                fprintf(stderr, "rtrun: warning: linux.resources.memory.kernel and kernelTCP are "
-                                "ignored: cgroup v2 has no kmem limits\n");
+                rtwarn(warn, "linux.resources.memory.kernel and kernelTCP are ignored: cgroup v2 "
+                             "has no kmem limits");
         if (m->swappiness.set || (m->disable_oom_killer.set && m->disable_oom_killer.v))
-                fprintf(stderr, "rtrun: warning: linux.resources.memory.swappiness and "
-                                "disableOOMKiller are ignored: cgroup v2 has no such files\n");
+                rtwarn(warn, "linux.resources.memory.swappiness and disableOOMKiller are ignored: "
+                             "cgroup v2 has no such files");
         if (m->check_before_update.v && m->limit.set && m->limit.v >= 0) {
                 uint64_t cur;
                 if (cg_read_u64(d, "memory.current", &cur, err) < 0)
@@ -266,9 +267,10 @@ static int v2_unified(const struct cgroup *cg, const struct oci_kvs *u, struct r
         return 0;
 }
 
-int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err)
+int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err)
 {
-        if (v2_memory(cg, &res->memory, err) < 0 || v2_cpu(cg, &res->cpu, err) < 0 ||
+        if (v2_memory(cg, &res->memory, warn, err) < 0 || v2_cpu(cg, &res->cpu, err) < 0 ||
             v2_cpuset(cg, &res->cpu, err) < 0 || v2_io(cg, &res->blkio, err) < 0 ||
             v2_hugetlb(cg, res, err) < 0 || v2_pids(cg, &res->pids_limit, err) < 0)
                 return -1;

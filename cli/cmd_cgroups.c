@@ -363,7 +363,8 @@ int cmd_update(const struct runtime_ctx *g, int argc, char **argv)
                 r = rterr_set(&err, 0, "container %s: container not running", id);
         if (r == 0)
                 r = keep_devices(t.c, res, &err);
-        if (r == 0 && cg_apply(t.cg, res, &err) < 0)
+        struct rtwarn warn = log_warn_sink(g);
+        if (r == 0 && cg_apply(t.cg, res, &warn, &err) < 0)
                 r = rterr_wrap(&err, "update %s", id);
         target_clear(&t);
         return r < 0 ? log_fail(g, &err) : 0;

@@ -207,14 +207,15 @@ static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 static int finish_cgroup(struct create_ctx *x, struct rterr *err)
 {
         const struct oci_spec *s = x->spec;
+        struct rtwarn warn = log_warn_sink(x->g);
         if (cg_create_finish(x->cg, err) < 0)
                 return -1;
         /* rt/ first: on v1 the parents' RT budgets must be raised before cg_apply writes the
          * container's cpu.rt_runtime_us. */
-        if (rt_container_setup(x->host, x->cg, s, err) < 0)
+        if (rt_container_setup(x->host, x->cg, s, &warn, err) < 0)
                 return -1;
         x->rt_done = true;
-        if (s->linux_.has_resources && cg_apply(x->cg, &s->linux_.resources, err) < 0)
+        if (s->linux_.has_resources && cg_apply(x->cg, &s->linux_.resources, &warn, err) < 0)
                 return rterr_wrap(err, "linux.resources");
         return 0;
 }

@@ -109,6 +109,16 @@ void log_msg(const struct runtime_ctx *g, enum log_level lvl, const char *fmt, .
         }
 }
 
+static void warn_to_log(void *ctx, const char *msg)
+{
+        log_msg(ctx, LOG_WARN, "%s", msg);
+}
+
+struct rtwarn log_warn_sink(const struct runtime_ctx *g)
+{
+        return (struct rtwarn){.fn = warn_to_log, .ctx = (void *)g};
+}
+
 int log_fail(const struct runtime_ctx *g, const struct rterr *err)
 {
         log_msg(g, LOG_ERROR, "%s", err->msg[0] ? err->msg : "unknown error");

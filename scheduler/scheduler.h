@@ -200,16 +200,15 @@ typedef int (*sched_apply_fn)(const struct sched_entry *e, uint64_t runtime, voi
  * the reason in err and changes nothing. Tasks of kind NONE are admitted without an entry. */
 int sched_admission_reserve(const struct sched_task *t, const struct sched_host *h,
                             const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
-                            uint64_t *granted, char *warning, size_t warning_size,
-                            struct rterr *err);
+                            uint64_t *granted, const struct rtwarn *warn, struct rterr *err);
 /* Hands a reservation to the process that holds it from now on (create reserves as itself,
  * before the container's pid is final, then binds the container's init). */
 int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rterr *err);
 /* Drops the reservation of (root, id) and restores compressed containers through `apply`.
- * Absent entries are not an error. `warning` (here and in reserve; may be NULL) receives the
- * ledger's repair notice, empty when none. */
+ * Absent entries are not an error. `warn` (here and in reserve; may be NULL) receives the
+ * ledger's repair notice. */
 int sched_admission_release(const struct sched_host *h, const char *root, const char *id,
-                            sched_apply_fn apply, void *ctx, char *warning, size_t warning_size,
+                            sched_apply_fn apply, void *ctx, const struct rtwarn *warn,
                             struct rterr *err);
 
 /* ---- the taskset file (`rtrun admission check --taskset`) ---- */
