@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "common/json.h"
 #include "cgroups/cgroups.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
@@ -168,11 +168,6 @@ int container_new(const struct runtime_ctx *g, const char *id, struct container 
         return 0;
 }
 
-static int gen_str(yajl_gen gen, const char *s)
-{
-        return yajl_gen_string(gen, (const unsigned char *)(s ? s : ""), s ? strlen(s) : 0);
-}
-
 int container_save(const struct container *c, struct rterr *err)
 {
         yajl_gen gen = yajl_gen_alloc(NULL);
@@ -205,11 +200,11 @@ int container_save(const struct container *c, struct rterr *err)
         }
         yajl_gen_map_close(gen);
         yajl_gen_map_close(gen);
-        const unsigned char *buf;
-        size_t len;
-        yajl_gen_get_buf(gen, &buf, &len);
-        int r = write_file_atomic_at(c->lock_fd, STATE_FILE, (const char *)buf, len, 0600, err);
+        _cleanup_free_ char *text = gen_copy(gen);
         yajl_gen_free(gen);
+        if (text == NULL)
+                return rterr_set(err, ENOMEM, "save state: out of memory");
+        int r = write_file_atomic_at(c->lock_fd, STATE_FILE, text, strlen(text), 0600, err);
         return r < 0 ? rterr_wrap(err, "save state of %s", c->id) : 0;
 }
 

@@ -7,6 +7,8 @@
 
 #include "runtime/log.h"
 
+#include "common/json.h"
+
 static const char *level_name(enum log_level lvl)
 {
         switch (lvl) {
@@ -31,31 +33,6 @@ static void rfc3339_now(char *buf, size_t size)
         gmtime_r(&ts.tv_sec, &tm);
         size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
         snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
-
-/* Appends s to out as the inside of a JSON string. */
-static size_t json_escape(char *out, size_t size, const char *s)
-{
-        size_t n = 0;
-        for (; *s && n + 7 < size; s++) {
-                unsigned char ch = (unsigned char)*s;
-                if (ch == '"' || ch == '\\') {
-                        out[n++] = '\\';
-                        out[n++] = (char)ch;
-                } else if (ch == '\n') {
-                        out[n++] = '\\';
-                        out[n++] = 'n';
-                } else if (ch == '\t') {
-                        out[n++] = '\\';
-                        out[n++] = 't';
-                } else if (ch < 0x20) {
-                        n += (size_t)snprintf(out + n, size - n, "\\u%04x", ch);
-                } else {
-                        out[n++] = (char)ch;
-                }
-        }
-        out[n] = '\0';
-        return n;
 }
 
 static void write_all(int fd, const char *buf, size_t len)
