@@ -110,8 +110,13 @@ int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, const struct
 int cg_v2_enable_controllers(const struct cg_host *host, const char *mnt, const char *rel,
                              struct rterr *err);
 
-/* rdma.max lines (same file on v1 and v2). */
+/* ---- files v1 and v2 share (shared_files.c) ---- */
+
+/* rdma.max lines. */
 int cg_rdma_write(const struct cg_dir *d, const struct oci_resources *r, struct rterr *err);
+/* hugetlb.<size>.<suffix> ("limit_in_bytes" on v1, "max" on v2); a NULL d writes nothing. */
+int cg_hugetlb_write(const struct cg_dir *d, const struct oci_resources *r, const char *suffix,
+                     struct rterr *err);
 
 int cg_devices_v1_apply(const struct cg_dir *d, const struct oci_device_rule *rules, size_t n,
                         struct rterr *err);

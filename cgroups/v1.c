@@ -234,21 +234,6 @@ static int v1_blkio(const struct cgroup *cg, const struct oci_blkio *b, struct r
         return 0;
 }
 
-static int v1_hugetlb(const struct cgroup *cg, const struct oci_resources *r, struct rterr *err)
-{
-        const struct cg_dir *d = v1_dir(cg, CG_HUGETLB);
-        if (d == NULL)
-                return 0;
-        for (size_t i = 0; i < r->n_hugepage_limits; i++) {
-                char file[128];
-                snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes",
-                         r->hugepage_limits[i].page_size);
-                if (write_u64(d, file, r->hugepage_limits[i].limit, err) < 0)
-                        return -1;
-        }
-        return 0;
-}
-
 static int v1_network(const struct cgroup *cg, const struct oci_network_res *n, struct rterr *err)
 {
         const struct cg_dir *cls = v1_dir(cg, CG_NET_CLS), *prio = v1_dir(cg, CG_NET_PRIO);
@@ -272,24 +257,6 @@ static int v1_pids(const struct cgroup *cg, const oci_opt_i64 *limit, struct rte
         return cg_write(d, "pids.max", buf, err);
 }
 
-int cg_rdma_write(const struct cg_dir *d, const struct oci_resources *r, struct rterr *err)
-{
-        for (size_t i = 0; i < r->n_rdma; i++) {
-                const struct oci_rdma *x = &r->rdma[i];
-                char buf[256];
-                int n = snprintf(buf, sizeof(buf), "%s", x->device);
-                if (x->hca_handles.set)
-                        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " hca_handle=%" PRIu64,
-                                      x->hca_handles.v);
-                if (x->hca_objects.set)
-                        snprintf(buf + n, sizeof(buf) - (size_t)n, " hca_object=%" PRIu64,
-                                 x->hca_objects.v);
-                if (cg_write(d, "rdma.max", buf, err) < 0)
-                        return -1;
-        }
-        return 0;
-}
-
 int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
                 struct rterr *err)
 {
@@ -300,8 +267,8 @@ int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, const struct
                                  res->unified.v[0].key);
         if (v1_memory(cg, &res->memory, warn, err) < 0 || v1_cpu(cg, &res->cpu, err) < 0 ||
             v1_cpuset(cg, &res->cpu, err) < 0 || v1_blkio(cg, &res->blkio, err) < 0 ||
-            v1_hugetlb(cg, res, err) < 0 || v1_network(cg, &res->network, err) < 0 ||
-            v1_pids(cg, &res->pids_limit, err) < 0)
+            cg_hugetlb_write(v1_dir(cg, CG_HUGETLB), res, "limit_in_bytes", err) < 0 ||
+            v1_network(cg, &res->network, err) < 0 || v1_pids(cg, &res->pids_limit, err) < 0)
                 return -1;
         const struct cg_dir *rdma = v1_dir(cg, CG_RDMA);
         return rdma ? cg_rdma_write(rdma, res, err) : 0;

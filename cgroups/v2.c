@@ -215,20 +215,6 @@ static int v2_io(const struct cgroup *cg, const struct oci_blkio *b, struct rter
         return 0;
 }
 
-static int v2_hugetlb(const struct cgroup *cg, const struct oci_resources *r, struct rterr *err)
-{
-        const struct cg_dir *d = v2_dir(cg, CG_HUGETLB);
-        if (d == NULL)
-                return 0;
-        for (size_t i = 0; i < r->n_hugepage_limits; i++) {
-                char file[128];
-                snprintf(file, sizeof(file), "hugetlb.%s.max", r->hugepage_limits[i].page_size);
-                if (cg_writef(d, file, err, "%" PRIu64, r->hugepage_limits[i].limit) < 0)
-                        return -1;
-        }
-        return 0;
-}
-
 static int v2_pids(const struct cgroup *cg, const oci_opt_i64 *limit, struct rterr *err)
 {
         const struct cg_dir *d = v2_dir(cg, CG_PIDS);
@@ -272,7 +258,8 @@ int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, const struct
 {
         if (v2_memory(cg, &res->memory, warn, err) < 0 || v2_cpu(cg, &res->cpu, err) < 0 ||
             v2_cpuset(cg, &res->cpu, err) < 0 || v2_io(cg, &res->blkio, err) < 0 ||
-            v2_hugetlb(cg, res, err) < 0 || v2_pids(cg, &res->pids_limit, err) < 0)
+            cg_hugetlb_write(v2_dir(cg, CG_HUGETLB), res, "max", err) < 0 ||
+            v2_pids(cg, &res->pids_limit, err) < 0)
                 return -1;
         const struct cg_dir *rdma = v2_dir(cg, CG_RDMA);
         if (rdma && cg_rdma_write(rdma, res, err) < 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "devices/cdi.h"
 #include "devices/devices_resolve.h"
 
 struct emit {
@@ -320,6 +321,16 @@ static void emit_value(struct emit *e, yajl_val v)
         default:
                 e->st |= yajl_gen_null(e->g);
         }
+}
+
+/* CDI first (it may add device nodes without numbers), then the numbers from the host. */
+int devices_prepare_spec(struct oci_spec *spec, struct rterr *err)
+{
+        int applied = cdi_apply(spec, err);
+        if (applied < 0)
+                return -1;
+        int resolved = devices_resolve(spec, err);
+        return resolved < 0 ? -1 : applied + resolved;
 }
 
 int devices_prepare_config(char **text, size_t *len, struct oci_spec *spec, struct rterr *err)
