@@ -38,6 +38,19 @@ int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, s
 const char *cg_path(const struct cgroup *cg);
 void cg_free(struct cgroup *cg);
 
+/* Scope cleanup (common/cleanup.h): `_cleanup_cgroup_ struct cgroup *cg = NULL;` frees (never
+ * destroys) the cgroup, `_cleanup_cg_host_` the detection result. */
+static inline void cg_freep(struct cgroup **cg)
+{
+        cg_free(*cg);
+}
+static inline void cg_host_freep(struct cg_host **h)
+{
+        cg_host_free(*h);
+}
+#define _cleanup_cgroup_ __attribute__((cleanup(cg_freep)))
+#define _cleanup_cg_host_ __attribute__((cleanup(cg_host_freep)))
+
 /* Writes every linux.resources field (also used by `update`). What the host cannot enforce
  * and is ignored goes to `warn`. */
 int cg_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,

@@ -19,17 +19,6 @@
 #include "runtime/container.h"
 #include "runtime/log.h"
 
-static void cleanup_resourcesp(struct oci_resources **r)
-{
-        oci_resources_free(*r);
-}
-static void cleanup_specp(struct oci_spec **s)
-{
-        oci_spec_free(*s);
-}
-#define _cleanup_resources_ __attribute__((cleanup(cleanup_resourcesp)))
-#define _cleanup_spec_ __attribute__((cleanup(cleanup_specp)))
-
 /* A loaded container's cgroup, with the host detection it needs. */
 struct target {
         struct container *c;

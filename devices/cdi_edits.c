@@ -116,16 +116,14 @@ static int add_mounts(struct oci_spec *spec, const struct cdi_edits *e, const ch
         if (e->n_mounts == 0)
                 return 0;
         _cleanup_free_ char *json = NULL;
-        struct oci_spec *tmp = NULL;
+        _cleanup_spec_ struct oci_spec *tmp = NULL;
         if (mounts_json(e, &json) < 0)
                 return rterr_sys(err, ENOMEM, "%s: containerEdits.mounts", what);
         if (oci_spec_parse(json, strlen(json), &tmp, err) < 0)
                 return rterr_wrap(err, "%s: containerEdits.mounts", what);
         struct oci_mount *v = realloc(spec->mounts, (spec->n_mounts + tmp->n_mounts) * sizeof(*v));
-        if (v == NULL) {
-                oci_spec_free(tmp);
+        if (v == NULL)
                 return rterr_sys(err, ENOMEM, "%s", what);
-        }
         spec->mounts = v;
         for (size_t i = 0; i < tmp->n_mounts; i++) {
                 struct oci_mount *m = &tmp->mounts[i];
@@ -143,7 +141,6 @@ static int add_mounts(struct oci_spec *spec, const struct cdi_edits *e, const ch
                         memset(m, 0, sizeof(*m));
                 }
         }
-        oci_spec_free(tmp);
         return 0;
 }
 

@@ -302,14 +302,12 @@ static int read_state(struct container *c, struct rterr *err)
 
 static bool cgroup_frozen(const char *path)
 {
-        struct cg_host *host = NULL;
-        struct cgroup *cg = NULL;
+        _cleanup_cg_host_ struct cg_host *host = NULL;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
         bool frozen = false;
         if (cg_host_detect(&host, NULL) == 0 && cg_open(host, path, &cg, NULL) == 0 &&
             cg_is_frozen(cg, &frozen, NULL) < 0)
                 frozen = false;
-        cg_free(cg);
-        cg_host_free(host);
         return frozen;
 }
 
@@ -339,33 +337,24 @@ static int open_existing(const struct runtime_ctx *g, const char *id, bool lock,
 {
         if (container_id_validate(id, err) < 0)
                 return -1;
-        struct container *c = container_alloc(g->root, id);
+        _cleanup_container_ struct container *c = container_alloc(g->root, id);
         if (c == NULL)
                 return rterr_errno(err, "allocate container");
         c->lock_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (c->lock_fd < 0) {
-                int e = errno;
-                container_free(c);
-                if (e == ENOENT)
+                if (errno == ENOENT)
                         return rterr_set(err, ENOENT, "container %s does not exist", id);
-                return rterr_sys(err, e, "open state directory %s/%s", g->root, id);
+                return rterr_errno(err, "open state directory %s/%s", g->root, id);
         }
-        if (lock && flock(c->lock_fd, LOCK_EX) < 0) {
-                rterr_errno(err, "lock state directory %s", c->dir);
-                container_free(c);
-                return -1;
-        }
+        if (lock && flock(c->lock_fd, LOCK_EX) < 0)
+                return rterr_errno(err, "lock state directory %s", c->dir);
         struct stat sb;
         /* A delete that held the lock before us removed the directory. */
-        if (fstat(c->lock_fd, &sb) == 0 && sb.st_nlink == 0) {
-                container_free(c);
+        if (fstat(c->lock_fd, &sb) == 0 && sb.st_nlink == 0)
                 return rterr_set(err, ENOENT, "container %s does not exist", id);
-        }
-        if (read_state(c, err) < 0) {
-                container_free(c);
+        if (read_state(c, err) < 0)
                 return -1;
-        }
-        *out = c;
+        *out = TAKE_PTR(c);
         return 0;
 }
 

@@ -177,6 +177,13 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err);
 void sched_ledger_remove(struct sched_ledger *l, size_t i);
 /* Releases the lock and frees; safe after a failed open. */
 void sched_ledger_close(struct sched_ledger *l);
+/* `_cleanup_ledger_ struct sched_ledger l = SCHED_LEDGER_INIT;` closes l (and releases its
+ * lock) when the scope ends, opened or not (common/cleanup.h). */
+#define SCHED_LEDGER_INIT                                                                          \
+        {                                                                                          \
+                .lock_fd = -1, .dir_fd = -1                                                        \
+        }
+#define _cleanup_ledger_ __attribute__((cleanup(sched_ledger_close)))
 /* Loads under a shared lock, without reclaiming or repairing (status); a corrupt file fails. */
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err);
 /* Field 22 of /proc/PID/stat; 0 when the process is gone or a zombie. */
