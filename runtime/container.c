@@ -49,6 +49,15 @@ void rfc3339_nano_now(char *buf, size_t size)
         snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
 }
 
+int pid_file_write(const char *path, pid_t pid, struct rterr *err)
+{
+        char buf[32];
+        int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+        if (write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, err) < 0)
+                return rterr_wrap(err, "--pid-file");
+        return 0;
+}
+
 int proc_stat_read(pid_t pid, uint64_t *starttime, char *state)
 {
         char path[64], buf[1024];

@@ -358,15 +358,6 @@ static int handshake(struct create_ctx *x, struct rterr *err)
         }
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct rterr *err)
-{
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-        if (write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, err) < 0)
-                return rterr_wrap(err, "--pid-file");
-        return 0;
-}
-
 static void close_fd(int *fd)
 {
         if (*fd >= 0)
@@ -462,7 +453,7 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
         if (container_save(x->c, err) < 0)
                 return -1;
         x->c->status = OCI_STATUS_CREATED;
-        if (x->o->pid_file && write_pid_file(x->o->pid_file, x->pid, err) < 0)
+        if (x->o->pid_file && pid_file_write(x->o->pid_file, x->pid, err) < 0)
                 return -1;
         return 0;
 }

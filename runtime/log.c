@@ -8,6 +8,7 @@
 #include "runtime/log.h"
 
 #include "common/json.h"
+#include "runtime/state_dir.h"
 
 static const char *level_name(enum log_level lvl)
 {
@@ -24,17 +25,6 @@ static const char *level_name(enum log_level lvl)
         return "info";
 }
 
-/* RFC3339 in UTC with nanoseconds: 2026-11-26T07:01:29.123456789Z */
-static void rfc3339_now(char *buf, size_t size)
-{
-        struct timespec ts;
-        struct tm tm;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
-
 static void write_all(int fd, const char *buf, size_t len)
 {
         while (len > 0) {
@@ -49,7 +39,7 @@ static void write_all(int fd, const char *buf, size_t len)
 static void log_line(const struct runtime_ctx *g, enum log_level lvl, const char *msg)
 {
         char time[64];
-        rfc3339_now(time, sizeof(time));
+        rfc3339_nano_now(time, sizeof(time));
         char line[4096 + 256];
         int n;
         if (g->log_format == LOG_FORMAT_JSON) {
