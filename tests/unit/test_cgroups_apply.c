@@ -333,11 +333,56 @@ static void v1_errors(void **state)
         assert_non_null(strstr(err.msg, "net_prio"));
 }
 
+/* What the host ignores is reported through the caller's sink, never printed. */
+struct warnings {
+        char text[1024];
+        int n;
+};
+
+static void collect(void *ctx, const char *msg)
+{
+        struct warnings *w = ctx;
+        snprintf(w->text + strlen(w->text), sizeof(w->text) - strlen(w->text), "%s|", msg);
+        w->n++;
+}
+
+static void v2_warnings_to_sink(void **state)
+{
+        struct fixture *f = *state;
+        struct rterr err = {0};
+        struct warnings w = {0};
+        struct rtwarn sink = {collect, &w};
+        struct oci_resources r = {0};
+        r.memory =
+            (struct oci_memory){.set = true, .kernel = {true, 1 << 20}, .swappiness = {true, 10}};
+        assert_int_equal(cg_v2_apply(f->cg, &r, &sink, &err), 0);
+        assert_int_equal(w.n, 2);
+        assert_non_null(strstr(w.text, "linux.resources.memory.kernel and kernelTCP are ignored"));
+        assert_non_null(strstr(w.text, "swappiness and disableOOMKiller are ignored"));
+        /* A NULL sink drops them. */
+        assert_int_equal(cg_v2_apply(f->cg, &r, NULL, &err), 0);
+}
+
+static void v1_warnings_to_sink(void **state)
+{
+        struct fixture *f = *state;
+        struct rterr err = {0};
+        struct warnings w = {0};
+        struct rtwarn sink = {collect, &w};
+        struct oci_resources r = {0};
+        r.memory = (struct oci_memory){.set = true, .kernel_tcp = {true, 1 << 20}};
+        assert_int_equal(cg_v1_apply(f->cg, &r, &sink, &err), 0);
+        assert_int_equal(w.n, 1);
+        assert_non_null(strstr(w.text, "kmem limits"));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(v2_conversions, v2_setup, teardown),
             cmocka_unit_test_setup_teardown(v2_errors, v2_setup, teardown),
+            cmocka_unit_test_setup_teardown(v2_warnings_to_sink, v2_setup, teardown),
+            cmocka_unit_test_setup_teardown(v1_warnings_to_sink, v1_setup, teardown),
             cmocka_unit_test_setup_teardown(v1_values, v1_setup, teardown),
             cmocka_unit_test_setup_teardown(v1_errors, v1_setup, teardown),
         };
