@@ -117,6 +117,10 @@ int cg_rdma_write(const struct cg_dir *d, const struct oci_resources *r, struct 
 /* hugetlb.<size>.<suffix> ("limit_in_bytes" on v1, "max" on v2); a NULL d writes nothing. */
 int cg_hugetlb_write(const struct cg_dir *d, const struct oci_resources *r, const char *suffix,
                      struct rterr *err);
+/* cpuset.cpus and cpuset.mems as given. */
+int cg_cpuset_write(const struct cg_dir *d, const struct oci_cpu *c, struct rterr *err);
+/* pids.max ("max" for -1); 0 means unset, as runc reads it. */
+int cg_pids_write(const struct cg_dir *d, const oci_opt_i64 *limit, struct rterr *err);
 
 int cg_devices_v1_apply(const struct cg_dir *d, const struct oci_device_rule *rules, size_t n,
                         struct rterr *err);

@@ -37,3 +37,23 @@ int cg_hugetlb_write(const struct cg_dir *d, const struct oci_resources *r, cons
         }
         return 0;
 }
+
+int cg_cpuset_write(const struct cg_dir *d, const struct oci_cpu *c, struct rterr *err)
+{
+        if (d == NULL)
+                return 0;
+        if (c->cpus && cg_write(d, "cpuset.cpus", c->cpus, err) < 0)
+                return -1;
+        if (c->mems && cg_write(d, "cpuset.mems", c->mems, err) < 0)
+                return -1;
+        return 0;
+}
+
+int cg_pids_write(const struct cg_dir *d, const oci_opt_i64 *limit, struct rterr *err)
+{
+        if (d == NULL || !limit->set || limit->v == 0)
+                return 0;
+        char buf[32];
+        cg_limit_str(limit->v, buf, sizeof(buf));
+        return cg_write(d, "pids.max", buf, err);
+}

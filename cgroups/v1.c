@@ -177,18 +177,6 @@ static int v1_cpu(const struct cgroup *cg, const struct oci_cpu *c, struct rterr
         return 0;
 }
 
-static int v1_cpuset(const struct cgroup *cg, const struct oci_cpu *c, struct rterr *err)
-{
-        const struct cg_dir *d = v1_dir(cg, CG_CPUSET);
-        if (d == NULL)
-                return 0;
-        if (c->cpus && cg_write(d, "cpuset.cpus", c->cpus, err) < 0)
-                return -1;
-        if (c->mems && cg_write(d, "cpuset.mems", c->mems, err) < 0)
-                return -1;
-        return 0;
-}
-
 /* CFQ's blkio.weight is gone from current kernels; BFQ offers blkio.bfq.weight instead. */
 static const char *blkio_file(const struct cg_dir *d, const char *cfq, const char *bfq)
 {
@@ -247,16 +235,6 @@ static int v1_network(const struct cgroup *cg, const struct oci_network_res *n, 
 }
 
 /* runc's rule: 0 leaves pids.max alone, a negative limit means no limit. */
-static int v1_pids(const struct cgroup *cg, const oci_opt_i64 *limit, struct rterr *err)
-{
-        const struct cg_dir *d = v1_dir(cg, CG_PIDS);
-        if (d == NULL || !limit->set || limit->v == 0)
-                return 0;
-        char buf[32];
-        cg_limit_str(limit->v, buf, sizeof(buf));
-        return cg_write(d, "pids.max", buf, err);
-}
-
 int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
                 struct rterr *err)
 {
@@ -266,9 +244,11 @@ int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, const struct
                                  "and this host has cgroup v1 only",
                                  res->unified.v[0].key);
         if (v1_memory(cg, &res->memory, warn, err) < 0 || v1_cpu(cg, &res->cpu, err) < 0 ||
-            v1_cpuset(cg, &res->cpu, err) < 0 || v1_blkio(cg, &res->blkio, err) < 0 ||
+            cg_cpuset_write(v1_dir(cg, CG_CPUSET), &res->cpu, err) < 0 ||
+            v1_blkio(cg, &res->blkio, err) < 0 ||
             cg_hugetlb_write(v1_dir(cg, CG_HUGETLB), res, "limit_in_bytes", err) < 0 ||
-            v1_network(cg, &res->network, err) < 0 || v1_pids(cg, &res->pids_limit, err) < 0)
+            v1_network(cg, &res->network, err) < 0 ||
+            cg_pids_write(v1_dir(cg, CG_PIDS), &res->pids_limit, err) < 0)
                 return -1;
         const struct cg_dir *rdma = v1_dir(cg, CG_RDMA);
         return rdma ? cg_rdma_write(rdma, res, err) : 0;

@@ -164,18 +164,6 @@ static int v2_cpu(const struct cgroup *cg, const struct oci_cpu *c, struct rterr
         return 0;
 }
 
-static int v2_cpuset(const struct cgroup *cg, const struct oci_cpu *c, struct rterr *err)
-{
-        const struct cg_dir *d = v2_dir(cg, CG_CPUSET);
-        if (d == NULL)
-                return 0;
-        if (c->cpus && cg_write(d, "cpuset.cpus", c->cpus, err) < 0)
-                return -1;
-        if (c->mems && cg_write(d, "cpuset.mems", c->mems, err) < 0)
-                return -1;
-        return 0;
-}
-
 static int io_max(const struct cg_dir *d, const char *key, const struct oci_throttle_list *l,
                   struct rterr *err)
 {
@@ -215,14 +203,6 @@ static int v2_io(const struct cgroup *cg, const struct oci_blkio *b, struct rter
         return 0;
 }
 
-static int v2_pids(const struct cgroup *cg, const oci_opt_i64 *limit, struct rterr *err)
-{
-        const struct cg_dir *d = v2_dir(cg, CG_PIDS);
-        if (d == NULL || !limit->set || limit->v == 0)
-                return 0;
-        return write_max(d, "pids.max", limit->v, err);
-}
-
 /* On a hybrid host only the unified directory's own files and the controllers v2 serves are
  * there to write. */
 static int v2_unified(const struct cgroup *cg, const struct oci_kvs *u, struct rterr *err)
@@ -257,9 +237,10 @@ int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, const struct
                 struct rterr *err)
 {
         if (v2_memory(cg, &res->memory, warn, err) < 0 || v2_cpu(cg, &res->cpu, err) < 0 ||
-            v2_cpuset(cg, &res->cpu, err) < 0 || v2_io(cg, &res->blkio, err) < 0 ||
+            cg_cpuset_write(v2_dir(cg, CG_CPUSET), &res->cpu, err) < 0 ||
+            v2_io(cg, &res->blkio, err) < 0 ||
             cg_hugetlb_write(v2_dir(cg, CG_HUGETLB), res, "max", err) < 0 ||
-            v2_pids(cg, &res->pids_limit, err) < 0)
+            cg_pids_write(v2_dir(cg, CG_PIDS), &res->pids_limit, err) < 0)
                 return -1;
         const struct cg_dir *rdma = v2_dir(cg, CG_RDMA);
         if (rdma && cg_rdma_write(rdma, res, err) < 0)
