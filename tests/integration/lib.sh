@@ -48,15 +48,25 @@ rt() {
 # Deletes every container of this test's --root and the cgroup directories it created
 # (deepest first), on every v1 hierarchy and v2.
 lib_remove_containers() {
-  local id d
+  lib_delete_containers
+  lib_remove_cgroups
+}
+
+lib_delete_containers() {
+  local id
   if [ -d "$ROOT" ]; then
     for id in $(rt list -q 2>/dev/null); do
       rt delete --force "$id" >/dev/null 2>&1 || true
     done
   fi
-  for d in /sys/fs/cgroup/*/"${CG_PREFIX#/}" /sys/fs/cgroup/unified/"${CG_PREFIX#/}"; do
+}
+
+lib_remove_cgroups() {
+  local d
+  for d in /sys/fs/cgroup/"${CG_PREFIX#/}" /sys/fs/cgroup/*/"${CG_PREFIX#/}"; do
     [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
   done
+  return 0
 }
 
 lib_cleanup() {
@@ -203,7 +213,8 @@ lib_run_cases() {
   if [ $# -gt 0 ]; then
     want="$*"
   else
-    want=${RTRUN_CASE//,/ }
+    want=${RTRUN_CASE:-}
+    want=${want//,/ }
   fi
   for c in $want; do
     if ! grep -qx -- "$c" <<<"$all"; then
@@ -237,9 +248,13 @@ lib_run_cases() {
       fail "case $c stopped before its end (exit $rc)"
     fi
     ! declare -F case_teardown >/dev/null || case_teardown
-    lib_remove_containers
+    lib_delete_containers
+    # A helper library may check what a deleted container left (cgroups_lib.sh does).
+    ! declare -F lib_case_leftovers >/dev/null || lib_case_leftovers
+    lib_remove_cgroups
     rm -rf "$CASE_TMP"
   done
+  CASE=
   echo "# $n case(s) run, $skipped skipped"
   # Every case skipped: the script skips (ctest's 77), it does not pass.
   if [ "$skipped" -eq "$n" ] && [ "$n" -gt 0 ]; then
