@@ -102,14 +102,25 @@ const struct cg_dir *cg_main_dir(const struct cgroup *cg);
 
 /* ---- drivers ---- */
 
-int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
-int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
+int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err);
+int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err);
 /* v2: "+cpu +memory ..." into cgroup.subtree_control of every ancestor of dir below mnt. */
 int cg_v2_enable_controllers(const struct cg_host *host, const char *mnt, const char *rel,
                              struct rterr *err);
 
-/* rdma.max lines (same file on v1 and v2). */
+/* ---- files v1 and v2 share (shared_files.c) ---- */
+
+/* rdma.max lines. */
 int cg_rdma_write(const struct cg_dir *d, const struct oci_resources *r, struct rterr *err);
+/* hugetlb.<size>.<suffix> ("limit_in_bytes" on v1, "max" on v2); a NULL d writes nothing. */
+int cg_hugetlb_write(const struct cg_dir *d, const struct oci_resources *r, const char *suffix,
+                     struct rterr *err);
+/* cpuset.cpus and cpuset.mems as given. */
+int cg_cpuset_write(const struct cg_dir *d, const struct oci_cpu *c, struct rterr *err);
+/* pids.max ("max" for -1); 0 means unset, as runc reads it. */
+int cg_pids_write(const struct cg_dir *d, const oci_opt_i64 *limit, struct rterr *err);
 
 int cg_devices_v1_apply(const struct cg_dir *d, const struct oci_device_rule *rules, size_t n,
                         struct rterr *err);

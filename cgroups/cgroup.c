@@ -513,13 +513,14 @@ static int check_controllers(const struct cgroup *cg, const struct oci_resources
         return 0;
 }
 
-int cg_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err)
+int cg_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+             struct rterr *err)
 {
         if (check_controllers(cg, res, err) < 0)
                 return -1;
-        if (cg->host->layout != CG_LAYOUT_V2 && cg_v1_apply(cg, res, err) < 0)
+        if (cg->host->layout != CG_LAYOUT_V2 && cg_v1_apply(cg, res, warn, err) < 0)
                 return -1;
-        if (cg->v2_dir >= 0 && cg_v2_apply(cg, res, err) < 0)
+        if (cg->v2_dir >= 0 && cg_v2_apply(cg, res, warn, err) < 0)
                 return -1;
         return apply_devices(cg, res->devices, res->n_devices, err);
 }

@@ -38,8 +38,23 @@ int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, s
 const char *cg_path(const struct cgroup *cg);
 void cg_free(struct cgroup *cg);
 
-/* Writes every linux.resources field (also used by `update`). */
-int cg_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
+/* Scope cleanup (common/cleanup.h): `_cleanup_cgroup_ struct cgroup *cg = NULL;` frees (never
+ * destroys) the cgroup, `_cleanup_cg_host_` the detection result. */
+static inline void cg_freep(struct cgroup **cg)
+{
+        cg_free(*cg);
+}
+static inline void cg_host_freep(struct cg_host **h)
+{
+        cg_host_free(*h);
+}
+#define _cleanup_cgroup_ __attribute__((cleanup(cg_freep)))
+#define _cleanup_cg_host_ __attribute__((cleanup(cg_host_freep)))
+
+/* Writes every linux.resources field (also used by `update`). What the host cannot enforce
+ * and is ignored goes to `warn`. */
+int cg_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+             struct rterr *err);
 int cg_join(struct cgroup *cg, pid_t pid, struct rterr *err);
 /* The fast way in, for a process being created (no global lock, no RCU grace period):
  * cg_clone_fd is the cgroup2 directory for clone3(CLONE_INTO_CGROUP), -1 when cg has no v2

@@ -16,6 +16,7 @@
 #include "runtime/forward.h"
 #include "runtime/log.h"
 #include "runtime/setup.h"
+#include "runtime/state_dir.h"
 
 static const char usage[] =
     "Usage: rtrun exec [command options] <container-id> <command> [args...]\n"
@@ -265,15 +266,6 @@ static int parse_flags(const struct runtime_ctx *g, int argc, char **argv, struc
         return optind;
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct rterr *err)
-{
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-        if (write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, err) < 0)
-                return rterr_wrap(err, "--pid-file");
-        return 0;
-}
-
 static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const char *id, int argc,
                     char **argv, struct rterr *err)
 {
@@ -325,7 +317,7 @@ static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const cha
                         admission_release(g, aid, NULL);
                 goto out;
         }
-        if (f->o.pid_file && write_pid_file(f->o.pid_file, pid, err) < 0)
+        if (f->o.pid_file && pid_file_write(f->o.pid_file, pid, err) < 0)
                 goto out;
         flock(c->lock_fd, LOCK_UN);
         rc = f->o.detach ? 0 : forward_until_exit(g, pid, &all, master);

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
+#include "common/json.h"
 #include "common/cleanup.h"
 #include "cli/commands.h"
 #include "runtime/log.h"
@@ -25,11 +25,6 @@ struct entry {
 static int by_id(const void *a, const void *b)
 {
         return strcmp(((const struct entry *)a)->c->id, ((const struct entry *)b)->c->id);
-}
-
-static void gen_str(yajl_gen gen, const char *s)
-{
-        yajl_gen_string(gen, (const unsigned char *)(s ? s : ""), s ? strlen(s) : 0);
 }
 
 static void print_json(struct entry *e, size_t n)

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 
-#include "oci/gen.h"
+#include "common/json.h"
 #include "oci/internal.h"
 
 /* Names of a table in order: "key": [...]. */

@@ -384,21 +384,18 @@ struct oci_spec {
         struct oci_linux linux_;
 };
 
-/* JSON text of len bytes to a yajl tree (yajl_tree_free() releases it), refusing what a tree
- * of C strings would silently change: NUL characters (raw, or \u0000 in a string or key; the
- * error names the field: "config.json: process.args[0]: the string contains a NUL character"),
- * a key repeated in one object, and nesting deeper than Go's encoding/json allows. Every
- * JSON document rtrun reads from users goes through it. */
-struct yajl_val_s;
-int oci_json_parse(const char *src, const char *json, size_t len, struct yajl_val_s **out,
-                   struct rterr *err);
-
 /* Parses and validates config.json text. Errors name the JSON path and the reason, e.g.
  * "config.json: linux.resources.memory.limit: expected an integer, got string". */
 int oci_spec_parse(const char *json, size_t len, struct oci_spec **out, struct rterr *err);
 /* Reads BUNDLE/config.json and parses it. */
 int oci_spec_load(const char *bundle, struct oci_spec **out, struct rterr *err);
 void oci_spec_free(struct oci_spec *spec);
+/* `_cleanup_spec_ struct oci_spec *s = NULL;` frees s when the scope ends (common/cleanup.h). */
+static inline void oci_spec_freep(struct oci_spec **s)
+{
+        oci_spec_free(*s);
+}
+#define _cleanup_spec_ __attribute__((cleanup(oci_spec_freep)))
 
 /* A process object alone (rtrun exec --process FILE). `what` names the source in errors. */
 int oci_process_parse(const char *json, size_t len, const char *what, struct oci_process **out,
@@ -409,6 +406,12 @@ void oci_process_free(struct oci_process *p);
 int oci_resources_parse(const char *json, size_t len, const char *what, struct oci_resources **out,
                         struct rterr *err);
 void oci_resources_free(struct oci_resources *r);
+/* `_cleanup_resources_ struct oci_resources *r = NULL;` (common/cleanup.h). */
+static inline void oci_resources_freep(struct oci_resources **r)
+{
+        oci_resources_free(*r);
+}
+#define _cleanup_resources_ __attribute__((cleanup(oci_resources_freep)))
 
 /* Appends a copy of key and value. */
 int oci_kvs_add(struct oci_kvs *kvs, const char *key, const char *value, struct rterr *err);

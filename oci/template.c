@@ -3,7 +3,7 @@
  * masked and read-only /proc paths, new pid/network/ipc/uts/mount/cgroup namespaces). */
 #include <errno.h>
 
-#include "oci/gen.h"
+#include "common/json.h"
 #include "oci/oci.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -78,14 +78,14 @@ static int setup_rootdomain(struct cgroup *cg, const struct oci_spec *spec, stru
 }
 
 int rt_container_setup(const struct cg_host *host, struct cgroup *cg, const struct oci_spec *spec,
-                       struct rterr *err)
+                       const struct rtwarn *warn, struct rterr *err)
 {
         (void)host;
         if (setup_rootdomain(cg, spec, err) < 0)
                 return -1;
         const struct oci_resources *res = spec->has_linux ? &spec->linux_.resources : NULL;
         if (res && res->cpu.realtime_runtime.set &&
-            rt_rtgroup_setup(cg_controller_dir(cg, "cpu"), &res->cpu, err) < 0)
+            rt_rtgroup_setup(cg_controller_dir(cg, "cpu"), &res->cpu, warn, err) < 0)
                 goto undo;
         if (rt_memlock_wanted(&spec->annotations) &&
             rt_memlock_setup(cg_controller_dir(cg, "memory"), res ? &res->memory : NULL, err) < 0)

@@ -200,7 +200,8 @@ int rt_rootdomain_claimed(struct rt_cpumask *out, struct rterr *err);
 
 /* ---- rtgroup.c: v1 RT group budgets ---- */
 
-int rt_rtgroup_setup(const char *cpu_dir, const struct oci_cpu *cpu, struct rterr *err);
+int rt_rtgroup_setup(const char *cpu_dir, const struct oci_cpu *cpu, const struct rtwarn *warn,
+                     struct rterr *err);
 int rt_rtgroup_teardown(const char *cpu_dir, struct rterr *err);
 
 /* ---- memlock.c ---- */

@@ -16,9 +16,10 @@
  * cpu.rt_runtime_us can only be written once the parents' RT budgets are raised) and before
  * the container process joins the cgroup: makes the container's CPUs a root domain when it asks for
  * SCHED_DEADLINE with linux.resources.cpu.cpus, sets RT group budgets for FIFO/RR on v1, and
- * the memory-lock settings. Undone by rt_container_teardown. */
+ * the memory-lock settings. Undone by rt_container_teardown. What the host cannot do and is
+ * skipped (RT budgets without RT group scheduling) goes to `warn`. */
 int rt_container_setup(const struct cg_host *host, struct cgroup *cg, const struct oci_spec *spec,
-                       struct rterr *err);
+                       const struct rtwarn *warn, struct rterr *err);
 int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct rterr *err);
 
 /* Container side, in the container process after it joined its cgroup and before it drops

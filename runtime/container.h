@@ -29,6 +29,13 @@ struct container {
 int container_load(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err);
 void container_free(struct container *c);
+/* `_cleanup_container_ struct container *c = NULL;` frees c (its lock fd too) when the scope
+ * ends (common/cleanup.h). */
+static inline void container_freep(struct container **c)
+{
+        container_free(*c);
+}
+#define _cleanup_container_ __attribute__((cleanup(container_freep)))
 
 /* The container's config.json as it was at create time (a copy kept in the state dir). */
 int container_load_spec(const struct container *c, struct oci_spec **out, struct rterr *err);

@@ -207,14 +207,15 @@ static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 static int finish_cgroup(struct create_ctx *x, struct rterr *err)
 {
         const struct oci_spec *s = x->spec;
+        struct rtwarn warn = log_warn_sink(x->g);
         if (cg_create_finish(x->cg, err) < 0)
                 return -1;
         /* rt/ first: on v1 the parents' RT budgets must be raised before cg_apply writes the
          * container's cpu.rt_runtime_us. */
-        if (rt_container_setup(x->host, x->cg, s, err) < 0)
+        if (rt_container_setup(x->host, x->cg, s, &warn, err) < 0)
                 return -1;
         x->rt_done = true;
-        if (s->linux_.has_resources && cg_apply(x->cg, &s->linux_.resources, err) < 0)
+        if (s->linux_.has_resources && cg_apply(x->cg, &s->linux_.resources, &warn, err) < 0)
                 return rterr_wrap(err, "linux.resources");
         return 0;
 }
@@ -357,15 +358,6 @@ static int handshake(struct create_ctx *x, struct rterr *err)
         }
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct rterr *err)
-{
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-        if (write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, err) < 0)
-                return rterr_wrap(err, "--pid-file");
-        return 0;
-}
-
 static void close_fd(int *fd)
 {
         if (*fd >= 0)
@@ -461,7 +453,7 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
         if (container_save(x->c, err) < 0)
                 return -1;
         x->c->status = OCI_STATUS_CREATED;
-        if (x->o->pid_file && write_pid_file(x->o->pid_file, x->pid, err) < 0)
+        if (x->o->pid_file && pid_file_write(x->o->pid_file, x->pid, err) < 0)
                 return -1;
         return 0;
 }

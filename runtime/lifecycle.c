@@ -118,13 +118,13 @@ int container_destroy(const struct runtime_ctx *g, struct container *c, bool for
             c->status != OCI_STATUS_CREATING)
                 return rterr_set(err, EBUSY, "cannot delete container %s that is not stopped: %s",
                                  c->id, oci_status_name(c->status));
-        struct oci_spec *spec = NULL;
+        _cleanup_spec_ struct oci_spec *spec = NULL;
         struct rterr spec_err = {0};
         if (container_load_spec(c, &spec, &spec_err) < 0)
                 log_msg(g, LOG_WARN, "container %s: %s: poststop hooks skipped", c->id,
                         spec_err.msg);
-        struct cg_host *host = NULL;
-        struct cgroup *cg = NULL;
+        _cleanup_cg_host_ struct cg_host *host = NULL;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
         int r = 0;
         if (c->cgroup_path &&
             (cg_host_detect(&host, err) < 0 || cg_open(host, c->cgroup_path, &cg, err) < 0)) {
@@ -151,8 +151,5 @@ int container_destroy(const struct runtime_ctx *g, struct container *c, bool for
                 log_msg(g, LOG_DEBUG, "container %s: deleted", c->id);
         if (r == 0 && spec)
                 hooks_run_warn(g, &spec->hooks.poststop, "poststop", c, OCI_STATUS_STOPPED);
-        cg_free(cg);
-        cg_host_free(host);
-        oci_spec_free(spec);
         return r;
 }

@@ -38,6 +38,9 @@ void container_oci_state(const struct container *c, enum oci_status status, stru
 /* Reads field 22 (starttime) and the state letter of /proc/PID/stat. */
 int proc_stat_read(pid_t pid, uint64_t *starttime, char *state);
 
+/* --pid-file: the bare pid, no newline (runc's format), written atomically. */
+int pid_file_write(const char *path, pid_t pid, struct rterr *err);
+
 /* RFC3339 UTC with nanoseconds of now, into buf (at least 40 bytes). */
 void rfc3339_nano_now(char *buf, size_t size);
 

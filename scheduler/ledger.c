@@ -144,7 +144,7 @@ static int parse_ledger(struct sched_ledger *l, const char *text, struct rterr *
                 why[strcspn(why, "\n")] = '\0'; /* yajl appends the text and a caret */
                 return rterr_set(err, EINVAL, "not JSON (%s)", why[0] ? why : "empty");
         }
-        yajl_val entries = sj_get(root, "entries");
+        yajl_val entries = jmember(root, "entries");
         int r = 0;
         if (!YAJL_IS_ARRAY(entries)) {
                 r = rterr_set(err, EINVAL, "entries: expected an array");
@@ -305,14 +305,14 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
         if (g == NULL)
                 return rterr_set(err, ENOMEM, "admission ledger: out of memory");
         yajl_gen_map_open(g);
-        sj_kint(g, "version", 1);
-        sj_key(g, "entries");
+        gen_key_int(g, "version", 1);
+        gen_str(g, "entries");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < l->n; i++)
                 sched_entry_gen(g, &l->v[i]);
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
-        _cleanup_free_ char *text = sj_take(g);
+        _cleanup_free_ char *text = gen_copy(g);
         yajl_gen_free(g);
         if (text == NULL)
                 return rterr_set(err, ENOMEM, "admission ledger: out of memory");
@@ -327,7 +327,7 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
                 if (sg == NULL)
                         return rterr_set(err, ENOMEM, "admission ledger: out of memory");
                 sched_entry_gen(sg, &l->v[i]);
-                _cleanup_free_ char *one = sj_take(sg);
+                _cleanup_free_ char *one = gen_copy(sg);
                 yajl_gen_free(sg);
                 char name[64];
                 sidecar_name(&l->v[i], name, sizeof(name));

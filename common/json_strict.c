@@ -17,7 +17,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "common/cleanup.h"
-#include "oci/oci.h"
+#include "common/json.h"
 
 /* The limit of Go's encoding/json scanner (maxNestingDepth), so runc refuses the same files. */
 #define JSON_MAX_DEPTH 10000
@@ -318,8 +318,8 @@ static int check_keys(yajl_val v, struct jbuf *path, const char *src, struct rte
         return 0;
 }
 
-int oci_json_parse(const char *src, const char *json, size_t len, struct yajl_val_s **out,
-                   struct rterr *err)
+int json_parse_strict(const char *src, const char *json, size_t len, yajl_val *out,
+                      struct rterr *err)
 {
         if (memchr(json, '\0', len))
                 return rterr_set(err, 0, "%s: invalid JSON: NUL byte at offset %zu", src,
