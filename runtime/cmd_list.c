@@ -150,7 +150,8 @@ int cmd_list(const struct cli_globals *g, int argc, char **argv)
         if (collect(g, &e, &n, &err) < 0) {
                 rc = log_fail(g, &err);
         } else {
-                qsort(e, n, sizeof(*e), by_id);
+                if (n > 1) /* qsort's array must not be NULL, even for 0 entries */
+                        qsort(e, n, sizeof(*e), by_id);
                 if (quiet)
                         for (size_t i = 0; i < n; i++)
                                 printf("%s\n", e[i].c->id);
