@@ -45,6 +45,12 @@ leftovers() {
     [ -d "$d" ] && echo "cgroup $d"
   done
   [ -f "$RTDIR/rootdomain" ] && grep -F "$CG_PREFIX/b" "$RTDIR/rootdomain" | sed 's/^/claim /'
+  # with no root domain claimed by anyone, the host's cpusets are as before (v1)
+  local cs
+  cs=$(cpuset_mount)
+  if [ -n "$cs" ] && ! grep -qs '^container' "$RTDIR/rootdomain" && [ -d "$cs/rtrun-balance" ]; then
+    echo "cpuset $cs/rtrun-balance without any claim"
+  fi
   ls "$RTDIR" "$ADM" "$ADM/reservations" "$ROOT" 2>/dev/null | grep -F '.tmp.' | sed 's/^/temporary /'
   grep -lF "\"$ID\"" "$ADM"/reservations/*.json 2>/dev/null | sed 's/^/reservation /'
   "$RTRUN" admission status --format json 2>/dev/null |
