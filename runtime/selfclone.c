@@ -1,10 +1,13 @@
 /* rtrun re-executed from a sealed memfd (runtime/selfclone.h). */
 #include "runtime/selfclone.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/memfd.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
@@ -32,11 +35,37 @@ static bool running_sealed(void)
         return seals >= 0 && (seals & SEALS) == SEALS;
 }
 
+/* How much of the binary execve and the dynamic loader read: up to the end of the last
+ * PT_LOAD segment. What follows (debug information, the section headers) is two thirds of a
+ * RelWithDebInfo build, and every page copied is a page the kernel allocates and fills on
+ * each create, run and exec. 0 when it is not an ELF file we understand: copy it all. */
+static off_t loaded_size(int src, Elf64_Ehdr *eh)
+{
+        if (pread(src, eh, sizeof(*eh), 0) != (ssize_t)sizeof(*eh) ||
+            memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+            eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 || eh->e_phnum > 64)
+                return 0;
+        Elf64_Phdr ph[64];
+        size_t len = sizeof(Elf64_Phdr) * eh->e_phnum;
+        if (pread(src, ph, len, (off_t)eh->e_phoff) != (ssize_t)len)
+                return 0;
+        uint64_t end = eh->e_phoff + len;
+        for (size_t i = 0; i < eh->e_phnum; i++)
+                if (ph[i].p_type == PT_LOAD && ph[i].p_offset + ph[i].p_filesz > end)
+                        end = ph[i].p_offset + ph[i].p_filesz;
+        return (off_t)end;
+}
+
 static int sealed_copy(int src, struct rterr *err)
 {
         struct stat st;
         if (fstat(src, &st) < 0)
                 return rterr_errno(err, "stat /proc/self/exe");
+        Elf64_Ehdr eh;
+        off_t size = loaded_size(src, &eh);
+        bool cut = size > 0 && size < st.st_size;
+        if (cut)
+                st.st_size = size;
         int fd = memfd_create("rtrun", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
         if (fd < 0 && errno == EINVAL) /* before 6.3 */
                 fd = memfd_create("rtrun", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -48,6 +77,17 @@ static int sealed_copy(int src, struct rterr *err)
                         continue;
                 if (n <= 0) {
                         rterr_errno(err, "copy /proc/self/exe into a memfd");
+                        close(fd);
+                        return -1;
+                }
+        }
+        /* The section headers were left out: say there are none (for gdb, perf, file). */
+        if (cut) {
+                eh.e_shoff = 0;
+                eh.e_shnum = 0;
+                eh.e_shstrndx = SHN_UNDEF;
+                if (pwrite(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh)) {
+                        rterr_errno(err, "write the memfd copy of rtrun");
                         close(fd);
                         return -1;
                 }
