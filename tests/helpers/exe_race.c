@@ -4,8 +4,9 @@
  * container joining this pid namespace) and tries to write that binary, both at once
  * (open /proc/PID/exe for writing) and the classic way (keep an O_PATH handle, reopen it for
  * writing through /proc/self/fd once the runtime has exited, for about a second). Every
- * attempt that gets a writable handle appends a marker. Prints one line per event and a summary to REPORT:
- *   seen PID TARGET | write-open PID TARGET | wrote PID TARGET | summary seen=N open=N wrote=N */
+ * attempt that gets a writable handle appends a marker. Prints one line per event and a summary to
+ * REPORT: seen PID TARGET | write-open PID TARGET | wrote PID TARGET | summary seen=N open=N
+ * wrote=N */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
