@@ -3,6 +3,7 @@
  * chose for each controller. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,35 @@ static int open_dirs(struct cgroup *cg, bool all, struct rterr *err)
                         return rterr_errno(err, "open cgroup %s", cg->dirs[i].path);
         }
         return 0;
+}
+
+int cg_open_remains(const struct cg_host *host, const char *path, struct cgroup **out,
+                    struct rterr *err)
+{
+        struct cgroup *cg;
+        if (cg_resolve(host, path, &cg, err) < 0)
+                return -1;
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                cg->dirs[i].fd = open(cg->dirs[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (cg->dirs[i].fd < 0 && errno != ENOENT) {
+                        rterr_errno(err, "open cgroup %s", cg->dirs[i].path);
+                        cg_free(cg);
+                        return -1;
+                }
+        }
+        *out = cg;
+        return 0;
+}
+
+int cg_path_for(const char *cgroups_path, const char *id, char **out, struct rterr *err)
+{
+        _cleanup_free_ char *dflt = NULL;
+        if (cgroups_path == NULL || cgroups_path[0] == '\0') {
+                if (asprintf(&dflt, "/rtrun/%s", id) < 0)
+                        return rterr_errno(err, "cgroup path");
+                cgroups_path = dflt;
+        }
+        return cg_path_clean(cgroups_path, out, err);
 }
 
 int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err)
@@ -303,14 +333,11 @@ static int apply_devices(struct cgroup *cg, const struct oci_device_rule *rules,
 int cg_create_begin(const struct cg_host *host, const char *cgroups_path, const char *id,
                     struct cgroup **out, struct rterr *err)
 {
-        _cleanup_free_ char *dflt = NULL;
-        if (cgroups_path == NULL || cgroups_path[0] == '\0') {
-                if (asprintf(&dflt, "/rtrun/%s", id) < 0)
-                        return rterr_errno(err, "cgroup path");
-                cgroups_path = dflt;
-        }
+        _cleanup_free_ char *path = NULL;
+        if (cg_path_for(cgroups_path, id, &path, err) < 0)
+                return -1;
         struct cgroup *cg;
-        if (cg_resolve(host, cgroups_path, &cg, err) < 0)
+        if (cg_resolve(host, path, &cg, err) < 0)
                 return -1;
         struct made_list made = {0};
         if (make_dirs(cg, true, &made, err) < 0 || check_empty(cg, true, err) < 0) {
@@ -384,6 +411,11 @@ static int add_pids_of(const struct cg_dir *d, pid_t **pids, size_t *n, struct r
                 (*pids)[(*n)++] = (pid_t)v;
                 p = end + strspn(end, "\n");
         }
+        /* kernfs counts a directory's sub-directories in its link count: without any, there is
+         * no need to list every control file to find none. */
+        struct stat st;
+        if (d->fd >= 0 && fstat(d->fd, &st) == 0 && st.st_nlink <= 2)
+                return 0;
         _cleanup_closedir_ DIR *dir = opendir(d->path);
         if (dir == NULL)
                 return rterr_errno(err, "open %s", d->path);
@@ -403,6 +435,73 @@ static int add_pids_of(const struct cg_dir *d, pid_t **pids, size_t *n, struct r
                         return -1;
         }
         return 0;
+}
+
+/* Every process listed in the open directories of cg (a pid may be listed more than once). */
+static int remains(struct cgroup *cg, pid_t **pids, size_t *n, struct rterr *err)
+{
+        *pids = NULL;
+        *n = 0;
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                if (cg->dirs[i].fd < 0)
+                        continue;
+                struct rterr e = {0};
+                if (add_pids_of(&cg->dirs[i], pids, n, &e) == 0)
+                        continue;
+                if (e.code == ENOENT || e.code == ENODEV)
+                        continue; /* removed by someone else meanwhile */
+                if (err)
+                        *err = e;
+                free(*pids);
+                *pids = NULL;
+                *n = 0;
+                return -1;
+        }
+        return 0;
+}
+
+int cg_count_remains(struct cgroup *cg, size_t *n, struct rterr *err)
+{
+        _cleanup_free_ pid_t *pids = NULL;
+        return remains(cg, &pids, n, err);
+}
+
+/* A frozen task acts on SIGKILL only once thawed (v1 freezer, v2 cgroup.freeze). */
+static void thaw_remains(struct cgroup *cg)
+{
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                const struct cg_dir *d = &cg->dirs[i];
+                if (d->fd < 0)
+                        continue;
+                if (d->v2 && cg_has_file(d, "cgroup.freeze"))
+                        cg_write(d, "cgroup.freeze", "0", NULL);
+                else if (!d->v2 && cg->ctrl_dir[CG_FREEZER] == (int)i)
+                        cg_write(d, "freezer.state", "THAWED", NULL);
+        }
+}
+
+int cg_kill_remains(struct cgroup *cg, struct rterr *err)
+{
+        for (int round = 0;; round++) {
+                _cleanup_free_ pid_t *pids = NULL;
+                size_t n;
+                if (remains(cg, &pids, &n, err) < 0)
+                        return -1;
+                if (n == 0)
+                        return 0;
+                if (round >= 200)
+                        return rterr_set(err, ETIMEDOUT,
+                                         "cgroup %s: %zu process(es) still there 2 s after "
+                                         "SIGKILL (pid %d)",
+                                         cg->path, n, (int)pids[0]);
+                const struct cg_dir *v2 = cg->v2_dir >= 0 ? &cg->dirs[cg->v2_dir] : NULL;
+                if (v2 && v2->fd >= 0 && cg_has_file(v2, "cgroup.kill"))
+                        cg_write(v2, "cgroup.kill", "1", NULL);
+                for (size_t i = 0; i < n; i++)
+                        kill(pids[i], SIGKILL);
+                thaw_remains(cg);
+                usleep(10000);
+        }
 }
 
 int cg_pids(struct cgroup *cg, pid_t **pids, size_t *n, struct rterr *err)

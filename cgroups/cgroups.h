@@ -32,8 +32,21 @@ int cg_create(const struct cg_host *host, const char *cgroups_path, const char *
 int cg_create_begin(const struct cg_host *host, const char *cgroups_path, const char *id,
                     struct cgroup **out, struct rterr *err);
 int cg_create_finish(struct cgroup *cg, struct rterr *err);
+/* The path cg_create_begin gives the cgroup (what cg_path() will return), known before anything
+ * is made: create records it first, so that a killed create's cgroup can be found. */
+int cg_path_for(const char *cgroups_path, const char *id, char **out, struct rterr *err);
 /* Opens an existing container cgroup by the path cg_path() returned at create time. */
 int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err);
+/* Like cg_open, but directories that are gone are skipped instead of failing: what is left
+ * of a cgroup that a killed create or delete made or removed in part. */
+int cg_open_remains(const struct cg_host *host, const char *path, struct cgroup **out,
+                    struct rterr *err);
+/* SIGKILLs every process in any directory of cg (each v1 hierarchy and the unified one, their
+ * sub-cgroups too), thaws it, and waits up to about 2 s until no directory lists a process:
+ * a process a killed create left behind may be in some of them only. */
+int cg_kill_remains(struct cgroup *cg, struct rterr *err);
+/* The number of processes listed in any directory of cg and its sub-cgroups. */
+int cg_count_remains(struct cgroup *cg, size_t *n, struct rterr *err);
 /* The canonical path ("/rtrun/c1"), to store in the container's state. */
 const char *cg_path(const struct cgroup *cg);
 void cg_free(struct cgroup *cg);

@@ -100,6 +100,9 @@ int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct 
 {
         (void)host;
         int r = 0;
+        /* A create killed while saving its first claim left RT_STATE_DIR/NAME.tmp.PID and no
+         * NAME: the release below then has no state to open, and so would not sweep. */
+        rt_state_sweep();
         const char *cpuset = cg_controller_dir(cg, "cpuset");
         const char *cpu = cg_controller_dir(cg, "cpu");
         if (cpuset && rt_rootdomain_release(cpuset, err) < 0)

@@ -36,6 +36,8 @@ struct rt_state {
 };
 /* Whether RT_STATE_DIR/NAME exists: no lock, for the common case of nothing recorded. */
 bool rt_state_exists(const char *name);
+/* Removes the temporaries of rt_state_save left by dead writers (NAME.tmp.PID). */
+void rt_state_sweep(void);
 /* Locks and reads RT_STATE_DIR/NAME (absent: empty). */
 int rt_state_open(const char *name, struct rt_state *st, struct rterr *err);
 int rt_state_add(struct rt_state *st, const char *kind, const char *a, const char *b,

@@ -140,14 +140,20 @@ static int update_balance_set(struct rt_state *st, const char *mount, struct rte
                         rt_state_remove(st, e);
                 return 0;
         }
-        if (mkdir(dir, 0755) == 0) {
-                if (rt_state_add(st, "created", dir, NULL, err) < 0 || rt_state_save(st, err) < 0 ||
-                    read_trimmed(mount, "cpuset.mems", mems, sizeof(mems), err) < 0 ||
-                    write_value(dir, "cpuset.mems", mems, err) < 0)
-                        return -1;
-        } else if (errno != EEXIST) {
+        /* Recorded before it is made: killed between the two, the record of a directory that
+         * does not exist is harmless (restore_all skips it), a directory without one stays. */
+        if (rt_state_find(st, "created", dir) == NULL &&
+            (rt_state_add(st, "created", dir, NULL, err) < 0 || rt_state_save(st, err) < 0))
+                return -1;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
                 return rterr_errno(err, "create %s", dir);
-        }
+        char cur[256];
+        /* empty when a kill came between mkdir and this write */
+        if (read_trimmed(dir, "cpuset.mems", cur, sizeof(cur), err) < 0)
+                return -1;
+        if (cur[0] == '\0' && (read_trimmed(mount, "cpuset.mems", mems, sizeof(mems), err) < 0 ||
+                               write_value(dir, "cpuset.mems", mems, err) < 0))
+                return -1;
         char list[RT_CPULIST_MAX];
         return write_value(dir, "cpuset.cpus", rt_cpumask_format(&rest, list, sizeof(list)), err);
 }

@@ -201,6 +201,12 @@ int container_save(const struct container *c, struct rterr *err)
                 gen_str(gen, "cgroup_path");
                 gen_str(gen, c->cgroup_path);
         }
+        if (c->creating) {
+                gen_str(gen, "creating");
+                yajl_gen_bool(gen, 1);
+                gen_str(gen, "cgroup_owned");
+                yajl_gen_bool(gen, c->cgroup_owned);
+        }
         gen_str(gen, "annotations");
         yajl_gen_map_open(gen);
         for (size_t i = 0; i < c->annotations.n; i++) {
@@ -230,6 +236,13 @@ static long long tree_int(yajl_val root, const char *key)
         const char *path[] = {key, NULL};
         yajl_val v = yajl_tree_get(root, path, yajl_t_number);
         return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+}
+
+static bool tree_bool(yajl_val root, const char *key)
+{
+        const char *path[] = {key, NULL};
+        yajl_val v = yajl_tree_get(root, path, yajl_t_true);
+        return v != NULL && YAJL_IS_TRUE(v);
 }
 
 static int parse_annotations(yajl_val root, struct oci_kvs *kvs)
@@ -301,6 +314,8 @@ static int read_state(struct container *c, struct rterr *err)
         c->created = tree_strdup(root, "created");
         c->owner = tree_strdup(root, "owner");
         c->cgroup_path = tree_strdup(root, "cgroup_path");
+        c->creating = tree_bool(root, "creating");
+        c->cgroup_owned = tree_bool(root, "cgroup_owned");
         int r = parse_annotations(root, &c->annotations);
         yajl_tree_free(root);
         if (r < 0)
@@ -322,6 +337,10 @@ static bool cgroup_frozen(const char *path)
 
 void container_refresh_status(struct container *c)
 {
+        if (c->creating) {
+                c->status = OCI_STATUS_CREATING;
+                return;
+        }
         if (c->pid <= 0) {
                 c->status = c->created ? OCI_STATUS_STOPPED : OCI_STATUS_CREATING;
                 return;
@@ -388,12 +407,34 @@ int container_load_spec(const struct container *c, struct oci_spec **out, struct
         return oci_spec_parse(text, len, out, err);
 }
 
+/* A write_file_atomic_at temporary ("state.json.tmp.PID") left by a process killed between
+ * writing and renaming it. */
+static int remove_temporaries(struct container *c, struct rterr *err)
+{
+        int fd = openat(c->lock_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return rterr_errno(err, "open %s", c->dir);
+        _cleanup_closedir_ DIR *d = fdopendir(fd);
+        if (d == NULL) {
+                close(fd);
+                return rterr_errno(err, "open %s", c->dir);
+        }
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL)
+                if (strstr(de->d_name, ".tmp.") && unlinkat(c->lock_fd, de->d_name, 0) < 0 &&
+                    errno != ENOENT)
+                        return rterr_errno(err, "remove %s/%s", c->dir, de->d_name);
+        return 0;
+}
+
 int container_remove_dir(struct container *c, struct rterr *err)
 {
         static const char *const files[] = {STATE_FIFO, STATE_CONFIG, STATE_FILE};
         for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
                 if (unlinkat(c->lock_fd, files[i], 0) < 0 && errno != ENOENT)
                         return rterr_errno(err, "remove %s/%s", c->dir, files[i]);
+        if (remove_temporaries(c, err) < 0)
+                return -1;
         if (rmdir(c->dir) < 0 && errno != ENOENT)
                 return rterr_errno(err, "remove %s", c->dir);
         return 0;

@@ -21,6 +21,10 @@ struct container {
         char *owner;
         char *cgroup_path; /* cg_path() of the container's cgroup, or NULL */
         struct oci_kvs annotations;
+        /* A create in progress, or killed: state.json then records what it intends to make
+         * before it makes it (docs/architecture.md, "State on the host"). */
+        bool creating;
+        bool cgroup_owned;      /* cgroup_path was made by this create and checked empty */
         enum oci_status status; /* computed at load time */
         int lock_fd;            /* exclusive lock on the state directory, held until free */
 };

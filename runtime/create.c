@@ -189,6 +189,17 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
         return 0;
 }
 
+/* Intent first: state.json names the cgroup before it is made, so `delete --force` finds
+ * whatever a create killed at any later instruction left. It is not ours until made and found
+ * empty (cgroup_owned): until then delete removes it only if it holds no process. */
+static int record_intent(struct create_ctx *x, struct rterr *err)
+{
+        x->c->creating = true;
+        if (cg_path_for(x->spec->linux_.cgroups_path, x->c->id, &x->c->cgroup_path, err) < 0)
+                return -1;
+        return container_save(x->c, err);
+}
+
 /* The unified directory only: the container process is cloned into it. */
 static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 {
@@ -196,10 +207,8 @@ static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
         if (cg_host_detect(&x->host, err) < 0 ||
             cg_create_begin(x->host, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
                 return -1;
-        x->c->cgroup_path = strdup(cg_path(x->cg));
-        if (x->c->cgroup_path == NULL)
-                return rterr_errno(err, "cgroup path");
-        return 0;
+        x->c->cgroup_owned = true;
+        return container_save(x->c, err);
 }
 
 /* The rest of the cgroup, made while the container process builds its namespaces: it joins
@@ -429,12 +438,15 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
         if (container_id_validate(x->o->id, err) < 0 || load_bundle(x, err) < 0 ||
             rootfs_path(x, &rootfs, err) < 0)
                 return -1;
-        if (validate_spec(x->spec, rootfs, err) < 0 ||
-            admission_reserve(x->g, x->o->id, x->spec, &x->admitted, err) < 0) {
+        if (validate_spec(x->spec, rootfs, err) < 0) {
                 free(rootfs);
                 return -1;
         }
-        if (prepare_state(x, rootfs, err) < 0 || prepare_console(x, err) < 0 ||
+        /* The state directory before the reservation: from here on `delete --force ID` can
+         * release whatever a kill leaves. */
+        if (prepare_state(x, rootfs, err) < 0 || record_intent(x, err) < 0 ||
+            admission_reserve(x->g, x->o->id, x->spec, &x->admitted, err) < 0 ||
+            prepare_console(x, err) < 0 ||
             seccomp_listener_connect(&x->spec->linux_.seccomp, &x->listener_fd, err) < 0 ||
             ns_plan_build(x->spec, &x->ns, err) < 0 || prepare_cgroup(x, err) < 0 ||
             spawn(x, err) < 0)
@@ -450,6 +462,7 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
                 return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
         if (x->admitted && admission_bind(x->g, x->o->id, x->pid, err) < 0)
                 return -1;
+        x->c->creating = false;
         if (container_save(x->c, err) < 0)
                 return -1;
         x->c->status = OCI_STATUS_CREATED;

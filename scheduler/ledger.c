@@ -268,12 +268,57 @@ static int open_dir(struct sched_ledger *l, int lock_op, struct rterr *err)
         return 0;
 }
 
+static bool in_ledger(const struct sched_ledger *l, const char *name)
+{
+        char mine[64];
+        for (size_t i = 0; i < l->n; i++) {
+                sidecar_name(&l->v[i], mine, sizeof(mine));
+                if (strcmp(mine, name) == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* What a writer killed part-way leaves, which nothing else would ever remove: temporaries
+ * killed between write and rename (ledger.json.tmp.PID, reservations/K.json.tmp.PID), and the
+ * sidecar of a reservation whose ledger.json was never written, once its holder is dead. */
+static void sweep(const struct sched_ledger *l)
+{
+        sweep_dead_temporaries(l->dir_fd);
+        int d = openat(l->dir_fd, SIDECARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (d < 0)
+                return;
+        sweep_dead_temporaries(d);
+        _cleanup_closedir_ DIR *dir = fdopendir(d);
+        if (dir == NULL) {
+                close(d);
+                return;
+        }
+        struct dirent *de;
+        while ((de = readdir(dir)) != NULL) {
+                if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp.") || in_ledger(l, de->d_name))
+                        continue;
+                _cleanup_free_ char *text = NULL;
+                struct sched_entry e;
+                struct rterr ignore;
+                yajl_val v = NULL;
+                bool live = read_file_at(d, de->d_name, &text, NULL, &ignore) == 0 &&
+                            (v = yajl_tree_parse(text, NULL, 0)) != NULL &&
+                            sched_entry_parse(v, de->d_name, &e, &ignore) == 0 &&
+                            sched_entry_alive(&e);
+                yajl_tree_free(v);
+                if (!live)
+                        unlinkat(d, de->d_name, 0);
+        }
+}
+
 int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
 {
         if (open_dir(l, LOCK_EX, err) < 0 || load(l, true, err) < 0) {
                 sched_ledger_close(l);
                 return -1;
         }
+        sweep(l);
         for (size_t i = 0; i < l->n;) {
                 if (sched_entry_alive(&l->v[i])) {
                         i++;
