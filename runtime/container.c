@@ -279,8 +279,12 @@ static int read_state(struct container *c, struct rterr *err)
                         return rterr_set(err, ENOENT, "container %s does not exist", c->id);
                 if (e == ENOENT) {
                         /* create holds the lock until state.json exists: a dir without it is
-                         * a create in progress (seen without the lock) or one that died. */
+                         * a create in progress (seen without the lock) or one that died, whose
+                         * cgroup delete must still remove. */
                         c->status = OCI_STATUS_CREATING;
+                        rterr_clear(err);
+                        if (read_file_at(c->lock_fd, STATE_CGROUP, &c->cgroup_path, NULL, NULL) < 0)
+                                c->cgroup_path = NULL;
                         return 0;
                 }
                 return rterr_wrap(err, "container %s", c->id);
@@ -397,7 +401,7 @@ int container_load_spec(const struct container *c, struct oci_spec **out, struct
 
 int container_remove_dir(struct container *c, struct rterr *err)
 {
-        static const char *const files[] = {STATE_FIFO, STATE_CONFIG, STATE_FILE};
+        static const char *const files[] = {STATE_FIFO, STATE_CONFIG, STATE_CGROUP, STATE_FILE};
         for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
                 if (unlinkat(c->lock_fd, files[i], 0) < 0 && errno != ENOENT)
                         return rterr_errno(err, "remove %s/%s", c->dir, files[i]);

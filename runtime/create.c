@@ -194,13 +194,17 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
 static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 {
         const struct oci_spec *s = x->spec;
+        enum cg_manager mgr = x->g->systemd_cgroup ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
         if (cg_host_detect(&x->host, err) < 0 ||
-            cg_create_begin(x->host, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
+            cg_create_begin(x->host, mgr, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
                 return -1;
         x->c->cgroup_path = strdup(cg_path(x->cg));
         if (x->c->cgroup_path == NULL)
                 return rterr_errno(err, "cgroup path");
-        return 0;
+        /* Before anything exists: a create killed from here on leaves a cgroup (or a systemd
+         * scope) that `delete` finds through this file. */
+        return write_new_file(x->c->lock_fd, STATE_CGROUP, x->c->cgroup_path,
+                              strlen(x->c->cgroup_path), err);
 }
 
 /* The rest of the cgroup, made while the container process builds its namespaces: it joins
@@ -208,7 +212,8 @@ static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 static int finish_cgroup(struct create_ctx *x, struct rterr *err)
 {
         const struct oci_spec *s = x->spec;
-        if (cg_create_finish(x->cg, err) < 0)
+        if (cg_create_finish(x->cg, x->pid, s->linux_.has_resources ? &s->linux_.resources : NULL,
+                             err) < 0)
                 return -1;
         /* rt/ first: on v1 the parents' RT budgets must be raised before cg_apply writes the
          * container's cpu.rt_runtime_us. */
@@ -470,10 +475,6 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
 int container_create(const struct cli_globals *g, const struct launch_opts *o,
                      struct container **out, struct oci_spec **spec, struct rterr *err)
 {
-        if (g->systemd_cgroup)
-                return rterr_set(err, ENOTSUP,
-                                 "--systemd-cgroup: the systemd cgroup driver is not "
-                                 "implemented; run without --systemd-cgroup");
         struct create_ctx x = {
             .g = g,
             .o = o,

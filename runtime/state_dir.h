@@ -10,6 +10,7 @@
 #define STATE_FILE "state.json"
 #define STATE_CONFIG "config.json" /* the copy of the bundle's config.json */
 #define STATE_FIFO "exec.fifo"     /* exists from create until start */
+#define STATE_CGROUP "cgroup"      /* cg_path() of the cgroup, written before it is made */
 
 /* runc's rule: letters, digits, '_', '+', '-', '.', not "." or "..", at most 1024 bytes. */
 int container_id_validate(const char *id, struct rterr *err);

@@ -3,10 +3,11 @@
 set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config clang-format
-  libseccomp-dev libcap-dev libyajl-dev libmnl-dev libyaml-dev libcmocka-dev
+  libseccomp-dev libcap-dev libyajl-dev libmnl-dev libyaml-dev libcmocka-dev libsystemd-dev
   busybox-static iproute2 util-linux bsdutils procps jq python3
   runc crun rt-tests hyperfine gnuplot-nox
   qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod gzip
+  systemd dbus podman conmon
 )
 missing=()
 for p in "${pkgs[@]}"; do
