@@ -481,10 +481,16 @@ int cg_pids(struct cgroup *cg, pid_t **pids, size_t *n, struct rterr *err)
 {
         *pids = NULL;
         *n = 0;
-        if (add_pids_of(cg_main_dir(cg), pids, n, err) < 0) {
+        struct rterr why = {0};
+        if (add_pids_of(cg_main_dir(cg), pids, n, &why) < 0) {
                 free(*pids);
                 *pids = NULL;
                 *n = 0;
+                /* systemd removes a scope once its last process has exited. */
+                if (cg->unit && (why.code == ENOENT || why.code == ENODEV))
+                        return 0;
+                if (err)
+                        *err = why;
                 return -1;
         }
         return 0;

@@ -29,6 +29,17 @@ podman_cleanup() {
 tar -C "$TMP/img/rootfs" -c . | pm "$RTRUN" import - localhost/rtrun-bb >/dev/null ||
   { fail "podman import"; lib_done; exit 1; }
 
+# What the container reads of its own limits, and where its freezer is, per layout.
+if sd_v2; then
+  LIMITS='cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max'
+  CPUMAX='cat /sys/fs/cgroup/cpu.max'
+  freeze_of() { cat "/sys/fs/cgroup/machine.slice/$1/cgroup.freeze"; }
+else
+  LIMITS='cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max'
+  CPUMAX='cat /sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us'
+  freeze_of() { cat "/sys/fs/cgroup/freezer/machine.slice/$1/freezer.state"; }
+fi
+
 # scenario RUNTIME: prints "name=value" lines, what a user sees of each step.
 scenario() {
   local rtm=$1 out rc id pid scope
@@ -37,9 +48,9 @@ scenario() {
   pm "$rtm" run --rm --network none localhost/rtrun-bb sh -c 'exit 7' >/dev/null 2>&1
   echo "exit.rc=$?"
   out=$(pm "$rtm" run --rm --network none --memory 64m --pids-limit 30 localhost/rtrun-bb \
-    sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max' 2>&1)
+    sh -c "$LIMITS" 2>&1)
   echo "limits=$(echo $out)"
-  out=$(pm "$rtm" run --rm --network none --cpus 0.5 localhost/rtrun-bb cat /sys/fs/cgroup/cpu.max 2>&1)
+  out=$(pm "$rtm" run --rm --network none --cpus 0.5 localhost/rtrun-bb sh -c "$CPUMAX" 2>&1)
   echo "cpu.max=$out"
   id=$(pm "$rtm" run -d --network none --name "sdp-$$" localhost/rtrun-bb sleep 1000 2>&1)
   echo "run-d.rc=$?"
@@ -49,14 +60,14 @@ scenario() {
   echo "scope.active=$(sd_prop "$scope" ActiveState) scope.slice=$(sd_prop "$scope" Slice) delegate=$(sd_prop "$scope" Delegate)"
   echo "exec=$(pm "$rtm" exec "sdp-$$" sh -c 'echo in; exit 3' 2>&1) exec.rc=$?"
   pm "$rtm" pause "sdp-$$" >/dev/null 2>&1
-  echo "paused=$(pm "$rtm" inspect -f '{{.State.Status}}' "sdp-$$") freeze=$(cat "/sys/fs/cgroup/machine.slice/$scope/cgroup.freeze")"
+  echo "paused=$(pm "$rtm" inspect -f '{{.State.Status}}' "sdp-$$") freeze=$(freeze_of "$scope")"
   pm "$rtm" unpause "sdp-$$" >/dev/null 2>&1
   echo "unpaused=$(pm "$rtm" inspect -f '{{.State.Status}}' "sdp-$$")"
   echo "stats.rc=$(pm "$rtm" stats --no-stream --format '{{.PIDs}}' "sdp-$$" >/dev/null 2>&1; echo $?)"
   pm "$rtm" stop -t 2 "sdp-$$" >/dev/null 2>&1
   echo "stopped=$(pm "$rtm" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "sdp-$$")"
   pm "$rtm" rm "sdp-$$" >/dev/null 2>&1
-  echo "rm.rc=$? scope.after=$(sd_load_state "$scope") dir.after=$([ -d "/sys/fs/cgroup/machine.slice/$scope" ] && echo present || echo absent)"
+  echo "rm.rc=$? scope.after=$(sd_load_state "$scope") dirs.after=$(ls -d /sys/fs/cgroup/machine.slice/"$scope" /sys/fs/cgroup/*/machine.slice/"$scope" 2>/dev/null | wc -l)"
 }
 
 scenario runc >"$TMP/runc.txt"

@@ -8,8 +8,8 @@ set -u
 . "$(dirname "$0")/systemd_lib.sh"
 rt_init sdrt
 sd_require
-if ! sd_v2 || ! grep -qw cpuset /sys/fs/cgroup/cgroup.controllers; then
-  echo "SKIP: needs the cgroup v2 cpuset controller (systemd's v2 layout)"
+if [ -z "$(cpuset_mount)" ]; then
+  echo "SKIP: no cpuset controller"
   exit 77
 fi
 if [ "$NCPU" -lt 4 ]; then
@@ -25,11 +25,16 @@ sd_rt_cleanup() {
 }
 trap sd_rt_cleanup EXIT
 
-# The administrator's part: the slice holds CPUs 2-3 as a partition (systemd knows the CPUs).
-check_rc "slice with AllowedCPUs=$DL_CPUS" 0 systemctl set-property --runtime "$SLICE" AllowedCPUs="$DL_CPUS"
-check_rc "start the slice" 0 systemctl start "$SLICE"
-echo root >"$SL/cpuset.cpus.partition"
-check "the slice is a partition root" root "$(cat "$SL/cpuset.cpus.partition")"
+if sd_v2; then
+  # The administrator's part: the slice holds CPUs 2-3 as a partition (systemd knows the CPUs).
+  check_rc "slice with AllowedCPUs=$DL_CPUS" 0 systemctl set-property --runtime "$SLICE" AllowedCPUs="$DL_CPUS"
+  check_rc "start the slice" 0 systemctl start "$SLICE"
+  echo root >"$SL/cpuset.cpus.partition"
+  check "the slice is a partition root" root "$(cat "$SL/cpuset.cpus.partition")"
+else
+  # v1: systemd leaves the cpuset hierarchy alone; rtrun makes the scope's cpuset itself.
+  SL=/sys/fs/cgroup/cpuset/$SLICE
+fi
 
 ID=sdrt-$$
 U=rtrun-$ID.scope
@@ -44,12 +49,19 @@ check_contains "init in SLICE/rtrun-ID.scope" "$(cat /proc/"$pid"/cgroup 2>&1)" 
 out=$(chrt_of "$pid")
 check_contains "chrt shows SCHED_DEADLINE" "$out" "SCHED_DEADLINE"
 check_contains "chrt shows 2000000/10000000/10000000" "$out" "2000000/10000000/10000000"
-check "taskset shows the container's CPUs" "$DL_CPUS" "$(taskset -pc "$pid" | sed 's/.*: //')"
-check "systemd knows the scope's CPUs" "$DL_CPUS" "$(sd_prop "$U" AllowedCPUs)"
-check "cpuset.cpus.effective of the scope" "$DL_CPUS" "$(cat "$SL/$U/cpuset.cpus.effective")"
+# "2-3" and "2,3" alike: one CPU per word
+expand() { echo "$1" | tr ',' '\n' | awk -F- '{ e = NF > 1 ? $2 : $1; for (i = $1; i <= e; i++) printf "%d ", i }'; }
+check "taskset shows the container's CPUs" "$(expand "$DL_CPUS")" "$(expand "$(taskset -pc "$pid" | sed 's/.*: //')")"
+if sd_v2; then
+  check "systemd knows the scope's CPUs" "$DL_CPUS" "$(sd_prop "$U" AllowedCPUs)"
+  check "cpuset.cpus.effective of the scope" "$DL_CPUS" "$(cat "$SL/$U/cpuset.cpus.effective")"
+else
+  check "the scope's v1 cpuset" "$DL_CPUS" "$(cat "$SL/$U/cpuset.cpus")"
+fi
 check_rc "update of a DEADLINE container under systemd" 0 rt --systemd-cgroup update --memory 128M "$ID"
-check "memory.max after update" 134217728 "$(cat "$SL/$U/memory.max")"
+check "systemd knows the new memory limit" 134217728 "$(sd_prop "$U" "$(sd_v2 && echo MemoryMax || echo MemoryLimit)")"
 check_rc "delete --force" 0 rt --systemd-cgroup delete --force "$ID"
 check "the scope is gone" not-found "$(sd_load_state "$U")"
-check "the partition is back to the slice alone" root "$(cat "$SL/cpuset.cpus.partition")"
+sd_v2 && check "the partition is back to the slice alone" root "$(cat "$SL/cpuset.cpus.partition")"
+check "the scope's cpuset is gone" absent "$([ -d "$SL/$U" ] && echo present || echo absent)"
 lib_done
