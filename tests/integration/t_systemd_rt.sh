@@ -64,4 +64,36 @@ check_rc "delete --force" 0 rt --systemd-cgroup delete --force "$ID"
 check "the scope is gone" not-found "$(sd_load_state "$U")"
 sd_v2 && check "the partition is back to the slice alone" root "$(cat "$SL/cpuset.cpus.partition")"
 check "the scope's cpuset is gone" absent "$([ -d "$SL/$U" ] && echo present || echo absent)"
+
+# ---- the driving stack of bundles/ (control, planning, perception), each in its scope -------
+probe=$RTRUN_BUILD/tests/helpers/rtprobe
+if [ -x "$probe" ]; then
+  for n in control planning perception; do
+    mkdir -p "$TMP/stack/$n"
+    "$RTRUN_SRC/scripts/mkbundle.sh" "$TMP/stack/$n" >/dev/null
+    cp "$probe" "$TMP/stack/$n/rootfs/bin/rtprobe"
+    # The bundle as shipped, on this lane's CPUs, in the slice, for 10 s.
+    jq --arg cpus "$DL_CPUS" --arg cg "$SLICE:rtrun:sdstack-$n-$$" \
+      '.linux.resources.cpu.cpus = $cpus | .linux.cgroupsPath = $cg | del(.process.capabilities.ambient)
+       | .process.args = [.process.args[] | if . == "30s" then "10s" else . end]' \
+      "$RTRUN_SRC/bundles/$n/config.json" >"$TMP/stack/$n/config.json"
+    rt_run_retry --systemd-cgroup run -d --bundle "$TMP/stack/$n" "sdstack-$n-$$"
+    check "stack: $n admitted and running" running "$(status_of "sdstack-$n-$$")"
+    p=$(rt state "sdstack-$n-$$" | jq -r .pid)
+    check_contains "stack: $n runs SCHED_DEADLINE" "$(chrt_of "$p")" "SCHED_DEADLINE"
+    check_contains "stack: $n in its scope" "$(cat /proc/"$p"/cgroup 2>&1)" "/$SLICE/rtrun-sdstack-$n-$$.scope"
+  done
+  st=$("$RTRUN" admission status --format json 2>/dev/null)
+  for n in control planning perception; do
+    check_contains "stack: the ledger holds $n" "$st" "sdstack-$n-$$"
+  done
+  for n in control planning perception; do
+    wait_status "sdstack-$n-$$" stopped 60
+    check "stack: $n ran to its end" stopped "$(status_of "sdstack-$n-$$")"
+    check_rc "stack: delete $n" 0 rt --systemd-cgroup delete "sdstack-$n-$$"
+    check "stack: $n's scope is gone" not-found "$(sd_load_state "rtrun-sdstack-$n-$$.scope")"
+  done
+else
+  echo "# the driving stack skipped: $probe is not built"
+fi
 lib_done
