@@ -12,10 +12,10 @@ done
 PR=/run/rtrun-test-podman-$$
 mkdir -p "$PR"
 trap 'podman_cleanup; lib_cleanup' EXIT
-pm() { # RUNTIME ARGS...: podman with its own storage (vfs, no network) and the systemd manager
+pm() { # RUNTIME ARGS...: podman with its own storage (vfs, no network), its default cgroup manager
   local runtime=$1
   shift
-  podman --root "$PR/storage" --runroot "$PR/run" --storage-driver vfs --cgroup-manager systemd \
+  podman --root "$PR/storage" --runroot "$PR/run" --storage-driver vfs \
     --events-backend file --runtime "$runtime" "$@"
 }
 podman_cleanup() {
@@ -23,6 +23,8 @@ podman_cleanup() {
   pm "$RTRUN" rmi -af >/dev/null 2>&1 || true
   rm -rf "$PR"
 }
+
+check "podman's default cgroup manager here is systemd" systemd "$(pm "$RTRUN" info --format '{{.Host.CgroupManager}}' 2>&1)"
 
 # An image from a busybox-static rootfs, made offline.
 "$RTRUN_SRC/scripts/mkbundle.sh" "$TMP/img" >/dev/null

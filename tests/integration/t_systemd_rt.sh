@@ -77,19 +77,18 @@ if [ -x "$probe" ]; then
       '.linux.resources.cpu.cpus = $cpus | .linux.cgroupsPath = $cg | del(.process.capabilities.ambient)
        | .process.args = [.process.args[] | if . == "30s" then "10s" else . end]' \
       "$RTRUN_SRC/bundles/$n/config.json" >"$TMP/stack/$n/config.json"
-    rt_run_retry --systemd-cgroup run -d --bundle "$TMP/stack/$n" "sdstack-$n-$$"
+    rt --systemd-cgroup run -d --bundle "$TMP/stack/$n" "sdstack-$n-$$" >"$TMP/stack/$n.log" 2>&1
     check "stack: $n admitted and running" running "$(status_of "sdstack-$n-$$")"
+    check_contains "stack: the ledger holds $n" "$("$RTRUN" admission status --format json 2>&1)" "sdstack-$n-$$"
     p=$(rt state "sdstack-$n-$$" | jq -r .pid)
     check_contains "stack: $n runs SCHED_DEADLINE" "$(chrt_of "$p")" "SCHED_DEADLINE"
     check_contains "stack: $n in its scope" "$(cat /proc/"$p"/cgroup 2>&1)" "/$SLICE/rtrun-sdstack-$n-$$.scope"
   done
-  st=$("$RTRUN" admission status --format json 2>/dev/null)
-  for n in control planning perception; do
-    check_contains "stack: the ledger holds $n" "$st" "sdstack-$n-$$"
-  done
   for n in control planning perception; do
     wait_status "sdstack-$n-$$" stopped 60
     check "stack: $n ran to its end" stopped "$(status_of "sdstack-$n-$$")"
+    echo "# $n: $(tr -d '\n' <"$TMP/stack/$n.log" | head -c 600)"
+    check_contains "stack: $n printed its summary" "$(cat "$TMP/stack/$n.log")" '"activations"'
     check_rc "stack: delete $n" 0 rt --systemd-cgroup delete "sdstack-$n-$$"
     check "stack: $n's scope is gone" not-found "$(sd_load_state "rtrun-sdstack-$n-$$.scope")"
   done
