@@ -55,7 +55,8 @@ static void print_usage(void)
                "   --log FILE              log file (default: stderr)\n"
                "   --log-format text|json  log format (default: text)\n"
                "   --debug                 log debug messages\n"
-               "   --systemd-cgroup        use the systemd cgroup driver (not implemented)\n"
+               "   --systemd-cgroup        let systemd make each container's cgroup: a scope unit\n"
+               "                           (cgroupsPath \"slice:prefix:name\")\n"
                "   --version, -v           print the version\n"
                "   --help, -h              show help\n");
 }

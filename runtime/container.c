@@ -295,9 +295,11 @@ static int read_state(struct container *c, struct rterr *err)
                 if (e == ENOENT && foreign_dir(c->lock_fd))
                         return rterr_set(err, ENOENT, "container %s does not exist", c->id);
                 if (e == ENOENT) {
-                        /* create holds the lock until state.json exists: a dir without it is
-                         * a create in progress (seen without the lock) or one that died. */
+                        /* create writes state.json (naming the cgroup) before it makes
+                         * anything else: a dir without it is a create in progress or one
+                         * killed before that, with nothing but the dir to remove. */
                         c->status = OCI_STATUS_CREATING;
+                        rterr_clear(err);
                         return 0;
                 }
                 return rterr_wrap(err, "container %s", c->id);

@@ -195,7 +195,8 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
 static int record_intent(struct create_ctx *x, struct rterr *err)
 {
         x->c->creating = true;
-        if (cg_path_for(x->spec->linux_.cgroups_path, x->c->id, &x->c->cgroup_path, err) < 0)
+        enum cg_manager mgr = x->g->systemd_cgroup ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
+        if (cg_path_for(mgr, x->spec->linux_.cgroups_path, x->c->id, &x->c->cgroup_path, err) < 0)
                 return -1;
         return container_save(x->c, err);
 }
@@ -204,8 +205,9 @@ static int record_intent(struct create_ctx *x, struct rterr *err)
 static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 {
         const struct oci_spec *s = x->spec;
+        enum cg_manager mgr = x->g->systemd_cgroup ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
         if (cg_host_detect(&x->host, err) < 0 ||
-            cg_create_begin(x->host, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
+            cg_create_begin(x->host, mgr, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
                 return -1;
         x->c->cgroup_owned = true;
         return container_save(x->c, err);
@@ -217,7 +219,8 @@ static int finish_cgroup(struct create_ctx *x, struct rterr *err)
 {
         const struct oci_spec *s = x->spec;
         struct rtwarn warn = log_warn_sink(x->g);
-        if (cg_create_finish(x->cg, err) < 0)
+        if (cg_create_finish(x->cg, x->pid, s->linux_.has_resources ? &s->linux_.resources : NULL,
+                             err) < 0)
                 return -1;
         /* rt/ first: on v1 the parents' RT budgets must be raised before cg_apply writes the
          * container's cpu.rt_runtime_us. */
@@ -474,10 +477,6 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
 int container_create(const struct runtime_ctx *g, const struct launch_opts *o,
                      struct container **out, struct oci_spec **spec, struct rterr *err)
 {
-        if (g->systemd_cgroup)
-                return rterr_set(err, ENOTSUP,
-                                 "--systemd-cgroup: the systemd cgroup driver is not "
-                                 "implemented; run without --systemd-cgroup");
         struct create_ctx x = {
             .g = g,
             .o = o,

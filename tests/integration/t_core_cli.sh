@@ -24,9 +24,22 @@ case_help_version() {
 
 case_systemd_cgroup() {
   check_rc "--systemd-cgroup is accepted by list" 0 rt --systemd-cgroup list
-  check_rc "--systemd-cgroup refuses create with a clear message" 1 rt --systemd-cgroup create -b "$B" core-sd
-  check_contains "--systemd-cgroup message" "$(cat "$TMP/last.err")" "systemd"
-  check "--systemd-cgroup create left nothing" absent "$(status_of core-sd)"
+  # The systemd driver (tested for real with systemd as PID 1 in t_vm_systemd.sh): a
+  # cgroupsPath that is not "slice:prefix:name" is refused before anything is made, and so is a
+  # create where no systemd answers.
+  bundle_set "$B" '.linux.cgroupsPath = "/rtrun-test/core-sd"'
+  check_rc "--systemd-cgroup refuses a cgroupfs path" 1 rt --systemd-cgroup create -b "$B" core-sd
+  check_contains "--systemd-cgroup path message" "$(cat "$TMP/last.err")" 'slice:prefix:name'
+  check "--systemd-cgroup bad path left nothing" absent "$(status_of core-sd)"
+  bundle_set "$B" '.linux.cgroupsPath = "a--b.slice:rtrun:core-sd"'
+  check_rc "--systemd-cgroup refuses a bad slice" 1 rt --systemd-cgroup create -b "$B" core-sd
+  check_contains "--systemd-cgroup slice message" "$(cat "$TMP/last.err")" "a--b.slice"
+  bundle_set "$B" 'del(.linux.cgroupsPath)'
+  if [ "$(cat /proc/1/comm)" != systemd ]; then
+    check_rc "--systemd-cgroup without systemd fails with a clear message" 1 rt --systemd-cgroup create -b "$B" core-sd
+    check_contains "--systemd-cgroup message" "$(cat "$TMP/last.err")" "connect to systemd"
+    check "--systemd-cgroup create left nothing" absent "$(status_of core-sd)"
+  fi
 }
 
 case_missing_container() {
