@@ -40,7 +40,8 @@ struct create_ctx {
         struct cg_host *host;
         struct cgroup *cg;
         bool rt_done;
-        bool admitted; /* holds a reservation in the admission ledger */
+        char *rt_parent; /* the default parent cgroup (relative) rt/ chose, made by us */
+        bool admitted;   /* holds a reservation in the admission ledger */
         struct ns_plan ns;
         int sync_fd;  /* our end */
         int child_fd; /* the container's end */
@@ -194,8 +195,23 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
 static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 {
         const struct oci_spec *s = x->spec;
-        if (cg_host_detect(&x->host, err) < 0 ||
-            cg_create_begin(x->host, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
+        const char *path = s->linux_.cgroups_path;
+        char rt_path[4096];
+        if (cg_host_detect(&x->host, err) < 0)
+                return -1;
+        if (path == NULL || path[0] == '\0') {
+                int r = rt_cgroups_path_default(s, cg_host_layout(x->host), x->c->id, rt_path,
+                                                sizeof(rt_path), err);
+                if (r < 0)
+                        return -1;
+                if (r > 0) {
+                        path = rt_path;
+                        x->rt_parent = strndup(rt_path, (size_t)(strrchr(rt_path, '/') - rt_path));
+                        if (x->rt_parent == NULL)
+                                return rterr_errno(err, "cgroup path");
+                }
+        }
+        if (cg_create_begin(x->host, path, x->c->id, &x->cg, err) < 0)
                 return -1;
         x->c->cgroup_path = strdup(cg_path(x->cg));
         if (x->c->cgroup_path == NULL)
@@ -387,6 +403,11 @@ static void create_abort(struct create_ctx *x)
                 if (x->rt_done)
                         rt_container_teardown(x->host, x->cg, NULL);
                 cg_destroy(x->cg, NULL);
+                rt_container_removed(NULL);
+                /* Made by cg_create_begin for a claim that never got recorded: empty unless
+                 * another container uses it, and then rmdir fails harmlessly. */
+                if (x->rt_parent && x->host)
+                        cg_remove_empty(x->host, x->rt_parent);
         }
         if (x->admitted)
                 admission_release(x->g, x->o->id, NULL);
@@ -409,6 +430,7 @@ static void create_ctx_free(struct create_ctx *x)
         oci_spec_free(x->spec);
         free(x->config_text);
         free(x->bundle);
+        free(x->rt_parent);
 }
 
 /* The container process died without a word (OOM kill, crash): say how. */

@@ -146,6 +146,8 @@ int container_destroy(const struct cli_globals *g, struct container *c, bool for
                         r = cg_destroy(cg, err);
         }
         if (r == 0)
+                r = rt_container_removed(err);
+        if (r == 0)
                 r = container_remove_dir(c, err);
         if (r == 0)
                 log_msg(g, LOG_DEBUG, "container %s: deleted", c->id);
