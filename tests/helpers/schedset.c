@@ -6,7 +6,6 @@
  *   schedset param PRIO                         sched_setparam
  * Output: "ok" or "error ERRNO_NAME" and exit status 0 / 1; then the policy it runs with.
  * A last argument --hold keeps it running afterwards (until a signal). */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
 #include <stdint.h>
