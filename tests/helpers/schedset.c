@@ -34,7 +34,7 @@ static int report(long rc)
                                                        : strerror(errno));
         else
                 printf("ok\n");
-        printf("policy %d\n", sched_getscheduler(0));
+        printf("policy %d\n", sched_getscheduler(0) & ~SCHED_RESET_ON_FORK);
         fflush(stdout);
         while (hold)
                 pause();
