@@ -50,8 +50,10 @@ for role in control planning perception; do
 done
 for id in "${ids[@]}"; do rt start "$id"; done
 
+pids=()
 for role in control planning perception; do
   pid=$(rt state "stack-$role" | jq -r .pid)
+  pids+=("$pid")
   check "$role runs" "running" "$(rt state "stack-$role" | jq -r .status)"
   check "$role: /proc/PID/sched policy is 6 (SCHED_DEADLINE)" "6" \
     "$(awk '/^policy/ {print $3}' "/proc/$pid/sched" 2>/dev/null)"
@@ -95,11 +97,12 @@ check "no partition cgroup left" "absent" "$([ -e "$PART" ] && echo present || e
 if [ "$V2" = 1 ]; then
   check "no partition left anywhere" "" \
     "$(grep -l '^root' $(find "$CS" -name cpuset.cpus.partition 2>/dev/null) 2>/dev/null)"
-  check "CPU $CPU is back in the root cgroup's CPUs" "1" \
-    "$("$RTRUN" cpus status --format json >/dev/null; grep -q "$(nproc --all | awk '{print $1-1}')" "$CS/cpuset.cpus.effective" && echo 1 || echo 0)"
+  check "CPU $CPU is back in the root cgroup's CPUs" "$(cat /sys/devices/system/cpu/online)" \
+    "$(cat "$CS/cpuset.cpus.effective")"
 fi
 check "no root-domain claim left" "absent" \
   "$(grep -qs "stack-" /run/rtrun/rt/rootdomain && echo present || echo absent)"
-check "no DEADLINE task left" "" \
-  "$("$RTRUN" cpus status --format json | jq -r '.deadlineTasks[]? | select(.comm == "rtprobe") | .pid')"
+left=$("$RTRUN" cpus status --format json | jq -r '.deadlineTasks[]?.pid')
+check "no DEADLINE task of the stack left" "" \
+  "$(for p in "${pids[@]}"; do echo "$left" | grep -qx "$p" && echo "$p"; done)"
 lib_done
