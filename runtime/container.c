@@ -279,8 +279,13 @@ static int read_state(struct container *c, struct rterr *err)
                         return rterr_set(err, ENOENT, "container %s does not exist", c->id);
                 if (e == ENOENT) {
                         /* create holds the lock until state.json exists: a dir without it is
-                         * a create in progress (seen without the lock) or one that died. */
+                         * a create in progress (seen without the lock) or one that died,
+                         * whose cgroup (and what rt/ claimed for it) delete must find. */
                         c->status = OCI_STATUS_CREATING;
+                        _cleanup_free_ char *cg = NULL;
+                        if (read_file_at(c->lock_fd, STATE_CGROUP, &cg, NULL, NULL) == 0 &&
+                            cg[0] == '/')
+                                c->cgroup_path = strdup(cg);
                         return 0;
                 }
                 return rterr_wrap(err, "container %s", c->id);
@@ -397,7 +402,7 @@ int container_load_spec(const struct container *c, struct oci_spec **out, struct
 
 int container_remove_dir(struct container *c, struct rterr *err)
 {
-        static const char *const files[] = {STATE_FIFO, STATE_CONFIG, STATE_FILE};
+        static const char *const files[] = {STATE_FIFO, STATE_CONFIG, STATE_FILE, STATE_CGROUP};
         for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
                 if (unlinkat(c->lock_fd, files[i], 0) < 0 && errno != ENOENT)
                         return rterr_errno(err, "remove %s/%s", c->dir, files[i]);

@@ -210,11 +210,24 @@ static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
                                 return rterr_errno(err, "cgroup path");
                 }
         }
+        /* Absolute paths (and the defaults) are known before the directories exist: record
+         * first, so that a SIGKILL between mkdir and state.json leaves a trace for delete. */
+        char dflt[4096];
+        if (path == NULL || path[0] == '\0') {
+                snprintf(dflt, sizeof(dflt), "/rtrun/%s", x->c->id);
+                path = dflt;
+        }
+        bool early = path[0] == '/';
+        if (early && write_new_file(x->c->lock_fd, STATE_CGROUP, path, strlen(path), err) < 0)
+                return -1;
         if (cg_create_begin(x->host, path, x->c->id, &x->cg, err) < 0)
                 return -1;
         x->c->cgroup_path = strdup(cg_path(x->cg));
         if (x->c->cgroup_path == NULL)
                 return rterr_errno(err, "cgroup path");
+        if (!early && write_new_file(x->c->lock_fd, STATE_CGROUP, x->c->cgroup_path,
+                                     strlen(x->c->cgroup_path), err) < 0)
+                return -1;
         return 0;
 }
 

@@ -4,7 +4,8 @@
 # and chrt), a fourth refused by admission with its reason and nothing left of it, and after
 # deleting them all no partition, no cgroup and no claim left. On pure cgroup v2 the three
 # share one partition, the parent cgroup rtrun makes for the CPU set (/rtrun-rt-CPU) when the
-# bundles give no linux.cgroupsPath. The VM lane runs it on v2 (v2-rt.list) and v1 (rt.list).
+# bundles give no linux.cgroupsPath. The VM lane runs it in a pure-v2 boot of its own
+# (tests/vm/v2-stack.list, t_vm_v2stack.sh); on the host it runs on its cgroup layout.
 set -u
 . "$(dirname "$0")/rt_lib.sh"
 rt_init stack
@@ -93,6 +94,19 @@ fi
 rt delete --force stack-planning
 rt delete --force stack-perception
 check "no container left" "" "$(rt list -q)"
+
+# A create SIGKILLed after it claimed the CPU (and on v2 made the partition), before
+# state.json: a createRuntime hook kills rtrun itself. delete --force removes it all.
+stack_bundle control "$TMP/killed"
+bundle_set "$TMP/killed" '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "kill -9 $PPID"]}]'
+rc=0
+rt create --bundle "$TMP/killed" stack-killed >/dev/null 2>&1 || rc=$?
+check "create killed by SIGKILL mid-way" "137" "$rc"
+if [ "$V2" = 1 ]; then
+  check "v2: the killed create had made the partition" "root" "$(cat "$PART/cpuset.cpus.partition" 2>/dev/null)"
+fi
+check_rc "delete --force after the SIGKILL" 0 "$RTRUN" --root "$ROOT" delete --force stack-killed
+
 check "no partition cgroup left" "absent" "$([ -e "$PART" ] && echo present || echo absent)"
 if [ "$V2" = 1 ]; then
   check "no partition left anywhere" "" \
