@@ -53,6 +53,9 @@ static int build(scmp_filter_ctx ctx)
         /* Not no_new_privs: that would change what the container's setuid programs do. The
          * caller holds CAP_SYS_ADMIN, which seccomp(2) then requires instead. */
         if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0 ||
+            /* An ABI the filter does not know (compat ABIs of other CPUs than x86_64 and
+             * arm64) passes: libseccomp's default would kill the process. */
+            (rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW)) < 0 ||
             (rc = add_compat_arches(ctx)) < 0 ||
             (rc = seccomp_rule_add(ctx, deny, SCMP_SYS(sched_setattr), 0)) < 0 ||
             (rc = seccomp_rule_add(ctx, deny, SCMP_SYS(sched_setparam), 0)) < 0)
