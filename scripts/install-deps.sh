@@ -7,7 +7,6 @@ pkgs=(
   busybox-static iproute2 util-linux bsdutils procps jq python3
   runc crun rt-tests hyperfine gnuplot-nox
   qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod gzip
-  podman containerd
 )
 missing=()
 for p in "${pkgs[@]}"; do
