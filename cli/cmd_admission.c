@@ -4,6 +4,7 @@
  * The admission controller's CLI (scheduler/, docs/admission.md). `check` is a what-if and
  * changes nothing: exit 0 when everything is admitted, 2 when anything is rejected, 1 for
  * invalid input. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -55,6 +56,38 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct rterr *err)
         return 0;
 }
 
+/* A container as the tables show it: the engine's name when it passed one, else the id; an
+ * engine's 64-hex id is cut to the 12 characters `podman ps` and `docker ps` show, so the
+ * columns stay aligned. An exec keeps its "/exec-PID" suffix. */
+struct shown {
+        char s[512];
+};
+
+static bool is_hex_id(const char *s, size_t n)
+{
+        if (n != 64)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!isxdigit((unsigned char)s[i]))
+                        return false;
+        return true;
+}
+
+static struct shown shown_name(const struct sched_task *t)
+{
+        struct shown r;
+        const char *slash = strchr(t->id, '/');
+        size_t base = slash ? (size_t)(slash - t->id) : strlen(t->id);
+        const char *suffix = slash ? slash : "";
+        if (t->name[0])
+                snprintf(r.s, sizeof(r.s), "%s%s", t->name, suffix);
+        else if (is_hex_id(t->id, base))
+                snprintf(r.s, sizeof(r.s), "%.12s%s", t->id, suffix);
+        else
+                snprintf(r.s, sizeof(r.s), "%s", t->id);
+        return r;
+}
+
 static const char *policy_name(int p)
 {
         static const char *const names[] = {"OTHER", "FIFO", "RR",      "BATCH",
@@ -79,7 +112,7 @@ static void print_cpus(const struct sched_task *t, size_t n, const struct sched_
                 for (size_t i = 0; i < n; i++)
                         if (t[i].kind != SCHED_KIND_NONE && t[i].granted &&
                             sched_cpuset_has(&t[i].cpus, cpu)) {
-                                printf("%s%s", sep, t[i].id);
+                                printf("%s%s", sep, shown_name(&t[i]).s);
                                 sep = ",";
                         }
                 printf("%s\n", *sep ? "" : "-");
@@ -104,8 +137,9 @@ static int print_check(const struct opts *o, const struct sched_task *t,
                 char granted[32] = "-";
                 if (v[i].admitted && t[i].kind != SCHED_KIND_NONE)
                         snprintf(granted, sizeof(granted), "%.3f", ms(t[i].granted));
-                printf("%-24s %-9s %-12s %-8s %-12s %s\n", t[i].id, v[i].admitted ? "yes" : "no",
-                       sched_crit_name(t[i].crit), policy_name(t[i].policy), granted, v[i].reason);
+                printf("%-24s %-9s %-12s %-8s %-12s %s\n", shown_name(&t[i]).s,
+                       v[i].admitted ? "yes" : "no", sched_crit_name(t[i].crit),
+                       policy_name(t[i].policy), granted, v[i].reason);
         }
         printf("\n");
         print_cpus(t, n, h);
@@ -222,7 +256,7 @@ static void status_table(const struct sched_ledger *l, const struct sched_task *
                 char c[256];
                 sched_cpuset_format(&e->task.cpus, c, sizeof(c));
                 printf("%-24s %-8d %-12s %-9s %-6s %-13.3f %-12.3f %-11.3f %-7.3f %s%s\n",
-                       e->task.id, (int)e->pid, sched_crit_name(e->task.crit),
+                       shown_name(&e->task).s, (int)e->pid, sched_crit_name(e->task.crit),
                        policy_name(e->task.policy), c, ms(e->task.runtime), ms(e->task.granted),
                        ms(e->task.period), (double)e->task.granted / (double)e->task.period,
                        e->root,

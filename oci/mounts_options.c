@@ -49,11 +49,18 @@ static const struct mount_opt mount_opts[] = {
 
 #define N_MOUNT_OPTS (sizeof(mount_opts) / sizeof(mount_opts[0]))
 
+/* runc's extensions that are neither a mount flag nor filesystem data. */
+static const char *const extension_opts[] = {"tmpcopyup"};
+#define N_EXTENSION_OPTS (sizeof(extension_opts) / sizeof(extension_opts[0]))
+
 const char *oci_mount_option_name(size_t i)
 {
         if (i < N_MOUNT_OPTS)
                 return mount_opts[i].name;
         i -= N_MOUNT_OPTS;
+        if (i < N_EXTENSION_OPTS)
+                return extension_opts[i];
+        i -= N_EXTENSION_OPTS;
         for (size_t j = 0; oci_propagation_names[j].name; j++)
                 if (j == i)
                         return oci_propagation_names[j].name;
@@ -108,7 +115,11 @@ int oci_mount_options(struct jctx *c, const char *path, struct oci_mount *m)
                         return jerr(c, p, "mount option \"%s\" is not supported", o);
                 const struct mount_opt *mo = find_opt(o);
                 long prop;
-                if (mo && mo->clear) {
+                if (strcmp(o, "tmpcopyup") == 0) {
+                        /* Podman marks every --tmpfs and --read-only tmpfs so; runc copies
+                         * only into a tmpfs and ignores the word elsewhere. */
+                        m->tmpcopyup = true;
+                } else if (mo && mo->clear) {
                         m->clear_flags |= mo->flag;
                         m->flags &= ~mo->flag;
                 } else if (mo) {

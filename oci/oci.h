@@ -129,6 +129,7 @@ struct oci_mount {
         unsigned long clear_flags; /* MS_* explicitly cleared (e.g. "rw", "suid") */
         unsigned long propagation; /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (+MS_REC) or 0 */
         bool recursive_bind;       /* "rbind" */
+        bool tmpcopyup;            /* "tmpcopyup": fill a new tmpfs with what it covers */
         char *data;                /* the rest, comma-joined, for the filesystem */
 };
 

@@ -177,11 +177,20 @@ static int mount_fs(int root_fd, const struct oci_mount *m, enum mount_kind k, s
 {
         int existed = pathres_open(root_fd, m->destination, 0);
         struct stat before = {0};
+        /* The image's directory, still readable through this fd once the tmpfs covers it. */
+        _cleanup_close_ int covered = -1;
         if (existed >= 0) {
                 int rc = fstat(existed, &before);
+                bool copyup =
+                    rc == 0 && k == MOUNT_KIND_TMPFS && m->tmpcopyup && S_ISDIR(before.st_mode);
+                if (copyup)
+                        covered = openat(existed, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 close(existed);
                 if (rc < 0)
                         return rterr_errno(err, "mount %s: stat destination", m->destination);
+                if (copyup && covered < 0)
+                        return rterr_errno(err, "mount %s: tmpcopyup: open the image's directory",
+                                           m->destination);
                 if ((k == MOUNT_KIND_PROC || k == MOUNT_KIND_SYSFS) && !S_ISDIR(before.st_mode))
                         return rterr_set(err, ENOTDIR,
                                          "mount %s: the destination of a %s mount must be a "
@@ -200,6 +209,15 @@ static int mount_fs(int root_fd, const struct oci_mount *m, enum mount_kind k, s
                 _cleanup_close_ int top = pathres_open(root_fd, m->destination, 0);
                 if (top < 0 || chmod(pathres_fdpath(top).s, before.st_mode & 07777) < 0)
                         return rterr_errno(err, "mount %s: chmod tmpfs", m->destination);
+        }
+        if (covered >= 0) {
+                _cleanup_close_ int top = pathres_open(root_fd, m->destination, 0);
+                _cleanup_close_ int dir =
+                    top < 0 ? -1 : openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dir < 0)
+                        return rterr_errno(err, "mount %s: open the new tmpfs", m->destination);
+                if (mount_tmpfs_copyup(covered, dir, m->destination, err) < 0)
+                        return -1;
         }
         return 0;
 }

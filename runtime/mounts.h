@@ -47,6 +47,11 @@ int mount_cgroup(int root_fd, const struct oci_spec *spec, const struct oci_moun
  * MS_REC) to the mount at `target`. */
 int mount_set_propagation(const char *target, unsigned long propagation, struct rterr *err);
 
+/* "tmpcopyup": copies the tree of the directory src_dir (the image's, opened before the tmpfs
+ * covered it) into tmpfs_root with owners, modes, times, symlinks, hard links and device
+ * nodes. dest names the mount in errors. */
+int mount_tmpfs_copyup(int src_dir, int tmpfs_root, const char *dest, struct rterr *err);
+
 /* After pivot_root: the delayed read-only remount of a tmpfs or /dev mount. */
 int mount_finalize_ro(const struct oci_mount *m, struct rterr *err);
 

@@ -20,6 +20,8 @@ void sched_entry_gen(yajl_gen g, const struct sched_entry *e)
         sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
         yajl_gen_map_open(g);
         sj_kstr(g, "id", t->id);
+        if (t->name[0])
+                sj_kstr(g, "name", t->name);
         sj_kstr(g, "root", e->root);
         sj_kint(g, "pid", e->pid);
         sj_kint(g, "starttime", (long long)e->starttime);
@@ -63,6 +65,9 @@ int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struc
         memset(e, 0, sizeof(*e));
         if (!YAJL_IS_OBJECT(v))
                 return rterr_set(err, EINVAL, "%s: expected an object", path);
+        yajl_val name = sj_get(v, "name"); /* optional: ledgers written before it lack it */
+        if (YAJL_IS_STRING(name))
+                snprintf(t->name, sizeof(t->name), "%s", name->u.string);
         if (str_field(v, path, "id", t->id, sizeof(t->id), err) < 0 ||
             str_field(v, path, "root", e->root, sizeof(e->root), err) < 0 ||
             str_field(v, path, "kind", kind, sizeof(kind), err) < 0 ||

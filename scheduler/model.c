@@ -78,11 +78,44 @@ static int annotations(const struct oci_spec *spec, struct sched_task *t, struct
         return 0;
 }
 
+void sched_engine_name(const struct oci_spec *spec, char *out, size_t size)
+{
+        static const char *const pairs[][2] = {
+            {"io.kubernetes.cri.sandbox-name", "io.kubernetes.cri.container-name"},
+            {"io.kubernetes.pod.name", "io.kubernetes.container.name"},
+        };
+        static const char *const single[] = {"org.rtrun.name", "nerdctl/name"};
+        out[0] = '\0';
+        const char *n = oci_annotation(spec, single[0]);
+        if (n && *n) {
+                snprintf(out, size, "%s", n);
+                return;
+        }
+        for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+                const char *pod = oci_annotation(spec, pairs[i][0]);
+                const char *ctr = oci_annotation(spec, pairs[i][1]);
+                if (ctr && *ctr) {
+                        snprintf(out, size, "%s%s%s", pod && *pod ? pod : "",
+                                 pod && *pod ? "/" : "", ctr);
+                        return;
+                }
+                /* the pod's sandbox (pause) container: the pod's name alone */
+                if (pod && *pod) {
+                        snprintf(out, size, "%s", pod);
+                        return;
+                }
+        }
+        n = oci_annotation(spec, single[1]);
+        if (n && *n)
+                snprintf(out, size, "%s", n);
+}
+
 int sched_task_from_spec(const struct oci_spec *spec, const char *id, const struct sched_host *h,
                          struct sched_task *t, struct rterr *err)
 {
         memset(t, 0, sizeof(*t));
         snprintf(t->id, sizeof(t->id), "%s", id);
+        sched_engine_name(spec, t->name, sizeof(t->name));
         t->policy = SCHED_OTHER;
         t->weight = 1;
         const struct oci_scheduler *s = &spec->process.scheduler;

@@ -107,6 +107,8 @@ char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive
                 sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
                 yajl_gen_map_open(g);
                 sj_kstr(g, "id", t->id);
+                if (t->name[0])
+                        sj_kstr(g, "name", t->name);
                 sj_kstr(g, "root", e[i].root);
                 sj_kint(g, "pid", e[i].pid);
                 sj_kbool(g, "alive", alive[i]);

@@ -52,7 +52,8 @@ enum sched_kind {
 /* One container's demand. `runtime` is the requested budget (DEADLINE runtime or FIFO/RR wcet);
  * the controller decides `granted`. */
 struct sched_task {
-        char id[1088]; /* a container id (<= 1024) and "/exec-PID" */
+        char id[1088];  /* a container id (<= 1024) and "/exec-PID" */
+        char name[256]; /* the engine's name for it (sched_engine_name), "" when none */
         enum sched_kind kind;
         enum sched_crit crit;
         int policy; /* SCHED_* */
@@ -238,6 +239,13 @@ char *sched_report_json(const struct sched_task *tasks, const struct sched_verdi
  * "cpus"} (dead entries listed, not counted); malloc'd. */
 char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive,
                         const struct sched_host *h);
+
+/* The name an engine gave the container, from the annotations it passes: org.rtrun.name (any
+ * engine, e.g. `podman run --annotation org.rtrun.name=NAME`; Podman 4 passes no name of its
+ * own), containerd's CRI (io.kubernetes.cri.sandbox-name / container-name: "POD/CONTAINER"),
+ * CRI-O (io.kubernetes.pod.name / io.kubernetes.container.name), nerdctl (nerdctl/name).
+ * Writes "" when there is none. */
+void sched_engine_name(const struct oci_spec *spec, char *out, size_t size);
 
 /* The org.rtrun.* annotations the admission controller reads, appended to *out (`features`). */
 int sched_features_annotations(struct oci_kvs *out, struct rterr *err);

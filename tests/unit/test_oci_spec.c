@@ -53,7 +53,9 @@ static const char full_config[] = R"json({
   "mounts": [
     {"destination": "/proc", "type": "proc", "source": "proc"},
     {"destination": "/data", "type": "bind", "source": "/srv/data",
-     "options": ["rbind", "ro", "nosuid", "rslave", "custom=1", "x"]}
+     "options": ["rbind", "ro", "nosuid", "rslave", "custom=1", "x"]},
+    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+     "options": ["size=1m", "tmpcopyup", "mode=1777", "nosuid"]}
   ],
   "hooks": {
     "prestart": [{"path": "/bin/pre", "args": ["pre", "a"], "env": ["A=1"], "timeout": 5}],
@@ -216,7 +218,7 @@ static void test_root_mounts_hooks(void **state)
         assert_true(s->root.readonly);
         assert_string_equal(s->hostname, "box");
         assert_string_equal(s->domainname, "example.org");
-        assert_int_equal(s->n_mounts, 2);
+        assert_int_equal(s->n_mounts, 3);
         assert_string_equal(s->mounts[0].destination, "/proc");
         assert_string_equal(s->mounts[0].type, "proc");
         assert_string_equal(s->mounts[0].source, "proc");
@@ -228,6 +230,11 @@ static void test_root_mounts_hooks(void **state)
         assert_true(m->recursive_bind);
         assert_int_equal(m->propagation, MS_SLAVE | MS_REC);
         assert_string_equal(m->data, "custom=1,x");
+        assert_false(m->tmpcopyup);
+        /* runc's tmpcopyup extension is rtrun's to act on, never tmpfs data */
+        assert_true(s->mounts[2].tmpcopyup);
+        assert_int_equal(s->mounts[2].flags, MS_NOSUID);
+        assert_string_equal(s->mounts[2].data, "size=1m,mode=1777");
         const struct oci_hooks *h = &s->hooks;
         assert_int_equal(h->prestart.n, 1);
         assert_string_equal(h->prestart.v[0].path, "/bin/pre");

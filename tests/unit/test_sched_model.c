@@ -112,12 +112,45 @@ static void errors_name_the_annotation(void **state)
                                      "other org.rtrun.timing.* annotations");
 }
 
+/* The name the status table shows: rtrun's own annotation first, then the CRI's and nerdctl's. */
+static void engine_names(void **state)
+{
+        (void)state;
+        struct sched_task t;
+        struct rterr err;
+        assert_int_equal(from(NULL, NULL, "", &t, &err), 0);
+        assert_string_equal(t.name, "");
+        assert_int_equal(from(NULL, NULL,
+                              "\"io.kubernetes.cri.sandbox-name\": \"control-pod\", "
+                              "\"io.kubernetes.cri.container-name\": \"mpc\"",
+                              &t, &err),
+                         0);
+        assert_string_equal(t.name, "control-pod/mpc");
+        assert_int_equal(
+            from(NULL, NULL, "\"io.kubernetes.cri.sandbox-name\": \"control-pod\"", &t, &err), 0);
+        assert_string_equal(t.name, "control-pod");
+        assert_int_equal(from(NULL, NULL,
+                              "\"io.kubernetes.pod.name\": \"p\", "
+                              "\"io.kubernetes.container.name\": \"c\"",
+                              &t, &err),
+                         0);
+        assert_string_equal(t.name, "p/c");
+        assert_int_equal(from(NULL, NULL,
+                              "\"nerdctl/name\": \"web\", \"org.rtrun.name\": \"planner\"", &t,
+                              &err),
+                         0);
+        assert_string_equal(t.name, "planner");
+        assert_int_equal(from(NULL, NULL, "\"nerdctl/name\": \"web\"", &t, &err), 0);
+        assert_string_equal(t.name, "web");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(deadline_with_annotations),
             cmocka_unit_test(fifo_timing_and_defaults),
             cmocka_unit_test(errors_name_the_annotation),
+            cmocka_unit_test(engine_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
