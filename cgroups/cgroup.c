@@ -676,6 +676,15 @@ int cg_destroy(struct cgroup *cg, struct rterr *err)
         return ret;
 }
 
+void cg_remove_empty(const struct cg_host *host, const char *path)
+{
+        for (size_t i = 0; i < host->n_mounts; i++) {
+                _cleanup_free_ char *dir = NULL;
+                if (dir_for_mount(&host->mounts[i], path, &dir, NULL) == 0)
+                        rmdir(dir);
+        }
+}
+
 static int missing(const char *field, enum cg_ctrl c, struct rterr *err)
 {
         return rterr_set(err, ENODEV, "linux.resources.%s: the host has no %s cgroup controller",

@@ -118,6 +118,10 @@ void cg_oom_free(struct cg_oom *o);
 /* Removes the cgroup directories (waits briefly for tasks to leave); stops a systemd scope. */
 int cg_destroy(struct cgroup *cg, struct rterr *err);
 
+/* Removes the cgroup `path` (an absolute or relative cgroupsPath, as cg_create takes) in every
+ * hierarchy where it is empty (rmdir); leaves it where it still holds tasks or children. */
+void cg_remove_empty(const struct cg_host *host, const char *path);
+
 /* Parses a size as runc's update flags take it: "64M", "1g", "512k", "1024" (binary units),
  * "-1" for unlimited. */
 int cg_parse_size(const char *s, int64_t *out, struct rterr *err);

@@ -96,6 +96,28 @@ undo:
         return -1;
 }
 
+int rt_container_removed(struct rterr *err)
+{
+        return rt_rootdomain_release(NULL, err);
+}
+
+int rt_cgroups_path_default(const struct oci_spec *spec, enum cg_layout layout, const char *id,
+                            char *out, size_t len, struct rterr *err)
+{
+        if (layout != CG_LAYOUT_V2 || !wants_rootdomain(spec))
+                return 0;
+        struct rt_cpumask cpus;
+        char parent[RT_PATH];
+        if (rt_cpumask_parse(spec->linux_.resources.cpu.cpus, &cpus, err) < 0)
+                return rterr_wrap(err, "linux.resources.cpu.cpus");
+        if (rt_cpumask_empty(&cpus))
+                return 0;
+        if (rt_partition_default_parent(&cpus, parent, sizeof(parent)) < 0 ||
+            rt_pathf(out, len, "%s/%s", parent, id) < 0)
+                return rterr_set(err, ENAMETOOLONG, "cgroup path for %s", id);
+        return 1;
+}
+
 int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct rterr *err)
 {
         (void)host;

@@ -21,6 +21,17 @@
 int rt_container_setup(const struct cg_host *host, struct cgroup *cg, const struct oci_spec *spec,
                        const struct rtwarn *warn, struct rterr *err);
 int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct rterr *err);
+/* After the container's cgroup is gone (cg_destroy), or found gone by a delete that resumes an
+ * interrupted one: removes what rt/ made for containers that no longer exist (on cgroup v2 the
+ * parent cgroup that was the partition of their CPU set). */
+int rt_container_removed(struct rterr *err);
+
+/* The linux.cgroupsPath rtrun uses when the config has none: on pure cgroup v2 a DEADLINE
+ * container with linux.resources.cpu.cpus goes below the parent cgroup that is its CPU set's
+ * partition ("/rtrun-rt-2/ID", docs/realtime.md). Returns 1 with out set, 0 for the default
+ * path, -1 on error. */
+int rt_cgroups_path_default(const struct oci_spec *spec, enum cg_layout layout, const char *id,
+                            char *out, size_t len, struct rterr *err);
 
 /* Container side, in the container process after it joined its cgroup and before it drops
  * capabilities: resets affinity to the cpuset where needed and applies process.scheduler.

@@ -39,7 +39,9 @@ struct create_ctx {
         struct cg_host *host;
         struct cgroup *cg;
         bool rt_done;
-        bool admitted; /* holds a reservation in the admission ledger */
+        char *cg_request; /* the cgroups path asked of cgroups/ (NULL: its default) */
+        char *rt_parent;  /* the default parent cgroup (relative) rt/ chose, made by us */
+        bool admitted;    /* holds a reservation in the admission ledger */
         struct ns_plan ns;
         int sync_fd;  /* our end */
         int child_fd; /* the container's end */
@@ -189,14 +191,40 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
         return 0;
 }
 
+/* linux.cgroupsPath, or where rt/ wants a DEADLINE container on a v2 CPU set to live when
+ * the config names none (the CPU set's partition is the parent; rt/partition.c). */
+static int choose_cgroup(struct create_ctx *x, struct rterr *err)
+{
+        const struct oci_spec *s = x->spec;
+        const char *path = s->linux_.cgroups_path;
+        if ((path && path[0]) || x->g->systemd_cgroup) {
+                if (path == NULL)
+                        return 0;
+                x->cg_request = strdup(path);
+                return x->cg_request ? 0 : rterr_errno(err, "cgroup path");
+        }
+        char rt_path[4096];
+        int r = rt_cgroups_path_default(s, cg_host_layout(x->host), x->c->id, rt_path,
+                                        sizeof(rt_path), err);
+        if (r <= 0)
+                return r;
+        x->cg_request = strdup(rt_path);
+        x->rt_parent = strndup(rt_path, (size_t)(strrchr(rt_path, '/') - rt_path));
+        if (x->cg_request == NULL || x->rt_parent == NULL)
+                return rterr_errno(err, "cgroup path");
+        return 0;
+}
+
 /* Intent first: state.json names the cgroup before it is made, so `delete --force` finds
  * whatever a create killed at any later instruction left. It is not ours until made and found
  * empty (cgroup_owned): until then delete removes it only if it holds no process. */
 static int record_intent(struct create_ctx *x, struct rterr *err)
 {
         x->c->creating = true;
+        if (cg_host_detect(&x->host, err) < 0 || choose_cgroup(x, err) < 0)
+                return -1;
         enum cg_manager mgr = x->g->systemd_cgroup ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
-        if (cg_path_for(mgr, x->spec->linux_.cgroups_path, x->c->id, &x->c->cgroup_path, err) < 0)
+        if (cg_path_for(mgr, x->cg_request, x->c->id, &x->c->cgroup_path, err) < 0)
                 return -1;
         return container_save(x->c, err);
 }
@@ -204,10 +232,8 @@ static int record_intent(struct create_ctx *x, struct rterr *err)
 /* The unified directory only: the container process is cloned into it. */
 static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 {
-        const struct oci_spec *s = x->spec;
         enum cg_manager mgr = x->g->systemd_cgroup ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
-        if (cg_host_detect(&x->host, err) < 0 ||
-            cg_create_begin(x->host, mgr, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
+        if (cg_create_begin(x->host, mgr, x->cg_request, x->c->id, &x->cg, err) < 0)
                 return -1;
         x->c->cgroup_owned = true;
         return container_save(x->c, err);
@@ -390,6 +416,11 @@ static void create_abort(struct create_ctx *x)
                 if (x->rt_done)
                         rt_container_teardown(x->host, x->cg, NULL);
                 cg_destroy(x->cg, NULL);
+                rt_container_removed(NULL);
+                /* Made by cg_create_begin for a claim that never got recorded: empty unless
+                 * another container uses it, and then rmdir fails harmlessly. */
+                if (x->rt_parent && x->host)
+                        cg_remove_empty(x->host, x->rt_parent);
         }
         if (x->admitted)
                 admission_release(x->g, x->o->id, NULL);
@@ -412,6 +443,8 @@ static void create_ctx_free(struct create_ctx *x)
         oci_spec_free(x->spec);
         free(x->config_text);
         free(x->bundle);
+        free(x->rt_parent);
+        free(x->cg_request);
 }
 
 /* The container process died without a word (OOM kill, crash): say how. */

@@ -169,6 +169,8 @@ int container_destroy(const struct runtime_ctx *g, struct container *c, bool for
                         r = -1;
         }
         if (r == 0)
+                r = rt_container_removed(err);
+        if (r == 0)
                 r = container_remove_dir(c, err);
         if (r == 0)
                 log_msg(g, LOG_DEBUG, "container %s: deleted", c->id);

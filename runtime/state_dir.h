@@ -10,6 +10,9 @@
 #define STATE_FILE "state.json"
 #define STATE_CONFIG "config.json" /* the copy of the bundle's config.json */
 #define STATE_FIFO "exec.fifo"     /* exists from create until start */
+/* The container's cgroup path, written by create before it makes the cgroup (absolute paths)
+ * or right after: a create killed before state.json exists leaves what delete --force needs to
+ * find the cgroup and what rt/ claimed for it. */
 
 /* runc's rule: letters, digits, '_', '+', '-', '.', not "." or "..", at most 1024 bytes. */
 int container_id_validate(const char *id, struct rterr *err);
