@@ -37,9 +37,6 @@ int oci_mount_options(struct jctx *c, const char *path, struct oci_mount *m);
 /* The i-th mount option name rtrun maps (flags, then propagation); NULL past the end. */
 const char *oci_mount_option_name(size_t i);
 
-/* A "0-3,5" list as the kernel's cpulist format accepts it (also mems). */
-bool oci_cpulist_valid(const char *s);
-
 /* Parsers: v is the JSON value at `path`; out is zeroed by the caller. */
 int oci_parse_process(struct jctx *c, yajl_val v, const char *path, struct oci_process *out);
 int oci_parse_scheduler(struct jctx *c, yajl_val v, const char *path, struct oci_scheduler *out);

@@ -10,11 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sched_policy.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "rt/internal.h"
-
-#define POLICY_DEADLINE 6
 
 uint64_t rt_bw_of(uint64_t runtime, uint64_t period)
 {
@@ -71,7 +70,7 @@ static int add_task(struct rt_dl_snapshot *s, size_t *cap, pid_t pid, pid_t tid,
         t->cpu = rt_task_cpu(tid);
         read_comm(tid, t->comm, sizeof(t->comm));
         if (rt_affinity_get(tid, &t->affinity, NULL) < 0)
-                rt_cpumask_zero(&t->affinity);
+                cpumask_zero(&t->affinity);
         return 0;
 }
 
@@ -86,7 +85,7 @@ static int scan_threads(struct rt_dl_snapshot *s, size_t *cap, pid_t pid, struct
         while ((e = readdir(d)) != NULL) {
                 pid_t tid = (pid_t)atoi(e->d_name);
                 struct rt_sched a;
-                if (tid <= 0 || rt_sched_get(tid, &a) < 0 || a.policy != POLICY_DEADLINE)
+                if (tid <= 0 || rt_sched_get(tid, &a) < 0 || a.policy != SCHED_DEADLINE)
                         continue;
                 if (add_task(s, cap, pid, tid, &a) < 0)
                         return rterr_errno(err, "scan DEADLINE tasks");
@@ -131,7 +130,7 @@ static void parse_rd_totals(struct rt_dl_snapshot *s, char *text)
                 unsigned long long v;
                 int n;
                 if (sscanf(line, "dl_rq[%d]:", &n) == 1)
-                        cpu = n >= 0 && n < RT_MAX_CPUS ? n : -1;
+                        cpu = n >= 0 && n < CPUMASK_MAX ? n : -1;
                 else if (cpu >= 0 && sscanf(line, " .dl_bw->bw : %llu", &v) == 1)
                         s->rd_bw[cpu] = v;
                 else if (cpu >= 0 && sscanf(line, " .dl_bw->total_bw : %llu", &v) == 1) {
@@ -142,9 +141,9 @@ static void parse_rd_totals(struct rt_dl_snapshot *s, char *text)
 }
 
 /* The fair servers (sched/fair_server/cpuN/{runtime,period}) and the root domains' totals. */
-static void read_debugfs(struct rt_dl_snapshot *s, const struct rt_cpumask *online)
+static void read_debugfs(struct rt_dl_snapshot *s, const struct cpumask *online)
 {
-        unsigned last = rt_cpumask_last(online);
+        unsigned last = cpumask_last(online);
         size_t n = 1 + 2 * (size_t)last;
         char **names = calloc(n, sizeof(*names));
         char **texts = calloc(n, sizeof(*texts));
@@ -159,7 +158,7 @@ static void read_debugfs(struct rt_dl_snapshot *s, const struct rt_cpumask *onli
                 s->fair_known = last > 0;
                 for (unsigned c = 0; c < last; c++) {
                         char *r = texts[1 + 2 * c], *p = texts[2 + 2 * c];
-                        if (!rt_cpumask_test(online, c))
+                        if (!cpumask_test(online, c))
                                 continue;
                         if (r == NULL || p == NULL) {
                                 s->fair_known = false;
@@ -199,7 +198,7 @@ int rt_dl_snapshot_read(struct rt_dl_snapshot **out, struct rterr *err)
                 return rterr_errno(err, "read /proc/sys/kernel/sched_rt_{runtime,period}_us");
         }
         s->unlimited = s->rt_runtime_us == UINT64_MAX;
-        struct rt_cpumask online;
+        struct cpumask online;
         if (rt_cpus_online(&online, err) < 0 || scan_tasks(s, err) < 0) {
                 rt_dl_snapshot_free(s);
                 return -1;
@@ -218,18 +217,18 @@ void rt_dl_snapshot_free(struct rt_dl_snapshot *s)
         free(s);
 }
 
-void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct rt_cpumask *span,
-                     pid_t exclude_tid, struct rt_dl_budget *out)
+void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct cpumask *span, pid_t exclude_tid,
+                     struct rt_dl_budget *out)
 {
         memset(out, 0, sizeof(*out));
-        out->ncpus = rt_cpumask_count(span);
+        out->ncpus = cpumask_count(span);
         uint64_t bw =
             s->unlimited ? UINT64_C(1) << RT_BW_SHIFT : rt_bw_of(s->rt_runtime_us, s->rt_period_us);
         out->capacity = bw * out->ncpus;
         uint64_t all_tasks = 0;
         for (size_t i = 0; i < s->n_tasks; i++) {
                 const struct rt_dl_task *t = &s->tasks[i];
-                if (t->cpu < 0 || !rt_cpumask_test(span, (unsigned)t->cpu))
+                if (t->cpu < 0 || !cpumask_test(span, (unsigned)t->cpu))
                         continue;
                 uint64_t tb = rt_bw_of(t->runtime, t->period);
                 all_tasks += tb;
@@ -237,18 +236,18 @@ void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct rt_cpumask *sp
                         out->tasks += tb;
         }
         unsigned first = 0;
-        while (first < RT_MAX_CPUS && !rt_cpumask_test(span, first))
+        while (first < CPUMASK_MAX && !cpumask_test(span, first))
                 first++;
-        if (s->partial && s->rd_known && first < RT_MAX_CPUS) {
+        if (s->partial && s->rd_known && first < CPUMASK_MAX) {
                 out->tasks = s->rd_total_bw[first];
                 out->combined = true;
         } else if (s->partial) {
                 out->fair_unknown = true;
         } else if (s->fair_known) {
-                for (unsigned c = 0; c < RT_MAX_CPUS; c++)
-                        if (rt_cpumask_test(span, c))
+                for (unsigned c = 0; c < CPUMASK_MAX; c++)
+                        if (cpumask_test(span, c))
                                 out->fair += rt_bw_of(s->fair_runtime[c], s->fair_period[c]);
-        } else if (s->rd_known && first < RT_MAX_CPUS && s->rd_total_bw[first] >= all_tasks) {
+        } else if (s->rd_known && first < CPUMASK_MAX && s->rd_total_bw[first] >= all_tasks) {
                 /* What the root domain holds beyond the tasks is the fair servers' share. */
                 out->fair = s->rd_total_bw[first] - all_tasks;
                 out->fair_estimated = true;

@@ -24,7 +24,7 @@ static void fail(const struct rterr *err)
 struct cpu_row {
         unsigned cpu;
         bool shielded, isolcpus, nohz_full, claimed;
-        struct rt_cpumask rd;
+        struct cpumask rd;
         char rd_who[256];
         struct rt_dl_budget budget;
         bool fair_known;
@@ -32,7 +32,7 @@ struct cpu_row {
 };
 
 struct status {
-        struct rt_cpumask online;
+        struct cpumask online;
         struct rt_dl_snapshot *snap;
         struct cpu_row *rows;
         size_t n;
@@ -40,26 +40,26 @@ struct status {
 
 static int gather(struct status *s, struct rterr *err)
 {
-        struct rt_cpumask pool, claimed;
+        struct cpumask pool, claimed;
         struct rt_isolation iso;
         if (rt_cpus_online(&s->online, err) < 0 || rt_shield_pool(&pool, err) < 0 ||
             rt_rootdomain_claimed(&claimed, err) < 0 || rt_isolation_read(&iso, err) < 0 ||
             rt_dl_snapshot_read(&s->snap, err) < 0)
                 return -1;
-        s->rows = calloc(rt_cpumask_count(&s->online), sizeof(*s->rows));
+        s->rows = calloc(cpumask_count(&s->online), sizeof(*s->rows));
         if (s->rows == NULL)
                 return rterr_errno(err, "cpus status");
-        for (unsigned c = 0; c < rt_cpumask_last(&s->online); c++) {
-                if (!rt_cpumask_test(&s->online, c))
+        for (unsigned c = 0; c < cpumask_last(&s->online); c++) {
+                if (!cpumask_test(&s->online, c))
                         continue;
                 struct cpu_row *r = &s->rows[s->n++];
                 r->cpu = c;
-                r->shielded = rt_cpumask_test(&pool, c);
-                r->claimed = rt_cpumask_test(&claimed, c);
-                r->isolcpus = rt_cpumask_test(&iso.isolcpus_cmdline, c) ||
-                              rt_cpumask_test(&iso.isolated_sysfs, c);
-                r->nohz_full = rt_cpumask_test(&iso.nohz_full_cmdline, c) ||
-                               rt_cpumask_test(&iso.nohz_full_sysfs, c);
+                r->shielded = cpumask_test(&pool, c);
+                r->claimed = cpumask_test(&claimed, c);
+                r->isolcpus =
+                    cpumask_test(&iso.isolcpus_cmdline, c) || cpumask_test(&iso.isolated_sysfs, c);
+                r->nohz_full = cpumask_test(&iso.nohz_full_cmdline, c) ||
+                               cpumask_test(&iso.nohz_full_sysfs, c);
                 if (rt_rootdomain_span((int)c, &r->rd, r->rd_who, sizeof(r->rd_who), err) < 0)
                         return -1;
                 rt_dl_budget_of(s->snap, &r->rd, 0, &r->budget);
@@ -102,12 +102,12 @@ static void print_text(const struct status *s)
                 printf("%-4u %-8s %-8s %-9s %-9s %-11s %8.2f%% %8.2f%% %8.2f%% %8.2f%% %s\n",
                        r->cpu, r->shielded ? "yes" : "no", r->isolcpus ? "yes" : "no",
                        r->nohz_full ? "yes" : "no", r->claimed ? "claimed" : "-",
-                       rt_cpumask_format(&r->rd, rd, sizeof(rd)), pct(r->budget.capacity),
+                       cpumask_format(&r->rd, rd, sizeof(rd)), pct(r->budget.capacity),
                        pct(r->budget.tasks), pct(r->budget.fair), pct(r->budget.free), fair);
         }
         for (size_t i = 0; i < s->n; i++) {
                 const struct cpu_row *r = &s->rows[i];
-                if (i == 0 || !rt_cpumask_equal(&r->rd, &s->rows[i - 1].rd))
+                if (i == 0 || !cpumask_equal(&r->rd, &s->rows[i - 1].rd))
                         printf("root domain of CPU %u formed by: %s\n", r->cpu, r->rd_who);
         }
         if (s->snap->n_tasks)
@@ -118,7 +118,7 @@ static void print_text(const struct status *s)
                 printf("  pid %d tid %d (%s) runtime/deadline/period %" PRIu64 "/%" PRIu64
                        "/%" PRIu64 " ns on CPU %d, affinity %s\n",
                        (int)t->pid, (int)t->tid, t->comm, t->runtime, t->deadline, t->period,
-                       t->cpu, rt_cpumask_format(&t->affinity, aff, sizeof(aff)));
+                       t->cpu, cpumask_format(&t->affinity, aff, sizeof(aff)));
         }
 }
 
@@ -144,13 +144,13 @@ static void print_json(const struct status *s)
                s->snap->rt_period_us);
         for (size_t i = 0; i < s->n; i++) {
                 const struct cpu_row *r = &s->rows[i];
-                char rd[RT_CPULIST_MAX];
+                char rd[CPULIST_MAX];
                 printf("%s{\"cpu\":%u,\"shielded\":%s,\"isolcpus\":%s,\"nohzFull\":%s,"
                        "\"deadlineRootDomainClaimed\":%s,\"rootDomain\":",
                        i ? "," : "", r->cpu, r->shielded ? "true" : "false",
                        r->isolcpus ? "true" : "false", r->nohz_full ? "true" : "false",
                        r->claimed ? "true" : "false");
-                json_str(rt_cpumask_format(&r->rd, rd, sizeof(rd)));
+                json_str(cpumask_format(&r->rd, rd, sizeof(rd)));
                 printf(",\"rootDomainFormedBy\":");
                 json_str(r->rd_who);
                 printf(",\"deadlinePercent\":{\"capacity\":%.2f,\"tasks\":%.2f,"
@@ -222,12 +222,12 @@ int rt_cpus_main(int argc, char **argv)
         if (strcmp(sub, "status") == 0)
                 return cmd_status(argc, argv);
         if (strcmp(sub, "shield") == 0) {
-                struct rt_cpumask pool;
+                struct cpumask pool;
                 if (argc != 3) {
                         usage(stderr);
                         return 1;
                 }
-                if (rt_cpumask_parse(argv[2], &pool, &err) < 0 || rt_shield(&pool, &err) < 0) {
+                if (cpumask_parse(argv[2], &pool, &err) < 0 || rt_shield(&pool, &err) < 0) {
                         fail(&err);
                         return 1;
                 }

@@ -9,13 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sched_policy.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "rt/internal.h"
 
-#define POLICY_FIFO 1
-#define POLICY_RR 2
-#define POLICY_DEADLINE 6
+static const char *policy_name(uint32_t policy)
+{
+        const char *n = sched_policy_name((int)policy);
+        return n ? n : "unknown policy";
+}
+
 #define DL_MIN_RUNTIME 1024 /* 1 << DL_SCALE */
 #define CAP_SYS_NICE_BIT 23
 
@@ -47,11 +51,11 @@ static void put_pct(struct out *o, uint64_t bw)
 static void put_request(struct out *o, const struct rt_sched *r)
 {
         char flags[128];
-        put(o, "sched_setattr(%s", rt_sched_policy_name(r->policy));
-        if (r->policy == POLICY_DEADLINE)
+        put(o, "sched_setattr(%s", policy_name(r->policy));
+        if (r->policy == SCHED_DEADLINE)
                 put(o, " runtime=%" PRIu64 " deadline=%" PRIu64 " period=%" PRIu64, r->runtime,
                     r->deadline, r->period);
-        else if (r->policy == POLICY_FIFO || r->policy == POLICY_RR)
+        else if (r->policy == SCHED_FIFO || r->policy == SCHED_RR)
                 put(o, " priority=%u", r->priority);
         else
                 put(o, " nice=%d", r->nice);
@@ -96,12 +100,12 @@ static bool explain_dl_params(struct out *o, const struct rt_explain_ctx *c)
 static void explain_einval(struct out *o, const struct rt_explain_ctx *c)
 {
         const struct rt_sched *r = &c->req;
-        if (r->policy == POLICY_DEADLINE && explain_dl_params(o, c))
+        if (r->policy == SCHED_DEADLINE && explain_dl_params(o, c))
                 return;
-        if ((r->policy == POLICY_FIFO || r->policy == POLICY_RR) &&
+        if ((r->policy == SCHED_FIFO || r->policy == SCHED_RR) &&
             (r->priority < 1 || r->priority > 99)) {
                 put(o, "priority %u is outside 1..99 for %s; set process.scheduler.priority",
-                    r->priority, rt_sched_policy_name(r->policy));
+                    r->priority, policy_name(r->policy));
                 return;
         }
         if (r->flags & ~UINT64_C(0x7f)) {
@@ -116,20 +120,20 @@ static void explain_einval(struct out *o, const struct rt_explain_ctx *c)
 
 static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
 {
-        char a[RT_CPULIST_MAX / 4], s[RT_CPULIST_MAX / 4];
+        char a[CPULIST_MAX / 4], s[CPULIST_MAX / 4];
         if (!c->has_cap_sys_nice) {
                 put(o, "the process lacks CAP_SYS_NICE in its effective set (real-time policies "
                        "and raising priority need it); keep CAP_SYS_NICE in the runtime's "
                        "capabilities");
                 return;
         }
-        if (c->req.policy == POLICY_DEADLINE && c->rd_known &&
-            !rt_cpumask_subset(&c->rd_span, &c->affinity)) {
+        if (c->req.policy == SCHED_DEADLINE && c->rd_known &&
+            !cpumask_subset(&c->rd_span, &c->affinity)) {
                 put(o,
                     "a DEADLINE task's affinity must cover its whole root domain: affinity {%s}"
                     " is narrower than root domain {%s}",
-                    rt_cpumask_format(&c->affinity, a, sizeof(a)),
-                    rt_cpumask_format(&c->rd_span, s, sizeof(s)));
+                    cpumask_format(&c->affinity, a, sizeof(a)),
+                    cpumask_format(&c->rd_span, s, sizeof(s)));
                 if (c->rd_who[0])
                         put(o, " (formed by cpuset %s)", c->rd_who);
                 put(o,
@@ -139,12 +143,12 @@ static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
                     s);
                 return;
         }
-        if (c->req.policy == POLICY_DEADLINE && c->budget_known && c->budget.capacity == 0) {
+        if (c->req.policy == SCHED_DEADLINE && c->budget_known && c->budget.capacity == 0) {
                 put(o, "the root domain has no DEADLINE bandwidth "
                        "(/proc/sys/kernel/sched_rt_runtime_us is 0); raise it");
                 return;
         }
-        if ((c->req.policy == POLICY_FIFO || c->req.policy == POLICY_RR) && c->rt_group_known &&
+        if ((c->req.policy == SCHED_FIFO || c->req.policy == SCHED_RR) && c->rt_group_known &&
             c->rt_group_runtime_us == 0) {
                 put(o,
                     "RT group scheduling: cpu cgroup %s has cpu.rt_runtime_us 0, so no "
@@ -153,26 +157,26 @@ static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
                     c->rt_group_path);
                 return;
         }
-        if (c->req.policy == POLICY_DEADLINE)
+        if (c->req.policy == SCHED_DEADLINE)
                 /* Inside a container the cgroup namespace hides the host's cpusets. */
                 put(o,
                     "a DEADLINE task's affinity must cover its whole root domain; affinity {%s}, "
                     "and the kernel's root domain is wider than what is visible from here: "
                     "another load-balanced cpuset over these CPUs merged it (`rtrun cpus "
                     "status` on the host names the cpusets that form it)",
-                    rt_cpumask_format(&c->affinity, a, sizeof(a)));
+                    cpumask_format(&c->affinity, a, sizeof(a)));
         else
                 put(o, "no known rule matched (CAP_SYS_NICE present, affinity {%s})",
-                    rt_cpumask_format(&c->affinity, a, sizeof(a)));
+                    cpumask_format(&c->affinity, a, sizeof(a)));
 }
 
 static void explain_ebusy(struct out *o, const struct rt_explain_ctx *c)
 {
-        char s[RT_CPULIST_MAX / 4];
+        char s[CPULIST_MAX / 4];
         const struct rt_dl_budget *b = &c->budget;
         uint64_t want = rt_bw_of(c->req.runtime, c->req.period ? c->req.period : c->req.deadline);
         put(o, "DEADLINE bandwidth exhausted in root domain {%s}: requested ",
-            c->rd_known ? rt_cpumask_format(&c->rd_span, s, sizeof(s)) : "?");
+            c->rd_known ? cpumask_format(&c->rd_span, s, sizeof(s)) : "?");
         put_pct(o, want);
         if (!c->budget_known) {
                 put(o, " of a CPU, the granted total could not be read; free bandwidth with "
@@ -291,7 +295,7 @@ int rt_explain_setattr(pid_t tid, const struct rt_sched *req, int errnum, struct
         c.period_max_us = read_u64_file("/proc/sys/kernel/sched_deadline_period_max_us", 0);
         c.has_cap_sys_nice = task_has_cap(tid, CAP_SYS_NICE_BIT);
         if (rt_affinity_get(tid, &c.affinity, NULL) < 0)
-                rt_cpumask_zero(&c.affinity);
+                cpumask_zero(&c.affinity);
         int cpu = rt_task_cpu(tid);
         if (cpu >= 0 && rt_rootdomain_span(cpu, &c.rd_span, c.rd_who, sizeof(c.rd_who), NULL) == 0)
                 c.rd_known = true;

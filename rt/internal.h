@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/cpumask.h"
 #include "common/err.h"
 #include "oci/oci.h"
 
@@ -49,56 +50,24 @@ int rt_state_save(struct rt_state *st, struct rterr *err);
 /* Unlocks and frees. */
 void rt_state_close(struct rt_state *st);
 
-/* ---- affinity.c: CPU sets as bitmaps, CPU lists, task affinity ---- */
+/* ---- affinity.c: task affinity (CPU sets are common/cpumask.h) ---- */
 
-#define RT_MAX_CPUS 1024
-struct rt_cpumask {
-        uint64_t w[RT_MAX_CPUS / 64];
-};
-
-void rt_cpumask_zero(struct rt_cpumask *m);
-void rt_cpumask_set(struct rt_cpumask *m, unsigned cpu);
-bool rt_cpumask_test(const struct rt_cpumask *m, unsigned cpu);
-unsigned rt_cpumask_count(const struct rt_cpumask *m);
-bool rt_cpumask_empty(const struct rt_cpumask *m);
-bool rt_cpumask_equal(const struct rt_cpumask *a, const struct rt_cpumask *b);
-bool rt_cpumask_subset(const struct rt_cpumask *sub, const struct rt_cpumask *super);
-bool rt_cpumask_intersects(const struct rt_cpumask *a, const struct rt_cpumask *b);
-void rt_cpumask_and(struct rt_cpumask *dst, const struct rt_cpumask *a, const struct rt_cpumask *b);
-void rt_cpumask_or(struct rt_cpumask *dst, const struct rt_cpumask *a, const struct rt_cpumask *b);
-void rt_cpumask_andnot(struct rt_cpumask *dst, const struct rt_cpumask *a,
-                       const struct rt_cpumask *b);
-/* Highest set CPU + 1, 0 when empty. */
-unsigned rt_cpumask_last(const struct rt_cpumask *m);
-
-/* "0-3,7" (the kernel's cpulist; blanks and a trailing newline allowed, "" is empty). */
-int rt_cpumask_parse(const char *list, struct rt_cpumask *out, struct rterr *err);
-/* Formats as a cpulist into buf ("" when empty); returns buf. */
-char *rt_cpumask_format(const struct rt_cpumask *m, char *buf, size_t len);
-#define RT_CPULIST_MAX 4096
-
-/* The kernel's hex bitmap ("ff,00000003"), as in /proc/irq/default_smp_affinity. */
-int rt_cpumask_parse_hex(const char *text, struct rt_cpumask *out, struct rterr *err);
-char *rt_cpumask_format_hex(const struct rt_cpumask *m, char *buf, size_t len);
-/* Reads a file holding a cpulist (cpuset.cpus, /sys/devices/system/cpu/online ...). */
-int rt_cpumask_read_file(int dirfd, const char *path, struct rt_cpumask *out, struct rterr *err);
-
-int rt_affinity_get(pid_t tid, struct rt_cpumask *out, struct rterr *err);
-int rt_affinity_set(pid_t tid, const struct rt_cpumask *m, struct rterr *err);
+int rt_affinity_get(pid_t tid, struct cpumask *out, struct rterr *err);
+int rt_affinity_set(pid_t tid, const struct cpumask *m, struct rterr *err);
 /* Widens the affinity to every CPU the task's cpuset allows: the kernel intersects the request
  * with the cpuset, and since 6.2 it keeps a narrower earlier request across cpuset moves. */
 int rt_affinity_reset_to_cpuset(pid_t tid, struct rterr *err);
 /* CPUs online now (/sys/devices/system/cpu/online). */
-int rt_cpus_online(struct rt_cpumask *out, struct rterr *err);
+int rt_cpus_online(struct cpumask *out, struct rterr *err);
 
 /* ---- isolated.c: isolcpus / nohz_full ---- */
 
 struct rt_isolation {
-        struct rt_cpumask isolcpus_cmdline; /* isolcpus= on the kernel command line */
-        char isolcpus_flags[64];            /* "domain,managed_irq" or "" */
-        struct rt_cpumask nohz_full_cmdline;
-        struct rt_cpumask isolated_sysfs;  /* /sys/devices/system/cpu/isolated */
-        struct rt_cpumask nohz_full_sysfs; /* /sys/devices/system/cpu/nohz_full */
+        struct cpumask isolcpus_cmdline; /* isolcpus= on the kernel command line */
+        char isolcpus_flags[64];         /* "domain,managed_irq" or "" */
+        struct cpumask nohz_full_cmdline;
+        struct cpumask isolated_sysfs;  /* /sys/devices/system/cpu/isolated */
+        struct cpumask nohz_full_sysfs; /* /sys/devices/system/cpu/nohz_full */
 };
 /* Parses a kernel command line (pure; the unit test feeds it strings). */
 int rt_isolation_parse_cmdline(const char *cmdline, struct rt_isolation *out, struct rterr *err);
@@ -119,7 +88,6 @@ int rt_sched_set(pid_t tid, const struct rt_sched *s); /* 0 or -errno */
 /* What the kernel gets for process.scheduler: the RESET_ON_FORK rule applied (docs/realtime.md).
  */
 void rt_sched_from_oci(const struct oci_scheduler *o, struct rt_sched *out);
-const char *rt_sched_policy_name(uint32_t policy);
 /* Formats the flags as "RESET_ON_FORK|DL_OVERRUN" ("0" when none). */
 char *rt_sched_flags_format(uint64_t flags, char *buf, size_t len);
 
@@ -141,7 +109,7 @@ struct rt_dl_task {
         char comm[32];
         int cpu; /* where it runs now: its root domain is that CPU's */
         uint64_t runtime, deadline, period;
-        struct rt_cpumask affinity;
+        struct cpumask affinity;
 };
 
 struct rt_dl_snapshot {
@@ -153,10 +121,10 @@ struct rt_dl_snapshot {
         size_t n_tasks;
         /* Fair-server reservation per CPU (kernel >= 6.12), from debugfs when readable. */
         bool fair_known;
-        uint64_t fair_runtime[RT_MAX_CPUS], fair_period[RT_MAX_CPUS];
+        uint64_t fair_runtime[CPUMASK_MAX], fair_period[CPUMASK_MAX];
         /* Per CPU: the root domain's total_bw/bw as /sys/kernel/debug/sched/debug shows them. */
         bool rd_known;
-        uint64_t rd_total_bw[RT_MAX_CPUS], rd_bw[RT_MAX_CPUS];
+        uint64_t rd_total_bw[CPUMASK_MAX], rd_bw[CPUMASK_MAX];
 };
 
 int rt_dl_snapshot_read(struct rt_dl_snapshot **out, struct rterr *err);
@@ -173,8 +141,8 @@ struct rt_dl_budget {
         bool combined;       /* tasks holds tasks + fair servers (partial view) */
         uint64_t free;       /* capacity - tasks - fair, 0 when exceeded */
 };
-void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct rt_cpumask *span,
-                     pid_t exclude_tid, struct rt_dl_budget *out);
+void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct cpumask *span, pid_t exclude_tid,
+                     struct rt_dl_budget *out);
 
 /* ---- rootdomain.c: the root domain a CPU belongs to, and making new ones ---- */
 
@@ -183,20 +151,19 @@ int rt_cpuset_mount(char *out, size_t len, bool *v2, struct rterr *err);
 /* The span of the root domain the scheduler uses for `cpu`, derived from the cpuset setup the
  * way kernel/cgroup/cpuset.c builds sched domains; `who` (may be NULL) gets the cpusets that
  * formed it, e.g. "/a (0-1), /b (1)". */
-int rt_rootdomain_span(int cpu, struct rt_cpumask *out, char *who, size_t wholen,
-                       struct rterr *err);
+int rt_rootdomain_span(int cpu, struct cpumask *out, char *who, size_t wholen, struct rterr *err);
 /* v1: calls fn for each cpuset that forms a sched domain (the first one with
  * sched_load_balance=1 on its path from the root), with its path under the mount ("/a/b"). */
-typedef void (*rt_domain_fn)(const char *rel, const struct rt_cpumask *cpus, void *ctx);
+typedef void (*rt_domain_fn)(const char *rel, const struct cpumask *cpus, void *ctx);
 void rt_cpuset_v1_domains(const char *mount, rt_domain_fn fn, void *ctx);
 /* Makes `cpus` the root domain of the container's cpuset directory (absolute path). */
-int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, struct rterr *err);
+int rt_rootdomain_claim(const char *cpuset_dir, const struct cpumask *cpus, struct rterr *err);
 /* Gives the CPUs back; restores the host once no container needs a root domain. */
 int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err);
 /* For any other container: keeps its cpuset from merging with a real-time root domain. */
 int rt_rootdomain_guest(const char *cpuset_dir, struct rterr *err);
 /* The CPUs all claimed root domains hold. */
-int rt_rootdomain_claimed(struct rt_cpumask *out, struct rterr *err);
+int rt_rootdomain_claimed(struct cpumask *out, struct rterr *err);
 
 /* ---- rtgroup.c: v1 RT group budgets ---- */
 
@@ -211,10 +178,10 @@ int rt_memlock_setup(const char *memory_dir, const struct oci_memory *mem, struc
 
 /* ---- shield.c: `rtrun cpus shield|release` ---- */
 
-int rt_shield(const struct rt_cpumask *pool, struct rterr *err);
+int rt_shield(const struct cpumask *pool, struct rterr *err);
 int rt_shield_release(struct rterr *err);
 /* The shielded CPUs (empty when none). */
-int rt_shield_pool(struct rt_cpumask *out, struct rterr *err);
+int rt_shield_pool(struct cpumask *out, struct rterr *err);
 
 /* ---- explain.c: why sched_setattr failed ---- */
 
@@ -224,8 +191,8 @@ struct rt_explain_ctx {
         struct rt_sched req;
         uint64_t period_min_us, period_max_us;
         bool has_cap_sys_nice;
-        struct rt_cpumask affinity;
-        struct rt_cpumask rd_span;
+        struct cpumask affinity;
+        struct cpumask rd_span;
         bool rd_known;
         char rd_who[256]; /* the cpusets that formed the root domain */
         struct rt_dl_budget budget;

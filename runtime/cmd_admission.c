@@ -13,6 +13,7 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
+#include "common/sched_policy.h"
 #include "oci/oci.h"
 #include "runtime/cli.h"
 #include "runtime/log.h"
@@ -55,11 +56,11 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct rterr *err)
         return 0;
 }
 
+/* "FIFO" for SCHED_FIFO: the table's short form. */
 static const char *policy_name(int p)
 {
-        static const char *const names[] = {"OTHER", "FIFO", "RR",      "BATCH",
-                                            "ISO",   "IDLE", "DEADLINE"};
-        return p >= 0 && p < 7 ? names[p] : "?";
+        const char *n = sched_policy_name(p);
+        return n ? n + strlen("SCHED_") : "?";
 }
 
 static double ms(uint64_t ns)
@@ -70,15 +71,15 @@ static double ms(uint64_t ns)
 static void print_cpus(const struct sched_task *t, size_t n, const struct sched_host *h)
 {
         printf("%-5s %-9s %-12s %s\n", "CPU", "CAPACITY", "UTILISATION", "CONTAINERS");
-        for (int cpu = 0; cpu < SCHED_MAX_CPUS; cpu++) {
-                if (!sched_cpuset_has(&h->cpus, cpu))
+        for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu)) {
+                if (!cpumask_test(&h->cpus, cpu))
                         continue;
                 printf("%-5d %-9.3f %-12.3f ", cpu, sched_host_capacity(h),
                        sched_cpu_utilisation(t, n, cpu));
                 const char *sep = "";
                 for (size_t i = 0; i < n; i++)
                         if (t[i].kind != SCHED_KIND_NONE && t[i].granted &&
-                            sched_cpuset_has(&t[i].cpus, cpu)) {
+                            cpumask_test(&t[i].cpus, cpu)) {
                                 printf("%s%s", sep, t[i].id);
                                 sep = ",";
                         }
@@ -220,7 +221,7 @@ static void status_table(const struct sched_ledger *l, const struct sched_task *
         for (size_t i = 0; i < l->n; i++) {
                 const struct sched_entry *e = &l->v[i];
                 char c[256];
-                sched_cpuset_format(&e->task.cpus, c, sizeof(c));
+                cpumask_format(&e->task.cpus, c, sizeof(c));
                 printf("%-24s %-8d %-12s %-9s %-6s %-13.3f %-12.3f %-11.3f %-7.3f %s%s\n",
                        e->task.id, (int)e->pid, sched_crit_name(e->task.crit),
                        policy_name(e->task.policy), c, ms(e->task.runtime), ms(e->task.granted),

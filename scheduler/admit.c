@@ -24,7 +24,7 @@ static uint64_t ceil_us(uint64_t ns)
 }
 
 static bool fits(struct sched_task *set, size_t n, const struct sched_host *h,
-                 const struct sched_cpuset *cpus, char *reason, size_t rsize)
+                 const struct cpumask *cpus, char *reason, size_t rsize)
 {
         return sched_feasible(set, n, h, cpus, reason, rsize);
 }
@@ -81,9 +81,9 @@ static void reason_none(const struct sched_task *t, struct sched_verdict *v)
 static bool pinned(const struct sched_task *t, struct sched_verdict *v)
 {
         char cpus[128];
-        if (t->kind != SCHED_KIND_TIMED_FP || sched_cpuset_count(&t->cpus) == 1)
+        if (t->kind != SCHED_KIND_TIMED_FP || cpumask_count(&t->cpus) == 1)
                 return true;
-        sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
+        cpumask_format(&t->cpus, cpus, sizeof(cpus));
         snprintf(v->reason, sizeof(v->reason),
                  "FIFO/RR with timing must be pinned to exactly one CPU, got %s", cpus);
         return false;
@@ -184,15 +184,14 @@ static void compress(struct sched_task *set, const size_t *g, size_t ng, uint64_
 static bool compress_for(struct sched_task *set, size_t n, int top, const struct sched_host *h,
                          size_t *g, uint64_t *scratch, uint64_t *red_out)
 {
-        struct sched_cpuset cpus = set[n].cpus;
+        struct cpumask cpus = set[n].cpus;
         size_t ng = 0;
         unsigned __int128 max = 0;
         for (size_t i = 0; i < n; i++) {
                 if (!compressible(&set[i], top))
                         continue;
                 g[ng++] = i;
-                for (size_t w = 0; w < SCHED_MAX_CPUS / 64; w++)
-                        cpus.w[w] |= set[i].cpus.w[w];
+                cpumask_or(&cpus, &cpus, &set[i].cpus);
                 const struct sched_task *t = &set[i];
                 max +=
                     ((unsigned __int128)(t->runtime - t->min_runtime) * SCHED_PPB + t->period - 1) /

@@ -17,7 +17,7 @@ void sched_entry_gen(yajl_gen g, const struct sched_entry *e)
 {
         const struct sched_task *t = &e->task;
         char cpus[1024];
-        sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
+        cpumask_format(&t->cpus, cpus, sizeof(cpus));
         yajl_gen_map_open(g);
         sj_kstr(g, "id", t->id);
         sj_kstr(g, "root", e->root);
@@ -88,7 +88,7 @@ int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struc
         if (t->kind == SCHED_KIND_NONE || c < 0 || pid == 0)
                 return rterr_set(err, EINVAL, "%s: bad kind, criticality or pid", path);
         t->crit = (enum sched_crit)c;
-        if (sched_cpuset_parse(cpus, &t->cpus, err) < 0)
+        if (cpumask_parse(cpus, &t->cpus, err) < 0)
                 return rterr_wrap(err, "%s.cpus", path);
         t->weight = 1;
         yajl_val el = sj_get(v, "elastic");

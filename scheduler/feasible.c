@@ -17,16 +17,16 @@ static bool counts(const struct sched_task *t)
 }
 
 /* Distinct DEADLINE partitions touching `cpus`; the first task of each, in parts[]. */
-static size_t partitions(const struct sched_task *set, size_t n, const struct sched_cpuset *cpus,
+static size_t partitions(const struct sched_task *set, size_t n, const struct cpumask *cpus,
                          size_t *parts)
 {
         size_t np = 0;
         for (size_t i = 0; i < n; i++) {
                 if (!counts(&set[i]) || set[i].kind != SCHED_KIND_DEADLINE ||
-                    !sched_cpuset_intersects(&set[i].cpus, cpus))
+                    !cpumask_intersects(&set[i].cpus, cpus))
                         continue;
                 size_t k = 0;
-                while (k < np && !sched_cpuset_equal(&set[parts[k]].cpus, &set[i].cpus))
+                while (k < np && !cpumask_equal(&set[parts[k]].cpus, &set[i].cpus))
                         k++;
                 if (k == np)
                         parts[np++] = i;
@@ -41,10 +41,10 @@ static bool partition_rule(const struct sched_task *set, const size_t *parts, si
         for (size_t i = 0; i < np; i++)
                 for (size_t j = i + 1; j < np; j++) {
                         const struct sched_task *x = &set[parts[i]], *y = &set[parts[j]];
-                        if (!sched_cpuset_intersects(&x->cpus, &y->cpus))
+                        if (!cpumask_intersects(&x->cpus, &y->cpus))
                                 continue;
-                        sched_cpuset_format(&x->cpus, a, sizeof(a));
-                        sched_cpuset_format(&y->cpus, b, sizeof(b));
+                        cpumask_format(&x->cpus, a, sizeof(a));
+                        cpumask_format(&y->cpus, b, sizeof(b));
                         snprintf(reason, rsize,
                                  "partition %s of container %s overlaps partition %s of "
                                  "container %s: DEADLINE partitions must be identical or disjoint",
@@ -64,20 +64,20 @@ static bool partition_test(const struct sched_task *set, size_t n, const struct 
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
                 if (!counts(&set[i]) || set[i].kind != SCHED_KIND_DEADLINE ||
-                    !sched_cpuset_equal(&set[i].cpus, &first->cpus))
+                    !cpumask_equal(&set[i].cpus, &first->cpus))
                         continue;
                 a->c[k] = set[i].granted;
                 a->d[k] = set[i].deadline;
                 a->p[k] = set[i].period;
                 k++;
         }
-        int m = sched_cpuset_count(&first->cpus);
+        int m = cpumask_count(&first->cpus);
         char why[256], where[128];
         bool ok = m == 1
                       ? sched_edf_qpa(a->c, a->d, a->p, k, sched_host_cap_ppb(h), why, sizeof(why))
                       : sched_gfb(a->c, a->d, a->p, k, m, sched_host_capacity(h), why, sizeof(why));
         if (!ok) {
-                sched_cpuset_format(&first->cpus, where, sizeof(where));
+                cpumask_format(&first->cpus, where, sizeof(where));
                 snprintf(reason, rsize, "%s on CPU%s %s", why, m == 1 ? "" : "s", where);
         }
         return ok;
@@ -89,13 +89,12 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
         char b1[32], b2[32];
         for (size_t i = 0; i < n; i++) {
                 const struct sched_task *t = &set[i];
-                if (!counts(t) || t->kind != SCHED_KIND_TIMED_FP ||
-                    !sched_cpuset_has(&t->cpus, cpu))
+                if (!counts(t) || t->kind != SCHED_KIND_TIMED_FP || !cpumask_test(&t->cpus, cpu))
                         continue;
                 size_t nh = 0, nj = 0;
                 for (size_t j = 0; j < n; j++) {
                         const struct sched_task *o = &set[j];
-                        if (j == i || !counts(o) || !sched_cpuset_has(&o->cpus, cpu))
+                        if (j == i || !counts(o) || !cpumask_test(&o->cpus, cpu))
                                 continue;
                         if (o->kind == SCHED_KIND_TIMED_FP && o->priority >= t->priority) {
                                 hp->c[nh] = o->granted;
@@ -129,7 +128,7 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
 }
 
 bool sched_feasible(const struct sched_task *set, size_t n, const struct sched_host *h,
-                    const struct sched_cpuset *cpus, char *reason, size_t rsize)
+                    const struct cpumask *cpus, char *reason, size_t rsize)
 {
         size_t k = n + 1;
         _cleanup_free_ uint64_t *buf = malloc(sizeof(uint64_t) * 6 * k);
@@ -146,8 +145,8 @@ bool sched_feasible(const struct sched_task *set, size_t n, const struct sched_h
         for (size_t i = 0; i < np; i++)
                 if (!partition_test(set, n, &set[parts[i]], h, &a, reason, rsize))
                         return false;
-        for (int cpu = 0; cpu < SCHED_MAX_CPUS; cpu++)
-                if (sched_cpuset_has(cpus, cpu) && !rta_cpu(set, n, cpu, h, &a, &b, reason, rsize))
+        for (int cpu = cpumask_first(cpus); cpu >= 0; cpu = cpumask_next(cpus, cpu))
+                if (cpumask_test(cpus, cpu) && !rta_cpu(set, n, cpu, h, &a, &b, reason, rsize))
                         return false;
         return true;
 }

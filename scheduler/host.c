@@ -36,7 +36,7 @@ int sched_host_from_values(struct sched_host *h, int64_t rt_runtime_us, uint64_t
                            struct rterr *err)
 {
         memset(h, 0, sizeof(*h));
-        if (sched_cpuset_parse(online_cpus, &h->cpus, err) < 0)
+        if (cpumask_parse(online_cpus, &h->cpus, err) < 0)
                 return -1;
         if (rt_runtime_us < 0 || rt_period_us == 0)
                 h->bandwidth = 1.0;

@@ -1,5 +1,6 @@
 /* A container's real-time demand as issue 5 defines it: process.scheduler,
  * linux.resources.cpu.cpus and the org.rtrun.* annotations. */
+#include "common/sched_policy.h"
 #include "scheduler/internal.h"
 
 #include <errno.h>
@@ -7,10 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef SCHED_DEADLINE
-#define SCHED_DEADLINE 6
-#endif
 
 static int annotation_u64(const struct oci_spec *spec, const char *key, bool *set, uint64_t *out,
                           struct rterr *err)
@@ -102,7 +99,7 @@ int sched_task_from_spec(const struct oci_spec *spec, const char *id, const stru
                 return 0;
         const char *cpus = spec->linux_.resources.cpu.cpus;
         if (cpus != NULL && *cpus) {
-                if (sched_cpuset_parse(cpus, &t->cpus, err) < 0)
+                if (cpumask_parse(cpus, &t->cpus, err) < 0)
                         return rterr_wrap(err, "linux.resources.cpu.cpus");
         } else {
                 t->cpus = h->cpus;

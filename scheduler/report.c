@@ -12,10 +12,9 @@ double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu)
         double u = 0;
         for (size_t i = 0; i < n; i++) {
                 const struct sched_task *t = &tasks[i];
-                if (t->kind == SCHED_KIND_NONE || t->granted == 0 ||
-                    !sched_cpuset_has(&t->cpus, cpu))
+                if (t->kind == SCHED_KIND_NONE || t->granted == 0 || !cpumask_test(&t->cpus, cpu))
                         continue;
-                u += (double)t->granted / (double)t->period / sched_cpuset_count(&t->cpus);
+                u += (double)t->granted / (double)t->period / cpumask_count(&t->cpus);
         }
         return u;
 }
@@ -25,8 +24,8 @@ static void cpus_gen(yajl_gen g, const struct sched_task *tasks, size_t n,
 {
         sj_key(g, "cpus");
         yajl_gen_array_open(g);
-        for (int cpu = 0; cpu < SCHED_MAX_CPUS; cpu++) {
-                if (!sched_cpuset_has(&h->cpus, cpu))
+        for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu)) {
+                if (!cpumask_test(&h->cpus, cpu))
                         continue;
                 yajl_gen_map_open(g);
                 sj_kint(g, "cpu", cpu);
@@ -36,7 +35,7 @@ static void cpus_gen(yajl_gen g, const struct sched_task *tasks, size_t n,
                 yajl_gen_array_open(g);
                 for (size_t i = 0; i < n; i++)
                         if (tasks[i].kind != SCHED_KIND_NONE && tasks[i].granted > 0 &&
-                            sched_cpuset_has(&tasks[i].cpus, cpu))
+                            cpumask_test(&tasks[i].cpus, cpu))
                                 sj_str(g, tasks[i].id);
                 yajl_gen_array_close(g);
                 yajl_gen_map_close(g);
@@ -104,7 +103,7 @@ char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive
         for (size_t i = 0; i < n; i++) {
                 const struct sched_task *t = &e[i].task;
                 char cpus[1024];
-                sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
+                cpumask_format(&t->cpus, cpus, sizeof(cpus));
                 yajl_gen_map_open(g);
                 sj_kstr(g, "id", t->id);
                 sj_kstr(g, "root", e[i].root);

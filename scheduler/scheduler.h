@@ -11,26 +11,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/cpumask.h"
 #include "common/err.h"
 #include "oci/oci.h"
-
-#define SCHED_MAX_CPUS 256
-
-struct sched_cpuset {
-        uint64_t w[SCHED_MAX_CPUS / 64];
-};
-
-/* "0-3,7" -> set; errors name the bad part. An empty string is an empty set. */
-int sched_cpuset_parse(const char *s, struct sched_cpuset *out, struct rterr *err);
-/* Writes "0-3,7" into buf (always NUL-terminated). */
-void sched_cpuset_format(const struct sched_cpuset *s, char *buf, size_t size);
-bool sched_cpuset_has(const struct sched_cpuset *s, int cpu);
-void sched_cpuset_add(struct sched_cpuset *s, int cpu);
-int sched_cpuset_count(const struct sched_cpuset *s);
-int sched_cpuset_first(const struct sched_cpuset *s); /* -1 when empty */
-bool sched_cpuset_equal(const struct sched_cpuset *a, const struct sched_cpuset *b);
-bool sched_cpuset_intersects(const struct sched_cpuset *a, const struct sched_cpuset *b);
-bool sched_cpuset_subset(const struct sched_cpuset *a, const struct sched_cpuset *of);
 
 /* ---- model ---- */
 
@@ -57,7 +40,7 @@ struct sched_task {
         enum sched_crit crit;
         int policy; /* SCHED_* */
         int priority;
-        struct sched_cpuset cpus; /* the partition, or the one CPU of a timed FIFO/RR task */
+        struct cpumask cpus; /* the partition, or the one CPU of a timed FIFO/RR task */
         uint64_t runtime, deadline, period;
         bool elastic;
         uint64_t min_runtime; /* elastic only */
@@ -68,7 +51,7 @@ struct sched_task {
 /* The CPUs real-time containers may use and what each offers: capacity c = bandwidth minus
  * the fair server's share (runtime/period), the same on every CPU of the set. */
 struct sched_host {
-        struct sched_cpuset cpus;
+        struct cpumask cpus;
         double bandwidth; /* sched_rt_runtime_us / sched_rt_period_us; 1 when the cap is off */
         bool fair_server;
         uint64_t fs_runtime, fs_period;
@@ -101,7 +84,7 @@ int sched_task_validate(const struct sched_task *t, const struct sched_host *h, 
  * included, with its granted runtime). Returns true when all pass; otherwise `reason` says
  * which test failed, where, and by how much. */
 bool sched_feasible(const struct sched_task *set, size_t n, const struct sched_host *h,
-                    const struct sched_cpuset *cpus, char *reason, size_t reason_size);
+                    const struct cpumask *cpus, char *reason, size_t reason_size);
 
 /* Exact EDF on one CPU (Zhang & Burns' QPA); capacity in ppb. Arrays of n tasks. */
 bool sched_edf_qpa(const uint64_t *c, const uint64_t *d, const uint64_t *p, size_t n,

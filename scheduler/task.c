@@ -37,9 +37,9 @@ int sched_task_validate(const struct sched_task *t, const struct sched_host *h, 
                                  "%s: need %s <= deadline <= period, got %llu, %llu, %llu", where,
                                  rt, (unsigned long long)t->runtime,
                                  (unsigned long long)t->deadline, (unsigned long long)t->period);
-        if (sched_cpuset_count(&t->cpus) == 0 || !sched_cpuset_subset(&t->cpus, &h->cpus)) {
-                sched_cpuset_format(&t->cpus, a, sizeof(a));
-                sched_cpuset_format(&h->cpus, b, sizeof(b));
+        if (cpumask_count(&t->cpus) == 0 || !cpumask_subset(&t->cpus, &h->cpus)) {
+                cpumask_format(&t->cpus, a, sizeof(a));
+                cpumask_format(&h->cpus, b, sizeof(b));
                 return rterr_set(err, EINVAL, "%s: cpus '%s' are not within the host's CPUs %s",
                                  where, a, b);
         }

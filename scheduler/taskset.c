@@ -6,6 +6,7 @@
  *                  "deadline"}}]}
  * Host fields left out come from the running kernel. Unknown keys are errors (typos in a CI
  * file must not pass silently); every error names the JSON path. */
+#include "common/sched_policy.h"
 #include "scheduler/internal.h"
 
 #include <errno.h>
@@ -15,10 +16,6 @@
 #include <string.h>
 
 #include "common/cleanup.h"
-
-#ifndef SCHED_DEADLINE
-#define SCHED_DEADLINE 6
-#endif
 
 static const struct {
         const char *name;
@@ -108,9 +105,9 @@ static int parse_host(const struct ctx *c, yajl_val v, struct sched_host *h)
         if (get_str(c, v, "host", "cpus", &cpus) < 0 ||
             get_num(c, v, "host", "bandwidth", &h->bandwidth) < 0)
                 return -1;
-        if (cpus != NULL && sched_cpuset_parse(cpus, &h->cpus, c->err) < 0)
+        if (cpus != NULL && cpumask_parse(cpus, &h->cpus, c->err) < 0)
                 return rterr_wrap(c->err, "%s: host.cpus", c->what);
-        if (cpus != NULL && sched_cpuset_count(&h->cpus) == 0)
+        if (cpus != NULL && cpumask_count(&h->cpus) == 0)
                 return bad(c, "host.cpus", "no CPUs");
         if (!(h->bandwidth > 0 && h->bandwidth <= 1))
                 return bad(c, "host.bandwidth", "must be in (0, 1]");
@@ -204,7 +201,7 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
                 t->crit = (enum sched_crit)cr;
         }
         t->cpus = h->cpus;
-        if (cpus != NULL && sched_cpuset_parse(cpus, &t->cpus, c->err) < 0)
+        if (cpus != NULL && cpumask_parse(cpus, &t->cpus, c->err) < 0)
                 return rterr_wrap(c->err, "%s: %s.cpus", c->what, path);
         yajl_val s = sj_get(v, "scheduler");
         snprintf(p, sizeof(p), "%.200s.scheduler", path);

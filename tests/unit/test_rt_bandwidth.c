@@ -33,8 +33,8 @@ static void test_fair_read(void **state)
         s->fair_known = true;
         s->fair_runtime[1] = 50000000;
         s->fair_period[1] = 1000000000;
-        struct rt_cpumask one;
-        rt_cpumask_parse("1", &one, NULL);
+        struct cpumask one;
+        cpumask_parse("1", &one, NULL);
         struct rt_dl_budget b;
         rt_dl_budget_of(s, &one, 0, &b);
         assert_int_equal(b.ncpus, 1);
@@ -55,8 +55,8 @@ static void test_fair_from_root_domain_total(void **state)
         s->rd_known = true;
         /* domain {0,1}: two fair servers (5% each) + 20% + 10%; free 190 - 40 */
         s->rd_total_bw[0] = s->rd_total_bw[1] = 2 * 52428 + 209715 + 104857;
-        struct rt_cpumask both;
-        rt_cpumask_parse("0-1", &both, NULL);
+        struct cpumask both;
+        cpumask_parse("0-1", &both, NULL);
         struct rt_dl_budget b;
         rt_dl_budget_of(s, &both, 0, &b);
         assert_int_equal(b.ncpus, 2);
@@ -71,8 +71,8 @@ static void test_unknown_and_partial(void **state)
 {
         (void)state;
         struct rt_dl_snapshot *s = two_cpu_host();
-        struct rt_cpumask one;
-        rt_cpumask_parse("1", &one, NULL);
+        struct cpumask one;
+        cpumask_parse("1", &one, NULL);
         struct rt_dl_budget b;
         rt_dl_budget_of(s, &one, 0, &b);
         assert_true(b.fair_unknown);
@@ -93,8 +93,8 @@ static void test_overcommitted_has_no_free(void **state)
         s->fair_known = true;
         s->fair_runtime[1] = 50000000;
         s->fair_period[1] = 1000000000;
-        struct rt_cpumask one;
-        rt_cpumask_parse("1", &one, NULL);
+        struct cpumask one;
+        cpumask_parse("1", &one, NULL);
         struct rt_dl_budget b;
         rt_dl_budget_of(s, &one, 0, &b);
         assert_int_equal(b.free, 0);

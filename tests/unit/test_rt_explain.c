@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "common/sched_policy.h"
 #include "rt/internal.h"
 
 static struct rt_explain_ctx dl_ctx(int errnum, uint64_t rt, uint64_t dl, uint64_t per)
@@ -16,7 +17,7 @@ static struct rt_explain_ctx dl_ctx(int errnum, uint64_t rt, uint64_t dl, uint64
         memset(&c, 0, sizeof(c));
         c.errnum = errnum;
         c.req = (struct rt_sched){
-            .policy = 6, .flags = 1, .runtime = rt, .deadline = dl, .period = per};
+            .policy = SCHED_DEADLINE, .flags = 1, .runtime = rt, .deadline = dl, .period = per};
         c.period_min_us = 100;
         c.period_max_us = 4194304;
         c.has_cap_sys_nice = true;
@@ -42,7 +43,7 @@ static void test_einval(void **state)
         expect(&c, "below the kernel's minimum of 1024 ns");
         c = dl_ctx(EINVAL, 10000, 20000, 50000);
         expect(&c, "outside the range the host allows, 100..4194304 us");
-        c.req = (struct rt_sched){.policy = 1, .priority = 120};
+        c.req = (struct rt_sched){.policy = SCHED_FIFO, .priority = 120};
         expect(&c, "priority 120 is outside 1..99");
 }
 
@@ -53,11 +54,11 @@ static void test_eperm(void **state)
         c.has_cap_sys_nice = false;
         expect(&c, "lacks CAP_SYS_NICE");
         c.has_cap_sys_nice = true;
-        rt_cpumask_parse("1", &c.affinity, NULL);
-        rt_cpumask_parse("0-1", &c.rd_span, NULL);
+        cpumask_parse("1", &c.affinity, NULL);
+        cpumask_parse("0-1", &c.rd_span, NULL);
         c.rd_known = true;
         expect(&c, "affinity {1} is narrower than root domain {0-1}");
-        c.req = (struct rt_sched){.policy = 1, .priority = 10};
+        c.req = (struct rt_sched){.policy = SCHED_FIFO, .priority = 10};
         c.rt_group_known = true;
         c.rt_group_runtime_us = 0;
         strcpy(c.rt_group_path, "/rtrun/c1");
@@ -68,7 +69,7 @@ static void test_ebusy_numbers(void **state)
 {
         (void)state;
         struct rt_explain_ctx c = dl_ctx(EBUSY, 9000000, 10000000, 10000000);
-        rt_cpumask_parse("1", &c.rd_span, NULL);
+        cpumask_parse("1", &c.rd_span, NULL);
         c.rd_known = true;
         c.budget_known = true;
         c.budget.ncpus = 1;

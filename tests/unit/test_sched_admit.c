@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "common/sched_policy.h"
 #include "scheduler/scheduler.h"
 
 #define MS UINT64_C(1000000)
@@ -29,9 +30,9 @@ static struct sched_task dl(const char *id, enum sched_crit crit, const char *cp
         struct rterr err;
         snprintf(t.id, sizeof(t.id), "%s", id);
         t.kind = SCHED_KIND_DEADLINE;
-        t.policy = 6;
+        t.policy = SCHED_DEADLINE;
         t.crit = crit;
-        assert_int_equal(sched_cpuset_parse(cpus, &t.cpus, &err), 0);
+        assert_int_equal(cpumask_parse(cpus, &t.cpus, &err), 0);
         t.runtime = runtime;
         t.deadline = t.period = period;
         t.elastic = min_runtime > 0;
@@ -45,7 +46,7 @@ static struct sched_task fifo(const char *id, int prio, uint64_t wcet, uint64_t 
 {
         struct sched_task t = dl(id, SCHED_CRIT_CONTROL, "0", wcet, period, 0);
         t.kind = SCHED_KIND_TIMED_FP;
-        t.policy = 1;
+        t.policy = SCHED_FIFO;
         t.priority = prio;
         t.deadline = deadline;
         return t;

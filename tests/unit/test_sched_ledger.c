@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "common/sched_policy.h"
 #include "scheduler/scheduler.h"
 
 #define MS UINT64_C(1000000)
@@ -45,9 +46,9 @@ static struct sched_task task(const char *id, enum sched_crit crit, uint64_t run
         struct sched_task t = {0};
         snprintf(t.id, sizeof(t.id), "%s", id);
         t.kind = SCHED_KIND_DEADLINE;
-        t.policy = 6;
+        t.policy = SCHED_DEADLINE;
         t.crit = crit;
-        sched_cpuset_add(&t.cpus, 0);
+        cpumask_set(&t.cpus, 0);
         t.runtime = runtime;
         t.deadline = t.period = 20 * MS;
         t.elastic = min_runtime > 0;

@@ -60,7 +60,7 @@ static void deadline_with_annotations(void **state)
         assert_int_equal(t.min_runtime, 500000);
         assert_true(t.weight == 2.5);
         char buf[32];
-        sched_cpuset_format(&t.cpus, buf, sizeof(buf));
+        cpumask_format(&t.cpus, buf, sizeof(buf));
         assert_string_equal(buf, "2-3");
 }
 
@@ -87,7 +87,7 @@ static void fifo_timing_and_defaults(void **state)
                               "\"period\": 10000000}",
                               NULL, "", &t, &err),
                          0);
-        assert_int_equal(sched_cpuset_count(&t.cpus), 4);
+        assert_int_equal(cpumask_count(&t.cpus), 4);
         assert_int_equal(from(NULL, NULL, "", &t, &err), 0);
         assert_int_equal(t.kind, SCHED_KIND_NONE);
 }
