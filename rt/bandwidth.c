@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "common/sched_policy.h"
 #include "common/cleanup.h"
@@ -176,6 +177,102 @@ static void read_debugfs(struct rt_dl_snapshot *s, const struct cpumask *online)
         free(texts);
 }
 
+const char *rt_fair_source_name(enum rt_fair_source s)
+{
+        switch (s) {
+        case RT_FAIR_DEBUGFS:
+                return "debugfs (sched/fair_server)";
+        case RT_FAIR_ROOT_DOMAIN:
+                return "debugfs sched/debug (root domain total minus DEADLINE tasks)";
+        case RT_FAIR_KERNEL_DEFAULT:
+                return "kernel default for 6.12+ (50 ms every 1 s; debugfs unreadable)";
+        case RT_FAIR_NONE:
+                return "none (kernel before 6.12 has no fair server)";
+        case RT_FAIR_UNKNOWN:
+                break;
+        }
+        return "unknown (debugfs unreadable)";
+}
+
+bool rt_kernel_has_fair_server(const char *release)
+{
+        int major = 0, minor = 0;
+        if (sscanf(release, "%d.%d", &major, &minor) != 2)
+                return true; /* unparsable: assume the newer, more conservative kernel */
+        return major > 6 || (major == 6 && minor >= 12);
+}
+
+static void fair_set(struct rt_dl_snapshot *s, unsigned cpu, uint64_t runtime, uint64_t period)
+{
+        s->fair_runtime[cpu] = runtime;
+        s->fair_period[cpu] = period;
+}
+
+/* Per root domain: what its total holds beyond the DEADLINE tasks, shared by its CPUs. A share
+ * within the kernel's fixed-point rounding of the default is the default. */
+static bool fair_from_root_domains(struct rt_dl_snapshot *s, const struct cpumask *online,
+                                   rt_span_fn span_of)
+{
+        struct cpumask done;
+        cpumask_zero(&done);
+        uint64_t cap =
+            s->unlimited ? UINT64_C(1) << RT_BW_SHIFT : rt_bw_of(s->rt_runtime_us, s->rt_period_us);
+        uint64_t dflt = rt_bw_of(RT_FAIR_DEFAULT_RUNTIME, RT_FAIR_DEFAULT_PERIOD);
+        for (int c = cpumask_first(online); c >= 0; c = cpumask_next(online, c)) {
+                if (cpumask_test(&done, (unsigned)c))
+                        continue;
+                struct cpumask span;
+                if (span_of(c, &span) < 0)
+                        return false;
+                cpumask_and(&span, &span, online);
+                cpumask_andnot(&span, &span, &done);
+                if (!cpumask_test(&span, (unsigned)c))
+                        cpumask_set(&span, (unsigned)c);
+                uint64_t tasks = 0;
+                for (size_t i = 0; i < s->n_tasks; i++)
+                        if (s->tasks[i].cpu >= 0 && cpumask_test(&span, (unsigned)s->tasks[i].cpu))
+                                tasks += rt_bw_of(s->tasks[i].runtime, s->tasks[i].period);
+                uint64_t total = s->rd_total_bw[c];
+                unsigned n = cpumask_count(&span);
+                uint64_t per = total > tasks ? (total - tasks) / n : 0;
+                if (per > cap)
+                        return false;
+                uint64_t rt = (uint64_t)(((unsigned __int128)per * RT_FAIR_DEFAULT_PERIOD +
+                                          (UINT64_C(1) << RT_BW_SHIFT) - 1) >>
+                                         RT_BW_SHIFT);
+                bool is_default = per + 1 >= dflt && per <= dflt + 1;
+                for (int x = cpumask_first(&span); x >= 0; x = cpumask_next(&span, x)) {
+                        fair_set(s, (unsigned)x, is_default ? RT_FAIR_DEFAULT_RUNTIME : rt,
+                                 RT_FAIR_DEFAULT_PERIOD);
+                        cpumask_set(&done, (unsigned)x);
+                }
+        }
+        return true;
+}
+
+static int span_from_cpusets(int cpu, struct cpumask *out)
+{
+        return rt_rootdomain_span(cpu, out, NULL, 0, NULL);
+}
+
+void rt_fair_fallback(struct rt_dl_snapshot *s, const struct cpumask *online, const char *release,
+                      rt_span_fn span_of)
+{
+        if (span_of == NULL)
+                span_of = span_from_cpusets;
+        bool has = rt_kernel_has_fair_server(release);
+        if (has && s->rd_known && !s->partial && fair_from_root_domains(s, online, span_of)) {
+                s->fair_source = RT_FAIR_ROOT_DOMAIN;
+                s->fair_known = true;
+                return;
+        }
+        for (int c = cpumask_first(online); c >= 0; c = cpumask_next(online, c))
+                fair_set(s, (unsigned)c, has ? RT_FAIR_DEFAULT_RUNTIME : 0,
+                         has ? RT_FAIR_DEFAULT_PERIOD : 0);
+        s->fair_source = has ? RT_FAIR_KERNEL_DEFAULT : RT_FAIR_NONE;
+        s->fair_known = true;
+}
+
 /* "NSpid:" lists one pid per namespace level: more than one means /proc shows a subset. */
 static bool in_child_pid_ns(void)
 {
@@ -205,6 +302,12 @@ int rt_dl_snapshot_read(struct rt_dl_snapshot **out, struct rterr *err)
         }
         read_debugfs(s, &online);
         s->partial = in_child_pid_ns();
+        if (s->fair_known) {
+                s->fair_source = RT_FAIR_DEBUGFS;
+        } else {
+                struct utsname u;
+                rt_fair_fallback(s, &online, uname(&u) == 0 ? u.release : "", NULL);
+        }
         *out = s;
         return 0;
 }
@@ -244,16 +347,29 @@ void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct cpumask *span,
         } else if (s->partial) {
                 out->fair_unknown = true;
         } else if (s->fair_known) {
-                for (unsigned c = 0; c < CPUMASK_MAX; c++)
-                        if (cpumask_test(span, c))
-                                out->fair += rt_bw_of(s->fair_runtime[c], s->fair_period[c]);
+                for (int c = cpumask_first(span); c >= 0; c = cpumask_next(span, c))
+                        out->fair += rt_bw_of(s->fair_runtime[c], s->fair_period[c]);
+                out->fair_source = s->fair_source;
+                out->fair_estimated = s->fair_source == RT_FAIR_ROOT_DOMAIN ||
+                                      s->fair_source == RT_FAIR_KERNEL_DEFAULT;
         } else if (s->rd_known && first < CPUMASK_MAX && s->rd_total_bw[first] >= all_tasks) {
                 /* What the root domain holds beyond the tasks is the fair servers' share. */
                 out->fair = s->rd_total_bw[first] - all_tasks;
                 out->fair_estimated = true;
+                out->fair_source = RT_FAIR_ROOT_DOMAIN;
         } else {
                 out->fair_unknown = true;
         }
         uint64_t used = out->tasks + out->fair;
         out->free = out->capacity > used ? out->capacity - used : 0;
+}
+
+double rt_cpu_capacity(const struct rt_dl_snapshot *s, unsigned cpu)
+{
+        double c = s->unlimited || s->rt_period_us == 0
+                       ? 1.0
+                       : (double)s->rt_runtime_us / (double)s->rt_period_us;
+        if (s->fair_known && cpu < CPUMASK_MAX && s->fair_period[cpu])
+                c -= (double)s->fair_runtime[cpu] / (double)s->fair_period[cpu];
+        return c > 0 ? c : 0;
 }

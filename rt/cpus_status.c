@@ -29,8 +29,8 @@ static int row_fill(struct rt_cpu_status *r, unsigned c, const struct cpumask *p
         r->claimed = cpumask_test(claimed, c);
         r->isolcpus =
             cpumask_test(&iso->isolcpus_cmdline, c) || cpumask_test(&iso->isolated_sysfs, c);
-        r->nohz_full = cpumask_test(&iso->nohz_full_cmdline, c) ||
-                       cpumask_test(&iso->nohz_full_sysfs, c);
+        r->nohz_full =
+            cpumask_test(&iso->nohz_full_cmdline, c) || cpumask_test(&iso->nohz_full_sysfs, c);
         if (rt_rootdomain_span((int)c, &rd, r->root_domain_who, sizeof(r->root_domain_who), err) <
             0)
                 return -1;
@@ -46,6 +46,7 @@ static int row_fill(struct rt_cpu_status *r, unsigned c, const struct cpumask *p
         r->fair_known = snap->fair_known;
         r->fair_runtime = snap->fair_runtime[c];
         r->fair_period = snap->fair_period[c];
+        r->capacity = rt_cpu_capacity(snap, c);
         return 0;
 }
 
@@ -83,6 +84,7 @@ static int gather(struct rt_cpus_status *s, struct rt_dl_snapshot **snap, struct
         s->unlimited = (*snap)->unlimited;
         s->rt_runtime_us = s->unlimited ? (int64_t)-1 : (int64_t)(*snap)->rt_runtime_us;
         s->rt_period_us = (*snap)->rt_period_us;
+        s->fair_source = rt_fair_source_name((*snap)->fair_source);
         s->cpus = calloc(cpumask_count(&online) + 1, sizeof(*s->cpus));
         if (s->cpus == NULL)
                 return rterr_errno(err, "cpus status");

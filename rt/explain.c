@@ -198,10 +198,9 @@ static void explain_ebusy(struct out *o, const struct rt_explain_ctx *c)
         put_pct(o, b->tasks);
         put(o, ", fair servers ");
         put_pct(o, b->fair);
-        put(o, "%s, free ",
-            b->fair_unknown     ? " (unknown: debugfs not readable)"
-            : b->fair_estimated ? " (from the root domain's total)"
-                                : "");
+        put(o, " (%s), free ",
+            b->fair_unknown ? "unknown: debugfs not readable"
+                            : rt_fair_source_name(b->fair_source));
         put_pct(o, b->free);
         put(o, "; shorten runtime, lengthen period, stop another DEADLINE container, give it more "
                "CPUs, or raise /proc/sys/kernel/sched_rt_runtime_us");

@@ -112,6 +112,29 @@ struct rt_dl_task {
         struct cpumask affinity;
 };
 
+/* Where the fair servers' parameters came from: the one answer for admission, `cpus status`
+ * and the diagnostics. */
+enum rt_fair_source {
+        RT_FAIR_UNKNOWN,        /* nothing readable and the kernel's default cannot apply */
+        RT_FAIR_DEBUGFS,        /* sched/fair_server/cpuN/{runtime,period} */
+        RT_FAIR_ROOT_DOMAIN,    /* sched/debug's dl_bw->total_bw minus the DEADLINE tasks */
+        RT_FAIR_KERNEL_DEFAULT, /* debugfs unreadable, kernel >= 6.12: 50 ms every 1 s */
+        RT_FAIR_NONE,           /* kernel < 6.12: no fair server */
+};
+const char *rt_fair_source_name(enum rt_fair_source s);
+/* Whether a kernel release ("6.12.3-amd64") has per-CPU fair servers (6.12 and later). */
+bool rt_kernel_has_fair_server(const char *release);
+/* The kernel's default fair server (kernel/sched/fair.c fair_server_init): 50 ms every 1 s. */
+#define RT_FAIR_DEFAULT_RUNTIME UINT64_C(50000000)
+#define RT_FAIR_DEFAULT_PERIOD UINT64_C(1000000000)
+/* Fills fair_* of a snapshot whose debugfs files were unreadable (pure but for
+ * rt_rootdomain_span when `span_of` is NULL): from the root domains' totals when known, else
+ * the default for `release`. */
+struct rt_dl_snapshot;
+typedef int (*rt_span_fn)(int cpu, struct cpumask *out);
+void rt_fair_fallback(struct rt_dl_snapshot *s, const struct cpumask *online, const char *release,
+                      rt_span_fn span_of);
+
 struct rt_dl_snapshot {
         uint64_t rt_runtime_us; /* /proc/sys/kernel/sched_rt_runtime_us; -1 read as UINT64_MAX */
         uint64_t rt_period_us;
@@ -119,8 +142,11 @@ struct rt_dl_snapshot {
         bool partial;   /* in a child pid namespace: not every task is visible */
         struct rt_dl_task *tasks;
         size_t n_tasks;
-        /* Fair-server reservation per CPU (kernel >= 6.12), from debugfs when readable. */
+        /* Fair-server reservation per CPU (kernel >= 6.12): from debugfs when readable, else
+         * derived from the root domains' totals, else the kernel's default for its version
+         * (fair_source says which; rt_fair_source_name). */
         bool fair_known;
+        enum rt_fair_source fair_source;
         uint64_t fair_runtime[CPUMASK_MAX], fair_period[CPUMASK_MAX];
         /* Per CPU: the root domain's total_bw/bw as /sys/kernel/debug/sched/debug shows them. */
         bool rd_known;
@@ -136,11 +162,14 @@ struct rt_dl_budget {
         uint64_t capacity;   /* ncpus * rt_runtime/rt_period */
         uint64_t tasks;      /* DEADLINE tasks whose CPU lies in the span */
         uint64_t fair;       /* fair servers of the span */
-        bool fair_estimated; /* derived from the root domain's total_bw */
+        bool fair_estimated; /* not read from sched/fair_server (fair_source says how) */
         bool fair_unknown;   /* debugfs unreadable */
-        bool combined;       /* tasks holds tasks + fair servers (partial view) */
-        uint64_t free;       /* capacity - tasks - fair, 0 when exceeded */
+        enum rt_fair_source fair_source;
+        bool combined; /* tasks holds tasks + fair servers (partial view) */
+        uint64_t free; /* capacity - tasks - fair, 0 when exceeded */
 };
+/* What one CPU offers DEADLINE: rt_runtime/rt_period minus its fair server (a fraction). */
+double rt_cpu_capacity(const struct rt_dl_snapshot *s, unsigned cpu);
 void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct cpumask *span, pid_t exclude_tid,
                      struct rt_dl_budget *out);
 

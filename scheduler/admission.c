@@ -78,6 +78,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         if (sched_ledger_open(&l, err) < 0)
                 return -1;
         note(&l, warning, wsize);
+        sched_foreign_match(h->foreign, h->n_foreign, l.v, l.n);
         int r = -1;
         if (find(&l, root, t->id) >= 0) {
                 rterr_set(err, EEXIST, "admission: container %s already holds a reservation",
@@ -138,6 +139,7 @@ int sched_admission_release(const struct sched_host *h, const char *root, const 
         if (sched_ledger_open(&l, err) < 0)
                 return -1;
         note(&l, warning, wsize);
+        sched_foreign_match(h->foreign, h->n_foreign, l.v, l.n);
         int r = 0;
         ssize_t i = find(&l, root, id);
         if (i >= 0)

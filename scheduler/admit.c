@@ -69,12 +69,9 @@ static void reason_shrunk(const struct sched_task *t, struct sched_verdict *v)
                  sched_fmt_ms(t->granted, a, sizeof(a)), sched_fmt_ms(t->runtime, b, sizeof(b)));
 }
 
-static void reason_none(const struct sched_task *t, struct sched_verdict *v)
+static void reason_none(struct sched_verdict *v)
 {
-        snprintf(v->reason, sizeof(v->reason), "%s",
-                 t->policy == 1 || t->policy == 2 ? "FIFO/RR without timing: admitted without "
-                                                    "analysis"
-                                                  : "not real-time: admitted without analysis");
+        snprintf(v->reason, sizeof(v->reason), "%s", "not real-time: admitted without analysis");
 }
 
 /* The model's rule before any analysis: a timed FIFO/RR task runs on exactly one CPU. */
@@ -98,10 +95,21 @@ static int as_requested(struct sched_task *set, size_t n, size_t i, const struct
         struct sched_task *t = &set[i];
         memset(v, 0, sizeof(*v));
         if (t->kind == SCHED_KIND_NONE) {
-                reason_none(t, v);
+                reason_none(v);
                 return v->admitted = true;
         }
         if (!pinned(t, v)) {
+                t->granted = 0;
+                return 0;
+        }
+        if (t->kind == SCHED_KIND_UNTIMED_FP) {
+                t->granted = 1; /* holds its CPUs */
+                if (fits(set, n, h, &t->cpus, v->reason, sizeof(v->reason))) {
+                        snprintf(v->reason, sizeof(v->reason),
+                                 "FIFO/RR without timing: no timed FIFO/RR task at or below its "
+                                 "priority on its CPUs");
+                        return v->admitted = true;
+                }
                 t->granted = 0;
                 return 0;
         }

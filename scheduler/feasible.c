@@ -73,14 +73,43 @@ static bool partition_test(const struct sched_task *set, size_t n, const struct 
         }
         int m = cpumask_count(&first->cpus);
         char why[256], where[128];
-        bool ok = m == 1
-                      ? sched_edf_qpa(a->c, a->d, a->p, k, sched_host_cap_ppb(h), why, sizeof(why))
-                      : sched_gfb(a->c, a->d, a->p, k, m, sched_host_capacity(h), why, sizeof(why));
+        bool ok = m == 1 ? sched_edf_qpa(a->c, a->d, a->p, k,
+                                         sched_host_cap_ppb_on(h, &first->cpus), why, sizeof(why))
+                         : sched_gfb(a->c, a->d, a->p, k, m,
+                                     sched_host_capacity_on(h, &first->cpus), why, sizeof(why));
         if (!ok) {
                 cpumask_format(&first->cpus, where, sizeof(where));
                 snprintf(reason, rsize, "%s on CPU%s %s", why, m == 1 ? "" : "s", where);
         }
         return ok;
+}
+
+/* An untimed FIFO/RR container has unknown demand: a timed FIFO/RR task on the same CPU at
+ * its priority or below can starve, so the pair is refused. DEADLINE is unaffected (the
+ * kernel's deadline class runs above FIFO/RR). */
+static bool untimed_rule(const struct sched_task *set, size_t n, int cpu, char *reason,
+                         size_t rsize)
+{
+        for (size_t i = 0; i < n; i++) {
+                const struct sched_task *u = &set[i];
+                if (u->kind != SCHED_KIND_UNTIMED_FP || u->granted == 0 ||
+                    !cpumask_test(&u->cpus, (unsigned)cpu))
+                        continue;
+                for (size_t j = 0; j < n; j++) {
+                        const struct sched_task *t = &set[j];
+                        if (!counts(t) || t->kind != SCHED_KIND_TIMED_FP ||
+                            !cpumask_test(&t->cpus, (unsigned)cpu) || u->priority < t->priority)
+                                continue;
+                        snprintf(reason, rsize,
+                                 "untimed FIFO/RR container %s (priority %d, no "
+                                 "org.rtrun.timing.*) can starve timed FIFO/RR container %s "
+                                 "(priority %d) on CPU %d: give %s timing annotations, a lower "
+                                 "priority, or other CPUs",
+                                 u->id, u->priority, t->id, t->priority, cpu, u->id);
+                        return false;
+                }
+        }
+        return true;
 }
 
 static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struct sched_host *h,
@@ -104,6 +133,14 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
                                 jit->d[nj] = o->deadline;
                                 jit->p[nj++] = o->period;
                         }
+                }
+                for (size_t f = 0; f < h->n_foreign; f++) {
+                        const struct sched_foreign *x = &h->foreign[f];
+                        if (!x->counted || !cpumask_test(&x->span, (unsigned)cpu))
+                                continue;
+                        jit->c[nj] = x->runtime;
+                        jit->d[nj] = x->deadline;
+                        jit->p[nj++] = x->period;
                 }
                 size_t ndl = nj;
                 if (h->fair_server) {
@@ -130,7 +167,7 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
 bool sched_feasible(const struct sched_task *set, size_t n, const struct sched_host *h,
                     const struct cpumask *cpus, char *reason, size_t rsize)
 {
-        size_t k = n + 1;
+        size_t k = n + h->n_foreign + 1;
         _cleanup_free_ uint64_t *buf = malloc(sizeof(uint64_t) * 6 * k);
         _cleanup_free_ size_t *parts = malloc(sizeof(size_t) * k);
         if (buf == NULL || parts == NULL) {
@@ -146,7 +183,8 @@ bool sched_feasible(const struct sched_task *set, size_t n, const struct sched_h
                 if (!partition_test(set, n, &set[parts[i]], h, &a, reason, rsize))
                         return false;
         for (int cpu = cpumask_first(cpus); cpu >= 0; cpu = cpumask_next(cpus, cpu))
-                if (cpumask_test(cpus, cpu) && !rta_cpu(set, n, cpu, h, &a, &b, reason, rsize))
+                if (!untimed_rule(set, n, cpu, reason, rsize) ||
+                    !rta_cpu(set, n, cpu, h, &a, &b, reason, rsize))
                         return false;
         return true;
 }

@@ -12,7 +12,8 @@ double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu)
         double u = 0;
         for (size_t i = 0; i < n; i++) {
                 const struct sched_task *t = &tasks[i];
-                if (t->kind == SCHED_KIND_NONE || t->granted == 0 || !cpumask_test(&t->cpus, cpu))
+                if (t->kind == SCHED_KIND_NONE || t->kind == SCHED_KIND_UNTIMED_FP ||
+                    t->granted == 0 || !cpumask_test(&t->cpus, cpu))
                         continue;
                 u += (double)t->granted / (double)t->period / cpumask_count(&t->cpus);
         }
@@ -29,7 +30,11 @@ static void cpus_gen(yajl_gen g, const struct sched_task *tasks, size_t n,
                         continue;
                 yajl_gen_map_open(g);
                 sj_kint(g, "cpu", cpu);
-                sj_kdbl(g, "capacity", sched_host_capacity(h));
+                struct cpumask one;
+                cpumask_zero(&one);
+                cpumask_set(&one, (unsigned)cpu);
+                sj_kdbl(g, "capacity", sched_host_capacity_on(h, &one));
+                sj_kdbl(g, "foreign", sched_host_foreign_on(h, cpu));
                 sj_kdbl(g, "utilisation", sched_cpu_utilisation(tasks, n, cpu));
                 sj_key(g, "containers");
                 yajl_gen_array_open(g);
@@ -38,6 +43,30 @@ static void cpus_gen(yajl_gen g, const struct sched_task *tasks, size_t n,
                             cpumask_test(&tasks[i].cpus, cpu))
                                 sj_str(g, tasks[i].id);
                 yajl_gen_array_close(g);
+                yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+}
+
+/* DEADLINE threads outside the ledger that the decisions charged to their root domains. */
+static void foreign_gen(yajl_gen g, const struct sched_host *h)
+{
+        sj_key(g, "foreign_deadline");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < h->n_foreign; i++) {
+                const struct sched_foreign *f = &h->foreign[i];
+                char span[CPULIST_MAX];
+                if (!f->counted)
+                        continue;
+                yajl_gen_map_open(g);
+                sj_kint(g, "pid", f->pid);
+                sj_kint(g, "tid", f->tid);
+                sj_kstr(g, "comm", f->comm);
+                sj_kint(g, "runtime", (long long)f->runtime);
+                sj_kint(g, "deadline", (long long)f->deadline);
+                sj_kint(g, "period", (long long)f->period);
+                sj_kstr(g, "root_domain", cpumask_format(&f->span, span, sizeof(span)));
+                sj_kdbl(g, "utilisation", f->period ? (double)f->runtime / (double)f->period : 0);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
@@ -97,6 +126,8 @@ char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive
         } else {
                 yajl_gen_null(g);
         }
+        sj_kstr(g, "fair_server_source", h->fs_source[0] ? h->fs_source : "given");
+        foreign_gen(g, h);
         yajl_gen_map_close(g);
         sj_key(g, "containers");
         yajl_gen_array_open(g);
@@ -117,7 +148,7 @@ char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive
                 sj_kint(g, "granted_runtime", (long long)t->granted);
                 sj_kint(g, "deadline", (long long)t->deadline);
                 sj_kint(g, "period", (long long)t->period);
-                sj_kdbl(g, "utilisation", (double)t->granted / (double)t->period);
+                sj_kdbl(g, "utilisation", t->period ? (double)t->granted / (double)t->period : 0);
                 sj_kbool(g, "elastic", t->elastic);
                 yajl_gen_map_close(g);
         }

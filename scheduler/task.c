@@ -19,12 +19,26 @@ const char *sched_crit_name(enum sched_crit c)
         return (unsigned)c < 4 ? crit_names[c] : "?";
 }
 
+static int cpus_within(const struct sched_task *t, const struct sched_host *h, const char *where,
+                       struct rterr *err)
+{
+        char a[128], b[128];
+        if (cpumask_count(&t->cpus) == 0 || !cpumask_subset(&t->cpus, &h->cpus)) {
+                cpumask_format(&t->cpus, a, sizeof(a));
+                cpumask_format(&h->cpus, b, sizeof(b));
+                return rterr_set(err, EINVAL, "%s: cpus '%s' are not within the host's CPUs %s",
+                                 where, a, b);
+        }
+        return 0;
+}
+
 int sched_task_validate(const struct sched_task *t, const struct sched_host *h, const char *where,
                         struct rterr *err)
 {
-        char a[128], b[128];
         if (t->kind == SCHED_KIND_NONE)
                 return 0;
+        if (t->kind == SCHED_KIND_UNTIMED_FP)
+                return cpus_within(t, h, where, err);
         const char *rt = t->kind == SCHED_KIND_DEADLINE ? "runtime" : "wcet";
         if (t->kind == SCHED_KIND_DEADLINE && t->runtime < 1024)
                 return rterr_set(err, EINVAL, "%s: SCHED_DEADLINE runtime must be >= 1024 ns",
@@ -37,12 +51,8 @@ int sched_task_validate(const struct sched_task *t, const struct sched_host *h, 
                                  "%s: need %s <= deadline <= period, got %llu, %llu, %llu", where,
                                  rt, (unsigned long long)t->runtime,
                                  (unsigned long long)t->deadline, (unsigned long long)t->period);
-        if (cpumask_count(&t->cpus) == 0 || !cpumask_subset(&t->cpus, &h->cpus)) {
-                cpumask_format(&t->cpus, a, sizeof(a));
-                cpumask_format(&h->cpus, b, sizeof(b));
-                return rterr_set(err, EINVAL, "%s: cpus '%s' are not within the host's CPUs %s",
-                                 where, a, b);
-        }
+        if (cpus_within(t, h, where, err) < 0)
+                return -1;
         if (t->elastic && (t->min_runtime == 0 || t->min_runtime > t->runtime))
                 return rterr_set(
                     err, EINVAL, "%s: elastic min-runtime %llu must be in [1, %s %llu]", where,

@@ -211,7 +211,7 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
         if (tm != NULL) {
                 static const char *const tkeys[] = {"wcet", "period", "deadline", NULL};
                 snprintf(p, sizeof(p), "%.200s.timing", path);
-                if (t->policy != 1 && t->policy != 2)
+                if (!sched_policy_is_rt(t->policy))
                         return bad(c, p, "only for SCHED_FIFO or SCHED_RR");
                 uint64_t dl = 0;
                 if (known_keys(c, tm, p, tkeys) < 0 ||
@@ -221,13 +221,17 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
                         return -1;
                 t->kind = SCHED_KIND_TIMED_FP;
                 t->deadline = dl ? dl : t->period;
+        } else if (sched_policy_is_rt(t->policy)) {
+                t->kind = SCHED_KIND_UNTIMED_FP;
         }
         yajl_val el = sj_get(v, "elastic");
         if (el != NULL) {
                 static const char *const ekeys[] = {"min_runtime", "weight", NULL};
                 snprintf(p, sizeof(p), "%.200s.elastic", path);
-                if (t->kind == SCHED_KIND_NONE)
-                        return bad(c, p, "only for SCHED_DEADLINE or timed SCHED_FIFO/RR");
+                if (t->kind != SCHED_KIND_DEADLINE)
+                        return bad(c, p,
+                                   "only for SCHED_DEADLINE: the kernel would not enforce a "
+                                   "smaller FIFO/RR budget");
                 if (known_keys(c, el, p, ekeys) < 0 ||
                     get_u64(c, el, p, "min_runtime", true, &t->min_runtime) < 0 ||
                     get_num(c, el, p, "weight", &t->weight) < 0)
