@@ -43,6 +43,14 @@ static void fill_task(struct rt_host_dl_task *o, const struct rt_dl_task *t)
                 o->ancestors[o->n_ancestors++] = p;
 }
 
+static uint64_t read_us(const char *path)
+{
+        _cleanup_free_ char *text = NULL;
+        if (read_file_at(AT_FDCWD, path, &text, NULL, NULL) < 0)
+                return 0;
+        return strtoull(text, NULL, 10);
+}
+
 int rt_host_capacity_read(struct rt_host_capacity *out, struct rterr *err)
 {
         struct rt_dl_snapshot *s = NULL;
@@ -53,6 +61,8 @@ int rt_host_capacity_read(struct rt_host_capacity *out, struct rterr *err)
         out->rt_period_us = s->rt_period_us;
         out->fs_source = rt_fair_source_name(s->fair_source);
         out->fs_unknown = !s->fair_known;
+        out->dl_period_min_us = read_us("/proc/sys/kernel/sched_deadline_period_min_us");
+        out->dl_period_max_us = read_us("/proc/sys/kernel/sched_deadline_period_max_us");
         double best = -1;
         for (int c = cpumask_first(&out->online); c >= 0; c = cpumask_next(&out->online, c)) {
                 uint64_t r = s->fair_known ? s->fair_runtime[c] : RT_FAIR_DEFAULT_RUNTIME;

@@ -101,7 +101,9 @@ struct rt_host_capacity {
         /* The fair server per CPU (the largest share among the online CPUs); 0/0 when none. */
         uint64_t fs_runtime, fs_period;
         const char *fs_source; /* where fs_* came from, in words (static) */
-        bool fs_unknown;       /* nothing readable: fs_* is the conservative default */
+        /* /proc/sys/kernel/sched_deadline_period_{min,max}_us; 0 when unreadable */
+        uint64_t dl_period_min_us, dl_period_max_us;
+        bool fs_unknown; /* nothing readable: fs_* is the conservative default */
         struct rt_host_dl_task *dl_tasks;
         size_t n_dl_tasks;
 };

@@ -37,6 +37,8 @@ int admission_host_read(struct sched_host *h, struct rterr *err)
                                        cpumask_format(&c.online, online, sizeof(online)),
                                        c.fs_runtime, c.fs_period, err);
         snprintf(h->fs_source, sizeof(h->fs_source), "%s", c.fs_source);
+        h->dl_period_min = c.dl_period_min_us * 1000;
+        h->dl_period_max = c.dl_period_max_us * 1000;
         h->foreign = r == 0 ? calloc(c.n_dl_tasks + 1, sizeof(*h->foreign)) : NULL;
         if (r == 0 && h->foreign == NULL)
                 r = rterr_errno(err, "host capacity");

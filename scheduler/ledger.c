@@ -94,7 +94,7 @@ bool sched_entry_alive(const struct sched_entry *e)
         return sched_proc_starttime(e->pid) == e->starttime;
 }
 
-static void sidecar_name(const struct sched_entry *e, char *buf, size_t size)
+void sched_sidecar_name(const struct sched_entry *e, char *buf, size_t size)
 {
         uint64_t h = UINT64_C(14695981039346656037);
         for (const char *s = e->root;; s++) {
@@ -171,7 +171,7 @@ out:
 static void drop(struct sched_ledger *l, size_t i)
 {
         char name[64];
-        sidecar_name(&l->v[i], name, sizeof(name));
+        sched_sidecar_name(&l->v[i], name, sizeof(name));
         _cleanup_close_ int d = openat(l->dir_fd, SIDECARS, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (d >= 0)
                 unlinkat(d, name, 0);
@@ -270,7 +270,8 @@ static int open_dir(struct sched_ledger *l, int lock_op, struct rterr *err)
 
 int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
 {
-        if (open_dir(l, LOCK_EX, err) < 0 || load(l, true, err) < 0) {
+        if (open_dir(l, LOCK_EX, err) < 0 || load(l, true, err) < 0 ||
+            sched_ledger_reconcile(l, true, err) < 0) {
                 sched_ledger_close(l);
                 return -1;
         }
@@ -287,7 +288,8 @@ int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
 
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err)
 {
-        if (open_dir(l, LOCK_SH, err) < 0 || load(l, false, err) < 0) {
+        if (open_dir(l, LOCK_SH, err) < 0 || load(l, false, err) < 0 ||
+            sched_ledger_reconcile(l, false, err) < 0) {
                 sched_ledger_close(l);
                 return -1;
         }
@@ -330,7 +332,7 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
                 _cleanup_free_ char *one = sj_take(sg);
                 yajl_gen_free(sg);
                 char name[64];
-                sidecar_name(&l->v[i], name, sizeof(name));
+                sched_sidecar_name(&l->v[i], name, sizeof(name));
                 if (one == NULL || write_file_atomic_at(d, name, one, strlen(one), 0600, err) < 0)
                         return rterr_wrap(err, "admission sidecar for %s", l->v[i].task.id);
                 l->v[i].changed = false;

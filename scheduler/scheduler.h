@@ -71,7 +71,9 @@ struct sched_host {
         double bandwidth; /* sched_rt_runtime_us / sched_rt_period_us; 1 when the cap is off */
         bool fair_server;
         uint64_t fs_runtime, fs_period;
-        char fs_source[96];            /* where fs_* came from, shown by status ("" when given) */
+        char fs_source[96]; /* where fs_* came from, shown by status ("" when given) */
+        /* the kernel\'s DEADLINE period limits (sched_deadline_period_{min,max}_us), ns; 0: none */
+        uint64_t dl_period_min, dl_period_max;
         struct sched_foreign *foreign; /* not owned; NULL when none */
         size_t n_foreign;
 };

@@ -1,4 +1,5 @@
 /* The task model's names and invariants: criticality classes and what a valid demand is. */
+#include "common/sched_policy.h"
 #include "scheduler/internal.h"
 
 #include <errno.h>
@@ -37,8 +38,27 @@ int sched_task_validate(const struct sched_task *t, const struct sched_host *h, 
 {
         if (t->kind == SCHED_KIND_NONE)
                 return 0;
+        const char *field = strstr(where, "config.json") ? "process.scheduler" : "scheduler";
+        if ((t->kind == SCHED_KIND_UNTIMED_FP || t->kind == SCHED_KIND_TIMED_FP) &&
+            (t->priority < SCHED_RT_PRIO_MIN || t->priority > SCHED_RT_PRIO_MAX))
+                return rterr_set(err, EINVAL,
+                                 "%s: %s.priority: %s needs a priority in [%d, %d], got %d", where,
+                                 field, t->policy == SCHED_RR ? "SCHED_RR" : "SCHED_FIFO",
+                                 SCHED_RT_PRIO_MIN, SCHED_RT_PRIO_MAX, t->priority);
         if (t->kind == SCHED_KIND_UNTIMED_FP)
                 return cpus_within(t, h, where, err);
+        if (t->kind == SCHED_KIND_DEADLINE && h->dl_period_min && t->period < h->dl_period_min)
+                return rterr_set(err, EINVAL,
+                                 "%s: %s.period: %llu ns is below the kernel's minimum %llu ns "
+                                 "(/proc/sys/kernel/sched_deadline_period_min_us)",
+                                 where, field, (unsigned long long)t->period,
+                                 (unsigned long long)h->dl_period_min);
+        if (t->kind == SCHED_KIND_DEADLINE && h->dl_period_max && t->period > h->dl_period_max)
+                return rterr_set(err, EINVAL,
+                                 "%s: %s.period: %llu ns is above the kernel's maximum %llu ns "
+                                 "(/proc/sys/kernel/sched_deadline_period_max_us)",
+                                 where, field, (unsigned long long)t->period,
+                                 (unsigned long long)h->dl_period_max);
         const char *rt = t->kind == SCHED_KIND_DEADLINE ? "runtime" : "wcet";
         if (t->kind == SCHED_KIND_DEADLINE && t->runtime < 1024)
                 return rterr_set(err, EINVAL, "%s: SCHED_DEADLINE runtime must be >= 1024 ns",
