@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "common/sched_policy.h"
 #include "common/cleanup.h"
@@ -118,6 +119,32 @@ static void explain_einval(struct out *o, const struct rt_explain_ctx *c)
             r->policy, r->flags);
 }
 
+/* kernel/sched/syscalls.c __sched_setscheduler: with RT group scheduling, a FIFO/RR task whose
+ * task group has rt_runtime 0 gets EPERM. A v2 cgroup with the cpu controller is its own task
+ * group, starts at 0 and has no cpu.rt_runtime_us to change that (the file is v1 only). */
+static void explain_rt_group_v2(struct out *o, const struct rt_explain_ctx *c)
+{
+        put(o,
+            "%sRT group scheduling (CONFIG_RT_GROUP_SCHED) with cgroup v2: the kernel refuses "
+            "FIFO/RR to a task whose cpu cgroup has no real-time runtime, and cgroup %s has the "
+            "cpu controller enabled, starts with rt_runtime 0 and cgroup v2 has no "
+            "cpu.rt_runtime_us to give it any. Ways out: ",
+            c->rt_group_sched < 0 ? "probably " : "", c->v2_cpu_cgroup);
+        if (rt_kernel_has_rt_group_sched_param(c->release))
+                put(o, "boot with rt_group_sched=0 (kernel 6.16+), or ");
+        else
+                put(o,
+                    "this kernel (%s) predates the rt_group_sched=0 boot parameter (6.16), "
+                    "so run a kernel built without CONFIG_RT_GROUP_SCHED (as most "
+                    "distributions ship), or ",
+                    c->release[0] ? c->release : "?");
+        put(o, "keep the cpu controller off the container's cgroup path (no \"cpu\" in its "
+               "parents' cgroup.subtree_control; with no linux.resources.cpu quota or shares "
+               "rtrun does not enable it) so the task stays in the root task group; "
+               "sched_rt_runtime_us=-1 also lifts the rule but turns off DEADLINE admission "
+               "control and RT throttling (docs/troubleshooting.md)");
+}
+
 static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
 {
         char a[CPULIST_MAX / 4], s[CPULIST_MAX / 4];
@@ -155,6 +182,11 @@ static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
                     "real-time task may run in it; set linux.resources.cpu.realtimeRuntime "
                     "(and realtimePeriod)",
                     c->rt_group_path);
+                return;
+        }
+        if (sched_policy_is_rt((int)c->req.policy) && c->v2_cpu_cgroup[0] &&
+            c->rt_group_sched != 0) {
+                explain_rt_group_v2(o, c);
                 return;
         }
         if (c->req.policy == SCHED_DEADLINE)
@@ -284,6 +316,82 @@ static void read_rt_group(pid_t tid, struct rt_explain_ctx *c)
         }
 }
 
+int rt_group_sched_state(const char *config, const char *cmdline)
+{
+        if (cmdline != NULL) {
+                for (const char *p = strstr(cmdline, "rt_group_sched="); p;
+                     p = strstr(p + 1, "rt_group_sched="))
+                        if ((p == cmdline || p[-1] == ' ') && p[15] == '0')
+                                return 0;
+        }
+        if (config == NULL)
+                return -1;
+        if (strstr(config, "\nCONFIG_RT_GROUP_SCHED=y") ||
+            strncmp(config, "CONFIG_RT_GROUP_SCHED=y", 23) == 0)
+                return strstr(config, "CONFIG_RT_GROUP_SCHED_DEFAULT_DISABLED=y") &&
+                               (cmdline == NULL || strstr(cmdline, "rt_group_sched=1") == NULL)
+                           ? 0
+                           : 1;
+        if (strstr(config, "# CONFIG_RT_GROUP_SCHED is not set"))
+                return 0;
+        return -1;
+}
+
+bool rt_kernel_has_rt_group_sched_param(const char *release)
+{
+        int major = 0, minor = 0;
+        if (sscanf(release, "%d.%d", &major, &minor) != 2)
+                return false;
+        return major > 6 || (major == 6 && minor >= 16);
+}
+
+/* The task's v2 cgroup, when the cpu controller is enabled there (it is then a task group of
+ * its own). */
+static void read_v2_cpu_cgroup(pid_t tid, struct rt_explain_ctx *c)
+{
+        char path[64], line[512];
+        rt_pathf(path, sizeof(path), "/proc/%d/cgroup", (int)tid);
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        while (f && fgets(line, sizeof(line), f)) {
+                if (strncmp(line, "0::", 3) != 0)
+                        continue;
+                char *cg = line + 3;
+                cg[strcspn(cg, "\n")] = '\0';
+                if (strcmp(cg, "/") == 0)
+                        return;
+                static const char *const mounts[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+                for (size_t i = 0; i < 2; i++) {
+                        char file[RT_PATH];
+                        _cleanup_free_ char *text = NULL;
+                        if (rt_pathf(file, sizeof(file), "%s%s/cgroup.controllers", mounts[i], cg) <
+                                0 ||
+                            read_file_at(AT_FDCWD, file, &text, NULL, NULL) < 0)
+                                continue;
+                        for (char *w = strtok(text, " \n"); w; w = strtok(NULL, " \n"))
+                                if (strcmp(w, "cpu") == 0)
+                                        snprintf(c->v2_cpu_cgroup, sizeof(c->v2_cpu_cgroup),
+                                                 "%.255s", cg);
+                        return;
+                }
+        }
+}
+
+static void read_rt_group_sched(struct rt_explain_ctx *c)
+{
+        struct utsname u;
+        char path[128];
+        c->release[0] = '\0';
+        if (uname(&u) == 0)
+                snprintf(c->release, sizeof(c->release), "%s", u.release);
+        snprintf(path, sizeof(path), "/boot/config-%s", c->release);
+        _cleanup_free_ char *config = NULL, *cmdline = NULL;
+        if (read_file_at(AT_FDCWD, path, &config, NULL, NULL) < 0)
+                config = NULL;
+        if (read_file_at(AT_FDCWD, "/proc/cmdline", &cmdline, NULL, NULL) < 0)
+                cmdline = NULL;
+        c->rt_group_sched = rt_group_sched_state(config, cmdline);
+}
+
 int rt_explain_setattr(pid_t tid, const struct rt_sched *req, int errnum, struct rterr *err)
 {
         struct rt_explain_ctx c;
@@ -307,6 +415,10 @@ int rt_explain_setattr(pid_t tid, const struct rt_sched *req, int errnum, struct
                 }
         }
         read_rt_group(tid, &c);
+        if (sched_policy_is_rt((int)req->policy) && errnum == EPERM) {
+                read_v2_cpu_cgroup(tid, &c);
+                read_rt_group_sched(&c);
+        }
         char text[sizeof(err->msg)];
         rt_explain_format(&c, text, sizeof(text));
         return rterr_set(err, errnum, "%s", text);

@@ -230,7 +230,17 @@ struct rt_explain_ctx {
         bool rt_group_known;
         int64_t rt_group_runtime_us;
         char rt_group_path[256];
+        /* cgroup v2: the task's cgroup when the cpu controller is enabled there (its task group
+         * is then not the root one), "" otherwise */
+        char v2_cpu_cgroup[256];
+        int rt_group_sched; /* CONFIG_RT_GROUP_SCHED in effect: 1 yes, 0 no, -1 unknown */
+        char release[65];   /* uname -r */
 };
+/* RT group scheduling in effect: 1/0, -1 unknown; from the kernel's config text (/boot/config-R
+ * or NULL) and its command line (rt_group_sched=0 turns it off at boot, 6.16+). Pure. */
+int rt_group_sched_state(const char *config, const char *cmdline);
+/* Whether a kernel release has the rt_group_sched= boot parameter (6.16 and later). */
+bool rt_kernel_has_rt_group_sched_param(const char *release);
 
 /* The explanation text (pure). */
 void rt_explain_format(const struct rt_explain_ctx *c, char *buf, size_t len);

@@ -65,6 +65,50 @@ static void test_eperm(void **state)
         expect(&c, "cpu cgroup /rtrun/c1 has cpu.rt_runtime_us 0");
 }
 
+/* FIFO on a cgroup v2 host whose kernel has RT group scheduling: the rule and the ways out. */
+static void test_eperm_rt_group_v2(void **state)
+{
+        (void)state;
+        struct rt_explain_ctx c;
+        memset(&c, 0, sizeof(c));
+        c.errnum = EPERM;
+        c.req = (struct rt_sched){.policy = SCHED_FIFO, .priority = 50};
+        c.has_cap_sys_nice = true;
+        cpumask_parse("15", &c.affinity, NULL);
+        strcpy(c.v2_cpu_cgroup, "/machine.slice/rtrun-c1");
+        c.rt_group_sched = 1;
+        strcpy(c.release, "6.18.2-amd64");
+        expect(&c, "RT group scheduling (CONFIG_RT_GROUP_SCHED) with cgroup v2");
+        expect(&c, "cgroup /machine.slice/rtrun-c1 has the cpu controller enabled");
+        expect(&c, "no cpu.rt_runtime_us");
+        expect(&c, "boot with rt_group_sched=0 (kernel 6.16+)");
+        expect(&c, "keep the cpu controller off");
+        /* before 6.16 there is no boot parameter: a kernel without the option */
+        strcpy(c.release, "6.12.9");
+        expect(&c, "predates the rt_group_sched=0 boot parameter (6.16)");
+        expect(&c, "built without CONFIG_RT_GROUP_SCHED");
+        /* config unknown: still named, as the probable cause */
+        c.rt_group_sched = -1;
+        expect(&c, "probably RT group scheduling");
+        /* turned off at boot: not this rule */
+        c.rt_group_sched = 0;
+        char buf[1024];
+        rt_explain_format(&c, buf, sizeof(buf));
+        assert_null(strstr(buf, "RT group scheduling"));
+        /* the facts the gatherer reads */
+        assert_int_equal(rt_group_sched_state("CONFIG_X=y\nCONFIG_RT_GROUP_SCHED=y\n", "quiet"), 1);
+        assert_int_equal(
+            rt_group_sched_state("CONFIG_RT_GROUP_SCHED=y\n", "ro rt_group_sched=0 quiet"), 0);
+        assert_int_equal(rt_group_sched_state("# CONFIG_RT_GROUP_SCHED is not set\n", ""), 0);
+        assert_int_equal(rt_group_sched_state("CONFIG_RT_GROUP_SCHED=y\n"
+                                              "CONFIG_RT_GROUP_SCHED_DEFAULT_DISABLED=y\n",
+                                              ""),
+                         0);
+        assert_int_equal(rt_group_sched_state(NULL, "quiet"), -1);
+        assert_true(rt_kernel_has_rt_group_sched_param("6.16.0"));
+        assert_false(rt_kernel_has_rt_group_sched_param("6.15.11"));
+}
+
 static void test_ebusy_numbers(void **state)
 {
         (void)state;
@@ -89,6 +133,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_einval),
             cmocka_unit_test(test_eperm),
+            cmocka_unit_test(test_eperm_rt_group_v2),
             cmocka_unit_test(test_ebusy_numbers),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
