@@ -6,6 +6,7 @@
 #include "scheduler/internal.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Work bounds (steps x tasks): a set exactly at capacity can have a busy period as long as
  * its hyperperiod; past these bounds the test gives up and rejects, naming why. */
@@ -131,6 +132,18 @@ static int utilisation_fits(const uint64_t *c, const uint64_t *p, size_t n, uint
         return num * SCHED_PPB <= (unsigned __int128)cap * den;
 }
 
+/* "EDF: utilisation 1.200 > capacity 0.900", with six decimals where three would print the
+ * same number twice. */
+static bool over_capacity(long double u, long double cf, char *reason, size_t rsize)
+{
+        char a[32], b[32];
+        snprintf(a, sizeof(a), "%.3Lf", u);
+        snprintf(b, sizeof(b), "%.3Lf", cf);
+        int prec = strcmp(a, b) == 0 ? 6 : 3;
+        snprintf(reason, rsize, "EDF: utilisation %.*Lf > capacity %.*Lf", prec, u, prec, cf);
+        return false;
+}
+
 bool sched_edf_qpa(const uint64_t *c, const uint64_t *d, const uint64_t *p, size_t n, uint64_t cap,
                    char *reason, size_t rsize)
 {
@@ -145,10 +158,8 @@ bool sched_edf_qpa(const uint64_t *c, const uint64_t *d, const uint64_t *p, size
                         dmin = d[i];
         }
         long double cf = (long double)cap / SCHED_PPB;
-        if (u > cf * (1.0L + 1e-15L)) {
-                snprintf(reason, rsize, "EDF: utilisation %.3Lf > capacity %.3Lf", u, cf);
-                return false;
-        }
+        if (u > cf * (1.0L + 1e-15L))
+                return over_capacity(u, cf, reason, rsize);
         /* D >= T for every task: U <= c is exact (Liu & Layland; the demand bound never exceeds
          * U*t), so no demand analysis is needed, and a set exactly at capacity passes. */
         bool implicit = true;
@@ -158,8 +169,7 @@ bool sched_edf_qpa(const uint64_t *c, const uint64_t *d, const uint64_t *p, size
                 int fit = utilisation_fits(c, p, n, cap);
                 if (fit == 1 || (fit < 0 && u <= cf))
                         return true;
-                snprintf(reason, rsize, "EDF: utilisation %.6Lf > capacity %.6Lf", u, cf);
-                return false;
+                return over_capacity(u, cf, reason, rsize);
         }
         uint64_t l = horizon(c, d, p, n, cap, u / cf);
         if (l == UINT64_MAX) {
