@@ -86,7 +86,9 @@ static int scan_threads(struct rt_dl_snapshot *s, size_t *cap, pid_t pid, struct
         while ((e = readdir(d)) != NULL) {
                 pid_t tid = (pid_t)atoi(e->d_name);
                 struct rt_sched a;
-                if (tid <= 0 || rt_sched_get(tid, &a) < 0 || a.policy != SCHED_DEADLINE)
+                /* an exiting task reads back as DEADLINE with all-zero parameters */
+                if (tid <= 0 || rt_sched_get(tid, &a) < 0 || a.policy != SCHED_DEADLINE ||
+                    a.runtime == 0)
                         continue;
                 if (add_task(s, cap, pid, tid, &a) < 0)
                         return rterr_errno(err, "scan DEADLINE tasks");

@@ -57,26 +57,32 @@ double sched_host_foreign_on(const struct sched_host *h, int cpu)
         return u;
 }
 
-double sched_host_capacity_on(const struct sched_host *h, const struct cpumask *cpus)
+/* Average foreign share over `cpus`. */
+static double foreign_avg(const struct sched_host *h, const struct cpumask *cpus)
 {
-        double c = sched_host_capacity(h);
-        if (h->n_foreign == 0)
-                return c;
         double foreign = 0;
         unsigned n = 0;
         for (int cpu = cpumask_first(cpus); cpu >= 0; cpu = cpumask_next(cpus, cpu), n++)
                 foreign += sched_host_foreign_on(h, cpu);
-        c -= n ? foreign / n : 0;
+        return n ? foreign / n : 0;
+}
+
+double sched_host_capacity_on(const struct sched_host *h, const struct cpumask *cpus)
+{
+        double c = sched_host_capacity(h) - (h->n_foreign ? foreign_avg(h, cpus) : 0);
         return c > 0 ? c : 0;
 }
 
 uint64_t sched_host_cap_ppb_on(const struct sched_host *h, const struct cpumask *cpus)
 {
-        if (h->n_foreign == 0)
-                return sched_host_cap_ppb(h);
-        /* round down: foreign bandwidth must never be under-counted */
-        uint64_t c = (uint64_t)(sched_host_capacity_on(h, cpus) * SCHED_PPB);
-        return c ? c : 1;
+        uint64_t c = sched_host_cap_ppb(h);
+        double f = h->n_foreign ? foreign_avg(h, cpus) : 0;
+        if (f <= 0)
+                return c;
+        /* round the foreign share up: it must never be under-counted */
+        uint64_t fp = (uint64_t)(f * SCHED_PPB);
+        fp += (double)fp < f * SCHED_PPB;
+        return c > fp ? c - fp : 1;
 }
 
 static bool descends_from(const struct sched_foreign *f, pid_t pid)
