@@ -1,8 +1,9 @@
 /* The host-wide admission controller: which real-time reservations fit together, decided by
  * exact analysis (QPA on one CPU, GFB on a partition, response times for timed FIFO/RR) and
  * resolved by criticality and elastic compression. The model is issue 5's; docs/admission.md
- * explains it with numbers. Pure logic except host.c (reads the kernel's capacity) and
- * ledger.c (the locked ledger file under /run/rtrun/admission). Times are nanoseconds. */
+ * explains it with numbers. Pure logic except the ledger (ledger.c, ledger_reconcile.c: the
+ * locked files under /run/rtrun/admission, and /proc to tell live holders): the host's capacity
+ * is read by rt/ (rt_host_capacity_read) and passed in by the runtime. Times are nanoseconds. */
 #ifndef RTRUN_SCHEDULER_H
 #define RTRUN_SCHEDULER_H
 
