@@ -117,8 +117,8 @@ chrt -d --sched-runtime 5000000 --sched-deadline 10000000 --sched-period 1000000
 hog=$!
 sleep 0.3
 check "chrt task runs SCHED_DEADLINE" SCHED_DEADLINE "$(chrt -p "$hog" | grep -o SCHED_DEADLINE | head -1)"
-ncpu=$(jq -r --argjson p "$hog" '.host.foreign_deadline[] | select(.pid == $p) | .root_domain' \
-  <(rt admission status --format json))
+ncpu=$(rt admission status --format json |
+  jq -r --argjson p "$hog" '.host.foreign_deadline[] | select(.pid == $p) | .root_domain')
 check "status lists the chrt task with its root domain" 1 "$([ -n "$ncpu" ] && echo 1 || echo 0)"
 check_contains "status text shows it" "$(rt admission status)" \
   "DEADLINE outside the ledger: pid $hog tid $hog (sleep) 5.000 ms every 10.000 ms"
