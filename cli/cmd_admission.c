@@ -14,8 +14,10 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
+#include "common/sched_policy.h"
 #include "oci/oci.h"
 #include "cli/commands.h"
+#include "runtime/admission.h"
 #include "runtime/log.h"
 #include "scheduler/scheduler.h"
 
@@ -88,11 +90,11 @@ static struct shown shown_name(const struct sched_task *t)
         return r;
 }
 
+/* "FIFO" for SCHED_FIFO: the table's short form. */
 static const char *policy_name(int p)
 {
-        static const char *const names[] = {"OTHER", "FIFO", "RR",      "BATCH",
-                                            "ISO",   "IDLE", "DEADLINE"};
-        return p >= 0 && p < 7 ? names[p] : "?";
+        const char *n = sched_policy_name(p);
+        return n ? n + strlen("SCHED_") : "?";
 }
 
 static double ms(uint64_t ns)
@@ -102,16 +104,18 @@ static double ms(uint64_t ns)
 
 static void print_cpus(const struct sched_task *t, size_t n, const struct sched_host *h)
 {
-        printf("%-5s %-9s %-12s %s\n", "CPU", "CAPACITY", "UTILISATION", "CONTAINERS");
-        for (int cpu = 0; cpu < SCHED_MAX_CPUS; cpu++) {
-                if (!sched_cpuset_has(&h->cpus, cpu))
-                        continue;
-                printf("%-5d %-9.3f %-12.3f ", cpu, sched_host_capacity(h),
-                       sched_cpu_utilisation(t, n, cpu));
+        printf("%-5s %-9s %-8s %-12s %s\n", "CPU", "CAPACITY", "FOREIGN", "UTILISATION",
+               "CONTAINERS");
+        for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu)) {
+                struct cpumask one;
+                cpumask_zero(&one);
+                cpumask_set(&one, (unsigned)cpu);
+                printf("%-5d %-9.3f %-8.3f %-12.3f ", cpu, sched_host_capacity_on(h, &one),
+                       sched_host_foreign_on(h, cpu), sched_cpu_utilisation(t, n, cpu));
                 const char *sep = "";
                 for (size_t i = 0; i < n; i++)
                         if (t[i].kind != SCHED_KIND_NONE && t[i].granted &&
-                            sched_cpuset_has(&t[i].cpus, cpu)) {
+                            cpumask_test(&t[i].cpus, cpu)) {
                                 printf("%s%s", sep, shown_name(&t[i]).s);
                                 sep = ",";
                         }
@@ -149,11 +153,15 @@ static int print_check(const struct opts *o, const struct sched_task *t,
 static int check_taskset(const struct runtime_ctx *g, const struct opts *o)
 {
         struct rterr err;
-        struct sched_host kernel;
+        __attribute__((cleanup(admission_host_free))) struct sched_host kernel = {0};
         _cleanup_free_ char *text = NULL;
         size_t len;
-        if (sched_host_read(&kernel, &err) < 0)
+        if (admission_host_read(&kernel, &err) < 0)
                 return log_fail(g, &err);
+        /* a taskset describes its own host: the live host's foreign threads are not in it */
+        struct sched_host base = kernel;
+        base.foreign = NULL;
+        base.n_foreign = 0;
         if (read_file_at(AT_FDCWD, o->taskset, &text, &len, &err) < 0)
                 return log_fail(g, &err);
         struct sched_taskset ts;
@@ -163,7 +171,7 @@ static int check_taskset(const struct runtime_ctx *g, const struct opts *o)
                           (size_t)((char *)memchr(text, '\0', len) - text));
                 return log_fail(g, &err);
         }
-        if (sched_taskset_parse(text, o->taskset, &kernel, &ts, &err) < 0)
+        if (sched_taskset_parse(text, o->taskset, &base, &ts, &err) < 0)
                 return log_fail(g, &err);
         _cleanup_free_ struct sched_verdict *v = calloc(ts.n + 1, sizeof(*v));
         if (v == NULL) {
@@ -182,11 +190,13 @@ static int check_taskset(const struct runtime_ctx *g, const struct opts *o)
 }
 
 /* The live reservations of the ledger as admitted tasks, plus room for `extra` more. */
-static int ledger_tasks(struct sched_task **out, size_t *n, size_t extra, struct rterr *err)
+static int ledger_tasks(struct sched_host *h, struct sched_task **out, size_t *n, size_t extra,
+                        struct rterr *err)
 {
         _cleanup_ledger_ struct sched_ledger l = SCHED_LEDGER_INIT;
         if (sched_ledger_snapshot(&l, err) < 0)
                 return -1;
+        sched_foreign_match(h->foreign, h->n_foreign, l.v, l.n);
         struct sched_task *t = calloc(l.n + extra + 1, sizeof(*t));
         if (t == NULL)
                 return rterr_errno(err, "admission");
@@ -201,12 +211,12 @@ static int ledger_tasks(struct sched_task **out, size_t *n, size_t extra, struct
 static int check_bundles(const struct runtime_ctx *g, const struct opts *o)
 {
         struct rterr err;
-        struct sched_host h;
-        if (sched_host_read(&h, &err) < 0)
+        __attribute__((cleanup(admission_host_free))) struct sched_host h = {0};
+        if (admission_host_read(&h, &err) < 0)
                 return log_fail(g, &err);
         _cleanup_free_ struct sched_task *t = NULL;
         size_t n = 0;
-        if (ledger_tasks(&t, &n, (size_t)o->n_bundles, &err) < 0)
+        if (ledger_tasks(&h, &t, &n, (size_t)o->n_bundles, &err) < 0)
                 return log_fail(g, &err);
         size_t running = n;
         _cleanup_free_ struct sched_verdict *v = calloc(n + (size_t)o->n_bundles + 1, sizeof(*v));
@@ -247,9 +257,30 @@ static int check_bundles(const struct runtime_ctx *g, const struct opts *o)
 
 /* ---- status ---- */
 
+/* Where every number of the capacity came from (the same reading `cpus status` shows). */
+static void print_host(const struct sched_host *h)
+{
+        printf("capacity per CPU %.3f = RT bandwidth %.3f", sched_host_capacity(h), h->bandwidth);
+        if (h->fair_server)
+                printf(" - fair server %.3f ms every %.3f ms", ms(h->fs_runtime), ms(h->fs_period));
+        printf(" (fair server: %s)\n", h->fs_source[0] ? h->fs_source : "given");
+        for (size_t i = 0; i < h->n_foreign; i++) {
+                const struct sched_foreign *f = &h->foreign[i];
+                char span[256];
+                if (!f->counted)
+                        continue;
+                printf("DEADLINE outside the ledger: pid %d tid %d (%s) %.3f ms every %.3f ms "
+                       "(deadline %.3f ms), charged to root domain %s\n",
+                       (int)f->pid, (int)f->tid, f->comm, ms(f->runtime), ms(f->period),
+                       ms(f->deadline), cpumask_format(&f->span, span, sizeof(span)));
+        }
+        printf("\n");
+}
+
 static void status_table(const struct sched_ledger *l, const struct sched_task *t, size_t n,
                          const struct sched_host *h)
 {
+        print_host(h);
         print_cpus(t, n, h);
         printf("\n%-24s %-8s %-12s %-9s %-6s %-13s %-12s %-11s %-7s %s\n", "CONTAINER", "PID",
                "CRITICALITY", "POLICY", "CPUS", "REQUESTED(ms)", "GRANTED(ms)", "PERIOD(ms)",
@@ -257,11 +288,12 @@ static void status_table(const struct sched_ledger *l, const struct sched_task *
         for (size_t i = 0; i < l->n; i++) {
                 const struct sched_entry *e = &l->v[i];
                 char c[256];
-                sched_cpuset_format(&e->task.cpus, c, sizeof(c));
+                cpumask_format(&e->task.cpus, c, sizeof(c));
                 printf("%-24s %-8d %-12s %-9s %-6s %-13.3f %-12.3f %-11.3f %-7.3f %s%s\n",
                        shown_name(&e->task).s, (int)e->pid, sched_crit_name(e->task.crit),
                        policy_name(e->task.policy), c, ms(e->task.runtime), ms(e->task.granted),
-                       ms(e->task.period), (double)e->task.granted / (double)e->task.period,
+                       ms(e->task.period),
+                       e->task.period ? (double)e->task.granted / (double)e->task.period : 0,
                        e->root,
                        sched_entry_alive(e) ? ""
                                             : " (dead: reclaimed "
@@ -272,12 +304,13 @@ static void status_table(const struct sched_ledger *l, const struct sched_task *
 static int status(const struct runtime_ctx *g, const struct opts *o)
 {
         struct rterr err;
-        struct sched_host h;
-        if (sched_host_read(&h, &err) < 0)
+        __attribute__((cleanup(admission_host_free))) struct sched_host h = {0};
+        if (admission_host_read(&h, &err) < 0)
                 return log_fail(g, &err);
         _cleanup_ledger_ struct sched_ledger l = SCHED_LEDGER_INIT;
         if (sched_ledger_snapshot(&l, &err) < 0)
                 return log_fail(g, &err);
+        sched_foreign_match(h.foreign, h.n_foreign, l.v, l.n);
         _cleanup_free_ struct sched_task *t = calloc(l.n + 1, sizeof(*t));
         if (t == NULL) {
                 rterr_errno(&err, "admission status");

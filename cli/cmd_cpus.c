@@ -37,11 +37,23 @@ static const char *clip(const char *list, char *buf, size_t len)
         return buf;
 }
 
+/* What one CPU offers DEADLINE containers, the smallest over the online CPUs: the number
+ * `admission status` calls capacity per CPU (both come from rt_host_capacity_read's reading). */
+static double min_capacity(const struct rt_cpus_status *s)
+{
+        double c = s->n_cpus ? s->cpus[0].capacity : 0;
+        for (size_t i = 1; i < s->n_cpus; i++)
+                if (s->cpus[i].capacity < c)
+                        c = s->cpus[i].capacity;
+        return c;
+}
+
 static void print_text(const struct rt_cpus_status *s)
 {
         printf("DEADLINE admission: sched_rt_runtime_us %" PRId64 " per sched_rt_period_us "
                "%" PRIu64 "%s\n",
                s->rt_runtime_us, s->rt_period_us, s->unlimited ? " (no admission control)" : "");
+        printf("capacity per CPU %.3f (fair server: %s)\n", min_capacity(s), s->fair_source);
         printf("%-4s %-8s %-8s %-9s %-9s %-11s %9s %9s %9s %9s %s\n", "CPU", "SHIELD", "ISOLCPUS",
                "NOHZ_FULL", "RT-DOMAIN", "ROOT-DOMAIN", "DL-CAP", "DL-TASKS", "FAIR-SRV", "DL-FREE",
                "FAIR-SERVER(this CPU)");
@@ -85,8 +97,11 @@ static void json_str(const char *s)
 
 static void print_json(const struct rt_cpus_status *s)
 {
-        printf("{\"rtRuntimeUs\":%" PRId64 ",\"rtPeriodUs\":%" PRIu64 ",\"cpus\":[",
-               s->rt_runtime_us, s->rt_period_us);
+        printf("{\"rtRuntimeUs\":%" PRId64 ",\"rtPeriodUs\":%" PRIu64 ",\"capacityPerCpu\":%.6f,"
+               "\"fairServerSource\":",
+               s->rt_runtime_us, s->rt_period_us, min_capacity(s));
+        json_str(s->fair_source);
+        printf(",\"cpus\":[");
         for (size_t i = 0; i < s->n_cpus; i++) {
                 const struct rt_cpu_status *r = &s->cpus[i];
                 printf("%s{\"cpu\":%u,\"shielded\":%s,\"isolcpus\":%s,\"nohzFull\":%s,"
@@ -101,6 +116,7 @@ static void print_json(const struct rt_cpus_status *s)
                        "\"fairServers\":%.2f,\"free\":%.2f,\"fairServersKnown\":%s}",
                        r->dl_capacity_pct, r->dl_tasks_pct, r->dl_fair_pct, r->dl_free_pct,
                        r->fair_servers_unknown ? "false" : "true");
+                printf(",\"capacity\":%.6f", r->capacity);
                 if (r->fair_known)
                         printf(",\"fairServer\":{\"runtimeNs\":%" PRIu64 ",\"periodNs\":%" PRIu64
                                "}",

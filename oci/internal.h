@@ -37,9 +37,6 @@ int oci_mount_options(struct jctx *c, const char *path, struct oci_mount *m);
 /* The i-th mount option name rtrun maps (flags, then propagation); NULL past the end. */
 const char *oci_mount_option_name(size_t i);
 
-/* A "0-3,5" list as the kernel's cpulist format accepts it (also mems). */
-bool oci_cpulist_valid(const char *s);
-
 /* The kernel's size limits (limits.c): each names the field and the limit in its error. */
 int oci_check_length(struct jctx *c, const char *path, const char *s, size_t max, const char *why);
 int oci_check_count(struct jctx *c, const char *path, size_t n, size_t max, const char *why);

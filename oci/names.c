@@ -10,6 +10,7 @@
 #include <sys/personality.h>
 #include <sys/resource.h>
 
+#include "common/sched_policy.h"
 #include "oci/internal.h"
 
 int oci_name_lookup(const struct oci_name *table, const char *name, long *value)
@@ -167,25 +168,14 @@ int oci_signal_from_name(const char *name)
         return rt_signal(s);
 }
 
-static const struct oci_name policy_names[] = {
-    {"SCHED_OTHER", SCHED_OTHER},
-    {"SCHED_FIFO", SCHED_FIFO},
-    {"SCHED_RR", SCHED_RR},
-    {"SCHED_BATCH", SCHED_BATCH},
-    {"SCHED_IDLE", SCHED_IDLE},
-    {"SCHED_DEADLINE", 6},
-    {NULL, 0},
-};
-
 int oci_sched_policy_from_name(const char *name)
 {
-        long v;
-        return oci_name_lookup(policy_names, name, &v) == 0 ? (int)v : -1;
+        return sched_policy_from_name(name);
 }
 
 const char *oci_sched_policy_name(int policy)
 {
-        return oci_name_of(policy_names, policy);
+        return sched_policy_name(policy);
 }
 
 const struct oci_name oci_sched_flag_names[] = {

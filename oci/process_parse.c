@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/cleanup.h"
+#include "common/cpumask.h"
 #include "oci/internal.h"
 
 static int parse_user(struct jctx *c, yajl_val v, const char *path, struct oci_user *u)
@@ -141,13 +142,15 @@ static int parse_cpu_affinity(struct jctx *c, yajl_val v, const char *path,
             jo_str(c, v, path, "final", &a->final) < 0)
                 return -1;
         char p[JPATH_MAX];
-        if (a->initial && !oci_cpulist_valid(a->initial)) {
+        struct cpumask m;
+        struct rterr why;
+        if (a->initial && cpumask_parse(a->initial, &m, &why) < 0) {
                 jpath(p, path, "initial");
-                return jerr(c, p, "invalid CPU list \"%s\"", a->initial);
+                return jerr(c, p, "invalid CPU list \"%s\" (%s)", a->initial, why.msg);
         }
-        if (a->final && !oci_cpulist_valid(a->final)) {
+        if (a->final && cpumask_parse(a->final, &m, &why) < 0) {
                 jpath(p, path, "final");
-                return jerr(c, p, "invalid CPU list \"%s\"", a->final);
+                return jerr(c, p, "invalid CPU list \"%s\" (%s)", a->final, why.msg);
         }
         return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/cpumask.h"
 #include "oci/internal.h"
 
 static int parse_rule_number(struct jctx *c, yajl_val v, const char *path, const char *key,
@@ -104,12 +105,14 @@ static int parse_memory(struct jctx *c, yajl_val v, const char *path, struct oci
 
 static int check_cpulist(struct jctx *c, const char *path, const char *key, const char *list)
 {
-        if (list == NULL || oci_cpulist_valid(list))
+        struct cpumask m;
+        struct rterr why;
+        if (list == NULL || cpumask_parse(list, &m, &why) == 0)
                 return 0;
         char p[JPATH_MAX];
         jpath(p, path, key);
-        return jerr(c, p, "invalid %s list \"%s\"", strcmp(key, "cpus") ? "memory node" : "CPU",
-                    list);
+        return jerr(c, p, "invalid %s list \"%s\" (%s)",
+                    strcmp(key, "cpus") ? "memory node" : "CPU", list, why.msg);
 }
 
 static int parse_cpu(struct jctx *c, yajl_val v, const char *path, struct oci_cpu *cpu)

@@ -3,9 +3,9 @@
 #include <inttypes.h>
 #include <sched.h>
 
+#include "common/sched_policy.h"
 #include "oci/internal.h"
 
-#define SCHED_DEADLINE_POLICY 6
 /* The kernel truncates DEADLINE runtimes to 2^DL_SCALE ns (DL_SCALE = 10) and rejects less. */
 #define DL_MIN_RUNTIME 1024ULL
 
@@ -112,7 +112,7 @@ int oci_parse_scheduler(struct jctx *c, yajl_val v, const char *path, struct oci
                 return -1;
         if (check_priority(c, path, pv->u.string, s) < 0)
                 return -1;
-        if (s->policy == SCHED_DEADLINE_POLICY)
+        if (s->policy == SCHED_DEADLINE)
                 return check_deadline(c, path, s);
         return 0;
 }

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
+#include "common/sched_policy.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "rt/internal.h"
-
-#define POLICY_DEADLINE 6
 
 uint64_t rt_bw_of(uint64_t runtime, uint64_t period)
 {
@@ -71,7 +71,7 @@ static int add_task(struct rt_dl_snapshot *s, size_t *cap, pid_t pid, pid_t tid,
         t->cpu = rt_task_cpu(tid);
         read_comm(tid, t->comm, sizeof(t->comm));
         if (rt_affinity_get(tid, &t->affinity, NULL) < 0)
-                rt_cpumask_zero(&t->affinity);
+                cpumask_zero(&t->affinity);
         return 0;
 }
 
@@ -86,7 +86,9 @@ static int scan_threads(struct rt_dl_snapshot *s, size_t *cap, pid_t pid, struct
         while ((e = readdir(d)) != NULL) {
                 pid_t tid = (pid_t)atoi(e->d_name);
                 struct rt_sched a;
-                if (tid <= 0 || rt_sched_get(tid, &a) < 0 || a.policy != POLICY_DEADLINE)
+                /* an exiting task reads back as DEADLINE with all-zero parameters */
+                if (tid <= 0 || rt_sched_get(tid, &a) < 0 || a.policy != SCHED_DEADLINE ||
+                    a.runtime == 0)
                         continue;
                 if (add_task(s, cap, pid, tid, &a) < 0)
                         return rterr_errno(err, "scan DEADLINE tasks");
@@ -131,7 +133,7 @@ static void parse_rd_totals(struct rt_dl_snapshot *s, char *text)
                 unsigned long long v;
                 int n;
                 if (sscanf(line, "dl_rq[%d]:", &n) == 1)
-                        cpu = n >= 0 && n < RT_MAX_CPUS ? n : -1;
+                        cpu = n >= 0 && n < CPUMASK_MAX ? n : -1;
                 else if (cpu >= 0 && sscanf(line, " .dl_bw->bw : %llu", &v) == 1)
                         s->rd_bw[cpu] = v;
                 else if (cpu >= 0 && sscanf(line, " .dl_bw->total_bw : %llu", &v) == 1) {
@@ -142,9 +144,9 @@ static void parse_rd_totals(struct rt_dl_snapshot *s, char *text)
 }
 
 /* The fair servers (sched/fair_server/cpuN/{runtime,period}) and the root domains' totals. */
-static void read_debugfs(struct rt_dl_snapshot *s, const struct rt_cpumask *online)
+static void read_debugfs(struct rt_dl_snapshot *s, const struct cpumask *online)
 {
-        unsigned last = rt_cpumask_last(online);
+        unsigned last = cpumask_last(online);
         size_t n = 1 + 2 * (size_t)last;
         char **names = calloc(n, sizeof(*names));
         char **texts = calloc(n, sizeof(*texts));
@@ -159,7 +161,7 @@ static void read_debugfs(struct rt_dl_snapshot *s, const struct rt_cpumask *onli
                 s->fair_known = last > 0;
                 for (unsigned c = 0; c < last; c++) {
                         char *r = texts[1 + 2 * c], *p = texts[2 + 2 * c];
-                        if (!rt_cpumask_test(online, c))
+                        if (!cpumask_test(online, c))
                                 continue;
                         if (r == NULL || p == NULL) {
                                 s->fair_known = false;
@@ -175,6 +177,102 @@ static void read_debugfs(struct rt_dl_snapshot *s, const struct rt_cpumask *onli
         }
         free(names);
         free(texts);
+}
+
+const char *rt_fair_source_name(enum rt_fair_source s)
+{
+        switch (s) {
+        case RT_FAIR_DEBUGFS:
+                return "debugfs (sched/fair_server)";
+        case RT_FAIR_ROOT_DOMAIN:
+                return "debugfs sched/debug (root domain total minus DEADLINE tasks)";
+        case RT_FAIR_KERNEL_DEFAULT:
+                return "kernel default for 6.12+ (50 ms every 1 s; debugfs unreadable)";
+        case RT_FAIR_NONE:
+                return "none (kernel before 6.12 has no fair server)";
+        case RT_FAIR_UNKNOWN:
+                break;
+        }
+        return "unknown (debugfs unreadable)";
+}
+
+bool rt_kernel_has_fair_server(const char *release)
+{
+        int major = 0, minor = 0;
+        if (sscanf(release, "%d.%d", &major, &minor) != 2)
+                return true; /* unparsable: assume the newer, more conservative kernel */
+        return major > 6 || (major == 6 && minor >= 12);
+}
+
+static void fair_set(struct rt_dl_snapshot *s, unsigned cpu, uint64_t runtime, uint64_t period)
+{
+        s->fair_runtime[cpu] = runtime;
+        s->fair_period[cpu] = period;
+}
+
+/* Per root domain: what its total holds beyond the DEADLINE tasks, shared by its CPUs. A share
+ * within the kernel's fixed-point rounding of the default is the default. */
+static bool fair_from_root_domains(struct rt_dl_snapshot *s, const struct cpumask *online,
+                                   rt_span_fn span_of)
+{
+        struct cpumask done;
+        cpumask_zero(&done);
+        uint64_t cap =
+            s->unlimited ? UINT64_C(1) << RT_BW_SHIFT : rt_bw_of(s->rt_runtime_us, s->rt_period_us);
+        uint64_t dflt = rt_bw_of(RT_FAIR_DEFAULT_RUNTIME, RT_FAIR_DEFAULT_PERIOD);
+        for (int c = cpumask_first(online); c >= 0; c = cpumask_next(online, c)) {
+                if (cpumask_test(&done, (unsigned)c))
+                        continue;
+                struct cpumask span;
+                if (span_of(c, &span) < 0)
+                        return false;
+                cpumask_and(&span, &span, online);
+                cpumask_andnot(&span, &span, &done);
+                if (!cpumask_test(&span, (unsigned)c))
+                        cpumask_set(&span, (unsigned)c);
+                uint64_t tasks = 0;
+                for (size_t i = 0; i < s->n_tasks; i++)
+                        if (s->tasks[i].cpu >= 0 && cpumask_test(&span, (unsigned)s->tasks[i].cpu))
+                                tasks += rt_bw_of(s->tasks[i].runtime, s->tasks[i].period);
+                uint64_t total = s->rd_total_bw[c];
+                unsigned n = cpumask_count(&span);
+                uint64_t per = total > tasks ? (total - tasks) / n : 0;
+                if (per > cap)
+                        return false;
+                uint64_t rt = (uint64_t)(((unsigned __int128)per * RT_FAIR_DEFAULT_PERIOD +
+                                          (UINT64_C(1) << RT_BW_SHIFT) - 1) >>
+                                         RT_BW_SHIFT);
+                bool is_default = per + 1 >= dflt && per <= dflt + 1;
+                for (int x = cpumask_first(&span); x >= 0; x = cpumask_next(&span, x)) {
+                        fair_set(s, (unsigned)x, is_default ? RT_FAIR_DEFAULT_RUNTIME : rt,
+                                 RT_FAIR_DEFAULT_PERIOD);
+                        cpumask_set(&done, (unsigned)x);
+                }
+        }
+        return true;
+}
+
+static int span_from_cpusets(int cpu, struct cpumask *out)
+{
+        return rt_rootdomain_span(cpu, out, NULL, 0, NULL);
+}
+
+void rt_fair_fallback(struct rt_dl_snapshot *s, const struct cpumask *online, const char *release,
+                      rt_span_fn span_of)
+{
+        if (span_of == NULL)
+                span_of = span_from_cpusets;
+        bool has = rt_kernel_has_fair_server(release);
+        if (has && s->rd_known && !s->partial && fair_from_root_domains(s, online, span_of)) {
+                s->fair_source = RT_FAIR_ROOT_DOMAIN;
+                s->fair_known = true;
+                return;
+        }
+        for (int c = cpumask_first(online); c >= 0; c = cpumask_next(online, c))
+                fair_set(s, (unsigned)c, has ? RT_FAIR_DEFAULT_RUNTIME : 0,
+                         has ? RT_FAIR_DEFAULT_PERIOD : 0);
+        s->fair_source = has ? RT_FAIR_KERNEL_DEFAULT : RT_FAIR_NONE;
+        s->fair_known = true;
 }
 
 /* "NSpid:" lists one pid per namespace level: more than one means /proc shows a subset. */
@@ -199,13 +297,19 @@ int rt_dl_snapshot_read(struct rt_dl_snapshot **out, struct rterr *err)
                 return rterr_errno(err, "read /proc/sys/kernel/sched_rt_{runtime,period}_us");
         }
         s->unlimited = s->rt_runtime_us == UINT64_MAX;
-        struct rt_cpumask online;
+        struct cpumask online;
         if (rt_cpus_online(&online, err) < 0 || scan_tasks(s, err) < 0) {
                 rt_dl_snapshot_free(s);
                 return -1;
         }
         read_debugfs(s, &online);
         s->partial = in_child_pid_ns();
+        if (s->fair_known) {
+                s->fair_source = RT_FAIR_DEBUGFS;
+        } else {
+                struct utsname u;
+                rt_fair_fallback(s, &online, uname(&u) == 0 ? u.release : "", NULL);
+        }
         *out = s;
         return 0;
 }
@@ -218,18 +322,18 @@ void rt_dl_snapshot_free(struct rt_dl_snapshot *s)
         free(s);
 }
 
-void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct rt_cpumask *span,
-                     pid_t exclude_tid, struct rt_dl_budget *out)
+void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct cpumask *span, pid_t exclude_tid,
+                     struct rt_dl_budget *out)
 {
         memset(out, 0, sizeof(*out));
-        out->ncpus = rt_cpumask_count(span);
+        out->ncpus = cpumask_count(span);
         uint64_t bw =
             s->unlimited ? UINT64_C(1) << RT_BW_SHIFT : rt_bw_of(s->rt_runtime_us, s->rt_period_us);
         out->capacity = bw * out->ncpus;
         uint64_t all_tasks = 0;
         for (size_t i = 0; i < s->n_tasks; i++) {
                 const struct rt_dl_task *t = &s->tasks[i];
-                if (t->cpu < 0 || !rt_cpumask_test(span, (unsigned)t->cpu))
+                if (t->cpu < 0 || !cpumask_test(span, (unsigned)t->cpu))
                         continue;
                 uint64_t tb = rt_bw_of(t->runtime, t->period);
                 all_tasks += tb;
@@ -237,24 +341,37 @@ void rt_dl_budget_of(const struct rt_dl_snapshot *s, const struct rt_cpumask *sp
                         out->tasks += tb;
         }
         unsigned first = 0;
-        while (first < RT_MAX_CPUS && !rt_cpumask_test(span, first))
+        while (first < CPUMASK_MAX && !cpumask_test(span, first))
                 first++;
-        if (s->partial && s->rd_known && first < RT_MAX_CPUS) {
+        if (s->partial && s->rd_known && first < CPUMASK_MAX) {
                 out->tasks = s->rd_total_bw[first];
                 out->combined = true;
         } else if (s->partial) {
                 out->fair_unknown = true;
         } else if (s->fair_known) {
-                for (unsigned c = 0; c < RT_MAX_CPUS; c++)
-                        if (rt_cpumask_test(span, c))
-                                out->fair += rt_bw_of(s->fair_runtime[c], s->fair_period[c]);
-        } else if (s->rd_known && first < RT_MAX_CPUS && s->rd_total_bw[first] >= all_tasks) {
+                for (int c = cpumask_first(span); c >= 0; c = cpumask_next(span, c))
+                        out->fair += rt_bw_of(s->fair_runtime[c], s->fair_period[c]);
+                out->fair_source = s->fair_source;
+                out->fair_estimated = s->fair_source == RT_FAIR_ROOT_DOMAIN ||
+                                      s->fair_source == RT_FAIR_KERNEL_DEFAULT;
+        } else if (s->rd_known && first < CPUMASK_MAX && s->rd_total_bw[first] >= all_tasks) {
                 /* What the root domain holds beyond the tasks is the fair servers' share. */
                 out->fair = s->rd_total_bw[first] - all_tasks;
                 out->fair_estimated = true;
+                out->fair_source = RT_FAIR_ROOT_DOMAIN;
         } else {
                 out->fair_unknown = true;
         }
         uint64_t used = out->tasks + out->fair;
         out->free = out->capacity > used ? out->capacity - used : 0;
+}
+
+double rt_cpu_capacity(const struct rt_dl_snapshot *s, unsigned cpu)
+{
+        double c = s->unlimited || s->rt_period_us == 0
+                       ? 1.0
+                       : (double)s->rt_runtime_us / (double)s->rt_period_us;
+        if (s->fair_known && cpu < CPUMASK_MAX && s->fair_period[cpu])
+                c -= (double)s->fair_runtime[cpu] / (double)s->fair_period[cpu];
+        return c > 0 ? c : 0;
 }

@@ -3,15 +3,14 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/sched_policy.h"
 #include "rt/internal.h"
 #include "rt/rt.h"
-
-#define POLICY_DEADLINE 6
 
 static bool wants_rootdomain(const struct oci_spec *spec)
 {
         const struct oci_scheduler *s = &spec->process.scheduler;
-        return spec->has_process && s->set && s->policy == POLICY_DEADLINE && spec->has_linux &&
+        return spec->has_process && s->set && s->policy == SCHED_DEADLINE && spec->has_linux &&
                spec->linux_.resources.cpu.cpus != NULL &&
                spec->linux_.resources.cpu.cpus[0] != '\0';
 }
@@ -19,11 +18,10 @@ static bool wants_rootdomain(const struct oci_spec *spec)
 /* Checks on the host, where the whole cpuset tree and every DEADLINE task are visible, what the
  * kernel will check in the container: the root domain is exactly the CPUs, and the
  * reservation fits in what is left of it. */
-static int preflight(const struct rt_cpumask *cpus, const struct oci_scheduler *o,
-                     struct rterr *err)
+static int preflight(const struct cpumask *cpus, const struct oci_scheduler *o, struct rterr *err)
 {
         unsigned first = 0;
-        while (!rt_cpumask_test(cpus, first))
+        while (!cpumask_test(cpus, first))
                 first++;
         struct rt_explain_ctx c;
         memset(&c, 0, sizeof(c));
@@ -33,7 +31,7 @@ static int preflight(const struct rt_cpumask *cpus, const struct oci_scheduler *
         if (rt_rootdomain_span((int)first, &c.rd_span, c.rd_who, sizeof(c.rd_who), err) < 0)
                 return -1;
         c.rd_known = true;
-        if (!rt_cpumask_subset(&c.rd_span, cpus)) {
+        if (!cpumask_subset(&c.rd_span, cpus)) {
                 c.errnum = EPERM;
         } else {
                 struct rt_dl_snapshot *snap = NULL;
@@ -62,8 +60,8 @@ static int setup_rootdomain(struct cgroup *cg, const struct oci_spec *spec, stru
                 return rterr_set(err, ENOTSUP,
                                  "process.scheduler SCHED_DEADLINE with "
                                  "linux.resources.cpu.cpus needs the cpuset cgroup controller");
-        struct rt_cpumask cpus;
-        if (rt_cpumask_parse(spec->linux_.resources.cpu.cpus, &cpus, err) < 0)
+        struct cpumask cpus;
+        if (cpumask_parse(spec->linux_.resources.cpu.cpus, &cpus, err) < 0)
                 return rterr_wrap(err, "linux.resources.cpu.cpus");
         if (rt_rootdomain_claim(dir, &cpus, err) < 0)
                 return rterr_wrap(err,
@@ -106,11 +104,11 @@ int rt_cgroups_path_default(const struct oci_spec *spec, enum cg_layout layout, 
 {
         if (layout != CG_LAYOUT_V2 || !wants_rootdomain(spec))
                 return 0;
-        struct rt_cpumask cpus;
+        struct cpumask cpus;
         char parent[RT_PATH];
-        if (rt_cpumask_parse(spec->linux_.resources.cpu.cpus, &cpus, err) < 0)
+        if (cpumask_parse(spec->linux_.resources.cpu.cpus, &cpus, err) < 0)
                 return rterr_wrap(err, "linux.resources.cpu.cpus");
-        if (rt_cpumask_empty(&cpus))
+        if (cpumask_empty(&cpus))
                 return 0;
         if (rt_partition_default_parent(&cpus, parent, sizeof(parent)) < 0 ||
             rt_pathf(out, len, "%s/%s", parent, id) < 0)

@@ -12,25 +12,25 @@ static double pct(uint64_t bw)
         return (double)bw * 100.0 / (double)(UINT64_C(1) << RT_BW_SHIFT);
 }
 
-static char *cpulist_dup(const struct rt_cpumask *m)
+static char *cpulist_dup(const struct cpumask *m)
 {
-        char buf[RT_CPULIST_MAX];
-        return strdup(rt_cpumask_format(m, buf, sizeof(buf)));
+        char buf[CPULIST_MAX];
+        return strdup(cpumask_format(m, buf, sizeof(buf)));
 }
 
-static int row_fill(struct rt_cpu_status *r, unsigned c, const struct rt_cpumask *pool,
-                    const struct rt_cpumask *claimed, const struct rt_isolation *iso,
+static int row_fill(struct rt_cpu_status *r, unsigned c, const struct cpumask *pool,
+                    const struct cpumask *claimed, const struct rt_isolation *iso,
                     const struct rt_dl_snapshot *snap, struct rterr *err)
 {
-        struct rt_cpumask rd;
+        struct cpumask rd;
         struct rt_dl_budget budget;
         r->cpu = c;
-        r->shielded = rt_cpumask_test(pool, c);
-        r->claimed = rt_cpumask_test(claimed, c);
+        r->shielded = cpumask_test(pool, c);
+        r->claimed = cpumask_test(claimed, c);
         r->isolcpus =
-            rt_cpumask_test(&iso->isolcpus_cmdline, c) || rt_cpumask_test(&iso->isolated_sysfs, c);
-        r->nohz_full = rt_cpumask_test(&iso->nohz_full_cmdline, c) ||
-                       rt_cpumask_test(&iso->nohz_full_sysfs, c);
+            cpumask_test(&iso->isolcpus_cmdline, c) || cpumask_test(&iso->isolated_sysfs, c);
+        r->nohz_full =
+            cpumask_test(&iso->nohz_full_cmdline, c) || cpumask_test(&iso->nohz_full_sysfs, c);
         if (rt_rootdomain_span((int)c, &rd, r->root_domain_who, sizeof(r->root_domain_who), err) <
             0)
                 return -1;
@@ -46,6 +46,7 @@ static int row_fill(struct rt_cpu_status *r, unsigned c, const struct rt_cpumask
         r->fair_known = snap->fair_known;
         r->fair_runtime = snap->fair_runtime[c];
         r->fair_period = snap->fair_period[c];
+        r->capacity = rt_cpu_capacity(snap, c);
         return 0;
 }
 
@@ -74,7 +75,7 @@ static int threads_fill(struct rt_cpus_status *s, const struct rt_dl_snapshot *s
 
 static int gather(struct rt_cpus_status *s, struct rt_dl_snapshot **snap, struct rterr *err)
 {
-        struct rt_cpumask online, pool, claimed;
+        struct cpumask online, pool, claimed;
         struct rt_isolation iso;
         if (rt_cpus_online(&online, err) < 0 || rt_shield_pool(&pool, err) < 0 ||
             rt_rootdomain_claimed(&claimed, err) < 0 || rt_isolation_read(&iso, err) < 0 ||
@@ -83,11 +84,12 @@ static int gather(struct rt_cpus_status *s, struct rt_dl_snapshot **snap, struct
         s->unlimited = (*snap)->unlimited;
         s->rt_runtime_us = s->unlimited ? (int64_t)-1 : (int64_t)(*snap)->rt_runtime_us;
         s->rt_period_us = (*snap)->rt_period_us;
-        s->cpus = calloc(rt_cpumask_count(&online) + 1, sizeof(*s->cpus));
+        s->fair_source = rt_fair_source_name((*snap)->fair_source);
+        s->cpus = calloc(cpumask_count(&online) + 1, sizeof(*s->cpus));
         if (s->cpus == NULL)
                 return rterr_errno(err, "cpus status");
-        for (unsigned c = 0; c < rt_cpumask_last(&online); c++) {
-                if (!rt_cpumask_test(&online, c))
+        for (unsigned c = 0; c < cpumask_last(&online); c++) {
+                if (!cpumask_test(&online, c))
                         continue;
                 if (row_fill(&s->cpus[s->n_cpus++], c, &pool, &claimed, &iso, *snap, err) < 0)
                         return -1;
@@ -119,8 +121,8 @@ void rt_cpus_status_free(struct rt_cpus_status *s)
 
 int rt_cpus_shield(const char *cpulist, struct rterr *err)
 {
-        struct rt_cpumask pool;
-        if (rt_cpumask_parse(cpulist, &pool, err) < 0)
+        struct cpumask pool;
+        if (cpumask_parse(cpulist, &pool, err) < 0)
                 return -1;
         return rt_shield(&pool, err);
 }

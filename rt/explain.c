@@ -8,14 +8,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
+#include "common/sched_policy.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "rt/internal.h"
 
-#define POLICY_FIFO 1
-#define POLICY_RR 2
-#define POLICY_DEADLINE 6
+static const char *policy_name(uint32_t policy)
+{
+        const char *n = sched_policy_name((int)policy);
+        return n ? n : "unknown policy";
+}
+
 #define DL_MIN_RUNTIME 1024 /* 1 << DL_SCALE */
 #define CAP_SYS_NICE_BIT 23
 
@@ -47,11 +52,11 @@ static void put_pct(struct out *o, uint64_t bw)
 static void put_request(struct out *o, const struct rt_sched *r)
 {
         char flags[128];
-        put(o, "sched_setattr(%s", rt_sched_policy_name(r->policy));
-        if (r->policy == POLICY_DEADLINE)
+        put(o, "sched_setattr(%s", policy_name(r->policy));
+        if (r->policy == SCHED_DEADLINE)
                 put(o, " runtime=%" PRIu64 " deadline=%" PRIu64 " period=%" PRIu64, r->runtime,
                     r->deadline, r->period);
-        else if (r->policy == POLICY_FIFO || r->policy == POLICY_RR)
+        else if (r->policy == SCHED_FIFO || r->policy == SCHED_RR)
                 put(o, " priority=%u", r->priority);
         else
                 put(o, " nice=%d", r->nice);
@@ -96,12 +101,12 @@ static bool explain_dl_params(struct out *o, const struct rt_explain_ctx *c)
 static void explain_einval(struct out *o, const struct rt_explain_ctx *c)
 {
         const struct rt_sched *r = &c->req;
-        if (r->policy == POLICY_DEADLINE && explain_dl_params(o, c))
+        if (r->policy == SCHED_DEADLINE && explain_dl_params(o, c))
                 return;
-        if ((r->policy == POLICY_FIFO || r->policy == POLICY_RR) &&
+        if ((r->policy == SCHED_FIFO || r->policy == SCHED_RR) &&
             (r->priority < 1 || r->priority > 99)) {
                 put(o, "priority %u is outside 1..99 for %s; set process.scheduler.priority",
-                    r->priority, rt_sched_policy_name(r->policy));
+                    r->priority, policy_name(r->policy));
                 return;
         }
         if (r->flags & ~UINT64_C(0x7f)) {
@@ -114,22 +119,48 @@ static void explain_einval(struct out *o, const struct rt_explain_ctx *c)
             r->policy, r->flags);
 }
 
+/* kernel/sched/syscalls.c __sched_setscheduler: with RT group scheduling, a FIFO/RR task whose
+ * task group has rt_runtime 0 gets EPERM. A v2 cgroup with the cpu controller is its own task
+ * group, starts at 0 and has no cpu.rt_runtime_us to change that (the file is v1 only). */
+static void explain_rt_group_v2(struct out *o, const struct rt_explain_ctx *c)
+{
+        put(o,
+            "%sRT group scheduling (CONFIG_RT_GROUP_SCHED) with cgroup v2: the kernel refuses "
+            "FIFO/RR to a task whose cpu cgroup has no real-time runtime, and cgroup %s has the "
+            "cpu controller enabled, starts with rt_runtime 0 and cgroup v2 has no "
+            "cpu.rt_runtime_us to give it any. Ways out: ",
+            c->rt_group_sched < 0 ? "probably " : "", c->v2_cpu_cgroup);
+        if (rt_kernel_has_rt_group_sched_param(c->release))
+                put(o, "boot with rt_group_sched=0 (kernel 6.16+), or ");
+        else
+                put(o,
+                    "this kernel (%s) predates the rt_group_sched=0 boot parameter (6.16), "
+                    "so run a kernel built without CONFIG_RT_GROUP_SCHED (as most "
+                    "distributions ship), or ",
+                    c->release[0] ? c->release : "?");
+        put(o, "keep the cpu controller off the container's cgroup path (no \"cpu\" in its "
+               "parents' cgroup.subtree_control; with no linux.resources.cpu quota or shares "
+               "rtrun does not enable it) so the task stays in the root task group; "
+               "sched_rt_runtime_us=-1 also lifts the rule but turns off DEADLINE admission "
+               "control and RT throttling (docs/troubleshooting.md)");
+}
+
 static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
 {
-        char a[RT_CPULIST_MAX / 4], s[RT_CPULIST_MAX / 4];
+        char a[CPULIST_MAX / 4], s[CPULIST_MAX / 4];
         if (!c->has_cap_sys_nice) {
                 put(o, "the process lacks CAP_SYS_NICE in its effective set (real-time policies "
                        "and raising priority need it); keep CAP_SYS_NICE in the runtime's "
                        "capabilities");
                 return;
         }
-        if (c->req.policy == POLICY_DEADLINE && c->rd_known &&
-            !rt_cpumask_subset(&c->rd_span, &c->affinity)) {
+        if (c->req.policy == SCHED_DEADLINE && c->rd_known &&
+            !cpumask_subset(&c->rd_span, &c->affinity)) {
                 put(o,
                     "a DEADLINE task's affinity must cover its whole root domain: affinity {%s}"
                     " is narrower than root domain {%s}",
-                    rt_cpumask_format(&c->affinity, a, sizeof(a)),
-                    rt_cpumask_format(&c->rd_span, s, sizeof(s)));
+                    cpumask_format(&c->affinity, a, sizeof(a)),
+                    cpumask_format(&c->rd_span, s, sizeof(s)));
                 if (c->rd_who[0])
                         put(o, " (formed by cpuset %s)", c->rd_who);
                 put(o,
@@ -139,12 +170,12 @@ static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
                     s);
                 return;
         }
-        if (c->req.policy == POLICY_DEADLINE && c->budget_known && c->budget.capacity == 0) {
+        if (c->req.policy == SCHED_DEADLINE && c->budget_known && c->budget.capacity == 0) {
                 put(o, "the root domain has no DEADLINE bandwidth "
                        "(/proc/sys/kernel/sched_rt_runtime_us is 0); raise it");
                 return;
         }
-        if ((c->req.policy == POLICY_FIFO || c->req.policy == POLICY_RR) && c->rt_group_known &&
+        if ((c->req.policy == SCHED_FIFO || c->req.policy == SCHED_RR) && c->rt_group_known &&
             c->rt_group_runtime_us == 0) {
                 put(o,
                     "RT group scheduling: cpu cgroup %s has cpu.rt_runtime_us 0, so no "
@@ -153,26 +184,31 @@ static void explain_eperm(struct out *o, const struct rt_explain_ctx *c)
                     c->rt_group_path);
                 return;
         }
-        if (c->req.policy == POLICY_DEADLINE)
+        if (sched_policy_is_rt((int)c->req.policy) && c->v2_cpu_cgroup[0] &&
+            c->rt_group_sched != 0) {
+                explain_rt_group_v2(o, c);
+                return;
+        }
+        if (c->req.policy == SCHED_DEADLINE)
                 /* Inside a container the cgroup namespace hides the host's cpusets. */
                 put(o,
                     "a DEADLINE task's affinity must cover its whole root domain; affinity {%s}, "
                     "and the kernel's root domain is wider than what is visible from here: "
                     "another load-balanced cpuset over these CPUs merged it (`rtrun cpus "
                     "status` on the host names the cpusets that form it)",
-                    rt_cpumask_format(&c->affinity, a, sizeof(a)));
+                    cpumask_format(&c->affinity, a, sizeof(a)));
         else
                 put(o, "no known rule matched (CAP_SYS_NICE present, affinity {%s})",
-                    rt_cpumask_format(&c->affinity, a, sizeof(a)));
+                    cpumask_format(&c->affinity, a, sizeof(a)));
 }
 
 static void explain_ebusy(struct out *o, const struct rt_explain_ctx *c)
 {
-        char s[RT_CPULIST_MAX / 4];
+        char s[CPULIST_MAX / 4];
         const struct rt_dl_budget *b = &c->budget;
         uint64_t want = rt_bw_of(c->req.runtime, c->req.period ? c->req.period : c->req.deadline);
         put(o, "DEADLINE bandwidth exhausted in root domain {%s}: requested ",
-            c->rd_known ? rt_cpumask_format(&c->rd_span, s, sizeof(s)) : "?");
+            c->rd_known ? cpumask_format(&c->rd_span, s, sizeof(s)) : "?");
         put_pct(o, want);
         if (!c->budget_known) {
                 put(o, " of a CPU, the granted total could not be read; free bandwidth with "
@@ -194,10 +230,9 @@ static void explain_ebusy(struct out *o, const struct rt_explain_ctx *c)
         put_pct(o, b->tasks);
         put(o, ", fair servers ");
         put_pct(o, b->fair);
-        put(o, "%s, free ",
-            b->fair_unknown     ? " (unknown: debugfs not readable)"
-            : b->fair_estimated ? " (from the root domain's total)"
-                                : "");
+        put(o, " (%s), free ",
+            b->fair_unknown ? "unknown: debugfs not readable"
+                            : rt_fair_source_name(b->fair_source));
         put_pct(o, b->free);
         put(o, "; shorten runtime, lengthen period, stop another DEADLINE container, give it more "
                "CPUs, or raise /proc/sys/kernel/sched_rt_runtime_us");
@@ -281,6 +316,82 @@ static void read_rt_group(pid_t tid, struct rt_explain_ctx *c)
         }
 }
 
+int rt_group_sched_state(const char *config, const char *cmdline)
+{
+        if (cmdline != NULL) {
+                for (const char *p = strstr(cmdline, "rt_group_sched="); p;
+                     p = strstr(p + 1, "rt_group_sched="))
+                        if ((p == cmdline || p[-1] == ' ') && p[15] == '0')
+                                return 0;
+        }
+        if (config == NULL)
+                return -1;
+        if (strstr(config, "\nCONFIG_RT_GROUP_SCHED=y") ||
+            strncmp(config, "CONFIG_RT_GROUP_SCHED=y", 23) == 0)
+                return strstr(config, "CONFIG_RT_GROUP_SCHED_DEFAULT_DISABLED=y") &&
+                               (cmdline == NULL || strstr(cmdline, "rt_group_sched=1") == NULL)
+                           ? 0
+                           : 1;
+        if (strstr(config, "# CONFIG_RT_GROUP_SCHED is not set"))
+                return 0;
+        return -1;
+}
+
+bool rt_kernel_has_rt_group_sched_param(const char *release)
+{
+        int major = 0, minor = 0;
+        if (sscanf(release, "%d.%d", &major, &minor) != 2)
+                return false;
+        return major > 6 || (major == 6 && minor >= 16);
+}
+
+/* The task's v2 cgroup, when the cpu controller is enabled there (it is then a task group of
+ * its own). */
+static void read_v2_cpu_cgroup(pid_t tid, struct rt_explain_ctx *c)
+{
+        char path[64], line[512];
+        rt_pathf(path, sizeof(path), "/proc/%d/cgroup", (int)tid);
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        while (f && fgets(line, sizeof(line), f)) {
+                if (strncmp(line, "0::", 3) != 0)
+                        continue;
+                char *cg = line + 3;
+                cg[strcspn(cg, "\n")] = '\0';
+                if (strcmp(cg, "/") == 0)
+                        return;
+                static const char *const mounts[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+                for (size_t i = 0; i < 2; i++) {
+                        char file[RT_PATH];
+                        _cleanup_free_ char *text = NULL;
+                        if (rt_pathf(file, sizeof(file), "%s%s/cgroup.controllers", mounts[i], cg) <
+                                0 ||
+                            read_file_at(AT_FDCWD, file, &text, NULL, NULL) < 0)
+                                continue;
+                        for (char *w = strtok(text, " \n"); w; w = strtok(NULL, " \n"))
+                                if (strcmp(w, "cpu") == 0)
+                                        snprintf(c->v2_cpu_cgroup, sizeof(c->v2_cpu_cgroup),
+                                                 "%.255s", cg);
+                        return;
+                }
+        }
+}
+
+static void read_rt_group_sched(struct rt_explain_ctx *c)
+{
+        struct utsname u;
+        char path[128];
+        c->release[0] = '\0';
+        if (uname(&u) == 0)
+                snprintf(c->release, sizeof(c->release), "%s", u.release);
+        snprintf(path, sizeof(path), "/boot/config-%s", c->release);
+        _cleanup_free_ char *config = NULL, *cmdline = NULL;
+        if (read_file_at(AT_FDCWD, path, &config, NULL, NULL) < 0)
+                config = NULL;
+        if (read_file_at(AT_FDCWD, "/proc/cmdline", &cmdline, NULL, NULL) < 0)
+                cmdline = NULL;
+        c->rt_group_sched = rt_group_sched_state(config, cmdline);
+}
+
 int rt_explain_setattr(pid_t tid, const struct rt_sched *req, int errnum, struct rterr *err)
 {
         struct rt_explain_ctx c;
@@ -291,7 +402,7 @@ int rt_explain_setattr(pid_t tid, const struct rt_sched *req, int errnum, struct
         c.period_max_us = read_u64_file("/proc/sys/kernel/sched_deadline_period_max_us", 0);
         c.has_cap_sys_nice = task_has_cap(tid, CAP_SYS_NICE_BIT);
         if (rt_affinity_get(tid, &c.affinity, NULL) < 0)
-                rt_cpumask_zero(&c.affinity);
+                cpumask_zero(&c.affinity);
         int cpu = rt_task_cpu(tid);
         if (cpu >= 0 && rt_rootdomain_span(cpu, &c.rd_span, c.rd_who, sizeof(c.rd_who), NULL) == 0)
                 c.rd_known = true;
@@ -304,6 +415,10 @@ int rt_explain_setattr(pid_t tid, const struct rt_sched *req, int errnum, struct
                 }
         }
         read_rt_group(tid, &c);
+        if (sched_policy_is_rt((int)req->policy) && errnum == EPERM) {
+                read_v2_cpu_cgroup(tid, &c);
+                read_rt_group_sched(&c);
+        }
         char text[sizeof(err->msg)];
         rt_explain_format(&c, text, sizeof(text));
         return rterr_set(err, errnum, "%s", text);

@@ -26,7 +26,7 @@ static int parse_isolcpus(const char *val, struct rt_isolation *out, struct rter
                 if (*p == ',')
                         p++;
         }
-        if (rt_cpumask_parse(p, &out->isolcpus_cmdline, err) < 0)
+        if (cpumask_parse(p, &out->isolcpus_cmdline, err) < 0)
                 return rterr_wrap(err, "kernel command line isolcpus=%s", val);
         return 0;
 }
@@ -49,17 +49,17 @@ int rt_isolation_parse_cmdline(const char *cmdline, struct rt_isolation *out, st
                         if (parse_isolcpus(tok + 9, out, err) < 0)
                                 return -1;
                 } else if (strncmp(tok, "nohz_full=", 10) == 0) {
-                        if (rt_cpumask_parse(tok + 10, &out->nohz_full_cmdline, err) < 0)
+                        if (cpumask_parse(tok + 10, &out->nohz_full_cmdline, err) < 0)
                                 return rterr_wrap(err, "kernel command line %s", tok);
                 }
         }
         return 0;
 }
 
-static void read_sysfs_list(const char *path, struct rt_cpumask *out)
+static void read_sysfs_list(const char *path, struct cpumask *out)
 {
-        if (rt_cpumask_read_file(AT_FDCWD, path, out, NULL) < 0)
-                rt_cpumask_zero(out); /* absent without CONFIG_NO_HZ_FULL: none */
+        if (cpumask_read_file(AT_FDCWD, path, out, NULL) < 0)
+                cpumask_zero(out); /* absent without CONFIG_NO_HZ_FULL: none */
 }
 
 int rt_isolation_read(struct rt_isolation *out, struct rterr *err)

@@ -102,10 +102,10 @@ static bool foreign_child(struct rt_state *st, const char *parent, const char *s
 /* Kernel >= 6.7: the ancestors between the root and parent lend it the CPUs through
  * cpuset.cpus.exclusive (a remote partition). Before: parent's parent must be a partition root. */
 static int lend(struct rt_state *st, const char *mount, const char *parent, const char *list,
-                const struct rt_cpumask *cpus, bool exclusive, struct rterr *err)
+                const struct cpumask *cpus, bool exclusive, struct rterr *err)
 {
         const char *rel = parent + strlen(mount);
-        char anc[RT_PATH], cur[RT_CPULIST_MAX], wl[RT_CPULIST_MAX];
+        char anc[RT_PATH], cur[CPULIST_MAX], wl[CPULIST_MAX];
         if (!exclusive) {
                 parent_of(parent, anc, sizeof(anc));
                 if (strcmp(anc, mount) == 0 || rt_cgf_partition_valid(anc))
@@ -118,15 +118,15 @@ static int lend(struct rt_state *st, const char *mount, const char *parent, cons
         }
         for (const char *p = strchr(rel + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
                 rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
-                struct rt_cpumask have, want;
+                struct cpumask have, want;
                 if (rt_cgf_read(anc, "cpuset.cpus.exclusive", cur, sizeof(cur), err) < 0 ||
-                    rt_cpumask_parse(cur, &have, err) < 0)
+                    cpumask_parse(cur, &have, err) < 0)
                         return -1;
-                if (rt_cpumask_subset(cpus, &have))
+                if (cpumask_subset(cpus, &have))
                         continue;
-                rt_cpumask_or(&want, &have, cpus);
+                cpumask_or(&want, &have, cpus);
                 if (rt_cgf_save_write(st, anc, "cpuset.cpus.exclusive",
-                                      rt_cpumask_format(&want, wl, sizeof(wl)), err) < 0)
+                                      cpumask_format(&want, wl, sizeof(wl)), err) < 0)
                         return rterr_wrap(err, "cgroup %.*s cannot hold CPUs %s exclusively",
                                           (int)(p - rel), rel, list);
         }
@@ -134,7 +134,7 @@ static int lend(struct rt_state *st, const char *mount, const char *parent, cons
 }
 
 static int make(struct rt_state *st, const char *mount, const char *parent, const char *list,
-                const struct rt_cpumask *cpus, struct rterr *err)
+                const struct cpumask *cpus, struct rterr *err)
 {
         char probe[RT_PATH], cur[512];
         bool exclusive = rt_pathf(probe, sizeof(probe), "%s/cpuset.cpus.exclusive", parent) == 0 &&
@@ -154,22 +154,21 @@ static int make(struct rt_state *st, const char *mount, const char *parent, cons
                          parent + strlen(mount), cur, list);
 }
 
-static bool effective_is(const char *dir, const struct rt_cpumask *cpus)
+static bool effective_is(const char *dir, const struct cpumask *cpus)
 {
         char path[RT_PATH];
-        struct rt_cpumask eff;
+        struct cpumask eff;
         return rt_pathf(path, sizeof(path), "%s/cpuset.cpus.effective", dir) == 0 &&
-               rt_cpumask_read_file(AT_FDCWD, path, &eff, NULL) == 0 &&
-               rt_cpumask_equal(&eff, cpus);
+               cpumask_read_file(AT_FDCWD, path, &eff, NULL) == 0 && cpumask_equal(&eff, cpus);
 }
 
 int rt_partition_join(struct rt_state *st, const char *mount, const char *dir,
-                      const struct rt_cpumask *cpus, char *why, size_t whylen, struct rterr *err)
+                      const struct cpumask *cpus, char *why, size_t whylen, struct rterr *err)
 {
-        char parent[RT_PATH], list[RT_CPULIST_MAX], child[256];
+        char parent[RT_PATH], list[CPULIST_MAX], child[256];
         parent_of(dir, parent, sizeof(parent));
         const char *rel = parent + strlen(mount);
-        rt_cpumask_format(cpus, list, sizeof(list));
+        cpumask_format(cpus, list, sizeof(list));
         if (strcmp(parent, mount) == 0) {
                 snprintf(why, whylen, "the container's cgroup is right below the root cgroup");
                 return RT_PART_NONE;
@@ -253,10 +252,10 @@ int rt_partition_tidy(struct rt_state *st, struct rterr *err)
         return ret;
 }
 
-int rt_partition_default_parent(const struct rt_cpumask *cpus, char *out, size_t len)
+int rt_partition_default_parent(const struct cpumask *cpus, char *out, size_t len)
 {
-        char list[RT_CPULIST_MAX];
-        rt_cpumask_format(cpus, list, sizeof(list));
+        char list[CPULIST_MAX];
+        cpumask_format(cpus, list, sizeof(list));
         for (char *p = list; *p; p++)
                 if (*p == ',')
                         *p = '_';

@@ -70,17 +70,17 @@ static bool read_flag(const char *dir, const char *file)
         return read_file_at(AT_FDCWD, path, &text, NULL, NULL) == 0 && atoi(text) == 1;
 }
 
-static int read_mask(const char *dir, const char *file, struct rt_cpumask *m, struct rterr *err)
+static int read_mask(const char *dir, const char *file, struct cpumask *m, struct rterr *err)
 {
         char path[RT_PATH];
         rt_pathf(path, sizeof(path), "%s/%s", dir, file);
-        return rt_cpumask_read_file(AT_FDCWD, path, m, err);
+        return cpumask_read_file(AT_FDCWD, path, m, err);
 }
 
 /* ---- the domains the kernel builds ---- */
 
 struct domain {
-        struct rt_cpumask cpus;
+        struct cpumask cpus;
         char who[256];
 };
 
@@ -91,23 +91,23 @@ struct domains {
         char mount[RT_PATH];
 };
 
-static void add_domain(struct domains *d, const struct rt_cpumask *cpus, const char *rel)
+static void add_domain(struct domains *d, const struct cpumask *cpus, const char *rel)
 {
         char list[64];
         for (size_t i = 0; i < d->n; i++) {
-                if (!rt_cpumask_intersects(&d->v[i].cpus, cpus))
+                if (!cpumask_intersects(&d->v[i].cpus, cpus))
                         continue;
-                rt_cpumask_or(&d->v[i].cpus, &d->v[i].cpus, cpus);
+                cpumask_or(&d->v[i].cpus, &d->v[i].cpus, cpus);
                 size_t off = strlen(d->v[i].who);
                 snprintf(d->v[i].who + off, sizeof(d->v[i].who) - off, ", %s (%s)", rel,
-                         rt_cpumask_format(cpus, list, sizeof(list)));
+                         cpumask_format(cpus, list, sizeof(list)));
                 return;
         }
         if (d->n == sizeof(d->v) / sizeof(d->v[0]))
                 return;
         d->v[d->n].cpus = *cpus;
         snprintf(d->v[d->n].who, sizeof(d->v[d->n].who), "%s (%s)", rel,
-                 rt_cpumask_format(cpus, list, sizeof(list)));
+                 cpumask_format(cpus, list, sizeof(list)));
         d->n++;
 }
 
@@ -118,9 +118,9 @@ static void merge_domains(struct domains *d)
                 changed = false;
                 for (size_t i = 0; i < d->n && !changed; i++)
                         for (size_t j = i + 1; j < d->n && !changed; j++) {
-                                if (!rt_cpumask_intersects(&d->v[i].cpus, &d->v[j].cpus))
+                                if (!cpumask_intersects(&d->v[i].cpus, &d->v[j].cpus))
                                         continue;
-                                rt_cpumask_or(&d->v[i].cpus, &d->v[i].cpus, &d->v[j].cpus);
+                                cpumask_or(&d->v[i].cpus, &d->v[i].cpus, &d->v[j].cpus);
                                 size_t off = strlen(d->v[i].who);
                                 snprintf(d->v[i].who + off, sizeof(d->v[i].who) - off, ", %s",
                                          d->v[j].who);
@@ -135,9 +135,9 @@ static void walk_v1(const char *mount, const char *rel, int depth, rt_domain_fn 
         char dir[RT_PATH];
         rt_pathf(dir, sizeof(dir), "%s%s", mount, strcmp(rel, "/") == 0 ? "" : rel);
         if (read_flag(dir, "cpuset.sched_load_balance")) {
-                struct rt_cpumask eff;
+                struct cpumask eff;
                 if (read_mask(dir, "cpuset.effective_cpus", &eff, NULL) == 0 &&
-                    !rt_cpumask_empty(&eff))
+                    !cpumask_empty(&eff))
                         fn(rel, &eff, ctx);
                 return; /* the children are inside this domain */
         }
@@ -160,7 +160,7 @@ void rt_cpuset_v1_domains(const char *mount, rt_domain_fn fn, void *ctx)
         walk_v1(mount, "/", 0, fn, ctx);
 }
 
-static void add_domain_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx)
+static void add_domain_cb(const char *rel, const struct cpumask *cpus, void *ctx)
 {
         add_domain(ctx, cpus, rel);
 }
@@ -178,9 +178,9 @@ static void collect_v2(struct domains *d, const char *rel, int depth)
         bool is_root = strcmp(rel, "/") == 0;
         if (!is_root && read_file_at(AT_FDCWD, path, &part, NULL, NULL) == 0)
                 is_root = strncmp(part, "root", 4) == 0 && strstr(part, "invalid") == NULL;
-        struct rt_cpumask eff;
+        struct cpumask eff;
         if (is_root && read_mask(dir, "cpuset.cpus.effective", &eff, NULL) == 0 &&
-            !rt_cpumask_empty(&eff))
+            !cpumask_empty(&eff))
                 add_domain(d, &eff, rel);
         if (depth >= MAX_DEPTH)
                 return;
@@ -211,11 +211,11 @@ static int read_domains(struct domains *d, struct rterr *err)
         if (rt_isolation_read(&iso, NULL) == 0 &&
             (iso.isolcpus_flags[0] == '\0' || strstr(iso.isolcpus_flags, "domain")))
                 for (size_t i = 0; i < d->n; i++)
-                        rt_cpumask_andnot(&d->v[i].cpus, &d->v[i].cpus, &iso.isolcpus_cmdline);
+                        cpumask_andnot(&d->v[i].cpus, &d->v[i].cpus, &iso.isolcpus_cmdline);
         return 0;
 }
 
-int rt_rootdomain_span(int cpu, struct rt_cpumask *out, char *who, size_t wholen, struct rterr *err)
+int rt_rootdomain_span(int cpu, struct cpumask *out, char *who, size_t wholen, struct rterr *err)
 {
         struct domains *d = calloc(1, sizeof(*d));
         if (d == NULL)
@@ -226,20 +226,20 @@ int rt_rootdomain_span(int cpu, struct rt_cpumask *out, char *who, size_t wholen
         }
         if (who && wholen)
                 who[0] = '\0';
-        struct rt_cpumask rest;
+        struct cpumask rest;
         if (rt_cpus_online(&rest, err) < 0) {
                 free(d);
                 return -1;
         }
         for (size_t i = 0; i < d->n; i++) {
-                if (rt_cpumask_test(&d->v[i].cpus, (unsigned)cpu)) {
+                if (cpumask_test(&d->v[i].cpus, (unsigned)cpu)) {
                         *out = d->v[i].cpus;
                         if (who)
                                 snprintf(who, wholen, "%s", d->v[i].who);
                         free(d);
                         return 0;
                 }
-                rt_cpumask_andnot(&rest, &rest, &d->v[i].cpus);
+                cpumask_andnot(&rest, &rest, &d->v[i].cpus);
         }
         /* In no domain: the default root domain, shared by every such CPU. */
         *out = rest;

@@ -85,14 +85,14 @@ static int restore_all(struct rt_state *st, struct rterr *err)
         return ret;
 }
 
-static void claimed_of(struct rt_state *st, struct rt_cpumask *out)
+static void claimed_of(struct rt_state *st, struct cpumask *out)
 {
-        rt_cpumask_zero(out);
+        cpumask_zero(out);
         for (size_t i = 0; i < st->n; i++) {
-                struct rt_cpumask m;
+                struct cpumask m;
                 if (strcmp(st->v[i].kind, "container") == 0 &&
-                    rt_cpumask_parse(st->v[i].b, &m, NULL) == 0)
-                        rt_cpumask_or(out, out, &m);
+                    cpumask_parse(st->v[i].b, &m, NULL) == 0)
+                        cpumask_or(out, out, &m);
         }
 }
 
@@ -106,9 +106,9 @@ static void forget_stale(struct rt_state *st)
                         rt_state_remove(st, &st->v[i]);
 }
 
-int rt_rootdomain_claimed(struct rt_cpumask *out, struct rterr *err)
+int rt_rootdomain_claimed(struct cpumask *out, struct rterr *err)
 {
-        rt_cpumask_zero(out);
+        cpumask_zero(out);
         if (!rt_state_exists(STATE_NAME))
                 return 0;
         struct rt_state st;
@@ -125,14 +125,14 @@ static int update_balance_set(struct rt_state *st, const char *mount, struct rte
 {
         char dir[RT_PATH], mems[256];
         rt_pathf(dir, sizeof(dir), "%s/%s", mount, BALANCE_SET);
-        struct rt_cpumask root, claimed, rest;
+        struct cpumask root, claimed, rest;
         char path[RT_PATH];
         rt_pathf(path, sizeof(path), "%s/cpuset.effective_cpus", mount);
-        if (rt_cpumask_read_file(AT_FDCWD, path, &root, err) < 0)
+        if (cpumask_read_file(AT_FDCWD, path, &root, err) < 0)
                 return -1;
         claimed_of(st, &claimed);
-        rt_cpumask_andnot(&rest, &root, &claimed);
-        if (rt_cpumask_empty(&claimed) || rt_cpumask_empty(&rest)) {
+        cpumask_andnot(&rest, &root, &claimed);
+        if (cpumask_empty(&claimed) || cpumask_empty(&rest)) {
                 if (rmdir(dir) < 0 && errno != ENOENT)
                         return rterr_errno(err, "remove %s", dir);
                 struct rt_state_entry *e = rt_state_find(st, "created", dir);
@@ -154,32 +154,32 @@ static int update_balance_set(struct rt_state *st, const char *mount, struct rte
         if (cur[0] == '\0' && (rt_cgf_read(mount, "cpuset.mems", mems, sizeof(mems), err) < 0 ||
                                rt_cgf_write(dir, "cpuset.mems", mems, err) < 0))
                 return -1;
-        char list[RT_CPULIST_MAX];
-        return rt_cgf_write(dir, "cpuset.cpus", rt_cpumask_format(&rest, list, sizeof(list)), err);
+        char list[CPULIST_MAX];
+        return rt_cgf_write(dir, "cpuset.cpus", cpumask_format(&rest, list, sizeof(list)), err);
 }
 
 struct overlap_ctx {
         struct rt_state *st;
         const char *mount, *rel;
-        const struct rt_cpumask *cpus;
+        const struct cpumask *cpus;
         char foreign[512];
         unsigned changed;
         struct rterr *err;
 };
 
-static bool is_claimed_with(struct rt_state *st, const char *dir, const struct rt_cpumask *cpus)
+static bool is_claimed_with(struct rt_state *st, const char *dir, const struct cpumask *cpus)
 {
         struct rt_state_entry *e = rt_state_find(st, "container", dir);
-        struct rt_cpumask m;
-        return e && rt_cpumask_parse(e->b, &m, NULL) == 0 && rt_cpumask_equal(&m, cpus);
+        struct cpumask m;
+        return e && cpumask_parse(e->b, &m, NULL) == 0 && cpumask_equal(&m, cpus);
 }
 
-static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx)
+static void overlap_cb(const char *rel, const struct cpumask *cpus, void *ctx)
 {
         struct overlap_ctx *o = ctx;
         char dir[RT_PATH], list[64];
         rt_pathf(dir, sizeof(dir), "%s%s", o->mount, rel);
-        if (strcmp(rel, o->rel) == 0 || !rt_cpumask_intersects(cpus, o->cpus) ||
+        if (strcmp(rel, o->rel) == 0 || !cpumask_intersects(cpus, o->cpus) ||
             is_claimed_with(o->st, dir, o->cpus))
                 return;
         /* It keeps its CPUs and tasks, but no longer forms a load-balancing domain across
@@ -190,13 +190,13 @@ static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx
         }
         size_t off = strlen(o->foreign);
         snprintf(o->foreign + off, sizeof(o->foreign) - off, "%s%s (cpus %s)", off ? ", " : "", rel,
-                 rt_cpumask_format(cpus, list, sizeof(list)));
+                 cpumask_format(cpus, list, sizeof(list)));
 }
 
 /* Other cpusets that balance load over the container's CPUs would merge into its domain
  * (kernel/cgroup/cpuset-v1.c merges overlapping domains, populated or not). */
 static int settle_overlaps(struct rt_state *st, const char *mount, const char *dir,
-                           const struct rt_cpumask *cpus, struct rterr *err)
+                           const struct cpumask *cpus, struct rterr *err)
 {
         char list[64];
         struct overlap_ctx o = {
@@ -214,12 +214,12 @@ static int settle_overlaps(struct rt_state *st, const char *mount, const char *d
                                  "them into the container's root domain, and their "
                                  "cpuset.sched_load_balance cannot be set to 0: take CPUs %s "
                                  "out of them",
-                                 o.foreign, rt_cpumask_format(cpus, list, sizeof(list)), list);
+                                 o.foreign, cpumask_format(cpus, list, sizeof(list)), list);
         return 0;
 }
 
 static int claim_v1(struct rt_state *st, const char *mount, const char *dir,
-                    const struct rt_cpumask *cpus, struct rterr *err)
+                    const struct cpumask *cpus, struct rterr *err)
 {
         /* Load balancing off on every ancestor, the root cpuset first. */
         const char *rel = dir + strlen(mount);
@@ -231,23 +231,22 @@ static int claim_v1(struct rt_state *st, const char *mount, const char *dir,
                         return rterr_wrap(err, "switch off load balancing above %s", dir);
         }
         /* rt/ runs before cg_apply: the set still has the CPUs it inherited. */
-        char list[RT_CPULIST_MAX];
-        if (rt_cgf_write(dir, "cpuset.cpus", rt_cpumask_format(cpus, list, sizeof(list)), err) <
-                0 ||
+        char list[CPULIST_MAX];
+        if (rt_cgf_write(dir, "cpuset.cpus", cpumask_format(cpus, list, sizeof(list)), err) < 0 ||
             rt_cgf_write(dir, "cpuset.sched_load_balance", "1", err) < 0 ||
             update_balance_set(st, mount, err) < 0)
                 return -1;
         return settle_overlaps(st, mount, dir, cpus, err);
 }
 
-static bool exact_root_domain(const struct rt_cpumask *cpus)
+static bool exact_root_domain(const struct cpumask *cpus)
 {
         unsigned first = 0;
-        while (first < RT_MAX_CPUS && !rt_cpumask_test(cpus, first))
+        while (first < CPUMASK_MAX && !cpumask_test(cpus, first))
                 first++;
-        struct rt_cpumask span;
+        struct cpumask span;
         return rt_rootdomain_span((int)first, &span, NULL, 0, NULL) == 0 &&
-               rt_cpumask_equal(&span, cpus);
+               cpumask_equal(&span, cpus);
 }
 
 bool rt_cgf_partition_valid(const char *dir)
@@ -279,21 +278,21 @@ static int make_partition(const char *dir, const char *rel, const char *list, st
 /* Kernel >= 6.7: a remote partition; each ancestor below the root lends the CPUs through
  * cpuset.cpus.exclusive. */
 static int claim_v2_remote(struct rt_state *st, const char *mount, const char *dir,
-                           const char *list, const struct rt_cpumask *cpus, struct rterr *err)
+                           const char *list, const struct cpumask *cpus, struct rterr *err)
 {
         const char *rel = dir + strlen(mount);
-        char anc[RT_PATH], cur[RT_CPULIST_MAX], wl[RT_CPULIST_MAX];
+        char anc[RT_PATH], cur[CPULIST_MAX], wl[CPULIST_MAX];
         for (const char *p = strchr(rel + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
                 rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
-                struct rt_cpumask have, want;
+                struct cpumask have, want;
                 if (rt_cgf_read(anc, "cpuset.cpus.exclusive", cur, sizeof(cur), err) < 0 ||
-                    rt_cpumask_parse(cur, &have, err) < 0)
+                    cpumask_parse(cur, &have, err) < 0)
                         return -1;
-                if (rt_cpumask_subset(cpus, &have))
+                if (cpumask_subset(cpus, &have))
                         continue;
-                rt_cpumask_or(&want, &have, cpus);
+                cpumask_or(&want, &have, cpus);
                 if (rt_cgf_save_write(st, anc, "cpuset.cpus.exclusive",
-                                      rt_cpumask_format(&want, wl, sizeof(wl)), err) < 0)
+                                      cpumask_format(&want, wl, sizeof(wl)), err) < 0)
                         return rterr_wrap(err,
                                           "cgroup %.*s cannot hold CPUs %s exclusively (a "
                                           "sibling holds them, or they are not in its "
@@ -328,8 +327,8 @@ static int claim_v2_local(const char *mount, const char *dir, const char *list, 
 static int engine_hint(struct rterr *err, const char *why, const char *list)
 {
         char name[RT_PATH], old[sizeof(err->msg)];
-        struct rt_cpumask m;
-        rt_cpumask_parse(list, &m, NULL);
+        struct cpumask m;
+        cpumask_parse(list, &m, NULL);
         rt_partition_default_parent(&m, name, sizeof(name));
         snprintf(old, sizeof(old), "%s", err->msg);
         return rterr_set(err, err->code,
@@ -345,10 +344,10 @@ static int engine_hint(struct rterr *err, const char *why, const char *list)
  * root domain the container's cgroup is in (isolcpus, a partition elsewhere), else the container
  * itself becomes a partition, which only one container per CPU set can be. */
 static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
-                    const struct rt_cpumask *cpus, struct rterr *err)
+                    const struct cpumask *cpus, struct rterr *err)
 {
-        char list[RT_CPULIST_MAX], probe[RT_PATH], why[1024] = "";
-        rt_cpumask_format(cpus, list, sizeof(list));
+        char list[CPULIST_MAX], probe[RT_PATH], why[1024] = "";
+        cpumask_format(cpus, list, sizeof(list));
         if (rt_cgf_write(dir, "cpuset.cpus", list, err) < 0)
                 return -1;
         int r = rt_partition_join(st, mount, dir, cpus, why, sizeof(why), err);
@@ -358,23 +357,23 @@ static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
         if (r == RT_PART_NONE && exact_root_domain(cpus))
                 r = RT_PART_ADMIN;
         if (r != RT_PART_NONE) {
-                struct rt_cpumask eff;
+                struct cpumask eff;
                 if (rt_pathf(probe, sizeof(probe), "%s/cpuset.cpus.effective", dir) < 0 ||
-                    rt_cpumask_read_file(AT_FDCWD, probe, &eff, err) < 0)
+                    cpumask_read_file(AT_FDCWD, probe, &eff, err) < 0)
                         return -1;
-                if (rt_cpumask_equal(&eff, cpus))
+                if (cpumask_equal(&eff, cpus))
                         return 0;
-                char who[256] = "", el[RT_CPULIST_MAX];
-                struct rt_cpumask span;
+                char who[256] = "", el[CPULIST_MAX];
+                struct cpumask span;
                 unsigned first = 0;
-                while (!rt_cpumask_test(cpus, first))
+                while (!cpumask_test(cpus, first))
                         first++;
                 rt_rootdomain_span((int)first, &span, who, sizeof(who), NULL);
                 return rterr_set(err, EBUSY,
                                  "CPUs %s are a partition (%s) that the container's cgroup %s is "
                                  "not below: it runs on CPUs %s; put it below that partition",
                                  list, who[0] ? who : "?", dir + strlen(mount),
-                                 rt_cpumask_format(&eff, el, sizeof(el)));
+                                 cpumask_format(&eff, el, sizeof(el)));
         }
         if (rt_pathf(probe, sizeof(probe), "%s/cpuset.cpus.exclusive", dir) == 0 &&
             access(probe, F_OK) == 0)
@@ -384,9 +383,9 @@ static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
         return r < 0 ? engine_hint(err, why, list) : 0;
 }
 
-int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, struct rterr *err)
+int rt_rootdomain_claim(const char *cpuset_dir, const struct cpumask *cpus, struct rterr *err)
 {
-        char mount[RT_PATH], list[RT_CPULIST_MAX];
+        char mount[RT_PATH], list[CPULIST_MAX];
         bool v2;
         if (rt_cpuset_mount(mount, sizeof(mount), &v2, err) < 0)
                 return -1;
@@ -399,24 +398,23 @@ int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, s
         if (v2)
                 rt_partition_tidy(&st, NULL);
         for (size_t i = 0; i < st.n; i++) {
-                struct rt_cpumask other;
+                struct cpumask other;
                 if (strcmp(st.v[i].kind, "container") != 0 || strcmp(st.v[i].a, cpuset_dir) == 0 ||
-                    rt_cpumask_parse(st.v[i].b, &other, NULL) < 0)
+                    cpumask_parse(st.v[i].b, &other, NULL) < 0)
                         continue;
-                if (rt_cpumask_intersects(&other, cpus) && !rt_cpumask_equal(&other, cpus)) {
+                if (cpumask_intersects(&other, cpus) && !cpumask_equal(&other, cpus)) {
                         rterr_set(err, EBUSY,
                                   "CPUs %s overlap the root domain {%s} of the DEADLINE "
                                   "container in %s: real-time containers use equal or "
                                   "disjoint CPU sets",
-                                  rt_cpumask_format(cpus, list, sizeof(list)), st.v[i].b,
-                                  st.v[i].a);
+                                  cpumask_format(cpus, list, sizeof(list)), st.v[i].b, st.v[i].a);
                         rt_state_close(&st);
                         return -1;
                 }
         }
         int r = rt_state_find(&st, "container", cpuset_dir) == NULL
                     ? rt_state_add(&st, "container", cpuset_dir,
-                                   rt_cpumask_format(cpus, list, sizeof(list)), err)
+                                   cpumask_format(cpus, list, sizeof(list)), err)
                     : 0;
         if (r == 0)
                 r = rt_state_save(&st, err);
@@ -485,16 +483,16 @@ int rt_rootdomain_guest(const char *cpuset_dir, struct rterr *err)
                 return -1;
         if (v2)
                 return 0; /* partitions are exclusive: the kernel keeps others off them */
-        struct rt_cpumask claimed, mine;
+        struct cpumask claimed, mine;
         if (rt_rootdomain_claimed(&claimed, err) < 0)
                 return -1;
-        if (rt_cpumask_empty(&claimed))
+        if (cpumask_empty(&claimed))
                 return 0;
         char path[RT_PATH];
         rt_pathf(path, sizeof(path), "%s/cpuset.effective_cpus", cpuset_dir);
-        if (rt_cpumask_read_file(AT_FDCWD, path, &mine, err) < 0)
+        if (cpumask_read_file(AT_FDCWD, path, &mine, err) < 0)
                 return -1;
-        if (!rt_cpumask_intersects(&mine, &claimed))
+        if (!cpumask_intersects(&mine, &claimed))
                 return 0;
         return rt_cgf_write(cpuset_dir, "cpuset.sched_load_balance", "0", err);
 }

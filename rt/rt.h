@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "cgroups/cgroups.h"
+#include "common/cpumask.h"
 #include "common/err.h"
 #include "oci/oci.h"
 
@@ -65,6 +66,7 @@ struct rt_cpu_status {
         bool fair_servers_unknown;          /* debugfs unreadable: dl_fair_pct is not known */
         bool fair_known;                    /* this CPU's fair server (kernel >= 6.12) read */
         uint64_t fair_runtime, fair_period; /* ns */
+        double capacity; /* fraction of this CPU left to DEADLINE: rt share minus fair server */
 };
 
 /* A SCHED_DEADLINE thread on the host. */
@@ -80,6 +82,7 @@ struct rt_cpus_status {
         int64_t rt_runtime_us; /* sched_rt_runtime_us, -1: no admission control */
         uint64_t rt_period_us;
         bool unlimited;
+        const char *fair_source; /* where the fair servers' numbers came from (static) */
         struct rt_cpu_status *cpus;
         size_t n_cpus;
         struct rt_dl_thread *threads;
@@ -88,6 +91,40 @@ struct rt_cpus_status {
 
 int rt_cpus_status_read(struct rt_cpus_status *out, struct rterr *err);
 void rt_cpus_status_free(struct rt_cpus_status *s);
+
+/* ---- the host's real-time capacity: one reading for admission, `cpus status` and the
+ * diagnostics ---- */
+
+/* A SCHED_DEADLINE thread the kernel admitted, with the root domain it is charged to and the
+ * chain of its ancestors (so admission can tell its own containers from anything else). */
+struct rt_host_dl_task {
+        pid_t pid, tid;
+        char comm[32];
+        uint64_t runtime, deadline, period; /* ns */
+        struct cpumask span;                /* its root domain */
+        pid_t ancestors[16];                /* parent, grandparent, ... */
+        size_t n_ancestors;
+};
+
+struct rt_host_capacity {
+        int64_t rt_runtime_us; /* sched_rt_runtime_us, -1: no cap */
+        uint64_t rt_period_us;
+        struct cpumask online;
+        /* The fair server per CPU (the largest share among the online CPUs); 0/0 when none. */
+        uint64_t fs_runtime, fs_period;
+        const char *fs_source; /* where fs_* came from, in words (static) */
+        /* /proc/sys/kernel/sched_deadline_period_{min,max}_us; 0 when unreadable */
+        uint64_t dl_period_min_us, dl_period_max_us;
+        bool fs_unknown; /* nothing readable: fs_* is the conservative default */
+        struct rt_host_dl_task *dl_tasks;
+        size_t n_dl_tasks;
+};
+
+/* Reads sched_rt_*, the online CPUs, the fair servers (debugfs, mounted privately when not
+ * mounted; else derived or the kernel's default, fs_source says which) and every DEADLINE
+ * thread with its root domain. */
+int rt_host_capacity_read(struct rt_host_capacity *out, struct rterr *err);
+void rt_host_capacity_free(struct rt_host_capacity *c);
 
 /* Moves tasks, kernel threads and IRQs off the CPUs of `cpulist`; undone by rt_cpus_release. */
 int rt_cpus_shield(const char *cpulist, struct rterr *err);

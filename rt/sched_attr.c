@@ -77,26 +77,6 @@ void rt_sched_from_oci(const struct oci_scheduler *o, struct rt_sched *out)
         }
 }
 
-const char *rt_sched_policy_name(uint32_t policy)
-{
-        switch (policy) {
-        case SCHED_NORMAL:
-                return "SCHED_OTHER";
-        case SCHED_FIFO:
-                return "SCHED_FIFO";
-        case SCHED_RR:
-                return "SCHED_RR";
-        case SCHED_BATCH:
-                return "SCHED_BATCH";
-        case SCHED_IDLE:
-                return "SCHED_IDLE";
-        case SCHED_DEADLINE:
-                return "SCHED_DEADLINE";
-        default:
-                return "unknown policy";
-        }
-}
-
 char *rt_sched_flags_format(uint64_t flags, char *buf, size_t len)
 {
         static const struct {

@@ -40,16 +40,16 @@ static uint64_t task_starttime(pid_t tid)
         return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
-static int shield_task(struct rt_state *st, pid_t tid, const struct rt_cpumask *pool,
+static int shield_task(struct rt_state *st, pid_t tid, const struct cpumask *pool,
                        struct shield_stats *ss, struct rterr *err)
 {
-        char key[32], b[2 * RT_CPULIST_MAX + 32], orig[RT_CPULIST_MAX], set[RT_CPULIST_MAX];
+        char key[32], b[2 * CPULIST_MAX + 32], orig[CPULIST_MAX], set[CPULIST_MAX];
         snprintf(key, sizeof(key), "%d", (int)tid);
-        struct rt_cpumask cur, want;
-        if (rt_affinity_get(tid, &cur, NULL) < 0 || !rt_cpumask_intersects(&cur, pool))
+        struct cpumask cur, want;
+        if (rt_affinity_get(tid, &cur, NULL) < 0 || !cpumask_intersects(&cur, pool))
                 return 0;
-        rt_cpumask_andnot(&want, &cur, pool);
-        if (rt_cpumask_empty(&want)) {
+        cpumask_andnot(&want, &cur, pool);
+        if (cpumask_empty(&want)) {
                 ss->tasks_pinned++; /* bound to the pool on purpose: per-CPU threads, RT work */
                 return 0;
         }
@@ -61,8 +61,8 @@ static int shield_task(struct rt_state *st, pid_t tid, const struct rt_cpumask *
         }
         if (e == NULL) {
                 snprintf(b, sizeof(b), "%" PRIu64 " %s %s", start,
-                         rt_cpumask_format(&cur, orig, sizeof(orig)),
-                         rt_cpumask_format(&want, set, sizeof(set)));
+                         cpumask_format(&cur, orig, sizeof(orig)),
+                         cpumask_format(&want, set, sizeof(set)));
                 if (rt_state_add(st, "task", key, b, err) < 0)
                         return -1;
         }
@@ -79,7 +79,7 @@ static int shield_task(struct rt_state *st, pid_t tid, const struct rt_cpumask *
         return 0;
 }
 
-static int shield_tasks(struct rt_state *st, const struct rt_cpumask *pool, struct shield_stats *ss,
+static int shield_tasks(struct rt_state *st, const struct cpumask *pool, struct shield_stats *ss,
                         struct rterr *err)
 {
         _cleanup_closedir_ DIR *proc = opendir("/proc");
@@ -104,28 +104,27 @@ static int shield_tasks(struct rt_state *st, const struct rt_cpumask *pool, stru
 }
 
 /* A mask file: cpulist (smp_affinity_list) or hex (default_smp_affinity, workqueue cpumask). */
-static int shield_file(struct rt_state *st, const char *path, bool hex,
-                       const struct rt_cpumask *pool, const struct rt_cpumask *housekeeping,
-                       struct shield_stats *ss, struct rterr *err)
+static int shield_file(struct rt_state *st, const char *path, bool hex, const struct cpumask *pool,
+                       const struct cpumask *housekeeping, struct shield_stats *ss,
+                       struct rterr *err)
 {
         _cleanup_free_ char *text = NULL;
         if (read_file_at(AT_FDCWD, path, &text, NULL, NULL) < 0)
                 return 0;
         text[strcspn(text, "\n")] = '\0';
-        struct rt_cpumask cur, want;
-        if ((hex ? rt_cpumask_parse_hex(text, &cur, NULL) : rt_cpumask_parse(text, &cur, NULL)) <
-                0 ||
-            !rt_cpumask_intersects(&cur, pool))
+        struct cpumask cur, want;
+        if ((hex ? cpumask_parse_hex(text, &cur, NULL) : cpumask_parse(text, &cur, NULL)) < 0 ||
+            !cpumask_intersects(&cur, pool))
                 return 0;
-        rt_cpumask_andnot(&want, &cur, pool);
-        if (rt_cpumask_empty(&want))
+        cpumask_andnot(&want, &cur, pool);
+        if (cpumask_empty(&want))
                 want = *housekeeping;
         bool recorded = rt_state_find(st, "file", path) != NULL;
         if (!recorded && rt_state_add(st, "file", path, text, err) < 0)
                 return -1;
-        char buf[RT_CPULIST_MAX];
-        const char *v = hex ? rt_cpumask_format_hex(&want, buf, sizeof(buf))
-                            : rt_cpumask_format(&want, buf, sizeof(buf));
+        char buf[CPULIST_MAX];
+        const char *v = hex ? cpumask_format_hex(&want, buf, sizeof(buf))
+                            : cpumask_format(&want, buf, sizeof(buf));
         if (write_file_at(AT_FDCWD, path, v, NULL) < 0) {
                 ss->irqs_refused++; /* managed or per-CPU interrupts cannot move (EIO) */
                 if (!recorded)
@@ -136,8 +135,8 @@ static int shield_file(struct rt_state *st, const char *path, bool hex,
         return 0;
 }
 
-static int shield_irqs(struct rt_state *st, const struct rt_cpumask *pool,
-                       const struct rt_cpumask *hk, struct shield_stats *ss, struct rterr *err)
+static int shield_irqs(struct rt_state *st, const struct cpumask *pool, const struct cpumask *hk,
+                       struct shield_stats *ss, struct rterr *err)
 {
         if (shield_file(st, "/proc/irq/default_smp_affinity", true, pool, hk, ss, err) < 0 ||
             shield_file(st, "/sys/devices/virtual/workqueue/cpumask", true, pool, hk, ss, err) < 0)
@@ -158,17 +157,17 @@ static int shield_irqs(struct rt_state *st, const struct rt_cpumask *pool,
         return 0;
 }
 
-int rt_shield(const struct rt_cpumask *pool, struct rterr *err)
+int rt_shield(const struct cpumask *pool, struct rterr *err)
 {
-        char list[RT_CPULIST_MAX];
-        struct rt_cpumask online, hk;
+        char list[CPULIST_MAX];
+        struct cpumask online, hk;
         if (rt_cpus_online(&online, err) < 0)
                 return -1;
-        rt_cpumask_format(pool, list, sizeof(list));
-        if (rt_cpumask_empty(pool) || !rt_cpumask_subset(pool, &online))
+        cpumask_format(pool, list, sizeof(list));
+        if (cpumask_empty(pool) || !cpumask_subset(pool, &online))
                 return rterr_set(err, EINVAL, "cpus shield %s: not a set of online CPUs", list);
-        rt_cpumask_andnot(&hk, &online, pool);
-        if (rt_cpumask_empty(&hk))
+        cpumask_andnot(&hk, &online, pool);
+        if (cpumask_empty(&hk))
                 return rterr_set(err, EINVAL,
                                  "cpus shield %s: at least one online CPU must stay for "
                                  "housekeeping",
@@ -206,24 +205,24 @@ int rt_shield(const struct rt_cpumask *pool, struct rterr *err)
 static void release_task(const struct rt_state_entry *e)
 {
         pid_t tid = (pid_t)atoi(e->a);
-        char orig[RT_CPULIST_MAX], set[RT_CPULIST_MAX];
+        char orig[CPULIST_MAX], set[CPULIST_MAX];
         uint64_t start;
         if (sscanf(e->b, "%" SCNu64 " %4095s %4095s", &start, orig, set) != 3 ||
             task_starttime(tid) != start)
                 return; /* gone, or the tid was reused */
-        struct rt_cpumask cur, want, o;
-        if (rt_affinity_get(tid, &cur, NULL) < 0 || rt_cpumask_parse(set, &want, NULL) < 0 ||
-            rt_cpumask_parse(orig, &o, NULL) < 0)
+        struct cpumask cur, want, o;
+        if (rt_affinity_get(tid, &cur, NULL) < 0 || cpumask_parse(set, &want, NULL) < 0 ||
+            cpumask_parse(orig, &o, NULL) < 0)
                 return;
         /* Only what is still as rtrun left it: a later explicit change wins. */
-        if (rt_cpumask_equal(&cur, &want))
+        if (cpumask_equal(&cur, &want))
                 rt_affinity_set(tid, &o, NULL);
 }
 
 /* The masks shield gave to threads and each one's mask before: a thread forked while the shield
  * was up inherited its parent's narrowed mask without being recorded. */
 struct narrowed {
-        struct rt_cpumask set, orig;
+        struct cpumask set, orig;
 };
 struct born_ctx {
         struct rt_state *st;
@@ -236,17 +235,16 @@ static int collect_narrowed(struct born_ctx *b)
 {
         for (size_t i = 0; i < b->st->n; i++) {
                 const struct rt_state_entry *e = &b->st->v[i];
-                char orig[RT_CPULIST_MAX], set[RT_CPULIST_MAX];
+                char orig[CPULIST_MAX], set[CPULIST_MAX];
                 uint64_t start;
                 struct narrowed m;
                 if (strcmp(e->kind, "task") != 0 ||
                     sscanf(e->b, "%" SCNu64 " %4095s %4095s", &start, orig, set) != 3 ||
-                    rt_cpumask_parse(orig, &m.orig, NULL) < 0 ||
-                    rt_cpumask_parse(set, &m.set, NULL) < 0)
+                    cpumask_parse(orig, &m.orig, NULL) < 0 || cpumask_parse(set, &m.set, NULL) < 0)
                         continue;
                 bool known = false;
                 for (size_t k = 0; k < b->n && !known; k++)
-                        known = rt_cpumask_equal(&b->v[k].set, &m.set);
+                        known = cpumask_equal(&b->v[k].set, &m.set);
                 if (known)
                         continue;
                 struct narrowed *nv = realloc(b->v, (b->n + 1) * sizeof(*nv));
@@ -264,11 +262,11 @@ static void widen_born(struct born_ctx *b, pid_t tid)
         char key[32];
         snprintf(key, sizeof(key), "%d", (int)tid);
         struct rt_state_entry *e = rt_state_find(b->st, "task", key);
-        struct rt_cpumask cur;
+        struct cpumask cur;
         if (e != NULL || rt_affinity_get(tid, &cur, NULL) < 0)
                 return;
         for (size_t k = 0; k < b->n; k++) {
-                if (rt_cpumask_equal(&cur, &b->v[k].set)) {
+                if (cpumask_equal(&cur, &b->v[k].set)) {
                         if (rt_affinity_set(tid, &b->v[k].orig, NULL) == 0)
                                 b->widened++;
                         return;
@@ -330,13 +328,13 @@ int rt_shield_release(struct rterr *err)
         return r;
 }
 
-int rt_shield_pool(struct rt_cpumask *out, struct rterr *err)
+int rt_shield_pool(struct cpumask *out, struct rterr *err)
 {
         struct rt_state st;
         if (rt_state_open(STATE_NAME, &st, err) < 0)
                 return -1;
         struct rt_state_entry *e = rt_state_find(&st, "shield", NULL);
-        int r = e ? rt_cpumask_parse(e->a, out, err) : (rt_cpumask_zero(out), 0);
+        int r = e ? cpumask_parse(e->a, out, err) : (cpumask_zero(out), 0);
         rt_state_close(&st);
         return r;
 }

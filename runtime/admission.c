@@ -2,6 +2,7 @@
 #include "runtime/admission.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <string.h>
 #include <stdio.h>
@@ -25,10 +26,51 @@ static bool real_time(const struct oci_spec *spec)
         return policy == SCHED_DEADLINE || policy == SCHED_FIFO || policy == SCHED_RR;
 }
 
+int admission_host_read(struct sched_host *h, struct rterr *err)
+{
+        struct rt_host_capacity c;
+        char online[CPULIST_MAX];
+        memset(h, 0, sizeof(*h));
+        if (rt_host_capacity_read(&c, err) < 0)
+                return -1;
+        int r = sched_host_from_values(h, c.rt_runtime_us, c.rt_period_us,
+                                       cpumask_format(&c.online, online, sizeof(online)),
+                                       c.fs_runtime, c.fs_period, err);
+        snprintf(h->fs_source, sizeof(h->fs_source), "%s", c.fs_source);
+        h->dl_period_min = c.dl_period_min_us * 1000;
+        h->dl_period_max = c.dl_period_max_us * 1000;
+        h->foreign = r == 0 ? calloc(c.n_dl_tasks + 1, sizeof(*h->foreign)) : NULL;
+        if (r == 0 && h->foreign == NULL)
+                r = rterr_errno(err, "host capacity");
+        for (size_t i = 0; r == 0 && i < c.n_dl_tasks; i++) {
+                const struct rt_host_dl_task *t = &c.dl_tasks[i];
+                struct sched_foreign *f = &h->foreign[h->n_foreign++];
+                f->pid = t->pid;
+                f->tid = t->tid;
+                memcpy(f->comm, t->comm, sizeof(f->comm));
+                f->runtime = t->runtime;
+                f->deadline = t->deadline;
+                f->period = t->period;
+                f->span = t->span;
+                memcpy(f->ancestors, t->ancestors, sizeof(f->ancestors));
+                f->n_ancestors = t->n_ancestors;
+                f->counted = true;
+        }
+        rt_host_capacity_free(&c);
+        return r;
+}
+
+void admission_host_free(struct sched_host *h)
+{
+        free(h->foreign);
+        h->foreign = NULL;
+        h->n_foreign = 0;
+}
+
 int admission_reserve(const struct runtime_ctx *g, const char *id, struct oci_spec *spec,
                       bool *reserved, struct rterr *err)
 {
-        struct sched_host h;
+        __attribute__((cleanup(admission_host_free))) struct sched_host h = {0};
         struct sched_task t;
         struct rtwarn warn = log_warn_sink(g);
         uint64_t granted;
@@ -37,7 +79,7 @@ int admission_reserve(const struct runtime_ctx *g, const char *id, struct oci_sp
                 return 0; /* nothing to analyse: no kernel or ledger work for ordinary ones */
         if (strlen(id) >= sizeof(t.id))
                 return rterr_set(err, ENAMETOOLONG, "admission: container id too long");
-        if (sched_host_read(&h, err) < 0 || sched_task_from_spec(spec, id, &h, &t, err) < 0)
+        if (admission_host_read(&h, err) < 0 || sched_task_from_spec(spec, id, &h, &t, err) < 0)
                 return rterr_wrap(err, "admission");
         if (t.kind == SCHED_KIND_NONE)
                 return 0;
@@ -80,10 +122,10 @@ void admission_release(const struct runtime_ctx *g, const char *id, const struct
 {
         if (spec != NULL && !real_time(spec))
                 return;
-        struct sched_host h;
+        __attribute__((cleanup(admission_host_free))) struct sched_host h = {0};
         struct rterr err = {0};
         struct rtwarn warn = log_warn_sink(g);
-        if (sched_host_read(&h, &err) < 0 ||
+        if (admission_host_read(&h, &err) < 0 ||
             sched_admission_release(&h, g->root, id, resize, (void *)g, &warn, &err) < 0)
                 log_msg(g, LOG_WARN, "admission: release %s: %s", id, err.msg);
 }

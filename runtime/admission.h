@@ -10,7 +10,14 @@
 
 #include "common/err.h"
 #include "oci/oci.h"
+#include "scheduler/scheduler.h"
 #include "runtime/context.h"
+
+/* The host as admission sees it: rt/'s reading (the one `cpus status` and the diagnostics
+ * share: fair servers with their source, DEADLINE threads with their root domains) in the
+ * model's terms. h->foreign is allocated: admission_host_free releases it. */
+int admission_host_read(struct sched_host *h, struct rterr *err);
+void admission_host_free(struct sched_host *h);
 
 /* Online decision for container `id`; held by the calling process until admission_bind.
  * On admission spec->process.scheduler.runtime becomes the granted runtime and *reserved

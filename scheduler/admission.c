@@ -76,6 +76,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         if (sched_ledger_open(&l, err) < 0)
                 return -1;
         note(&l, warn);
+        sched_foreign_match(h->foreign, h->n_foreign, l.v, l.n);
         int r = -1;
         if (find(&l, root, t->id) >= 0) {
                 rterr_set(err, EEXIST, "admission: container %s already holds a reservation",
@@ -134,6 +135,7 @@ int sched_admission_release(const struct sched_host *h, const char *root, const 
         if (sched_ledger_open(&l, err) < 0)
                 return -1;
         note(&l, warn);
+        sched_foreign_match(h->foreign, h->n_foreign, l.v, l.n);
         int r = 0;
         ssize_t i = find(&l, root, id);
         if (i >= 0)

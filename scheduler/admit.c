@@ -24,7 +24,7 @@ static uint64_t ceil_us(uint64_t ns)
 }
 
 static bool fits(struct sched_task *set, size_t n, const struct sched_host *h,
-                 const struct sched_cpuset *cpus, char *reason, size_t rsize)
+                 const struct cpumask *cpus, char *reason, size_t rsize)
 {
         return sched_feasible(set, n, h, cpus, reason, rsize);
 }
@@ -69,21 +69,18 @@ static void reason_shrunk(const struct sched_task *t, struct sched_verdict *v)
                  sched_fmt_ms(t->granted, a, sizeof(a)), sched_fmt_ms(t->runtime, b, sizeof(b)));
 }
 
-static void reason_none(const struct sched_task *t, struct sched_verdict *v)
+static void reason_none(struct sched_verdict *v)
 {
-        snprintf(v->reason, sizeof(v->reason), "%s",
-                 t->policy == 1 || t->policy == 2 ? "FIFO/RR without timing: admitted without "
-                                                    "analysis"
-                                                  : "not real-time: admitted without analysis");
+        snprintf(v->reason, sizeof(v->reason), "%s", "not real-time: admitted without analysis");
 }
 
 /* The model's rule before any analysis: a timed FIFO/RR task runs on exactly one CPU. */
 static bool pinned(const struct sched_task *t, struct sched_verdict *v)
 {
         char cpus[128];
-        if (t->kind != SCHED_KIND_TIMED_FP || sched_cpuset_count(&t->cpus) == 1)
+        if (t->kind != SCHED_KIND_TIMED_FP || cpumask_count(&t->cpus) == 1)
                 return true;
-        sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
+        cpumask_format(&t->cpus, cpus, sizeof(cpus));
         snprintf(v->reason, sizeof(v->reason),
                  "FIFO/RR with timing must be pinned to exactly one CPU, got %s", cpus);
         return false;
@@ -98,10 +95,21 @@ static int as_requested(struct sched_task *set, size_t n, size_t i, const struct
         struct sched_task *t = &set[i];
         memset(v, 0, sizeof(*v));
         if (t->kind == SCHED_KIND_NONE) {
-                reason_none(t, v);
+                reason_none(v);
                 return v->admitted = true;
         }
         if (!pinned(t, v)) {
+                t->granted = 0;
+                return 0;
+        }
+        if (t->kind == SCHED_KIND_UNTIMED_FP) {
+                t->granted = 1; /* holds its CPUs */
+                if (fits(set, n, h, &t->cpus, v->reason, sizeof(v->reason))) {
+                        snprintf(v->reason, sizeof(v->reason),
+                                 "FIFO/RR without timing: no timed FIFO/RR task at or below its "
+                                 "priority on its CPUs");
+                        return v->admitted = true;
+                }
                 t->granted = 0;
                 return 0;
         }
@@ -184,15 +192,14 @@ static void compress(struct sched_task *set, const size_t *g, size_t ng, uint64_
 static bool compress_for(struct sched_task *set, size_t n, int top, const struct sched_host *h,
                          size_t *g, uint64_t *scratch, uint64_t *red_out)
 {
-        struct sched_cpuset cpus = set[n].cpus;
+        struct cpumask cpus = set[n].cpus;
         size_t ng = 0;
         unsigned __int128 max = 0;
         for (size_t i = 0; i < n; i++) {
                 if (!compressible(&set[i], top))
                         continue;
                 g[ng++] = i;
-                for (size_t w = 0; w < SCHED_MAX_CPUS / 64; w++)
-                        cpus.w[w] |= set[i].cpus.w[w];
+                cpumask_or(&cpus, &cpus, &set[i].cpus);
                 const struct sched_task *t = &set[i];
                 max +=
                     ((unsigned __int128)(t->runtime - t->min_runtime) * SCHED_PPB + t->period - 1) /

@@ -10,14 +10,17 @@
 
 const char *sched_kind_name(enum sched_kind k)
 {
-        return k == SCHED_KIND_DEADLINE ? "deadline" : k == SCHED_KIND_TIMED_FP ? "timed" : "none";
+        return k == SCHED_KIND_DEADLINE     ? "deadline"
+               : k == SCHED_KIND_TIMED_FP   ? "timed"
+               : k == SCHED_KIND_UNTIMED_FP ? "untimed"
+                                            : "none";
 }
 
 void sched_entry_gen(yajl_gen g, const struct sched_entry *e)
 {
         const struct sched_task *t = &e->task;
         char cpus[1024];
-        sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
+        cpumask_format(&t->cpus, cpus, sizeof(cpus));
         yajl_gen_map_open(g);
         gen_key(g, "id", t->id);
         if (t->name[0])
@@ -86,14 +89,15 @@ int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struc
         e->pid = (pid_t)pid;
         t->policy = (int)policy;
         t->priority = (int)prio;
-        t->kind = strcmp(kind, "deadline") == 0 ? SCHED_KIND_DEADLINE
-                  : strcmp(kind, "timed") == 0  ? SCHED_KIND_TIMED_FP
-                                                : SCHED_KIND_NONE;
+        t->kind = strcmp(kind, "deadline") == 0  ? SCHED_KIND_DEADLINE
+                  : strcmp(kind, "timed") == 0   ? SCHED_KIND_TIMED_FP
+                  : strcmp(kind, "untimed") == 0 ? SCHED_KIND_UNTIMED_FP
+                                                 : SCHED_KIND_NONE;
         int c = sched_crit_parse(crit);
         if (t->kind == SCHED_KIND_NONE || c < 0 || pid == 0)
                 return rterr_set(err, EINVAL, "%s: bad kind, criticality or pid", path);
         t->crit = (enum sched_crit)c;
-        if (sched_cpuset_parse(cpus, &t->cpus, err) < 0)
+        if (cpumask_parse(cpus, &t->cpus, err) < 0)
                 return rterr_wrap(err, "%s.cpus", path);
         t->weight = 1;
         yajl_val el = jmember(v, "elastic");
@@ -106,6 +110,10 @@ int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struc
                 t->weight = YAJL_IS_INTEGER(w) ? (double)YAJL_GET_INTEGER(w) : w->u.number.d;
                 t->elastic = true;
         }
+        if (t->kind == SCHED_KIND_UNTIMED_FP)
+                return t->granted <= 1
+                           ? 0
+                           : rterr_set(err, EINVAL, "%s: untimed entry with a grant", path);
         if (t->runtime == 0 || t->period == 0 || t->granted > t->runtime)
                 return rterr_set(err, EINVAL, "%s: inconsistent runtime/period/granted", path);
         return 0;

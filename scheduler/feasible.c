@@ -17,16 +17,16 @@ static bool counts(const struct sched_task *t)
 }
 
 /* Distinct DEADLINE partitions touching `cpus`; the first task of each, in parts[]. */
-static size_t partitions(const struct sched_task *set, size_t n, const struct sched_cpuset *cpus,
+static size_t partitions(const struct sched_task *set, size_t n, const struct cpumask *cpus,
                          size_t *parts)
 {
         size_t np = 0;
         for (size_t i = 0; i < n; i++) {
                 if (!counts(&set[i]) || set[i].kind != SCHED_KIND_DEADLINE ||
-                    !sched_cpuset_intersects(&set[i].cpus, cpus))
+                    !cpumask_intersects(&set[i].cpus, cpus))
                         continue;
                 size_t k = 0;
-                while (k < np && !sched_cpuset_equal(&set[parts[k]].cpus, &set[i].cpus))
+                while (k < np && !cpumask_equal(&set[parts[k]].cpus, &set[i].cpus))
                         k++;
                 if (k == np)
                         parts[np++] = i;
@@ -41,10 +41,10 @@ static bool partition_rule(const struct sched_task *set, const size_t *parts, si
         for (size_t i = 0; i < np; i++)
                 for (size_t j = i + 1; j < np; j++) {
                         const struct sched_task *x = &set[parts[i]], *y = &set[parts[j]];
-                        if (!sched_cpuset_intersects(&x->cpus, &y->cpus))
+                        if (!cpumask_intersects(&x->cpus, &y->cpus))
                                 continue;
-                        sched_cpuset_format(&x->cpus, a, sizeof(a));
-                        sched_cpuset_format(&y->cpus, b, sizeof(b));
+                        cpumask_format(&x->cpus, a, sizeof(a));
+                        cpumask_format(&y->cpus, b, sizeof(b));
                         snprintf(reason, rsize,
                                  "partition %s of container %s overlaps partition %s of "
                                  "container %s: DEADLINE partitions must be identical or disjoint",
@@ -64,23 +64,52 @@ static bool partition_test(const struct sched_task *set, size_t n, const struct 
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
                 if (!counts(&set[i]) || set[i].kind != SCHED_KIND_DEADLINE ||
-                    !sched_cpuset_equal(&set[i].cpus, &first->cpus))
+                    !cpumask_equal(&set[i].cpus, &first->cpus))
                         continue;
                 a->c[k] = set[i].granted;
                 a->d[k] = set[i].deadline;
                 a->p[k] = set[i].period;
                 k++;
         }
-        int m = sched_cpuset_count(&first->cpus);
+        int m = cpumask_count(&first->cpus);
         char why[256], where[128];
-        bool ok = m == 1
-                      ? sched_edf_qpa(a->c, a->d, a->p, k, sched_host_cap_ppb(h), why, sizeof(why))
-                      : sched_gfb(a->c, a->d, a->p, k, m, sched_host_capacity(h), why, sizeof(why));
+        bool ok = m == 1 ? sched_edf_qpa(a->c, a->d, a->p, k,
+                                         sched_host_cap_ppb_on(h, &first->cpus), why, sizeof(why))
+                         : sched_gfb(a->c, a->d, a->p, k, m,
+                                     sched_host_capacity_on(h, &first->cpus), why, sizeof(why));
         if (!ok) {
-                sched_cpuset_format(&first->cpus, where, sizeof(where));
+                cpumask_format(&first->cpus, where, sizeof(where));
                 snprintf(reason, rsize, "%s on CPU%s %s", why, m == 1 ? "" : "s", where);
         }
         return ok;
+}
+
+/* An untimed FIFO/RR container has unknown demand: a timed FIFO/RR task on the same CPU at
+ * its priority or below can starve, so the pair is refused. DEADLINE is unaffected (the
+ * kernel's deadline class runs above FIFO/RR). */
+static bool untimed_rule(const struct sched_task *set, size_t n, int cpu, char *reason,
+                         size_t rsize)
+{
+        for (size_t i = 0; i < n; i++) {
+                const struct sched_task *u = &set[i];
+                if (u->kind != SCHED_KIND_UNTIMED_FP || u->granted == 0 ||
+                    !cpumask_test(&u->cpus, (unsigned)cpu))
+                        continue;
+                for (size_t j = 0; j < n; j++) {
+                        const struct sched_task *t = &set[j];
+                        if (!counts(t) || t->kind != SCHED_KIND_TIMED_FP ||
+                            !cpumask_test(&t->cpus, (unsigned)cpu) || u->priority < t->priority)
+                                continue;
+                        snprintf(reason, rsize,
+                                 "untimed FIFO/RR container %s (priority %d, no "
+                                 "org.rtrun.timing.*) can starve timed FIFO/RR container %s "
+                                 "(priority %d) on CPU %d: give %s timing annotations, a lower "
+                                 "priority, or other CPUs",
+                                 u->id, u->priority, t->id, t->priority, cpu, u->id);
+                        return false;
+                }
+        }
+        return true;
 }
 
 static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struct sched_host *h,
@@ -89,13 +118,12 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
         char b1[32], b2[32];
         for (size_t i = 0; i < n; i++) {
                 const struct sched_task *t = &set[i];
-                if (!counts(t) || t->kind != SCHED_KIND_TIMED_FP ||
-                    !sched_cpuset_has(&t->cpus, cpu))
+                if (!counts(t) || t->kind != SCHED_KIND_TIMED_FP || !cpumask_test(&t->cpus, cpu))
                         continue;
                 size_t nh = 0, nj = 0;
                 for (size_t j = 0; j < n; j++) {
                         const struct sched_task *o = &set[j];
-                        if (j == i || !counts(o) || !sched_cpuset_has(&o->cpus, cpu))
+                        if (j == i || !counts(o) || !cpumask_test(&o->cpus, cpu))
                                 continue;
                         if (o->kind == SCHED_KIND_TIMED_FP && o->priority >= t->priority) {
                                 hp->c[nh] = o->granted;
@@ -105,6 +133,14 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
                                 jit->d[nj] = o->deadline;
                                 jit->p[nj++] = o->period;
                         }
+                }
+                for (size_t f = 0; f < h->n_foreign; f++) {
+                        const struct sched_foreign *x = &h->foreign[f];
+                        if (!x->counted || !cpumask_test(&x->span, (unsigned)cpu))
+                                continue;
+                        jit->c[nj] = x->runtime;
+                        jit->d[nj] = x->deadline;
+                        jit->p[nj++] = x->period;
                 }
                 size_t ndl = nj;
                 if (h->fair_server) {
@@ -138,9 +174,9 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
 }
 
 bool sched_feasible(const struct sched_task *set, size_t n, const struct sched_host *h,
-                    const struct sched_cpuset *cpus, char *reason, size_t rsize)
+                    const struct cpumask *cpus, char *reason, size_t rsize)
 {
-        size_t k = n + 1;
+        size_t k = n + h->n_foreign + 1;
         _cleanup_free_ uint64_t *buf = malloc(sizeof(uint64_t) * 6 * k);
         _cleanup_free_ size_t *parts = malloc(sizeof(size_t) * k);
         if (buf == NULL || parts == NULL) {
@@ -155,8 +191,9 @@ bool sched_feasible(const struct sched_task *set, size_t n, const struct sched_h
         for (size_t i = 0; i < np; i++)
                 if (!partition_test(set, n, &set[parts[i]], h, &a, reason, rsize))
                         return false;
-        for (int cpu = 0; cpu < SCHED_MAX_CPUS; cpu++)
-                if (sched_cpuset_has(cpus, cpu) && !rta_cpu(set, n, cpu, h, &a, &b, reason, rsize))
+        for (int cpu = cpumask_first(cpus); cpu >= 0; cpu = cpumask_next(cpus, cpu))
+                if (!untimed_rule(set, n, cpu, reason, rsize) ||
+                    !rta_cpu(set, n, cpu, h, &a, &b, reason, rsize))
                         return false;
         return true;
 }

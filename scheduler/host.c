@@ -1,5 +1,7 @@
 /* What each CPU offers real-time containers: the RT bandwidth cap minus the fair server
- * (kernel 6.12+: a DEADLINE server per CPU for SCHED_OTHER, charged to the same pool). */
+ * (kernel 6.12+: a DEADLINE server per CPU for SCHED_OTHER, charged to the same pool) minus
+ * DEADLINE bandwidth granted outside the ledger. Pure: the runtime reads the kernel (rt/'s
+ * rt_host_capacity_read, the one reading `cpus status` shares) and passes the values in. */
 #include "scheduler/internal.h"
 
 #include <errno.h>
@@ -11,11 +13,6 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
-
-/* The kernel's default fair server when debugfs exists but is not readable (lockdown): 50 ms
- * every 1 s (kernel/sched/fair.c, fair_server_init). */
-#define FS_DEFAULT_RUNTIME UINT64_C(50000000)
-#define FS_DEFAULT_PERIOD UINT64_C(1000000000)
 
 double sched_host_capacity(const struct sched_host *h)
 {
@@ -36,7 +33,7 @@ int sched_host_from_values(struct sched_host *h, int64_t rt_runtime_us, uint64_t
                            struct rterr *err)
 {
         memset(h, 0, sizeof(*h));
-        if (sched_cpuset_parse(online_cpus, &h->cpus, err) < 0)
+        if (cpumask_parse(online_cpus, &h->cpus, err) < 0)
                 return -1;
         if (rt_runtime_us < 0 || rt_period_us == 0)
                 h->bandwidth = 1.0;
@@ -48,39 +45,75 @@ int sched_host_from_values(struct sched_host *h, int64_t rt_runtime_us, uint64_t
         return 0;
 }
 
-static int read_num(const char *path, long long *out, struct rterr *err)
+double sched_host_foreign_on(const struct sched_host *h, int cpu)
 {
-        _cleanup_free_ char *buf = NULL;
-        size_t len;
-        if (read_file_at(AT_FDCWD, path, &buf, &len, err) < 0)
-                return -1;
-        char *end;
-        *out = strtoll(buf, &end, 10);
-        if (end == buf)
-                return rterr_set(err, EINVAL, "%s: '%s' is not a number", path, buf);
-        return 0;
+        double u = 0;
+        for (size_t i = 0; i < h->n_foreign; i++) {
+                const struct sched_foreign *f = &h->foreign[i];
+                if (!f->counted || f->period == 0 || !cpumask_test(&f->span, (unsigned)cpu))
+                        continue;
+                u += (double)f->runtime / (double)f->period / cpumask_count(&f->span);
+        }
+        return u;
 }
 
-int sched_host_read(struct sched_host *h, struct rterr *err)
+/* Average foreign share over `cpus`. */
+static double foreign_avg(const struct sched_host *h, const struct cpumask *cpus)
 {
-        long long rt_runtime, rt_period, fs_runtime = 0, fs_period = 0;
-        if (read_num("/proc/sys/kernel/sched_rt_runtime_us", &rt_runtime, err) < 0 ||
-            read_num("/proc/sys/kernel/sched_rt_period_us", &rt_period, err) < 0)
-                return -1;
-        _cleanup_free_ char *online = NULL;
-        size_t len;
-        if (read_file_at(AT_FDCWD, "/sys/devices/system/cpu/online", &online, &len, err) < 0)
-                return -1;
-        const char *fs = "/sys/kernel/debug/sched/fair_server/cpu0";
-        struct rterr ignore;
-        if (read_num("/sys/kernel/debug/sched/fair_server/cpu0/runtime", &fs_runtime, &ignore) <
-                0 ||
-            read_num("/sys/kernel/debug/sched/fair_server/cpu0/period", &fs_period, &ignore) < 0) {
-                /* Present but unreadable: assume the kernel default rather than nothing. */
-                bool exists = access(fs, F_OK) == 0;
-                fs_runtime = exists ? (long long)FS_DEFAULT_RUNTIME : 0;
-                fs_period = exists ? (long long)FS_DEFAULT_PERIOD : 0;
+        double foreign = 0;
+        unsigned n = 0;
+        for (int cpu = cpumask_first(cpus); cpu >= 0; cpu = cpumask_next(cpus, cpu), n++)
+                foreign += sched_host_foreign_on(h, cpu);
+        return n ? foreign / n : 0;
+}
+
+double sched_host_capacity_on(const struct sched_host *h, const struct cpumask *cpus)
+{
+        double c = sched_host_capacity(h) - (h->n_foreign ? foreign_avg(h, cpus) : 0);
+        return c > 0 ? c : 0;
+}
+
+uint64_t sched_host_cap_ppb_on(const struct sched_host *h, const struct cpumask *cpus)
+{
+        uint64_t c = sched_host_cap_ppb(h);
+        double f = h->n_foreign ? foreign_avg(h, cpus) : 0;
+        if (f <= 0)
+                return c;
+        /* round the foreign share up: it must never be under-counted */
+        uint64_t fp = (uint64_t)(f * SCHED_PPB);
+        fp += (double)fp < f * SCHED_PPB;
+        return c > fp ? c - fp : 1;
+}
+
+static bool descends_from(const struct sched_foreign *f, pid_t pid)
+{
+        if (f->pid == pid)
+                return true;
+        for (size_t a = 0; a < f->n_ancestors; a++)
+                if (f->ancestors[a] == pid)
+                        return true;
+        return false;
+}
+
+/* A DEADLINE reservation covers one thread of its holder's tree with at most the granted
+ * runtime on the reserved deadline and period; a second thread, or one that raised its own
+ * parameters, is bandwidth outside the ledger. */
+static bool covers(const struct sched_entry *e, const struct sched_foreign *f)
+{
+        const struct sched_task *t = &e->task;
+        return t->kind == SCHED_KIND_DEADLINE && t->granted > 0 && f->runtime <= t->granted &&
+               f->deadline == t->deadline && f->period == t->period && descends_from(f, e->pid);
+}
+
+void sched_foreign_match(struct sched_foreign *f, size_t nf, const struct sched_entry *e, size_t n)
+{
+        for (size_t k = 0; k < n; k++) {
+                if (e[k].task.kind != SCHED_KIND_DEADLINE || !sched_entry_alive(&e[k]))
+                        continue;
+                for (size_t i = 0; i < nf; i++)
+                        if (f[i].counted && covers(&e[k], &f[i])) {
+                                f[i].counted = false;
+                                break;
+                        }
         }
-        return sched_host_from_values(h, rt_runtime, (uint64_t)rt_period, online,
-                                      (uint64_t)fs_runtime, (uint64_t)fs_period, err);
 }

@@ -30,4 +30,14 @@ void sched_entry_gen(yajl_gen g, const struct sched_entry *e);
 int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struct rterr *err);
 const char *sched_kind_name(enum sched_kind k);
 
+/* ---- the ledger's files (ledger.c, ledger_reconcile.c) ---- */
+#define SCHED_SIDECARS "reservations"
+/* The sidecar file name of an entry: FNV-1a of root and id, "%016llx.json". */
+void sched_sidecar_name(const struct sched_entry *e, char *buf, size_t size);
+/* A ledger.json that parses is still checked against the sidecars: a live reservation whose
+ * sidecar the file does not list is added back (with l->warning), so an emptied or stale
+ * ledger cannot drop reservations. With `repair`, dead sidecars are removed and entries
+ * without a sidecar get one at the next commit. */
+int sched_ledger_reconcile(struct sched_ledger *l, bool repair, struct rterr *err);
+
 #endif

@@ -94,7 +94,7 @@ bool sched_entry_alive(const struct sched_entry *e)
         return sched_proc_starttime(e->pid) == e->starttime;
 }
 
-static void sidecar_name(const struct sched_entry *e, char *buf, size_t size)
+void sched_sidecar_name(const struct sched_entry *e, char *buf, size_t size)
 {
         uint64_t h = UINT64_C(14695981039346656037);
         for (const char *s = e->root;; s++) {
@@ -171,7 +171,7 @@ out:
 static void drop(struct sched_ledger *l, size_t i)
 {
         char name[64];
-        sidecar_name(&l->v[i], name, sizeof(name));
+        sched_sidecar_name(&l->v[i], name, sizeof(name));
         _cleanup_close_ int d = openat(l->dir_fd, SIDECARS, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (d >= 0)
                 unlinkat(d, name, 0);
@@ -272,7 +272,7 @@ static bool in_ledger(const struct sched_ledger *l, const char *name)
 {
         char mine[64];
         for (size_t i = 0; i < l->n; i++) {
-                sidecar_name(&l->v[i], mine, sizeof(mine));
+                sched_sidecar_name(&l->v[i], mine, sizeof(mine));
                 if (strcmp(mine, name) == 0)
                         return true;
         }
@@ -314,7 +314,8 @@ static void sweep(const struct sched_ledger *l)
 
 int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
 {
-        if (open_dir(l, LOCK_EX, err) < 0 || load(l, true, err) < 0) {
+        if (open_dir(l, LOCK_EX, err) < 0 || load(l, true, err) < 0 ||
+            sched_ledger_reconcile(l, true, err) < 0) {
                 sched_ledger_close(l);
                 return -1;
         }
@@ -332,7 +333,8 @@ int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
 
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err)
 {
-        if (open_dir(l, LOCK_SH, err) < 0 || load(l, false, err) < 0) {
+        if (open_dir(l, LOCK_SH, err) < 0 || load(l, false, err) < 0 ||
+            sched_ledger_reconcile(l, false, err) < 0) {
                 sched_ledger_close(l);
                 return -1;
         }
@@ -375,7 +377,7 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
                 _cleanup_free_ char *one = gen_copy(sg);
                 yajl_gen_free(sg);
                 char name[64];
-                sidecar_name(&l->v[i], name, sizeof(name));
+                sched_sidecar_name(&l->v[i], name, sizeof(name));
                 if (one == NULL || write_file_atomic_at(d, name, one, strlen(one), 0600, err) < 0)
                         return rterr_wrap(err, "admission sidecar for %s", l->v[i].task.id);
                 l->v[i].changed = false;

@@ -1,5 +1,6 @@
 /* A container's real-time demand as issue 5 defines it: process.scheduler,
  * linux.resources.cpu.cpus and the org.rtrun.* annotations. */
+#include "common/sched_policy.h"
 #include "scheduler/internal.h"
 
 #include <errno.h>
@@ -7,10 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef SCHED_DEADLINE
-#define SCHED_DEADLINE 6
-#endif
 
 static int annotation_u64(const struct oci_spec *spec, const char *key, bool *set, uint64_t *out,
                           struct rterr *err)
@@ -45,6 +42,14 @@ static int annotations(const struct oci_spec *spec, struct sched_task *t, struct
         if (annotation_u64(spec, "org.rtrun.elastic.min-runtime", &t->elastic, &t->min_runtime,
                            err) < 0)
                 return -1;
+        if (t->elastic && t->policy != SCHED_DEADLINE)
+                return rterr_set(err, EINVAL,
+                                 "annotations[\"org.rtrun.elastic.min-runtime\"]: elastic "
+                                 "compression is for SCHED_DEADLINE only: the kernel would not "
+                                 "enforce a smaller budget on a %s task",
+                                 t->policy == SCHED_RR     ? "SCHED_RR"
+                                 : t->policy == SCHED_FIFO ? "SCHED_FIFO"
+                                                           : "non-real-time");
         const char *w = oci_annotation(spec, "org.rtrun.elastic.weight");
         t->weight = 1;
         if (w != NULL) {
@@ -64,8 +69,10 @@ static int annotations(const struct oci_spec *spec, struct sched_task *t, struct
             annotation_u64(spec, "org.rtrun.timing.period", &has_p, &period, err) < 0 ||
             annotation_u64(spec, "org.rtrun.timing.deadline", &has_d, &deadline, err) < 0)
                 return -1;
-        if (!has_w && !has_p && !has_d)
+        if (!has_w && !has_p && !has_d) {
+                t->kind = SCHED_KIND_UNTIMED_FP;
                 return 0;
+        }
         if (!has_w || !has_p)
                 return rterr_set(err, EINVAL,
                                  "annotations: org.rtrun.timing.%s is required with the other "
@@ -135,7 +142,7 @@ int sched_task_from_spec(const struct oci_spec *spec, const char *id, const stru
                 return 0;
         const char *cpus = spec->linux_.resources.cpu.cpus;
         if (cpus != NULL && *cpus) {
-                if (sched_cpuset_parse(cpus, &t->cpus, err) < 0)
+                if (cpumask_parse(cpus, &t->cpus, err) < 0)
                         return rterr_wrap(err, "linux.resources.cpu.cpus");
         } else {
                 t->cpus = h->cpus;

@@ -12,10 +12,10 @@ double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu)
         double u = 0;
         for (size_t i = 0; i < n; i++) {
                 const struct sched_task *t = &tasks[i];
-                if (t->kind == SCHED_KIND_NONE || t->granted == 0 ||
-                    !sched_cpuset_has(&t->cpus, cpu))
+                if (t->kind == SCHED_KIND_NONE || t->kind == SCHED_KIND_UNTIMED_FP ||
+                    t->granted == 0 || !cpumask_test(&t->cpus, cpu))
                         continue;
-                u += (double)t->granted / (double)t->period / sched_cpuset_count(&t->cpus);
+                u += (double)t->granted / (double)t->period / cpumask_count(&t->cpus);
         }
         return u;
 }
@@ -25,20 +25,48 @@ static void cpus_gen(yajl_gen g, const struct sched_task *tasks, size_t n,
 {
         gen_str(g, "cpus");
         yajl_gen_array_open(g);
-        for (int cpu = 0; cpu < SCHED_MAX_CPUS; cpu++) {
-                if (!sched_cpuset_has(&h->cpus, cpu))
+        for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu)) {
+                if (!cpumask_test(&h->cpus, cpu))
                         continue;
                 yajl_gen_map_open(g);
                 gen_key_int(g, "cpu", cpu);
-                gen_key_dbl(g, "capacity", sched_host_capacity(h));
+                struct cpumask one;
+                cpumask_zero(&one);
+                cpumask_set(&one, (unsigned)cpu);
+                gen_key_dbl(g, "capacity", sched_host_capacity_on(h, &one));
+                gen_key_dbl(g, "foreign", sched_host_foreign_on(h, cpu));
                 gen_key_dbl(g, "utilisation", sched_cpu_utilisation(tasks, n, cpu));
                 gen_str(g, "containers");
                 yajl_gen_array_open(g);
                 for (size_t i = 0; i < n; i++)
                         if (tasks[i].kind != SCHED_KIND_NONE && tasks[i].granted > 0 &&
-                            sched_cpuset_has(&tasks[i].cpus, cpu))
+                            cpumask_test(&tasks[i].cpus, cpu))
                                 gen_str(g, tasks[i].id);
                 yajl_gen_array_close(g);
+                yajl_gen_map_close(g);
+        }
+        yajl_gen_array_close(g);
+}
+
+/* DEADLINE threads outside the ledger that the decisions charged to their root domains. */
+static void foreign_gen(yajl_gen g, const struct sched_host *h)
+{
+        gen_str(g, "foreign_deadline");
+        yajl_gen_array_open(g);
+        for (size_t i = 0; i < h->n_foreign; i++) {
+                const struct sched_foreign *f = &h->foreign[i];
+                char span[CPULIST_MAX];
+                if (!f->counted)
+                        continue;
+                yajl_gen_map_open(g);
+                gen_key_int(g, "pid", f->pid);
+                gen_key_int(g, "tid", f->tid);
+                gen_key(g, "comm", f->comm);
+                gen_key_int(g, "runtime", (long long)f->runtime);
+                gen_key_int(g, "deadline", (long long)f->deadline);
+                gen_key_int(g, "period", (long long)f->period);
+                gen_key(g, "root_domain", cpumask_format(&f->span, span, sizeof(span)));
+                gen_key_dbl(g, "utilisation", f->period ? (double)f->runtime / (double)f->period : 0);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
@@ -98,13 +126,15 @@ char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive
         } else {
                 yajl_gen_null(g);
         }
+        gen_key(g, "fair_server_source", h->fs_source[0] ? h->fs_source : "given");
+        foreign_gen(g, h);
         yajl_gen_map_close(g);
         gen_str(g, "containers");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < n; i++) {
                 const struct sched_task *t = &e[i].task;
                 char cpus[1024];
-                sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
+                cpumask_format(&t->cpus, cpus, sizeof(cpus));
                 yajl_gen_map_open(g);
                 gen_key(g, "id", t->id);
                 if (t->name[0])
@@ -120,7 +150,8 @@ char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive
                 gen_key_int(g, "granted_runtime", (long long)t->granted);
                 gen_key_int(g, "deadline", (long long)t->deadline);
                 gen_key_int(g, "period", (long long)t->period);
-                gen_key_dbl(g, "utilisation", (double)t->granted / (double)t->period);
+                gen_key_dbl(g, "utilisation",
+                            t->period ? (double)t->granted / (double)t->period : 0);
                 gen_key_bool(g, "elastic", t->elastic);
                 yajl_gen_map_close(g);
         }

@@ -1,8 +1,9 @@
 /* The host-wide admission controller: which real-time reservations fit together, decided by
  * exact analysis (QPA on one CPU, GFB on a partition, response times for timed FIFO/RR) and
  * resolved by criticality and elastic compression. The model is issue 5's; docs/admission.md
- * explains it with numbers. Pure logic except host.c (reads the kernel's capacity) and
- * ledger.c (the locked ledger file under /run/rtrun/admission). Times are nanoseconds. */
+ * explains it with numbers. Pure logic except the ledger (ledger.c, ledger_reconcile.c: the
+ * locked files under /run/rtrun/admission, and /proc to tell live holders): the host's capacity
+ * is read by rt/ (rt_host_capacity_read) and passed in by the runtime. Times are nanoseconds. */
 #ifndef RTRUN_SCHEDULER_H
 #define RTRUN_SCHEDULER_H
 
@@ -11,26 +12,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/cpumask.h"
 #include "common/err.h"
 #include "oci/oci.h"
-
-#define SCHED_MAX_CPUS 256
-
-struct sched_cpuset {
-        uint64_t w[SCHED_MAX_CPUS / 64];
-};
-
-/* "0-3,7" -> set; errors name the bad part. An empty string is an empty set. */
-int sched_cpuset_parse(const char *s, struct sched_cpuset *out, struct rterr *err);
-/* Writes "0-3,7" into buf (always NUL-terminated). */
-void sched_cpuset_format(const struct sched_cpuset *s, char *buf, size_t size);
-bool sched_cpuset_has(const struct sched_cpuset *s, int cpu);
-void sched_cpuset_add(struct sched_cpuset *s, int cpu);
-int sched_cpuset_count(const struct sched_cpuset *s);
-int sched_cpuset_first(const struct sched_cpuset *s); /* -1 when empty */
-bool sched_cpuset_equal(const struct sched_cpuset *a, const struct sched_cpuset *b);
-bool sched_cpuset_intersects(const struct sched_cpuset *a, const struct sched_cpuset *b);
-bool sched_cpuset_subset(const struct sched_cpuset *a, const struct sched_cpuset *of);
 
 /* ---- model ---- */
 
@@ -44,9 +28,12 @@ int sched_crit_parse(const char *s); /* -1 when unknown */
 const char *sched_crit_name(enum sched_crit c);
 
 enum sched_kind {
-        SCHED_KIND_NONE,     /* admitted without analysis */
-        SCHED_KIND_DEADLINE, /* a partition, tested with QPA (1 CPU) or GFB (m CPUs) */
-        SCHED_KIND_TIMED_FP, /* FIFO/RR with timing on exactly one CPU: response-time analysis */
+        SCHED_KIND_NONE,       /* admitted without analysis */
+        SCHED_KIND_DEADLINE,   /* a partition, tested with QPA (1 CPU) or GFB (m CPUs) */
+        SCHED_KIND_TIMED_FP,   /* FIFO/RR with timing on exactly one CPU: response-time analysis */
+        SCHED_KIND_UNTIMED_FP, /* FIFO/RR without timing: unknown demand on its CPUs; refused
+                                * where it can starve a timed FIFO/RR task (granted 1 marks
+                                * it admitted; runtime, deadline and period are 0) */
 };
 
 /* One container's demand. `runtime` is the requested budget (DEADLINE runtime or FIFO/RR wcet);
@@ -58,7 +45,7 @@ struct sched_task {
         enum sched_crit crit;
         int policy; /* SCHED_* */
         int priority;
-        struct sched_cpuset cpus; /* the partition, or the one CPU of a timed FIFO/RR task */
+        struct cpumask cpus; /* the partition, or the one CPU of a timed FIFO/RR task */
         uint64_t runtime, deadline, period;
         bool elastic;
         uint64_t min_runtime; /* elastic only */
@@ -66,26 +53,52 @@ struct sched_task {
         uint64_t granted;     /* 0 when not admitted */
 };
 
+/* DEADLINE bandwidth the kernel granted to a thread the ledger does not hold (someone ran
+ * chrt -d, or a container raised itself): charged to the CPUs of its root domain. */
+struct sched_foreign {
+        pid_t pid, tid;
+        char comm[32];
+        uint64_t runtime, deadline, period;
+        struct cpumask span; /* its root domain */
+        pid_t ancestors[16]; /* parent first: a container's threads descend from its holder */
+        size_t n_ancestors;
+        bool counted; /* false once matched to a ledger entry */
+};
+
 /* The CPUs real-time containers may use and what each offers: capacity c = bandwidth minus
- * the fair server's share (runtime/period), the same on every CPU of the set. */
+ * the fair server's share (runtime/period), the same on every CPU of the set, minus the
+ * foreign DEADLINE bandwidth on that CPU. */
 struct sched_host {
-        struct sched_cpuset cpus;
+        struct cpumask cpus;
         double bandwidth; /* sched_rt_runtime_us / sched_rt_period_us; 1 when the cap is off */
         bool fair_server;
         uint64_t fs_runtime, fs_period;
+        char fs_source[96]; /* where fs_* came from, shown by status ("" when given) */
+        /* the kernel\'s DEADLINE period limits (sched_deadline_period_{min,max}_us), ns; 0: none */
+        uint64_t dl_period_min, dl_period_max;
+        struct sched_foreign *foreign; /* not owned; NULL when none */
+        size_t n_foreign;
 };
 
-/* Capacity in parts per billion (what every exact test uses), and as a fraction. */
+/* Capacity in parts per billion (what every exact test uses), and as a fraction, before
+ * foreign DEADLINE bandwidth. */
 uint64_t sched_host_cap_ppb(const struct sched_host *h);
 double sched_host_capacity(const struct sched_host *h);
+/* Foreign DEADLINE utilisation charged to one CPU: each counted thread's runtime/period spread
+ * evenly over its root domain. */
+double sched_host_foreign_on(const struct sched_host *h, int cpu);
+/* Capacity per CPU left on `cpus` (their average) once foreign bandwidth is charged. */
+double sched_host_capacity_on(const struct sched_host *h, const struct cpumask *cpus);
+uint64_t sched_host_cap_ppb_on(const struct sched_host *h, const struct cpumask *cpus);
+/* Marks foreign threads that belong to a ledger entry (the holder itself or a descendant of
+ * it) as not counted: the ledger already holds their bandwidth. */
+struct sched_entry;
+void sched_foreign_match(struct sched_foreign *f, size_t nf, const struct sched_entry *e, size_t n);
 /* Builds a host from the kernel's values: rt_runtime_us (-1 disables the cap), rt_period_us,
  * the online CPU list, fs_* (0/0 when the kernel has no fair server). */
 int sched_host_from_values(struct sched_host *h, int64_t rt_runtime_us, uint64_t rt_period_us,
                            const char *online_cpus, uint64_t fs_runtime, uint64_t fs_period,
                            struct rterr *err);
-/* Reads the running kernel (/proc/sys/kernel/sched_rt_*, /sys/devices/system/cpu/online,
- * /sys/kernel/debug/sched/fair_server/cpu0). */
-int sched_host_read(struct sched_host *h, struct rterr *err);
 
 /* The task a config.json asks for: process.scheduler, linux.resources.cpu.cpus and the
  * org.rtrun.* annotations. Errors name the annotation or field. */
@@ -102,7 +115,7 @@ int sched_task_validate(const struct sched_task *t, const struct sched_host *h, 
  * included, with its granted runtime). Returns true when all pass; otherwise `reason` says
  * which test failed, where, and by how much. */
 bool sched_feasible(const struct sched_task *set, size_t n, const struct sched_host *h,
-                    const struct sched_cpuset *cpus, char *reason, size_t reason_size);
+                    const struct cpumask *cpus, char *reason, size_t reason_size);
 
 /* Exact EDF on one CPU (Zhang & Burns' QPA); capacity in ppb. Arrays of n tasks. */
 bool sched_edf_qpa(const uint64_t *c, const uint64_t *d, const uint64_t *p, size_t n,

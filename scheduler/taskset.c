@@ -6,6 +6,7 @@
  *                  "deadline"}}]}
  * Host fields left out come from the running kernel. Unknown keys are errors (typos in a CI
  * file must not pass silently); every error names the JSON path. */
+#include "common/sched_policy.h"
 #include "scheduler/internal.h"
 
 #include <errno.h>
@@ -15,10 +16,6 @@
 #include <string.h>
 
 #include "common/cleanup.h"
-
-#ifndef SCHED_DEADLINE
-#define SCHED_DEADLINE 6
-#endif
 
 static const struct {
         const char *name;
@@ -108,9 +105,9 @@ static int parse_host(const struct ctx *c, yajl_val v, struct sched_host *h)
         if (get_str(c, v, "host", "cpus", &cpus) < 0 ||
             get_num(c, v, "host", "bandwidth", &h->bandwidth) < 0)
                 return -1;
-        if (cpus != NULL && sched_cpuset_parse(cpus, &h->cpus, c->err) < 0)
+        if (cpus != NULL && cpumask_parse(cpus, &h->cpus, c->err) < 0)
                 return rterr_wrap(c->err, "%s: host.cpus", c->what);
-        if (cpus != NULL && sched_cpuset_count(&h->cpus) == 0)
+        if (cpus != NULL && cpumask_count(&h->cpus) == 0)
                 return bad(c, "host.cpus", "no CPUs");
         if (!(h->bandwidth > 0 && h->bandwidth <= 1))
                 return bad(c, "host.bandwidth", "must be in (0, 1]");
@@ -204,7 +201,7 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
                 t->crit = (enum sched_crit)cr;
         }
         t->cpus = h->cpus;
-        if (cpus != NULL && sched_cpuset_parse(cpus, &t->cpus, c->err) < 0)
+        if (cpus != NULL && cpumask_parse(cpus, &t->cpus, c->err) < 0)
                 return rterr_wrap(c->err, "%s: %s.cpus", c->what, path);
         yajl_val s = jmember(v, "scheduler");
         snprintf(p, sizeof(p), "%.200s.scheduler", path);
@@ -214,7 +211,7 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
         if (tm != NULL) {
                 static const char *const tkeys[] = {"wcet", "period", "deadline", NULL};
                 snprintf(p, sizeof(p), "%.200s.timing", path);
-                if (t->policy != 1 && t->policy != 2)
+                if (!sched_policy_is_rt(t->policy))
                         return bad(c, p, "only for SCHED_FIFO or SCHED_RR");
                 uint64_t dl = 0;
                 if (known_keys(c, tm, p, tkeys) < 0 ||
@@ -224,13 +221,17 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
                         return -1;
                 t->kind = SCHED_KIND_TIMED_FP;
                 t->deadline = dl ? dl : t->period;
+        } else if (sched_policy_is_rt(t->policy)) {
+                t->kind = SCHED_KIND_UNTIMED_FP;
         }
         yajl_val el = jmember(v, "elastic");
         if (el != NULL) {
                 static const char *const ekeys[] = {"min_runtime", "weight", NULL};
                 snprintf(p, sizeof(p), "%.200s.elastic", path);
-                if (t->kind == SCHED_KIND_NONE)
-                        return bad(c, p, "only for SCHED_DEADLINE or timed SCHED_FIFO/RR");
+                if (t->kind != SCHED_KIND_DEADLINE)
+                        return bad(c, p,
+                                   "only for SCHED_DEADLINE: the kernel would not enforce a "
+                                   "smaller FIFO/RR budget");
                 if (known_keys(c, el, p, ekeys) < 0 ||
                     get_u64(c, el, p, "min_runtime", true, &t->min_runtime) < 0 ||
                     get_num(c, el, p, "weight", &t->weight) < 0)

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/sched_policy.h"
 #include "scheduler/scheduler.h"
 
 static double clock_us(clockid_t id)
@@ -38,9 +39,9 @@ static struct sched_task task(size_t i, size_t n)
         struct sched_task t = {0};
         snprintf(t.id, sizeof(t.id), "bench-%zu", i);
         t.kind = SCHED_KIND_DEADLINE;
-        t.policy = 6;
+        t.policy = SCHED_DEADLINE;
         t.crit = (enum sched_crit)(i % 4);
-        sched_cpuset_add(&t.cpus, 0);
+        cpumask_set(&t.cpus, 0);
         t.period = periods[i % 5];
         t.deadline = t.period - t.period / 10 * (i % 3); /* some constrained deadlines */
         t.runtime = t.period / 2 / n;

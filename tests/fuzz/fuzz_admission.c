@@ -11,11 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/sched_policy.h"
 #include "scheduler/scheduler.h"
-
-#ifndef SCHED_DEADLINE
-#define SCHED_DEADLINE 6
-#endif
 
 #define MAX_TASKS 8
 
@@ -62,11 +59,11 @@ static void take_task(struct input *in, const struct sched_host *h, int ncpus, s
         t->priority = t->kind == SCHED_KIND_TIMED_FP ? 1 + (int)(take(in, 1) % 99) : 0;
         uint8_t mask = (uint8_t)take(in, 1);
         if (t->kind == SCHED_KIND_TIMED_FP)
-                sched_cpuset_add(&t->cpus, mask % ncpus);
+                cpumask_set(&t->cpus, mask % ncpus);
         else
                 for (int c = 0; c < ncpus; c++)
                         if (mask & (1u << c))
-                                sched_cpuset_add(&t->cpus, c);
+                                cpumask_set(&t->cpus, c);
         uint64_t x[3] = {take_time(in), take_time(in), take_time(in)};
         /* sorted: runtime <= deadline <= period, as validation demands */
         for (int a = 0; a < 3; a++)
@@ -141,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         fprintf(
                             stderr, "%s kind %d crit %d prio %d cpus %d.. c %llu d %llu p %llu%s\n",
                             set[i].id, set[i].kind, set[i].crit, set[i].priority,
-                            sched_cpuset_first(&set[i].cpus), (unsigned long long)set[i].runtime,
+                            cpumask_first(&set[i].cpus), (unsigned long long)set[i].runtime,
                             (unsigned long long)set[i].deadline, (unsigned long long)set[i].period,
                             set[i].elastic ? " elastic" : "");
         struct sched_verdict v[MAX_TASKS];

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 
+#include "common/sched_policy.h"
 #include "oci/oci.h"
 
 static void test_capabilities(void **state)
@@ -58,7 +59,7 @@ static void test_policies(void **state)
         assert_int_equal(oci_sched_policy_from_name("SCHED_RR"), 2);
         assert_int_equal(oci_sched_policy_from_name("SCHED_BATCH"), 3);
         assert_int_equal(oci_sched_policy_from_name("SCHED_IDLE"), 5);
-        assert_int_equal(oci_sched_policy_from_name("SCHED_DEADLINE"), 6);
+        assert_int_equal(oci_sched_policy_from_name("SCHED_DEADLINE"), SCHED_DEADLINE);
         assert_int_equal(oci_sched_policy_from_name("SCHED_ISO"), -1);
         assert_string_equal(oci_sched_policy_name(6), "SCHED_DEADLINE");
         assert_null(oci_sched_policy_name(4));

@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
+#include "common/sched_policy.h"
 #include "oci/oci.h"
 
 static const char full_config[] =
@@ -207,7 +208,7 @@ static void test_scheduler_io_affinity(void **state)
         struct oci_spec *s = parse_full();
         const struct oci_process *p = &s->process;
         assert_true(p->scheduler.set);
-        assert_int_equal(p->scheduler.policy, 6);
+        assert_int_equal(p->scheduler.policy, SCHED_DEADLINE);
         assert_int_equal(p->scheduler.nice, 0);
         assert_int_equal(p->scheduler.priority, 0);
         assert_true(p->scheduler.reset_on_fork_explicit);

@@ -30,11 +30,11 @@ static void set(const char *rel, const char *lb, const char *cpus)
         fclose(f);
 }
 
-static void collect(const char *rel, const struct rt_cpumask *cpus, void *ctx)
+static void collect(const char *rel, const struct cpumask *cpus, void *ctx)
 {
         char *out = ctx, list[64];
         size_t n = strlen(out);
-        snprintf(out + n, 512 - n, "%s(%s) ", rel, rt_cpumask_format(cpus, list, sizeof(list)));
+        snprintf(out + n, 512 - n, "%s(%s) ", rel, cpumask_format(cpus, list, sizeof(list)));
 }
 
 static int setup(void **state)

@@ -7,9 +7,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "common/sched_policy.h"
 #include "scheduler/scheduler.h"
 
 #define MS UINT64_C(1000000)
@@ -29,9 +31,9 @@ static struct sched_task dl(const char *id, enum sched_crit crit, const char *cp
         struct rterr err;
         snprintf(t.id, sizeof(t.id), "%s", id);
         t.kind = SCHED_KIND_DEADLINE;
-        t.policy = 6;
+        t.policy = SCHED_DEADLINE;
         t.crit = crit;
-        assert_int_equal(sched_cpuset_parse(cpus, &t.cpus, &err), 0);
+        assert_int_equal(cpumask_parse(cpus, &t.cpus, &err), 0);
         t.runtime = runtime;
         t.deadline = t.period = period;
         t.elastic = min_runtime > 0;
@@ -45,7 +47,7 @@ static struct sched_task fifo(const char *id, int prio, uint64_t wcet, uint64_t 
 {
         struct sched_task t = dl(id, SCHED_CRIT_CONTROL, "0", wcet, period, 0);
         t.kind = SCHED_KIND_TIMED_FP;
-        t.policy = 1;
+        t.policy = SCHED_FIFO;
         t.priority = prio;
         t.deadline = deadline;
         return t;
@@ -262,6 +264,136 @@ static void rta_in_admission(void **state)
                                          "interferers)");
 }
 
+/* Three D = T tasks exactly at the capacity of a 6.12+ CPU (0.95 - 0.05 = 0.9): U <= c is
+ * exact for D >= T, so they are admitted (QPA used to give up), and a fourth microsecond is
+ * refused. */
+static void implicit_deadlines_exactly_at_capacity(void **state)
+{
+        (void)state;
+        struct sched_host h;
+        struct rterr err;
+        assert_int_equal(sched_host_from_values(&h, 950000, 1000000, "0", 50 * MS, 1000 * MS, &err),
+                         0);
+        struct sched_task t[4] = {
+            dl("a", SCHED_CRIT_CONTROL, "0", 3 * MS, 10 * MS, 0),
+            dl("b", SCHED_CRIT_CONTROL, "0", 9 * MS, 30 * MS, 0),
+            dl("c", SCHED_CRIT_CONTROL, "0", 21 * MS, 70 * MS, 0),
+            dl("d", SCHED_CRIT_CONTROL, "0", 1000, 1000 * MS, 0),
+        };
+        struct sched_verdict v[4];
+        for (size_t i = 0; i < 3; i++)
+                assert_true(sched_admit_online(t, i, &h, &v[i]));
+        assert_false(sched_admit_online(t, 3, &h, &v[3]));
+        assert_non_null(strstr(v[3].reason, "EDF: utilisation 0.900001 > capacity 0.900000"));
+        assert_null(strstr(v[3].reason, "gave up"));
+}
+
+/* An untimed FIFO container counts: it is refused next to a timed FIFO task at or below its
+ * priority on its CPUs (and such a task is refused next to it); DEADLINE is unaffected. */
+static void untimed_fifo_counted(void **state)
+{
+        (void)state;
+        struct sched_host h = host("0-1");
+        struct sched_task t[4];
+        struct sched_verdict v;
+        t[0] = fifo("timed", 10, 1 * MS, 10 * MS, 10 * MS);
+        assert_true(sched_admit_online(t, 0, &h, &v));
+        t[1] = dl("untimed-hi", SCHED_CRIT_CONTROL, "0", 0, 0, 0);
+        t[1].kind = SCHED_KIND_UNTIMED_FP;
+        t[1].policy = SCHED_FIFO;
+        t[1].priority = 99;
+        t[1].runtime = t[1].deadline = t[1].period = 0;
+        assert_false(sched_admit_online(t, 1, &h, &v));
+        assert_string_equal(v.reason,
+                            "untimed FIFO/RR container untimed-hi (priority 99, no "
+                            "org.rtrun.timing.*) can starve timed FIFO/RR container timed "
+                            "(priority 10) on CPU 0: give untimed-hi timing annotations, a "
+                            "lower priority, or other CPUs");
+        /* below the timed task's priority it cannot preempt it: admitted */
+        t[1].priority = 5;
+        assert_true(sched_admit_online(t, 1, &h, &v));
+        assert_int_equal(t[1].granted, 1);
+        /* a DEADLINE container on the same CPU runs above FIFO: admitted */
+        t[2] = dl("deadline", SCHED_CRIT_CONTROL, "0", 2 * MS, 10 * MS, 0);
+        assert_true(sched_admit_online(t, 2, &h, &v));
+        /* a timed FIFO task arriving at or below the untimed one's priority is refused */
+        t[3] = fifo("late", 5, 1 * MS, 100 * MS, 100 * MS);
+        assert_false(sched_admit_online(t, 3, &h, &v));
+        assert_non_null(strstr(v.reason, "can starve timed FIFO/RR container late"));
+}
+
+/* DEADLINE bandwidth the kernel granted outside the ledger lowers the capacity of the CPUs of
+ * its root domain; once matched to its reservation it is not counted twice. */
+static void foreign_deadline_charged(void **state)
+{
+        (void)state;
+        struct sched_host h = host("0-1");
+        struct sched_foreign f = {.pid = 4242,
+                                  .tid = 4242,
+                                  .runtime = 10 * MS,
+                                  .deadline = 20 * MS,
+                                  .period = 20 * MS,
+                                  .counted = true};
+        snprintf(f.comm, sizeof(f.comm), "chrt");
+        cpumask_set(&f.span, 0);
+        cpumask_set(&f.span, 1);
+        h.foreign = &f;
+        h.n_foreign = 1;
+        assert_true(sched_host_foreign_on(&h, 0) == 0.25);
+        struct cpumask one;
+        cpumask_zero(&one);
+        cpumask_set(&one, 1);
+        assert_true(sched_host_capacity_on(&h, &one) == 0.75);
+        struct sched_task t[2] = {dl("fits", SCHED_CRIT_CONTROL, "1", 7 * MS, 10 * MS, 0),
+                                  dl("not", SCHED_CRIT_CONTROL, "1", 1 * MS, 10 * MS, 0)};
+        struct sched_verdict v;
+        assert_true(sched_admit_online(t, 0, &h, &v));
+        assert_false(sched_admit_online(t, 1, &h, &v));
+        assert_non_null(strstr(v.reason, "capacity 0.750"));
+        /* a timed FIFO task sees it as a DEADLINE interferer */
+        struct sched_task ft = fifo("fifo", 10, 15 * MS, 20 * MS, 20 * MS);
+        assert_false(sched_admit_online(&ft, 0, &h, &v));
+        assert_non_null(strstr(v.reason, "1 DEADLINE interferers"));
+        /* held by a live reservation with these parameters: not counted */
+        struct sched_entry e = {.pid = getpid()};
+        e.task = dl("holder", SCHED_CRIT_CONTROL, "0-1", 10 * MS, 20 * MS, 0);
+        e.task.granted = 10 * MS;
+        e.starttime = sched_proc_starttime(getpid());
+        f.pid = f.tid = 999999;
+        f.ancestors[0] = getpid();
+        f.n_ancestors = 1;
+        sched_foreign_match(&f, 1, &e, 1);
+        assert_false(f.counted);
+        /* one that raised itself above its grant stays counted */
+        f.counted = true;
+        f.runtime = 15 * MS;
+        sched_foreign_match(&f, 1, &e, 1);
+        assert_true(f.counted);
+}
+
+/* The kernel's DEADLINE period limits and FIFO priority 0: errors name the field. */
+static void kernel_limits_validated(void **state)
+{
+        (void)state;
+        struct sched_host h = host("0");
+        h.dl_period_min = 100 * 1000;
+        h.dl_period_max = UINT64_C(4194304) * 1000;
+        struct rterr err;
+        struct sched_task t = dl("short", SCHED_CRIT_CONTROL, "0", 20000, 50000, 0);
+        assert_int_equal(sched_task_validate(&t, &h, "config.json", &err), -1);
+        assert_string_equal(err.msg, "config.json: process.scheduler.period: 50000 ns is below "
+                                     "the kernel's minimum 100000 ns "
+                                     "(/proc/sys/kernel/sched_deadline_period_min_us)");
+        t = dl("long", SCHED_CRIT_CONTROL, "0", 1 * MS, 5000 * MS, 0);
+        assert_int_equal(sched_task_validate(&t, &h, "ts: containers[0]", &err), -1);
+        assert_non_null(strstr(err.msg, "ts: containers[0]: scheduler.period: 5000000000 ns is "
+                                        "above the kernel's maximum 4194304000 ns"));
+        t = fifo("prio0", 0, 1 * MS, 10 * MS, 10 * MS);
+        assert_int_equal(sched_task_validate(&t, &h, "config.json", &err), -1);
+        assert_string_equal(err.msg, "config.json: process.scheduler.priority: SCHED_FIFO needs a "
+                                     "priority in [1, 99], got 0");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -274,6 +406,10 @@ int main(void)
             cmocka_unit_test(online_rejects_without_change),
             cmocka_unit_test(partition_rule_and_gfb),
             cmocka_unit_test(rta_in_admission),
+            cmocka_unit_test(implicit_deadlines_exactly_at_capacity),
+            cmocka_unit_test(untimed_fifo_counted),
+            cmocka_unit_test(foreign_deadline_charged),
+            cmocka_unit_test(kernel_limits_validated),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

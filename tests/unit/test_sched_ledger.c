@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "common/sched_policy.h"
 #include "scheduler/scheduler.h"
 
 #define MS UINT64_C(1000000)
@@ -45,9 +46,9 @@ static struct sched_task task(const char *id, enum sched_crit crit, uint64_t run
         struct sched_task t = {0};
         snprintf(t.id, sizeof(t.id), "%s", id);
         t.kind = SCHED_KIND_DEADLINE;
-        t.policy = 6;
+        t.policy = SCHED_DEADLINE;
         t.crit = crit;
-        sched_cpuset_add(&t.cpus, 0);
+        cpumask_set(&t.cpus, 0);
         t.runtime = runtime;
         t.deadline = t.period = 20 * MS;
         t.elastic = min_runtime > 0;
@@ -196,10 +197,68 @@ static void dead_pid_reclaimed(void **state)
         fclose(f);
         struct sched_ledger l;
         assert_int_equal(sched_ledger_open(&l, &err), 0);
-        assert_int_equal(l.n, 0);
+        /* x is reclaimed; sched-other (alive, its sidecar kept) is restored from its sidecar */
         assert_int_equal(l.reclaimed, 1);
-        assert_false(l.rebuilt);
+        assert_int_equal(l.n, 1);
+        assert_string_equal(l.v[0].task.id, "sched-other");
+        assert_non_null(strstr(l.warning, "restored them"));
         sched_ledger_close(&l);
+}
+
+/* ledger.json replaced by a valid but empty one: the live reservations' sidecars put them back
+ * (status included), so the next decision still counts them and refuses what no longer fits;
+ * a dead holder's sidecar is dropped. */
+/* A warning sink that keeps the last warning in a 512-byte buffer. */
+static void keep_warning(void *ctx, const char *msg)
+{
+        snprintf(ctx, 512, "%s", msg);
+}
+
+static void emptied_ledger_reconciled(void **state)
+{
+        (void)state;
+        struct sched_host h = host1();
+        struct rterr err;
+        uint64_t granted;
+        pid_t p[3];
+        char id[32];
+        for (int i = 0; i < 3; i++) {
+                p[i] = sleeper();
+                snprintf(id, sizeof(id), "held-%d", i);
+                struct sched_task t = task(id, SCHED_CRIT_CONTROL, 5 * MS, 0);
+                assert_int_equal(sched_admission_reserve(&t, &h, "/r", p[i], NULL, NULL, &granted,
+                                                         NULL, &err),
+                                 0);
+        }
+        assert_int_equal(sidecars(), 3);
+        reap(p[2]);
+        char path[512];
+        snprintf(path, sizeof(path), "%s/ledger.json", dir);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs("{\"version\": 1, \"entries\": []}", f);
+        fclose(f);
+        struct sched_ledger l;
+        assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
+        assert_int_equal(l.n, 2);
+        sched_ledger_close(&l);
+        /* 2 x 0.25 held on CPU 0: 0.6 more does not fit (it would with the empty file) */
+        struct sched_task big = task("newcomer", SCHED_CRIT_CONTROL, 12 * MS, 0);
+        char warning[512] = "";
+        struct rtwarn sink = {keep_warning, warning};
+        assert_int_equal(sched_admission_reserve(&big, &h, "/r", getpid(), NULL, NULL, &granted,
+                                                 &sink, &err),
+                         -1);
+        assert_non_null(strstr(err.msg, "EDF: utilisation 1.100"));
+        assert_non_null(strstr(warning, "listed 0 reservation(s) but 2 more live one(s)"));
+        /* the repair was committed although the newcomer was refused */
+        assert_int_equal(sidecars(), 2);
+        assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
+        assert_int_equal(l.n, 2);
+        assert_false(l.warning[0]);
+        sched_ledger_close(&l);
+        reap(p[0]);
+        reap(p[1]);
 }
 
 /* A truncated ledger: detected, warned about, rebuilt from the live sidecars only. */
@@ -303,6 +362,7 @@ int main(void)
             cmocka_unit_test_setup(concurrent_writers, setup),
             cmocka_unit_test_setup(dead_pid_reclaimed, setup),
             cmocka_unit_test_setup(corrupt_ledger_rebuilt, setup),
+            cmocka_unit_test_setup(emptied_ledger_reconciled, setup),
             cmocka_unit_test_setup(compression_applied_and_restored, setup),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,7 +60,7 @@ static void deadline_with_annotations(void **state)
         assert_int_equal(t.min_runtime, 500000);
         assert_true(t.weight == 2.5);
         char buf[32];
-        sched_cpuset_format(&t.cpus, buf, sizeof(buf));
+        cpumask_format(&t.cpus, buf, sizeof(buf));
         assert_string_equal(buf, "2-3");
 }
 
@@ -78,16 +78,26 @@ static void fifo_timing_and_defaults(void **state)
         assert_int_equal(t.crit, SCHED_CRIT_BEST_EFFORT);
         assert_int_equal(t.deadline, 4000000); /* defaults to the period */
         assert_int_equal(t.priority, 50);
-        /* without timing: admitted without analysis */
+        /* without timing: counted on its CPUs (every host CPU here), demand unknown */
         assert_int_equal(from("{\"policy\": \"SCHED_RR\", \"priority\": 5}", NULL, "", &t, &err),
                          0);
-        assert_int_equal(t.kind, SCHED_KIND_NONE);
+        assert_int_equal(t.kind, SCHED_KIND_UNTIMED_FP);
+        assert_int_equal(cpumask_count(&t.cpus), 4);
+        /* elastic FIFO/RR: refused, the kernel would not enforce the smaller budget */
+        assert_int_equal(from("{\"policy\": \"SCHED_FIFO\", \"priority\": 50}", "1",
+                              "\"org.rtrun.timing.wcet\": \"1000000\", "
+                              "\"org.rtrun.timing.period\": \"4000000\", "
+                              "\"org.rtrun.elastic.min-runtime\": \"500000\"",
+                              &t, &err),
+                         -1);
+        assert_non_null(strstr(err.msg, "org.rtrun.elastic.min-runtime"));
+        assert_non_null(strstr(err.msg, "SCHED_DEADLINE only"));
         /* no cpus: the partition is every CPU of the host */
         assert_int_equal(from("{\"policy\": \"SCHED_DEADLINE\", \"runtime\": 2000000, "
                               "\"period\": 10000000}",
                               NULL, "", &t, &err),
                          0);
-        assert_int_equal(sched_cpuset_count(&t.cpus), 4);
+        assert_int_equal(cpumask_count(&t.cpus), 4);
         assert_int_equal(from(NULL, NULL, "", &t, &err), 0);
         assert_int_equal(t.kind, SCHED_KIND_NONE);
 }

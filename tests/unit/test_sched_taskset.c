@@ -69,7 +69,7 @@ static void host_defaults_from_kernel(void **state)
         assert_int_equal(sched_taskset_parse("{\"containers\": []}", "t", &k, &ts, &err), 0);
         assert_true(ts.host.fair_server);
         assert_int_equal(ts.host.fs_runtime, 50000000);
-        assert_true(sched_cpuset_equal(&ts.host.cpus, &k.cpus));
+        assert_true(cpumask_equal(&ts.host.cpus, &k.cpus));
         assert_false(ts.online);
         sched_taskset_free(&ts);
         assert_int_equal(sched_taskset_parse("{\"host\": {\"cpus\": \"2\", \"fair_server\": "
@@ -78,8 +78,8 @@ static void host_defaults_from_kernel(void **state)
                          0);
         assert_false(ts.host.fair_server);
         assert_true(ts.online);
-        assert_int_equal(sched_cpuset_first(&ts.host.cpus), 2);
-        assert_int_equal(sched_cpuset_count(&ts.host.cpus), 1);
+        assert_int_equal(cpumask_first(&ts.host.cpus), 2);
+        assert_int_equal(cpumask_count(&ts.host.cpus), 1);
         assert_true(sched_host_capacity(&ts.host) > 0.949 && sched_host_capacity(&ts.host) < 0.951);
         sched_taskset_free(&ts);
 }
