@@ -40,8 +40,46 @@ int rt_exec_cpu_affinity(const struct oci_exec_cpu_affinity *a, bool after_join,
 /* The org.rtrun.* annotations rt/ supports, appended to *out (for `features`). */
 int rt_features_annotations(struct oci_kvs *out, struct rterr *err);
 
-/* `rtrun cpus shield|status|release ...` */
-int rt_cpus_main(int argc, char **argv);
+/* ---- `rtrun cpus` (the command line is cli/cmd_cpus.c) ---- */
+
+/* One online CPU as `cpus status` shows it. Bandwidths are percent of one CPU. */
+struct rt_cpu_status {
+        unsigned cpu;
+        bool shielded, isolcpus, nohz_full;
+        bool claimed;              /* a DEADLINE root domain rtrun claimed */
+        char *root_domain;         /* its root domain's CPUs, a cpulist */
+        char root_domain_who[256]; /* what formed that root domain */
+        double dl_capacity_pct, dl_tasks_pct, dl_fair_pct, dl_free_pct; /* of the root domain */
+        bool fair_servers_unknown;          /* debugfs unreadable: dl_fair_pct is not known */
+        bool fair_known;                    /* this CPU's fair server (kernel >= 6.12) read */
+        uint64_t fair_runtime, fair_period; /* ns */
+};
+
+/* A SCHED_DEADLINE thread on the host. */
+struct rt_dl_thread {
+        pid_t pid, tid;
+        char comm[32];
+        int cpu; /* where it runs now */
+        uint64_t runtime, deadline, period;
+        char *affinity; /* cpulist */
+};
+
+struct rt_cpus_status {
+        int64_t rt_runtime_us; /* sched_rt_runtime_us, -1: no admission control */
+        uint64_t rt_period_us;
+        bool unlimited;
+        struct rt_cpu_status *cpus;
+        size_t n_cpus;
+        struct rt_dl_thread *threads;
+        size_t n_threads;
+};
+
+int rt_cpus_status_read(struct rt_cpus_status *out, struct rterr *err);
+void rt_cpus_status_free(struct rt_cpus_status *s);
+
+/* Moves tasks, kernel threads and IRQs off the CPUs of `cpulist`; undone by rt_cpus_release. */
+int rt_cpus_shield(const char *cpulist, struct rterr *err);
+int rt_cpus_release(struct rterr *err);
 
 /* Host side: changes the runtime of a running SCHED_DEADLINE task `pid`, keeping its deadline,
  * period and flags (admission control's elastic compression and restore). A task that is not

@@ -13,7 +13,7 @@
 
 static int resize(const struct sched_entry *e, uint64_t runtime, void *ctx, struct rterr *err)
 {
-        const struct cli_globals *g = ctx;
+        const struct runtime_ctx *g = ctx;
         log_msg(g, LOG_INFO, "admission: %s runtime %llu -> %llu ns", e->task.id,
                 (unsigned long long)e->task.granted, (unsigned long long)runtime);
         return rt_deadline_set_runtime(e->pid, runtime, err);
@@ -25,7 +25,7 @@ static bool real_time(const struct oci_spec *spec)
         return policy == SCHED_DEADLINE || policy == SCHED_FIFO || policy == SCHED_RR;
 }
 
-int admission_reserve(const struct cli_globals *g, const char *id, struct oci_spec *spec,
+int admission_reserve(const struct runtime_ctx *g, const char *id, struct oci_spec *spec,
                       bool *reserved, struct rterr *err)
 {
         struct sched_host h;
@@ -56,7 +56,7 @@ int admission_reserve(const struct cli_globals *g, const char *id, struct oci_sp
         return 0;
 }
 
-int admission_reserve_exec(const struct cli_globals *g, const char *id, const struct oci_spec *spec,
+int admission_reserve_exec(const struct runtime_ctx *g, const char *id, const struct oci_spec *spec,
                            struct oci_process *p, char *aid, size_t aid_size, bool *reserved,
                            struct rterr *err)
 {
@@ -73,12 +73,12 @@ int admission_reserve_exec(const struct cli_globals *g, const char *id, const st
         return r;
 }
 
-int admission_bind(const struct cli_globals *g, const char *id, pid_t pid, struct rterr *err)
+int admission_bind(const struct runtime_ctx *g, const char *id, pid_t pid, struct rterr *err)
 {
         return sched_admission_bind(g->root, id, pid, err);
 }
 
-void admission_release(const struct cli_globals *g, const char *id, const struct oci_spec *spec)
+void admission_release(const struct runtime_ctx *g, const char *id, const struct oci_spec *spec)
 {
         if (spec != NULL && !real_time(spec))
                 return;

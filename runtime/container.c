@@ -137,7 +137,7 @@ static int mkdir_parents(const char *path, mode_t mode)
         return 0;
 }
 
-int container_new(const struct cli_globals *g, const char *id, struct container **out,
+int container_new(const struct runtime_ctx *g, const char *id, struct container **out,
                   struct rterr *err)
 {
         if (container_id_validate(id, err) < 0)
@@ -339,7 +339,7 @@ void container_refresh_status(struct container *c)
                                                                     : OCI_STATUS_RUNNING;
 }
 
-static int open_existing(const struct cli_globals *g, const char *id, bool lock,
+static int open_existing(const struct runtime_ctx *g, const char *id, bool lock,
                          struct container **out, struct rterr *err)
 {
         if (container_id_validate(id, err) < 0)
@@ -374,13 +374,13 @@ static int open_existing(const struct cli_globals *g, const char *id, bool lock,
         return 0;
 }
 
-int container_load(const struct cli_globals *g, const char *id, struct container **out,
+int container_load(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err)
 {
         return open_existing(g, id, true, out, err);
 }
 
-int container_peek(const struct cli_globals *g, const char *id, struct container **out,
+int container_peek(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err)
 {
         return open_existing(g, id, false, out, err);

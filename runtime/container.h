@@ -8,7 +8,7 @@
 
 #include "common/err.h"
 #include "oci/oci.h"
-#include "runtime/cli.h"
+#include "runtime/context.h"
 
 struct container {
         char *id;
@@ -26,7 +26,7 @@ struct container {
 };
 
 /* Loads and locks <root>/<id>. A missing container fails with "container ID does not exist". */
-int container_load(const struct cli_globals *g, const char *id, struct container **out,
+int container_load(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err);
 void container_free(struct container *c);
 

@@ -19,7 +19,7 @@
 #include "runtime/console.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
-#include "runtime/netlink.h"
+#include "devices/devices.h"
 #include "runtime/process.h"
 #include "runtime/setup.h"
 #include "runtime/state_dir.h"

@@ -20,17 +20,16 @@
 #include "runtime/admission.h"
 #include "runtime/clone.h"
 #include "runtime/console.h"
-#include "runtime/devices_resolve.h"
+#include "devices/devices.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
-#include "runtime/netdev.h"
 #include "runtime/setup.h"
 #include "runtime/state_dir.h"
 #include "runtime/sync.h"
 
 struct create_ctx {
-        const struct cli_globals *g;
+        const struct runtime_ctx *g;
         const struct launch_opts *o;
         char *bundle;
         char *config_text;
@@ -467,7 +466,7 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
         return 0;
 }
 
-int container_create(const struct cli_globals *g, const struct launch_opts *o,
+int container_create(const struct runtime_ctx *g, const struct launch_opts *o,
                      struct container **out, struct oci_spec **spec, struct rterr *err)
 {
         if (g->systemd_cgroup)

@@ -64,7 +64,7 @@ static void drain(int master)
                 ;
 }
 
-int forward_until_exit(const struct cli_globals *g, pid_t pid, const sigset_t *all, int master)
+int forward_until_exit(const struct runtime_ctx *g, pid_t pid, const sigset_t *all, int master)
 {
         int sfd = signalfd(-1, all, SFD_CLOEXEC);
         if (sfd < 0)

@@ -6,7 +6,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include "runtime/cli.h"
+#include "runtime/context.h"
 
 /* Blocks every signal (before the process is created, so none is lost); the container process
  * unblocks them before execve. */
@@ -14,6 +14,6 @@ void forward_block_signals(sigset_t *all);
 
 /* Waits for pid (our child), forwarding every signal but SIGCHLD; master >= 0 is a pty master
  * proxied to our stdio. Returns the exit code, 128+N when killed by signal N. */
-int forward_until_exit(const struct cli_globals *g, pid_t pid, const sigset_t *all, int master);
+int forward_until_exit(const struct runtime_ctx *g, pid_t pid, const sigset_t *all, int master);
 
 #endif

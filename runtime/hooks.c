@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "runtime/cdi.h"
+#include "devices/devices.h"
 #include "runtime/hooks.h"
 #include "runtime/setup.h"
 #include "runtime/log.h"
@@ -131,7 +131,7 @@ static int state_json(const struct container *c, enum oci_status status, char **
         return oci_state_to_json(&st, false, json, &len, err);
 }
 
-void hooks_run_warn(const struct cli_globals *g, const struct oci_hook_list *hooks,
+void hooks_run_warn(const struct runtime_ctx *g, const struct oci_hook_list *hooks,
                     const char *kind, const struct container *c, enum oci_status status)
 {
         if (hooks->n == 0)

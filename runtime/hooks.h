@@ -4,7 +4,7 @@
 
 #include "common/err.h"
 #include "oci/oci.h"
-#include "runtime/cli.h"
+#include "runtime/context.h"
 #include "runtime/container.h"
 
 /* Runs every hook of the list in order; the first failure (exit status, signal, timeout)
@@ -17,7 +17,7 @@ int hooks_run_state(const struct oci_hook_list *hooks, const char *kind, const s
                     enum oci_status status, struct rterr *err);
 
 /* poststart and poststop: a failure is only a warning and the remaining hooks still run. */
-void hooks_run_warn(const struct cli_globals *g, const struct oci_hook_list *hooks,
+void hooks_run_warn(const struct runtime_ctx *g, const struct oci_hook_list *hooks,
                     const char *kind, const struct container *c, enum oci_status status);
 
 /* hooks_run_state with each hook under filter (installed in the hook's process before its

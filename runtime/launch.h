@@ -9,7 +9,7 @@
 #include "cgroups/cgroups.h"
 #include "common/err.h"
 #include "oci/oci.h"
-#include "runtime/cli.h"
+#include "runtime/context.h"
 #include "runtime/container.h"
 #include "runtime/namespaces.h"
 
@@ -29,16 +29,16 @@ struct launch_opts {
 
 /* On success *out is the locked container (status created) and *spec its parsed config. On
  * failure nothing is left: no process, cgroup or state directory. */
-int container_create(const struct cli_globals *g, const struct launch_opts *o,
+int container_create(const struct runtime_ctx *g, const struct launch_opts *o,
                      struct container **out, struct oci_spec **spec, struct rterr *err);
 
 /* Lets a created container exec its process; runs the poststart hooks (failures warn). */
-int container_start(const struct cli_globals *g, struct container *c, const struct oci_spec *spec,
+int container_start(const struct runtime_ctx *g, struct container *c, const struct oci_spec *spec,
                     struct rterr *err);
 
 /* Kills (force or created) and reaps what is left, removes the cgroup, runs poststop hooks
  * (failures warn) and removes the state directory. */
-int container_destroy(const struct cli_globals *g, struct container *c, bool force,
+int container_destroy(const struct runtime_ctx *g, struct container *c, bool force,
                       struct rterr *err);
 
 /* What the cloned container process receives (a copy of rtrun's memory: no re-exec). */

@@ -15,7 +15,7 @@
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
-#include "runtime/netdev.h"
+#include "devices/devices.h"
 #include "runtime/state_dir.h"
 
 static bool init_alive(const struct container *c)
@@ -41,7 +41,7 @@ static int status_error(const struct container *c, const char *op, struct rterr 
         }
 }
 
-int container_start(const struct cli_globals *g, struct container *c, const struct oci_spec *spec,
+int container_start(const struct runtime_ctx *g, struct container *c, const struct oci_spec *spec,
                     struct rterr *err)
 {
         if (c->status != OCI_STATUS_CREATED)
@@ -110,7 +110,7 @@ static int kill_all(struct container *c, struct cgroup *cg, struct rterr *err)
         return 0;
 }
 
-int container_destroy(const struct cli_globals *g, struct container *c, bool force,
+int container_destroy(const struct runtime_ctx *g, struct container *c, bool force,
                       struct rterr *err)
 {
         container_refresh_status(c);

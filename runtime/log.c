@@ -69,7 +69,7 @@ static void write_all(int fd, const char *buf, size_t len)
         }
 }
 
-static void log_line(const struct cli_globals *g, enum log_level lvl, const char *msg)
+static void log_line(const struct runtime_ctx *g, enum log_level lvl, const char *msg)
 {
         char time[64];
         rfc3339_now(time, sizeof(time));
@@ -89,7 +89,7 @@ static void log_line(const struct cli_globals *g, enum log_level lvl, const char
                 write_all(g->log_fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
-void log_msg(const struct cli_globals *g, enum log_level lvl, const char *fmt, ...)
+void log_msg(const struct runtime_ctx *g, enum log_level lvl, const char *fmt, ...)
 {
         if (lvl == LOG_DEBUG && !g->debug)
                 return;
@@ -109,7 +109,7 @@ void log_msg(const struct cli_globals *g, enum log_level lvl, const char *fmt, .
         }
 }
 
-int log_fail(const struct cli_globals *g, const struct rterr *err)
+int log_fail(const struct runtime_ctx *g, const struct rterr *err)
 {
         log_msg(g, LOG_ERROR, "%s", err->msg[0] ? err->msg : "unknown error");
         return 1;

@@ -4,12 +4,12 @@
 #define RTRUN_RUNTIME_LOG_H
 
 #include "common/err.h"
-#include "runtime/cli.h"
+#include "runtime/context.h"
 
-void log_msg(const struct cli_globals *g, enum log_level lvl, const char *fmt, ...)
+void log_msg(const struct runtime_ctx *g, enum log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Logs err at level error (and to stderr) and returns the exit code 1. */
-int log_fail(const struct cli_globals *g, const struct rterr *err);
+int log_fail(const struct runtime_ctx *g, const struct rterr *err);
 
 #endif

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "runtime/pathres.h"
+#include "common/pathres.h"
 
 #define PROPAGATION_TYPES (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
 
@@ -39,6 +39,18 @@ enum mount_kind mount_kind_of(const struct oci_mount *m)
         if (strcmp(t, "cgroup") == 0 || strcmp(t, "cgroup2") == 0)
                 return MOUNT_KIND_CGROUP;
         return MOUNT_KIND_OTHER;
+}
+
+bool mount_populates_dev(const struct oci_spec *spec)
+{
+        for (size_t i = 0; i < spec->n_mounts; i++) {
+                const struct oci_mount *m = &spec->mounts[i];
+                const char *d = m->destination ? m->destination : "";
+                if (mount_kind_of(m) == MOUNT_KIND_BIND && d[0] == '/' && strspn(d, "/") == 1 &&
+                    strncmp(d + 1, "dev", 3) == 0 && d[4 + strspn(d + 4, "/")] == '\0')
+                        return false;
+        }
+        return true;
 }
 
 unsigned long mount_initial_flags(const struct oci_mount *m)

@@ -20,6 +20,9 @@ enum mount_kind {
 /* How a spec mount is performed; any mount with a bind option is a bind mount. */
 enum mount_kind mount_kind_of(const struct oci_mount *m);
 
+/* Whether the runtime populates /dev: not when the spec bind-mounts /dev from elsewhere. */
+bool mount_populates_dev(const struct oci_spec *spec);
+
 /* The flags of the first mount(2) call. Read-only is held back for tmpfs and /dev (files are
  * created in them first) and for bind mounts (MS_BIND ignores every other flag). */
 unsigned long mount_initial_flags(const struct oci_mount *m);

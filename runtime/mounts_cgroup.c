@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "runtime/pathres.h"
+#include "common/pathres.h"
 
 #define CGROUP_TMPFS_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "common/cleanup.h"
-#include "runtime/devices.h"
+#include "devices/devices.h"
 #include "runtime/mounts.h"
-#include "runtime/pathres.h"
+#include "common/pathres.h"
 #include "runtime/setup.h"
 
 /* The mount point (from /proc/self/mountinfo) holding `path`, and whether it is shared. */
@@ -85,8 +85,8 @@ int rootfs_prepare(const struct oci_spec *spec, const struct rootfs_opts *o, str
         for (size_t i = 0; i < spec->n_mounts; i++)
                 if (mount_apply(root_fd, bundle_fd, spec, &spec->mounts[i], err) < 0)
                         return rterr_wrap(err, "mounts[%zu]", i);
-        if (devices_setup_needed(spec) && (devices_create(root_fd, spec, o->has_userns, err) < 0 ||
-                                           devices_links(root_fd, err) < 0))
+        if (mount_populates_dev(spec) && (devices_create(root_fd, spec, o->has_userns, err) < 0 ||
+                                          devices_links(root_fd, err) < 0))
                 return -1;
         return make_cwd(root_fd, spec, err);
 }

@@ -16,11 +16,11 @@ int container_id_validate(const char *id, struct rterr *err);
 
 /* Creates <root>/<id> (and root) exclusively and locks it; "container with id exists: ID" when
  * it is there already. The caller fills the fields and calls container_save. */
-int container_new(const struct cli_globals *g, const char *id, struct container **out,
+int container_new(const struct runtime_ctx *g, const char *id, struct container **out,
                   struct rterr *err);
 
 /* Like container_load without taking the lock (state, list): lock_fd is the unlocked dir fd. */
-int container_peek(const struct cli_globals *g, const char *id, struct container **out,
+int container_peek(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err);
 
 /* Writes state.json atomically. */

@@ -10,7 +10,7 @@ export RTRUN_ADMISSION_DIR="$dir/admission"
 fails=0
 
 if "$RTRUN" admission check --taskset "$sets/overload.json" 2>&1 | grep -q "not yet implemented"; then
-        echo "SKIP: this rtrun does not dispatch commands yet (runtime/cli.c)"
+        echo "SKIP: this rtrun does not dispatch commands yet (cli/cli.c)"
         exit 77
 fi
 command -v python3 >/dev/null || { echo "SKIP: python3 is needed to read the JSON"; exit 77; }

@@ -48,7 +48,7 @@ static void test_roundtrip_and_status(void **state)
         (void)state;
         char root[256];
         make_root(root, sizeof(root));
-        struct cli_globals g = {.root = root, .log_fd = -1};
+        struct runtime_ctx g = {.root = root, .log_fd = -1};
         struct rterr err = {0};
         struct container *c = NULL;
         assert_int_equal(container_new(&g, "core-u1", &c, &err), 0);
@@ -113,7 +113,7 @@ static void test_json_log(void **state)
         char path[] = "/tmp/rtrun-test-core-log.XXXXXX";
         int fd = mkstemp(path);
         assert_true(fd >= 0);
-        struct cli_globals g = {.log_format = LOG_FORMAT_JSON, .log_fd = fd};
+        struct runtime_ctx g = {.log_format = LOG_FORMAT_JSON, .log_fd = fd};
         log_msg(&g, LOG_WARN, "first");
         log_msg(&g, LOG_DEBUG, "not shown without --debug");
         struct rterr err;

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/cdi.h"
+#include "devices/cdi.h"
 
 struct dirs {
         char root[64];

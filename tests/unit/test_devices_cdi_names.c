@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/cdi.h"
+#include "devices/cdi.h"
 
 static void qualified_names(void **state)
 {

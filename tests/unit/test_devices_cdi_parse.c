@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/cdi.h"
+#include "devices/cdi.h"
 
 static const char spec_json[] = R"json({
   "cdiVersion": "0.6.0",

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "runtime/cdi.h"
-#include "runtime/devices_resolve.h"
+#include "devices/cdi.h"
+#include "devices/devices_resolve.h"
 
 static const char config[] = R"json({
   "ociVersion": "1.2.0",

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/gpu.h"
+#include "devices/gpu.h"
 
 static const char proc_devices[] = "Character devices:\n195 nvidia-frontend\n511 nvidia-uvm\n";
 

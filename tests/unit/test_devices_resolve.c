@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "runtime/devices_resolve.h"
-#include "runtime/netdev.h"
+#include "devices/devices_resolve.h"
+#include "devices/netdev.h"
 
 static const char proc_devices[] = "Character devices:\n"
                                    "  1 mem\n"

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "oci/oci.h"
-#include "runtime/devices.h"
+#include "devices/devices.h"
 #include "runtime/mounts.h"
 
 static struct oci_spec *parse(const char *mounts)
@@ -103,9 +103,9 @@ static void test_dev_bind_skips_devices(void **state)
                                    "\"source\":\"/dev\",\"options\":[\"rbind\"]}");
         struct oci_spec *c = parse("{\"destination\":\"/dev/x\",\"type\":\"bind\","
                                    "\"source\":\"/dev\",\"options\":[\"rbind\"]}");
-        assert_true(devices_setup_needed(a));
-        assert_false(devices_setup_needed(b));
-        assert_true(devices_setup_needed(c));
+        assert_true(mount_populates_dev(a));
+        assert_false(mount_populates_dev(b));
+        assert_true(mount_populates_dev(c));
         oci_spec_free(a);
         oci_spec_free(b);
         oci_spec_free(c);

@@ -1,0 +1,41 @@
+/* `rtrun delete [--force] ID` */
+#include <getopt.h>
+
+#include "cli/commands.h"
+#include "runtime/launch.h"
+#include "runtime/log.h"
+
+static const char usage[] =
+    "Usage: rtrun delete [command options] <container-id>\n\n"
+    "Deletes a stopped (or created) container: its process, cgroup and state.\n\n"
+    "Options:\n"
+    "   --force, -f   kill the container first if it is running\n";
+
+int cmd_delete(const struct runtime_ctx *g, int argc, char **argv)
+{
+        static const struct option opts[] = {
+            {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
+        optind = 0;
+        opterr = 0;
+        bool force = false;
+        int ch;
+        while ((ch = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+                if (ch == 'h')
+                        return cli_help(usage);
+                if (ch == 'f') {
+                        force = true;
+                        continue;
+                }
+                return cli_usage_error(g, argv[0], "unknown option %s", argv[optind - 1]);
+        }
+        const char *id;
+        if (cli_take_id(g, argv[0], argc, argv, optind, &id) != 0)
+                return 1;
+        struct rterr err = {0};
+        struct container *c = NULL;
+        int rc = 0;
+        if (container_load(g, id, &c, &err) < 0 || container_destroy(g, c, force, &err) < 0)
+                rc = log_fail(g, &err);
+        container_free(c);
+        return rc;
+}

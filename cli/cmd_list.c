@@ -1,0 +1,166 @@
+/* `rtrun list [--format table|json] [-q]` */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "common/cleanup.h"
+#include "cli/commands.h"
+#include "runtime/log.h"
+#include "runtime/state_dir.h"
+
+static const char usage[] = "Usage: rtrun list [command options]\n\n"
+                            "Lists the containers under --root.\n\n"
+                            "Options:\n"
+                            "   --format, -f table|json   output format (default: table)\n"
+                            "   --quiet, -q               print only the container IDs\n";
+
+struct entry {
+        struct container *c;
+};
+
+static int by_id(const void *a, const void *b)
+{
+        return strcmp(((const struct entry *)a)->c->id, ((const struct entry *)b)->c->id);
+}
+
+static void gen_str(yajl_gen gen, const char *s)
+{
+        yajl_gen_string(gen, (const unsigned char *)(s ? s : ""), s ? strlen(s) : 0);
+}
+
+static void print_json(struct entry *e, size_t n)
+{
+        yajl_gen gen = yajl_gen_alloc(NULL);
+        yajl_gen_array_open(gen);
+        for (size_t i = 0; i < n; i++) {
+                const struct container *c = e[i].c;
+                yajl_gen_map_open(gen);
+                gen_str(gen, "ociVersion");
+                gen_str(gen, OCI_VERSION);
+                gen_str(gen, "id");
+                gen_str(gen, c->id);
+                gen_str(gen, "pid");
+                yajl_gen_integer(gen, c->status == OCI_STATUS_STOPPED ? 0 : c->pid);
+                gen_str(gen, "status");
+                gen_str(gen, oci_status_name(c->status));
+                gen_str(gen, "bundle");
+                gen_str(gen, c->bundle);
+                gen_str(gen, "rootfs");
+                gen_str(gen, c->rootfs);
+                gen_str(gen, "created");
+                gen_str(gen, c->created);
+                gen_str(gen, "owner");
+                gen_str(gen, c->owner);
+                gen_str(gen, "annotations");
+                yajl_gen_map_open(gen);
+                for (size_t k = 0; k < c->annotations.n; k++) {
+                        gen_str(gen, c->annotations.v[k].key);
+                        gen_str(gen, c->annotations.v[k].value);
+                }
+                yajl_gen_map_close(gen);
+                yajl_gen_map_close(gen);
+        }
+        yajl_gen_array_close(gen);
+        const unsigned char *buf;
+        size_t len;
+        yajl_gen_get_buf(gen, &buf, &len);
+        printf("%.*s\n", (int)len, buf);
+        yajl_gen_free(gen);
+}
+
+static void print_table(struct entry *e, size_t n)
+{
+        int w = 2;
+        for (size_t i = 0; i < n; i++)
+                if ((int)strlen(e[i].c->id) > w)
+                        w = (int)strlen(e[i].c->id);
+        printf("%-*s   %-8s %-10s %-40s %-32s %s\n", w, "ID", "PID", "STATUS", "BUNDLE", "CREATED",
+               "OWNER");
+        for (size_t i = 0; i < n; i++) {
+                const struct container *c = e[i].c;
+                printf("%-*s   %-8d %-10s %-40s %-32s %s\n", w, c->id,
+                       c->status == OCI_STATUS_STOPPED ? 0 : c->pid, oci_status_name(c->status),
+                       c->bundle ? c->bundle : "", c->created ? c->created : "",
+                       c->owner && c->owner[0] ? c->owner : "root");
+        }
+}
+
+static int collect(const struct runtime_ctx *g, struct entry **out, size_t *n, struct rterr *err)
+{
+        _cleanup_closedir_ DIR *d = opendir(g->root);
+        if (d == NULL) {
+                if (errno == ENOENT)
+                        return 0;
+                return rterr_errno(err, "open %s", g->root);
+        }
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+                if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+                        continue;
+                struct container *c = NULL;
+                /* Gone meanwhile, or not a container: skip it. */
+                if (container_peek(g, de->d_name, &c, NULL) < 0)
+                        continue;
+                struct entry *ne = realloc(*out, (*n + 1) * sizeof(**out));
+                if (ne == NULL) {
+                        container_free(c);
+                        return rterr_errno(err, "list");
+                }
+                *out = ne;
+                (*out)[(*n)++].c = c;
+        }
+        return 0;
+}
+
+int cmd_list(const struct runtime_ctx *g, int argc, char **argv)
+{
+        static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {0}};
+        optind = 0;
+        opterr = 0;
+        bool quiet = false, json = false;
+        int ch;
+        while ((ch = getopt_long(argc, argv, "+f:qh", opts, NULL)) != -1) {
+                if (ch == 'h')
+                        return cli_help(usage);
+                if (ch == 'q') {
+                        quiet = true;
+                } else if (ch == 'f' &&
+                           (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0)) {
+                        json = strcmp(optarg, "json") == 0;
+                } else if (ch == 'f') {
+                        return cli_usage_error(
+                            g, argv[0], "--format: expected table or json, got '%s'", optarg);
+                } else {
+                        return cli_usage_error(g, argv[0], "unknown option %s", argv[optind - 1]);
+                }
+        }
+        if (optind < argc)
+                return cli_usage_error(g, argv[0], "takes no arguments");
+        struct rterr err = {0};
+        struct entry *e = NULL;
+        size_t n = 0;
+        int rc = 0;
+        if (collect(g, &e, &n, &err) < 0) {
+                rc = log_fail(g, &err);
+        } else {
+                qsort(e, n, sizeof(*e), by_id);
+                if (quiet)
+                        for (size_t i = 0; i < n; i++)
+                                printf("%s\n", e[i].c->id);
+                else if (json)
+                        print_json(e, n);
+                else
+                        print_table(e, n);
+        }
+        for (size_t i = 0; i < n; i++)
+                container_free(e[i].c);
+        free(e);
+        return rc;
+}

@@ -1,0 +1,44 @@
+/* `rtrun spec --gpu`: what a CUDA program needs from this host, found in /dev/nvidia*,
+ * /proc/devices and the driver's user-space files, written into the default config. */
+#ifndef RTRUN_DEVICES_GPU_H
+#define RTRUN_DEVICES_GPU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "devices/devices.h"
+#include "oci/oci.h"
+
+struct gpu_node {
+        char *path;
+        char type;
+        int64_t major, minor;
+        unsigned mode;
+};
+
+struct gpu_host {
+        struct gpu_node *nodes;
+        size_t n_nodes;
+        struct oci_strv files; /* driver libraries and tools, bind-mounted read-only */
+};
+
+/* Where discovery looks; gpu_host_default() gives this host's. */
+struct gpu_where {
+        const char *dev_dir;      /* "/dev" */
+        const char *proc_devices; /* text of /proc/devices, NULL to read it */
+        const char *const *lib_dirs;
+        const char *const *bin_dirs;
+};
+extern const struct gpu_where gpu_where_default;
+
+/* Fails with "no NVIDIA GPU ..." when there is no /dev/nvidiaN node. */
+int gpu_discover(const struct gpu_where *w, struct gpu_host *out, struct rterr *err);
+void gpu_host_free(struct gpu_host *h);
+
+/* Adds the host's devices (linux.devices, with allow rules) and driver files (read-only bind
+ * mounts) to a config.json text, e.g. the one oci_spec_template() wrote. */
+int gpu_spec_rewrite(const struct gpu_host *h, const char *json, char **out, size_t *out_len,
+                     struct rterr *err);
+
+#endif
