@@ -1,4 +1,5 @@
 /* `rtrun delete [--force] ID` */
+#include <errno.h>
 #include <getopt.h>
 
 #include "cli/commands.h"
@@ -34,7 +35,13 @@ int cmd_delete(const struct runtime_ctx *g, int argc, char **argv)
         struct rterr err = {0};
         struct container *c = NULL;
         int rc = 0;
-        if (container_load(g, id, &c, &err) < 0 || container_destroy(g, c, force, &err) < 0)
+        int r = force ? container_load_force(g, id, &c, &err) : container_load(g, id, &c, &err);
+        /* As runc: deleting by force what does not exist is done already (exit 0, silent). */
+        if (r < 0 && force && err.code == ENOENT)
+                r = 0;
+        else if (r == 0)
+                r = container_destroy(g, c, force, &err);
+        if (r < 0)
                 rc = log_fail(g, &err);
         container_free(c);
         return rc;

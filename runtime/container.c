@@ -339,7 +339,9 @@ void container_refresh_status(struct container *c)
                                                                     : OCI_STATUS_RUNNING;
 }
 
-static int open_existing(const struct runtime_ctx *g, const char *id, bool lock,
+enum open_mode { OPEN_PEEK, OPEN_LOCK, OPEN_FORCE };
+
+static int open_existing(const struct runtime_ctx *g, const char *id, enum open_mode mode,
                          struct container **out, struct rterr *err)
 {
         if (container_id_validate(id, err) < 0)
@@ -355,7 +357,8 @@ static int open_existing(const struct runtime_ctx *g, const char *id, bool lock,
                         return rterr_set(err, ENOENT, "container %s does not exist", id);
                 return rterr_sys(err, e, "open state directory %s/%s", g->root, id);
         }
-        if (lock && flock(c->lock_fd, LOCK_EX) < 0) {
+        if (mode != OPEN_PEEK && (mode == OPEN_FORCE ? container_lock_force(c->lock_fd)
+                                                     : flock(c->lock_fd, LOCK_EX)) < 0) {
                 rterr_errno(err, "lock state directory %s", c->dir);
                 container_free(c);
                 return -1;
@@ -377,13 +380,19 @@ static int open_existing(const struct runtime_ctx *g, const char *id, bool lock,
 int container_load(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err)
 {
-        return open_existing(g, id, true, out, err);
+        return open_existing(g, id, OPEN_LOCK, out, err);
+}
+
+int container_load_force(const struct runtime_ctx *g, const char *id, struct container **out,
+                         struct rterr *err)
+{
+        return open_existing(g, id, OPEN_FORCE, out, err);
 }
 
 int container_peek(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err)
 {
-        return open_existing(g, id, false, out, err);
+        return open_existing(g, id, OPEN_PEEK, out, err);
 }
 
 int container_load_spec(const struct container *c, struct oci_spec **out, struct rterr *err)

@@ -28,6 +28,11 @@ struct container {
 /* Loads and locks <root>/<id>. A missing container fails with "container ID does not exist". */
 int container_load(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err);
+/* container_load for delete --force: a lock held on and on by a create whose container
+ * process is stuck (no state.json yet) is taken by killing that create (lock_force.c). */
+int container_load_force(const struct runtime_ctx *g, const char *id, struct container **out,
+                         struct rterr *err);
+int container_lock_force(int lock_fd);
 void container_free(struct container *c);
 
 /* The container's config.json as it was at create time (a copy kept in the state dir). */

@@ -1,0 +1,212 @@
+#!/bin/bash
+# runc parity, behaviour by behaviour: each check runs the same thing under Debian's runc and
+# under rtrun (separate --root dirs, the same bundle) and compares what a user sees: exit codes,
+# output, files. Deliberate differences are in docs/differences-from-runc.md.
+# PARITY_PARTS="seccomp cli" limits the run to those parts.
+source "$(dirname "$0")/lib.sh"
+lib_init diff-parity
+for tool in runc python3 timeout; do
+  command -v "$tool" >/dev/null || {
+    echo "SKIP: $tool is missing (scripts/install-deps.sh)"
+    exit 77
+  }
+done
+here=$(cd "$(dirname "$0")" && pwd)
+py=/usr/bin/python3
+[ -x "$py" ] || py=$(command -v python3)
+RROOT=/run/rtrun-test-core/runc-parity-$$
+runc_() { runc --root "$RROOT" "$@"; }
+parity_cleanup() {
+  local id
+  for id in $(runc_ list -q 2>/dev/null); do
+    runc_ delete --force "$id" >/dev/null 2>&1
+  done
+  rm -rf "$RROOT"
+  lib_cleanup
+}
+trap parity_cleanup EXIT
+part() { [ -z "${PARITY_PARTS:-}" ] || grep -qw -- "$1" <<<"$PARITY_PARTS"; }
+
+B=$TMP/b
+make_bundle "$B" sh -c 'echo hi'
+cp "$B/config.json" "$TMP/config.base"
+reset_bundle() { cp "$TMP/config.base" "$B/config.json"; }
+
+# on RT ID ARGS...: runs `RT ARGS...` (RT runc or rtrun, ID the container's id, deleted after)
+# with a 30 s limit; sets $rc and $out (stdout and stderr).
+on() {
+  local which=$1 id=$2
+  shift 2
+  rc=0
+  if [ "$which" = runc ]; then
+    out=$(timeout 30 runc --root "$RROOT" "$@" 2>&1 </dev/null) || rc=$?
+    runc_ delete --force "$id" >/dev/null 2>&1
+  else
+    out=$(timeout 30 "$RTRUN" --root "$ROOT" "$@" 2>&1 </dev/null) || rc=$?
+    rt delete --force "$id" >/dev/null 2>&1
+  fi
+  return 0
+}
+
+# run_both WHAT ID: `run` under both; checks rtrun's exit code and output are runc's and
+# leaves them in $rc_runc $out_runc $rc_rt $out_rt.
+run_both() {
+  local what=$1 id=$2
+  on runc "$id" run -b "$B" "$id"
+  rc_runc=$rc out_runc=$out
+  on rtrun "$id" run -b "$B" "$id"
+  rc_rt=$rc out_rt=$out
+  check "$what: rtrun exits and prints as runc" "$rc_runc $out_runc" "$rc_rt $out_rt"
+}
+
+# --- seccomp: nothing of rtrun's after the filter but execve --------------------------------
+if part seccomp; then
+  prof=$here/diff/seccomp-runtime-tools.json
+  reset_bundle
+  bundle_set "$B" ".linux.seccomp = $(cat "$prof")"
+  run_both "runtime-tools default profile" par-s1
+  check "runtime-tools default profile: the container ran" "0 hi" "$rc_rt $out_rt"
+  for e in 6 38; do
+    bundle_set "$B" ".linux.seccomp.defaultErrnoRet = $e"
+    run_both "whitelist with defaultErrnoRet $e" par-s2
+    check "defaultErrnoRet $e: the container ran" "0 hi" "$rc_rt $out_rt"
+  done
+  # A profile that allows little more than busybox's echo needs: rtrun needs only execve
+  # (runc needs more for itself, so only rtrun is checked).
+  reset_bundle
+  bundle_set "$B" '.process.args = ["echo", "hi"] | .linux.seccomp = {"defaultAction":
+    "SCMP_ACT_ERRNO", "defaultErrnoRet": 38, "syscalls": [{"names": ["execve", "brk",
+      "arch_prctl", "set_tid_address", "write", "exit_group", "getpid", "getppid",
+      "rt_sigaction", "rt_sigprocmask", "ioctl", "getuid", "geteuid", "getcwd", "stat", "fstat",
+      "newfstatat", "exit", "uname", "prlimit64", "readlinkat", "getrandom", "mprotect",
+      "openat", "read", "close"], "action": "SCMP_ACT_ALLOW"}]}'
+  on rtrun par-s3 run -b "$B" par-s3
+  check "a profile with execve and echo's syscalls only runs" "0 hi" "$rc $out"
+
+  # startContainer hooks run under the filter: the hook's mkdir is refused.
+  reset_bundle
+  bundle_set "$B" '.root.readonly = false | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
+    | .hooks.startContainer = [{"path": "/bin/sh",
+        "args": ["sh", "-c", "mkdir /hook-dir; echo $? > /hook-rc"]}]'
+  for which in runc rtrun; do
+    rm -rf "$B/rootfs/hook-dir" "$B/rootfs/hook-rc"
+    on "$which" par-s4 run -b "$B" par-s4
+    eval "hook_$which=\"\$rc \$(cat \$B/rootfs/hook-rc 2>&1)\""
+  done
+  check "startContainer hook: its mkdir is refused as under runc" "$hook_runc" "$hook_rtrun"
+  check "startContainer hook: mkdir failed in the hook (filter in force)" "0 1" "$hook_rtrun"
+  rm -f "$B/rootfs/hook-rc"
+fi
+
+# --- seccomp notify ---------------------------------------------------------------------------
+# agent SOCK N [--hold|--close]: starts the agent for N connections; $agent is its pid.
+agent() {
+  rm -f "$1"
+  "$py" "$here/diff/seccomp_agent.py" "$@" >"$TMP/agent.out" 2>&1 &
+  agent=$!
+  wait_until 20 test -S "$1" || fail "the seccomp agent did not start"
+}
+agent_done() {
+  wait_until 15 proc_gone "$agent" || kill "$agent" 2>/dev/null
+  wait "$agent" 2>/dev/null
+}
+if part notify; then
+  sock=$TMP/agent.sock
+  # Every syscall rtrun or runc makes after loading the filter, but write (runc refuses it).
+  notify='"read", "close", "close_range", "openat", "sendmsg", "sendto", "rt_sigprocmask",
+    "execve", "mkdir", "mkdirat", "futex", "nanosleep", "sched_yield", "exit"'
+  reset_bundle
+  bundle_set "$B" ".root.readonly = false | .process.args = [\"sh\", \"-c\", \"rm -rf /tmp/n; mkdir /tmp/n && echo made\"]
+    | .linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\",
+      \"syscalls\": [{\"names\": [$notify], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+  agent "$sock" 1
+  on runc par-n1 run -b "$B" par-n1
+  rc_runc=$rc out_runc=$out
+  agent_done
+  agent "$sock" 1
+  on rtrun par-n1 run -b "$B" par-n1
+  agent_done
+  check "notify everything, an agent continues: rtrun as runc" "$rc_runc $out_runc" "$rc $out"
+  check "notify everything, an agent continues: the container ran" "0 made" "$rc $out"
+  check_contains "the agent saw the container's execve (59) and mkdir (83)" \
+    "$(cat "$TMP/agent.out")" "59, 83"
+  # With write too (runc refuses a NOTIFY rule on write: docs/differences-from-runc.md).
+  bundle_set "$B" '.linux.seccomp.syscalls[0].names += ["write"]'
+  agent "$sock" 1
+  on rtrun par-n2 run -b "$B" par-n2
+  agent_done
+  check "notify on write as well: the container ran" "0 made" "$rc $out"
+  # An agent that takes the fd and closes it: every notified syscall then fails with ENOSYS,
+  # none of rtrun's own (execve left out: it would fail as well; write too: the shell could
+  # not say why mkdir failed).
+  bundle_set "$B" '.linux.seccomp.syscalls[0].names -= ["execve", "write"]'
+  agent "$sock" 1 --close
+  on rtrun par-n3 run -b "$B" par-n3
+  agent_done
+  check "notify, the agent closes the fd at once: run exits 1 (mkdir failed)" 1 "$rc"
+  check_contains "notify, the agent closes the fd at once: mkdir fails with ENOSYS" "$out" \
+    "Function not implemented"
+  # A listenerPath with no NOTIFY rule: nothing to hand over, no agent needed (as runc).
+  reset_bundle
+  bundle_set "$B" ".linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\",
+    \"listenerPath\": \"$TMP/nobody.sock\", \"syscalls\": [{\"names\": [\"mkdir\"],
+    \"action\": \"SCMP_ACT_ERRNO\"}]}"
+  run_both "listenerPath without a NOTIFY rule" par-n4
+  check "listenerPath without a NOTIFY rule: the container ran" "0 hi" "$rc_rt $out_rt"
+  # An agent that never answers: the container waits in its mkdir; delete --force kills it.
+  reset_bundle
+  bundle_set "$B" ".root.readonly = false | .process.args = [\"sh\", \"-c\", \"mkdir /tmp/h; sleep 1000\"]
+    | .linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\",
+      \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+  for which in runc rtrun; do
+    agent "$sock" 1 --hold
+    if [ "$which" = runc ]; then
+      timeout 30 runc --root "$RROOT" run -d -b "$B" par-n5 >/dev/null 2>&1 </dev/null
+      st=$(runc_ state par-n5 | jq -r .status)
+      rc=0
+      timeout 10 runc --root "$RROOT" delete --force par-n5 >/dev/null 2>&1 || rc=$?
+    else
+      timeout 30 "$RTRUN" --root "$ROOT" run -d -b "$B" par-n5 >/dev/null 2>&1 </dev/null
+      st=$(status_of par-n5)
+      rc=0
+      timeout 10 "$RTRUN" --root "$ROOT" delete --force par-n5 >/dev/null 2>&1 || rc=$?
+    fi
+    eval "hold_$which=\"\$st \$rc\""
+    agent_done
+  done
+  check "an agent that never answers: run -d returns, delete --force exits at once, as runc" \
+    "$hold_runc" "$hold_rtrun"
+  check "an agent that never answers: running, then deleted (exit 0)" "running 0" "$hold_rtrun"
+  # A create that never finishes: without no_new_privs the filter comes before setgroups, and
+  # the agent never answers. delete --force still returns at once (and the create dies).
+  bundle_set "$B" '.process.noNewPrivileges = false
+    | .linux.seccomp.syscalls[0].names = ["setgroups", "capset"]'
+  for which in runc rtrun; do
+    agent "$sock" 1 --hold
+    if [ "$which" = runc ]; then
+      timeout 30 runc --root "$RROOT" create -b "$B" par-n6 >/dev/null 2>&1 </dev/null &
+    else
+      timeout 30 "$RTRUN" --root "$ROOT" create -b "$B" par-n6 >/dev/null 2>&1 </dev/null &
+    fi
+    cpid=$!
+    wait_until 10 grep -q continued "$TMP/agent.out"
+    sleep 0.5
+    rc=0
+    if [ "$which" = runc ]; then
+      timeout 10 runc --root "$RROOT" delete --force par-n6 >/dev/null 2>&1 || rc=$?
+    else
+      timeout 10 "$RTRUN" --root "$ROOT" delete --force par-n6 >/dev/null 2>&1 || rc=$?
+      wait_until 10 proc_gone "$cpid"
+      check "a stuck create: delete --force ended it" "absent" "$(status_of par-n6)"
+    fi
+    eval "stuck_$which=\$rc"
+    kill "$cpid" 2>/dev/null
+    wait "$cpid" 2>/dev/null
+    agent_done
+  done
+  check "a stuck create: delete --force exits at once, as runc" "$stuck_runc" "$stuck_rtrun"
+  check "a stuck create: delete --force exits 0" 0 "$stuck_rtrun"
+fi
+
+lib_done
