@@ -75,6 +75,7 @@ struct cgroup {
         size_t n_dirs;
         int ctrl_dir[CG_NCTRL]; /* index into dirs, -1 when not served */
         int v2_dir;             /* index of the unified directory, -1 when none */
+        size_t found_tasks;     /* processes found in it at create (runc warns, goes on) */
 };
 
 /* The directories of a container cgroup at path, without touching the filesystem. */

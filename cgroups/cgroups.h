@@ -22,7 +22,8 @@ void cg_host_free(struct cg_host *host);
 enum cg_layout cg_host_layout(const struct cg_host *host);
 
 /* Creates the container's cgroup at linux.cgroupsPath (NULL: "/rtrun/<id>"). Relative paths
- * are taken under the caller's own cgroup, as runc does. Fails if it already holds tasks. */
+ * are taken under the caller's own cgroup, as runc does. Refuses a frozen one; one that
+ * already holds processes is used all the same (cg_found_tasks counts them), as runc 1.1. */
 int cg_create(const struct cg_host *host, const char *cgroups_path, const char *id,
               struct cgroup **out, struct rterr *err);
 /* cg_create in two steps, so that the slow part overlaps the container process's own set-up:
@@ -32,6 +33,8 @@ int cg_create(const struct cg_host *host, const char *cgroups_path, const char *
 int cg_create_begin(const struct cg_host *host, const char *cgroups_path, const char *id,
                     struct cgroup **out, struct rterr *err);
 int cg_create_finish(struct cgroup *cg, struct rterr *err);
+/* How many processes the directories made by create already held (the most in any one). */
+size_t cg_found_tasks(const struct cgroup *cg);
 /* Opens an existing container cgroup by the path cg_path() returned at create time. */
 int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err);
 /* The canonical path ("/rtrun/c1"), to store in the container's state. */

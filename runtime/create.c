@@ -209,6 +209,11 @@ static int finish_cgroup(struct create_ctx *x, struct rterr *err)
         const struct oci_spec *s = x->spec;
         if (cg_create_finish(x->cg, err) < 0)
                 return -1;
+        if (cg_found_tasks(x->cg) > 0)
+                log_msg(x->g, LOG_WARN,
+                        "container's cgroup %s is not empty: %zu process(es) found; they share "
+                        "its limits and delete kills them",
+                        cg_path(x->cg), cg_found_tasks(x->cg));
         /* rt/ first: on v1 the parents' RT budgets must be raised before cg_apply writes the
          * container's cpu.rt_runtime_us. */
         if (rt_container_setup(x->host, x->cg, s, err) < 0)

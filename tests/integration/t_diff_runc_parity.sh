@@ -39,10 +39,12 @@ on() {
   shift 2
   rc=0
   if [ "$which" = runc ]; then
-    out=$(timeout 30 runc --root "$RROOT" "$@" 2>&1 </dev/null) || rc=$?
+    timeout 30 runc --root "$RROOT" "$@" >"$TMP/on.out" 2>&1 </dev/null || rc=$?
+    out=$(cat "$TMP/on.out")
     runc_ delete --force "$id" >/dev/null 2>&1
   else
-    out=$(timeout 30 "$RTRUN" --root "$ROOT" "$@" 2>&1 </dev/null) || rc=$?
+    timeout 30 "$RTRUN" --root "$ROOT" "$@" >"$TMP/on.out" 2>&1 </dev/null || rc=$?
+    out=$(cat "$TMP/on.out")
     rt delete --force "$id" >/dev/null 2>&1
   fi
   return 0
@@ -207,6 +209,61 @@ if part notify; then
   done
   check "a stuck create: delete --force exits at once, as runc" "$stuck_runc" "$stuck_rtrun"
   check "a stuck create: delete --force exits 0" 0 "$stuck_rtrun"
+fi
+
+# --- cgroups: a frozen cgroup is refused at once, one with processes is used with a warning --
+# cg_each REL CMD: runs CMD with $d set to REL's directory on every hierarchy (made first).
+cg_each() {
+  local rel=${1#/} m
+  for m in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+    [ -e "$m/cgroup.procs" ] || continue
+    d=$m$rel
+    mkdir -p "$d"
+    eval "$2"
+  done
+}
+if part cgroups; then
+  reset_bundle
+  bundle_set "$B" '.process.args = ["sleep", "1000"]'
+  cgp=$CG_PREFIX/b
+  for which in runc rtrun; do
+    cg_each "$cgp" 'if [ -e "$d/freezer.state" ]; then echo FROZEN >"$d/freezer.state";
+      elif [ -e "$d/cgroup.freeze" ]; then echo 1 >"$d/cgroup.freeze"; fi'
+    start=$SECONDS
+    on "$which" par-c1 run -d -b "$B" par-c1
+    eval "frozen_$which=\"\$rc \$((SECONDS - start < 8))\""
+    cg_each "$cgp" 'if [ -e "$d/freezer.state" ]; then echo THAWED >"$d/freezer.state";
+      elif [ -e "$d/cgroup.freeze" ]; then echo 0 >"$d/cgroup.freeze"; fi'
+  done
+  check "a frozen cgroup: run -d fails at once, as runc" "$frozen_runc" "$frozen_rtrun"
+  check "a frozen cgroup: run -d exits 1 within 8 s" "1 1" "$frozen_rtrun"
+  check_contains "a frozen cgroup: the error says so" "$out" "frozen"
+  for which in runc rtrun; do
+    sleep 1000 &
+    squatter=$!
+    cg_each "$cgp" 'echo $squatter >"$d/cgroup.procs" 2>/dev/null'
+    if [ "$which" = runc ]; then
+      rc=0
+      timeout 30 runc --root "$RROOT" run -d -b "$B" par-c2 >/dev/null 2>"$TMP/err" </dev/null ||
+        rc=$?
+      st=$(runc_ state par-c2 2>/dev/null | jq -r .status)
+    else
+      rc=0
+      timeout 30 "$RTRUN" --root "$ROOT" run -d -b "$B" par-c2 >/dev/null 2>"$TMP/err" </dev/null ||
+        rc=$?
+      st=$(status_of par-c2)
+    fi
+    warned=no
+    grep -q "not empty" "$TMP/err" && warned=yes
+    eval "busy_$which=\"\$rc \$st \$warned\""
+    if [ "$which" = runc ]; then runc_ delete --force par-c2 >/dev/null 2>&1; else
+      rt delete --force par-c2 >/dev/null 2>&1; fi
+    kill "$squatter" 2>/dev/null
+    wait "$squatter" 2>/dev/null
+  done
+  check "a cgroup with processes: run -d warns and runs, as runc" "$busy_runc" "$busy_rtrun"
+  check "a cgroup with processes: run -d exits 0, running, with a warning" "0 running yes" \
+    "$busy_rtrun"
 fi
 
 lib_done
