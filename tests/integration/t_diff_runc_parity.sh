@@ -266,4 +266,24 @@ if part cgroups; then
     "$busy_rtrun"
 fi
 
+# --- --no-pivot: the host's proc and sysfs are not left in the container's mount namespace ----
+# (else a user namespace made in the container may mount a fresh proc: mount_too_revealing)
+if part nopivot; then
+  reset_bundle
+  cp "$RTRUN_BUILD/tests/helpers/procmount" "$B/rootfs/bin/procmount"
+  # Mapping root into a new user namespace needs CAP_SETFCAP (kernel 5.12+).
+  bundle_set "$B" '.process.args = ["/bin/procmount"]
+    | .process.capabilities |= with_entries(.value += ["CAP_SETFCAP"])'
+  on runc par-p1 run -b "$B" par-p1
+  check "pivot_root: a fresh proc in a nested user namespace is refused, as runc" \
+    "$rc $out" "$(on rtrun par-p1 run -b "$B" par-p1; echo "$rc $out")"
+  on runc par-p2 run --no-pivot -b "$B" par-p2
+  rc_runc=$rc out_runc=$out
+  on rtrun par-p2 run --no-pivot -b "$B" par-p2
+  check "--no-pivot: a fresh proc in a nested user namespace is refused, as runc" \
+    "$rc_runc $out_runc" "$rc $out"
+  check "--no-pivot: refused (mount: Operation not permitted)" \
+    "1 refused: Operation not permitted" "$rc $out"
+fi
+
 lib_done
