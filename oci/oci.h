@@ -451,7 +451,9 @@ int oci_state_to_json(const struct oci_state *st, bool pretty, char **out, size_
 int oci_features_json(const struct oci_kvs *extra_annotations, char **out, size_t *len,
                       struct rterr *err);
 
-/* The default config.json `rtrun spec` writes (runc's defaults: sh, terminal true, ...). */
-int oci_spec_template(bool terminal, char **out, size_t *len, struct rterr *err);
+/* The default config.json `rtrun spec` writes (runc's defaults: sh, terminal true, ...). As
+ * runc, a cgroup namespace only with `cgroupns` (hosts with the unified hierarchy alone):
+ * scripts that add one themselves must not find it twice. */
+int oci_spec_template(bool terminal, bool cgroupns, char **out, size_t *len, struct rterr *err);
 
 #endif
