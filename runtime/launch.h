@@ -22,6 +22,7 @@ struct launch_opts {
         bool no_new_keyring;
         int preserve_fds;
         bool foreground; /* `run` without --detach */
+        bool keep;       /* `run --keep`: a foreground run leaves the stopped container */
         /* foreground with process.terminal and no console socket: receives the master of the
          * container's pty, which the caller proxies to its own stdio (-1 otherwise). */
         int *proxy_master;

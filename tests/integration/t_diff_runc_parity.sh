@@ -286,4 +286,82 @@ if part nopivot; then
     "1 refused: Operation not permitted" "$rc $out"
 fi
 
+# --- command line and exit codes --------------------------------------------------------------
+# both_rc WHAT CMD...: CMD's exit code with `runc --root R` and `rtrun --root R` in front.
+both_rc() {
+  local what=$1 a=0 b=0
+  shift
+  timeout 20 runc --root "$RROOT" "$@" >"$TMP/runc.out" 2>"$TMP/runc.err" </dev/null || a=$?
+  timeout 20 "$RTRUN" --root "$ROOT" "$@" >"$TMP/rt.out" 2>"$TMP/rt.err" </dev/null || b=$?
+  check "$what: exit code as runc ($a)" "$a" "$b"
+}
+if part cli; then
+  reset_bundle
+  bundle_set "$B" '.process.args = ["sleep", "1000"]'
+  both_rc "delete --force of a container that does not exist" delete --force par-none
+  check "delete --force of a container that does not exist: exit 0, silent" "0 " \
+    "$(timeout 20 "$RTRUN" --root "$ROOT" delete --force par-none 2>&1; echo "$? $(cat /dev/null)")"
+  both_rc "delete of a container that does not exist" delete par-none
+  both_rc "exec in a container that does not exist" exec par-none true
+  # Both run at once: each in a cgroup of its own.
+  for which in runc rtrun; do
+    bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/$which\""
+    if [ "$which" = runc ]; then
+      timeout 20 runc --root "$RROOT" run -d -b "$B" par-c >/dev/null 2>&1 </dev/null
+    else
+      timeout 20 "$RTRUN" --root "$ROOT" run -d -b "$B" par-c >/dev/null 2>&1 </dev/null
+    fi
+  done
+  both_rc "kill ID 0 (a liveness probe)" kill par-c 0
+  check "kill ID 0 exits 0" 0 "$(rt kill par-c 0 >/dev/null 2>&1; echo $?)"
+  both_rc "kill -a ID 0" kill -a par-c 0
+  both_rc "exec of a missing program" exec par-c /no-such-program
+  check "exec of a missing program exits 255" 255 "$(rt exec par-c /no-such-program >/dev/null 2>&1; echo $?)"
+  both_rc "exec with a --pid-file in a missing directory" exec --pid-file /nonexistent/dir/p par-c true
+  both_rc "exec whose process exits 3" exec par-c sh -c 'exit 3'
+  both_rc "exec with a bad -g (flag syntax)" exec -g abc par-c true
+  both_rc "--debug exec" --debug exec par-c true
+  check "--debug exec: rtrun writes debug lines as runc does" \
+    "$([ -s "$TMP/runc.err" ] && echo yes)" "$([ -s "$TMP/rt.err" ] && echo yes)"
+  both_rc "pause" pause par-c
+  both_rc "exec in a paused container" exec par-c true
+  both_rc "resume" resume par-c
+  both_rc "kill KILL" kill par-c KILL
+  wait_status par-c stopped 10
+  sleep 0.5
+  both_rc "ps of a stopped container" ps par-c
+  check "ps of a stopped container: the same table as runc" "$(cat "$TMP/runc.out")" \
+    "$(cat "$TMP/rt.out")"
+  both_rc "kill ID 0 of a stopped container" kill par-c 0
+  runc_ delete --force par-c >/dev/null 2>&1
+  rt delete --force par-c >/dev/null 2>&1
+  bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/b\""
+  # run --keep: the stopped container and its cgroup stay until delete.
+  bundle_set "$B" '.process.args = ["sh", "-c", "exit 4"]'
+  for which in runc rtrun; do
+    if [ "$which" = runc ]; then
+      rc=0
+      timeout 20 runc --root "$RROOT" run --keep -b "$B" par-k >/dev/null 2>&1 </dev/null || rc=$?
+      st=$(runc_ state par-k 2>/dev/null | jq -r .status)
+    else
+      rc=0
+      timeout 20 "$RTRUN" --root "$ROOT" run --keep -b "$B" par-k >/dev/null 2>&1 </dev/null || rc=$?
+      st=$(status_of par-k)
+    fi
+    cg=$(ls -d /sys/fs/cgroup/*/"${CG_PREFIX#/}"/b 2>/dev/null | head -1)
+    eval "keep_$which=\"\$rc \$st \${cg:+cgroup}\""
+    if [ "$which" = runc ]; then runc_ delete par-k >/dev/null 2>&1; else
+      rt delete par-k >/dev/null 2>&1; fi
+  done
+  check "run --keep: exit code, stopped state and cgroup as runc" "$keep_runc" "$keep_rtrun"
+  check "run --keep: exit 4, stopped, the cgroup kept" "4 stopped cgroup" "$keep_rtrun"
+  # spec: the same namespaces as runc spec on this host.
+  mkdir -p "$TMP/spec-runc" "$TMP/spec-rt"
+  (cd "$TMP/spec-runc" && runc spec)
+  (cd "$TMP/spec-rt" && "$RTRUN" spec)
+  check "spec: the namespaces of runc spec on this host" \
+    "$(jq -c '[.linux.namespaces[].type]' "$TMP/spec-runc/config.json")" \
+    "$(jq -c '[.linux.namespaces[].type]' "$TMP/spec-rt/config.json")"
+fi
+
 lib_done
