@@ -118,6 +118,10 @@ static int init_rootfs(const struct init_args *a, struct rterr *err)
             (sync_send(a->sync_fd, SYNC_HOOKS, 0, err) < 0 ||
              sync_expect(a->sync_fd, SYNC_HOOKS_DONE, NULL, "createRuntime hooks", err) < 0))
                 return -1;
+        /* runc runs them from the container's root (its host path, in the container's mount
+         * namespace): relative paths in hooks depend on it. */
+        if (s->hooks.create_container.n > 0 && chdir(a->c->rootfs) < 0)
+                return rterr_errno(err, "chdir %s", a->c->rootfs);
         if (hooks_run_state(&s->hooks.create_container, "createContainer", a->c,
                             OCI_STATUS_CREATING, err) < 0)
                 return -1;

@@ -364,4 +364,19 @@ if part cli; then
     "$(jq -c '[.linux.namespaces[].type]' "$TMP/spec-rt/config.json")"
 fi
 
+# --- hooks: createContainer runs from the container's root, as runc's -----------------------
+if part hooks; then
+  reset_bundle
+  bundle_set "$B" '.hooks.createContainer = [{"path": "/bin/sh",
+    "args": ["sh", "-c", "pwd > /tmp/par-hook-cwd.$PPID; echo $PWD >> /tmp/par-hook-cwd.$PPID"]}]'
+  for which in runc rtrun; do
+    rm -f /tmp/par-hook-cwd.*
+    on "$which" par-h1 run -b "$B" par-h1
+    eval "hookcwd_$which=\"\$rc \$(cat /tmp/par-hook-cwd.* 2>/dev/null | head -1)\""
+  done
+  rm -f /tmp/par-hook-cwd.*
+  check "createContainer hook: the working directory runc gives it" "$hookcwd_runc" "$hookcwd_rtrun"
+  check "createContainer hook: the working directory is the rootfs" "0 $B/rootfs" "$hookcwd_rtrun"
+fi
+
 lib_done
