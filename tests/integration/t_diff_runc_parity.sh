@@ -379,4 +379,20 @@ if part hooks; then
   check "createContainer hook: the working directory is the rootfs" "0 $B/rootfs" "$hookcwd_rtrun"
 fi
 
+# --- kept different on purpose (docs/differences-from-runc.md): runc runs, rtrun refuses ------
+if part different; then
+  reset_bundle
+  bundle_set "$B" '.process.capabilities.bounding += ["CAP_BOGUS"]'
+  on runc par-d1 run -b "$B" par-d1
+  rc_runc=$rc
+  on rtrun par-d1 run -b "$B" par-d1
+  check "an unknown capability: runc runs (0), rtrun refuses (1)" "0 1" "$rc_runc $rc"
+  check_contains "an unknown capability: rtrun names it" "$out" 'unknown capability "CAP_BOGUS"'
+  reset_bundle
+  bundle_set "$B" '.process.args = ["true"] | .linux.namespaces |= map(select(.type != "mount"))'
+  on rtrun par-d2 run -b "$B" par-d2
+  check "no mount namespace: rtrun refuses (1)" 1 "$rc"
+  check_contains "no mount namespace: and says why" "$out" "a mount namespace is required"
+fi
+
 lib_done
