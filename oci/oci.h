@@ -129,7 +129,9 @@ struct oci_mount {
         unsigned long clear_flags; /* MS_* explicitly cleared (e.g. "rw", "suid") */
         unsigned long propagation; /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (+MS_REC) or 0 */
         bool recursive_bind;       /* "rbind" */
-        char *data;                /* the rest, comma-joined, for the filesystem */
+        uint64_t rec_attr_set;     /* MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE): "rro", ... */
+        uint64_t rec_attr_clr;
+        char *data; /* the rest, comma-joined, for the filesystem */
 };
 
 /* ---- hooks ---- */

@@ -204,6 +204,20 @@ static int mount_fs(int root_fd, const struct oci_mount *m, enum mount_kind k, s
         return 0;
 }
 
+/* "rro", "rnosuid", ...: the attributes on the mount and every mount below it (a plain
+ * MS_RDONLY remount of an rbind leaves its submounts writable). */
+static int set_rec_attr(int root_fd, const struct oci_mount *m, struct rterr *err)
+{
+        _cleanup_close_ int top = pathres_open(root_fd, m->destination, 0);
+        if (top < 0)
+                return rterr_errno(err, "mount %s: reopen destination", m->destination);
+        struct mount_attr attr = {.attr_set = m->rec_attr_set, .attr_clr = m->rec_attr_clr};
+        if (mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+                return rterr_errno(err, "mount %s: mount_setattr (recursive options)",
+                                   m->destination);
+        return 0;
+}
+
 int mount_apply(int root_fd, int bundle_fd, const struct oci_spec *spec, const struct oci_mount *m,
                 struct rterr *err)
 {
@@ -218,6 +232,8 @@ int mount_apply(int root_fd, int bundle_fd, const struct oci_spec *spec, const s
                 rc = mount_cgroup(root_fd, spec, m, err);
         else
                 rc = mount_fs(root_fd, m, k, err);
+        if (rc == 0 && (m->rec_attr_set || m->rec_attr_clr) && set_rec_attr(root_fd, m, err) < 0)
+                return -1;
         if (rc < 0 || !(m->propagation & PROPAGATION_TYPES))
                 return rc;
         _cleanup_close_ int top = pathres_open(root_fd, m->destination, 0);

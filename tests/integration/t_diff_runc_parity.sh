@@ -395,4 +395,32 @@ if part different; then
   check_contains "no mount namespace: and says why" "$out" "a mount namespace is required"
 fi
 
+# --- mounts: "rro" is recursively read-only (mount_setattr AT_RECURSIVE) ---------------------
+if part mounts; then
+  src=$TMP/rro-src
+  mkdir -p "$src/sub"
+  mount -t tmpfs tmpfs "$src/sub"
+  reset_bundle
+  bundle_set "$B" ".process.args = [\"sh\", \"-c\",
+      \"touch /data/x 2>/dev/null; echo top=\$?; touch /data/sub/x 2>/dev/null; echo sub=\$?\"]
+    | .mounts += [{\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"$src\",
+      \"options\": [\"rbind\", \"rro\"]}]"
+  run_both "rbind,rro" par-m1
+  check "rbind,rro: the mount and its submount are read-only" "0 top=1
+sub=1" "$rc_rt $out_rt"
+  bundle_set "$B" '.mounts[-1].options = ["rbind", "ro"]'
+  run_both "rbind,ro (runc leaves the submount writable)" par-m2
+  bundle_set "$B" '.mounts[-1] = {"destination": "/data", "type": "tmpfs", "source": "tmpfs",
+    "options": ["rro"]}'
+  # runc 1.1.5 applies recursive attributes to bind mounts only and ignores "rro" here
+  # (docs/differences-from-runc.md); rtrun applies it.
+  on runc par-m3 run -b "$B" par-m3
+  rc_runc=$rc out_runc=$out
+  on rtrun par-m3 run -b "$B" par-m3
+  check "tmpfs with rro: runc ignores it, rtrun makes it read-only" "0 top=0
+sub=1 | 0 top=1
+sub=1" "$rc_runc $out_runc | $rc $out"
+  umount "$src/sub"
+fi
+
 lib_done
