@@ -423,4 +423,45 @@ sub=1" "$rc_runc $out_runc | $rc $out"
   umount "$src/sub"
 fi
 
+# --- tty: the pty keeps the devpts group (gid=5, tty), the process's uid, for run and exec ----
+# tty_line RT ARGS...: runs `RT --root R ARGS --console-socket S` (detached) with
+# tests/helpers/recvtty on S and prints the first line the container writes on its pty.
+tty_line() {
+  local which=$1 rpid
+  shift
+  rm -f "$TMP/tty.sock" "$TMP/tty.out"
+  "$HELPERS/recvtty" "$TMP/tty.sock" >"$TMP/tty.out" 2>&1 &
+  rpid=$!
+  wait_until 10 test -S "$TMP/tty.sock"
+  if [ "$which" = runc ]; then
+    timeout 20 runc --root "$RROOT" "$@" >/dev/null 2>&1 </dev/null
+  else
+    timeout 20 "$RTRUN" --root "$ROOT" "$@" >/dev/null 2>&1 </dev/null
+  fi
+  wait_until 10 grep -q : "$TMP/tty.out"
+  kill "$rpid" 2>/dev/null
+  wait "$rpid" 2>/dev/null
+  tr -d '\r' <"$TMP/tty.out" | head -1
+}
+if part tty; then
+  reset_bundle
+  bundle_set "$B" '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}
+    | .process.args = ["sh", "-c", "stat -L -c %u:%g /proc/self/fd/0; sleep 1000"]'
+  for which in runc rtrun; do
+    bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/$which\""
+    a=$(tty_line "$which" run -d -b "$B" --console-socket "$TMP/tty.sock" par-t)
+    b=$(tty_line "$which" exec -d -t --console-socket "$TMP/tty.sock" -u 0:0 par-t \
+      sh -c 'stat -L -c %u:%g /proc/self/fd/0; sleep 2')
+    c=$(tty_line "$which" exec -d -t --console-socket "$TMP/tty.sock" par-t \
+      sh -c 'stat -L -c %u:%g /proc/self/fd/0; sleep 2')
+    eval "tty_$which=\"\$a | \$b | \$c\""
+    if [ "$which" = runc ]; then runc_ delete --force par-t >/dev/null 2>&1; else
+      rt delete --force par-t >/dev/null 2>&1; fi
+  done
+  check "pty owner and group for run, exec -u 0 and exec (user 1000), as runc" "$tty_runc" \
+    "$tty_rtrun"
+  check "pty: the process's uid, the tty group (5)" "1000:5 | 0:5 | 1000:5" "$tty_rtrun"
+  bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/b\""
+fi
+
 lib_done
