@@ -464,4 +464,50 @@ if part tty; then
   bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/b\""
 fi
 
+# --- update: period and quota under a parent with its own CFS limit ------------------------------
+if part update; then
+  reset_bundle
+  bundle_set "$B" '.process.args = ["sleep", "1000"]
+    | .linux.resources.cpu = {"quota": 20000, "period": 100000}'
+  cpumnt=""
+  for m in /sys/fs/cgroup/cpu,cpuacct /sys/fs/cgroup/cpu; do
+    [ -e "$m/cpu.cfs_quota_us" ] && cpumnt=$m && break
+  done
+  for which in runc rtrun; do
+    parent=${cpumnt:+$cpumnt$CG_PREFIX/$which-parent}
+    bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/$which-parent/c\""
+    if [ -n "$parent" ]; then
+      mkdir -p "$parent"
+      echo 100000 >"$parent/cpu.cfs_period_us"
+      echo 50000 >"$parent/cpu.cfs_quota_us"
+    else
+      mkdir -p "/sys/fs/cgroup$CG_PREFIX/$which-parent"
+      echo "50000 100000" >"/sys/fs/cgroup$CG_PREFIX/$which-parent/cpu.max" 2>/dev/null
+    fi
+    if [ "$which" = runc ]; then
+      timeout 20 runc --root "$RROOT" run -d -b "$B" par-u >/dev/null 2>&1 </dev/null
+      rc=0
+      timeout 20 runc --root "$RROOT" update --cpu-period 10000 --cpu-quota 5000 par-u \
+        >/dev/null 2>&1 || rc=$?
+    else
+      timeout 20 "$RTRUN" --root "$ROOT" run -d -b "$B" par-u >/dev/null 2>&1 </dev/null
+      rc=0
+      timeout 20 "$RTRUN" --root "$ROOT" update --cpu-period 10000 --cpu-quota 5000 par-u \
+        >/dev/null 2>&1 || rc=$?
+    fi
+    if [ -n "$parent" ]; then
+      got="$(cat "$parent/c/cpu.cfs_period_us" "$parent/c/cpu.cfs_quota_us" | tr '\n' ' ')"
+    else
+      got="$(cat "/sys/fs/cgroup$CG_PREFIX/$which-parent/c/cpu.max" 2>&1)"
+    fi
+    eval "upd_$which=\"\$rc \$got\""
+    if [ "$which" = runc ]; then runc_ delete --force par-u >/dev/null 2>&1; else
+      rt delete --force par-u >/dev/null 2>&1; fi
+  done
+  check "update --cpu-period 10000 --cpu-quota 5000 under a limited parent, as runc" \
+    "$upd_runc" "$upd_rtrun"
+  check "update under a limited parent: exit 0, both written" "0" "${upd_rtrun%% *}"
+  bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/b\""
+fi
+
 lib_done
