@@ -111,6 +111,7 @@ static int init_rootfs(const struct init_args *a, struct rterr *err)
             .bundle = a->c->bundle,
             .no_pivot = a->o->no_pivot,
             .has_userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0,
+            .src_fds = a->src_fds,
         };
         if (sysctl_apply(&s->linux_.sysctl, err) < 0 || rootfs_prepare(s, &ro, err) < 0)
                 return -1;
@@ -209,8 +210,11 @@ static int wait_for_start(const struct init_args *a, struct rterr *err)
  * is set up: keep stdio, --preserve-fds and what the set-up needs. */
 static void close_own_fds(const struct init_args *a)
 {
-        int keep[8 + OCI_NS_COUNT];
+        size_t n_src = a->src_fds ? a->spec->n_mounts : 0;
+        int keep[8 + OCI_NS_COUNT + n_src];
         size_t n = 0;
+        for (size_t i = 0; i < n_src; i++)
+                keep[n++] = a->src_fds[i];
         keep[n++] = a->sync_fd;
         keep[n++] = a->state_fd;
         keep[n++] = a->console_fd;

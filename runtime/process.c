@@ -61,9 +61,9 @@ static int cmp_int(const void *a, const void *b)
 
 void close_fds_except(int first, const int *keep, size_t n)
 {
-        int sorted[64];
+        int sorted[n > 0 ? n : 1];
         size_t k = 0;
-        for (size_t i = 0; i < n && k < sizeof(sorted) / sizeof(sorted[0]); i++)
+        for (size_t i = 0; i < n; i++)
                 if (keep[i] >= first)
                         sorted[k++] = keep[i];
         qsort(sorted, k, sizeof(int), cmp_int);

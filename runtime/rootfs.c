@@ -86,7 +86,8 @@ int rootfs_prepare(const struct oci_spec *spec, const struct rootfs_opts *o, str
         if (bundle_fd < 0 && bundle_fd != AT_FDCWD)
                 return rterr_errno(err, "open bundle %s", o->bundle);
         for (size_t i = 0; i < spec->n_mounts; i++)
-                if (mount_apply(root_fd, bundle_fd, spec, &spec->mounts[i], err) < 0)
+                if (mount_apply(root_fd, bundle_fd, spec, &spec->mounts[i],
+                                o->src_fds ? o->src_fds[i] : -1, err) < 0)
                         return rterr_wrap(err, "mounts[%zu]", i);
         if (mount_populates_dev(spec) && (devices_create(root_fd, spec, o->has_userns, err) < 0 ||
                                           devices_links(root_fd, err) < 0))

@@ -19,6 +19,7 @@ struct rootfs_opts {
         const char *bundle; /* bundle dir: relative bind sources start there (NULL: cwd) */
         bool no_pivot;      /* --no-pivot: MS_MOVE + chroot */
         bool has_userns;    /* mknod is not allowed: bind-mount device nodes */
+        const int *src_fds; /* per mount, its bind source opened by create, or -1; or NULL */
 };
 
 /* In the new mount namespace: propagation, bind the rootfs onto itself, every mount of

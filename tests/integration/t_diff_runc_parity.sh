@@ -510,4 +510,26 @@ if part update; then
   bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/b\""
 fi
 
+# --- user namespaces: a bind source the container's root cannot reach is opened by the runtime
+if part userns; then
+  chmod 755 "$TMP"
+  # The share itself is readable, the directory above it is not.
+  mkdir -p "$TMP/locked/share"
+  echo shared >"$TMP/locked/share/file"
+  chmod 755 "$TMP/locked/share"
+  chmod 644 "$TMP/locked/share/file"
+  chmod 700 "$TMP/locked"
+  reset_bundle
+  bundle_set "$B" ".process.args = [\"cat\", \"/data/file\"]
+    | .linux.namespaces += [{\"type\": \"user\"}]
+    | .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+    | .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+    | .mounts += [{\"destination\": \"/data\", \"type\": \"bind\",
+      \"source\": \"$TMP/locked/share\", \"options\": [\"rbind\"]}]"
+  mkdir -p "$B/rootfs/data"
+  chmod -R a+rX "$B"
+  run_both "userns: a bind source below a 0700 directory of the host's root" par-us
+  check "userns: the bind source is mounted and readable" "0 shared" "$rc_rt $out_rt"
+fi
+
 lib_done
