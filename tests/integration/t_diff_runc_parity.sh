@@ -532,4 +532,41 @@ if part userns; then
   check "userns: the bind source is mounted and readable" "0 shared" "$rc_rt $out_rt"
 fi
 
+# --- update with device rules: never a moment where every device is denied (cgroup v1) ---------
+if part devices && [ -e /sys/fs/cgroup/devices/devices.list ]; then
+  reset_bundle
+  bundle_set "$B" '.root.readonly = false | .process.args = ["sh", "-c",
+    "while :; do echo x >/dev/null 2>/dev/null || echo DENIED >>/denied; done"]'
+  printf '{"devices": [{"allow": false, "type": "c", "major": 10, "minor": 200, "access": "rwm"}, {"allow": true, "type": "c", "major": 10, "minor": 200, "access": "rw"}]}' >"$TMP/dev.json"
+  printf '{"devices": [{"allow": false, "type": "c", "major": 10, "minor": 200, "access": "rwm"}]}' >"$TMP/dev2.json"
+  for which in runc rtrun; do
+    rm -f "$B/rootfs/denied"
+    bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/$which\""
+    if [ "$which" = runc ]; then
+      timeout 20 runc --root "$RROOT" run -d -b "$B" par-v >/dev/null 2>&1 </dev/null
+    else
+      timeout 20 "$RTRUN" --root "$ROOT" run -d -b "$B" par-v >/dev/null 2>&1 </dev/null
+    fi
+    rcs=""
+    for i in $(seq 10); do
+      for f in dev.json dev2.json; do
+        rc=0
+        if [ "$which" = runc ]; then
+          runc_ update --resources "$TMP/$f" par-v >/dev/null 2>&1 || rc=$?
+        else
+          rt update --resources "$TMP/$f" par-v >/dev/null 2>&1 || rc=$?
+        fi
+        rcs="$rcs$rc"
+      done
+    done
+    sleep 0.2
+    eval "devupd_$which=\"\$rcs \$(cat \"\$B/rootfs/denied\" 2>/dev/null | wc -l)\""
+    if [ "$which" = runc ]; then runc_ delete --force par-v >/dev/null 2>&1; else
+      rt delete --force par-v >/dev/null 2>&1; fi
+  done
+  check "update with device rules, 20 times: exit codes, /dev/null never denied, as runc" \
+    "$devupd_runc" "$devupd_rtrun"
+  bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/b\""
+fi
+
 lib_done
