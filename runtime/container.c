@@ -357,8 +357,22 @@ static int open_existing(const struct runtime_ctx *g, const char *id, enum open_
                         return rterr_set(err, ENOENT, "container %s does not exist", id);
                 return rterr_sys(err, e, "open state directory %s/%s", g->root, id);
         }
-        if (mode != OPEN_PEEK && (mode == OPEN_FORCE ? container_lock_force(c->lock_fd)
-                                                     : flock(c->lock_fd, LOCK_EX)) < 0) {
+        int locked = mode == OPEN_PEEK    ? 0
+                     : mode == OPEN_FORCE ? container_lock_force(c->lock_fd)
+                                          : flock(c->lock_fd, LOCK_EX);
+        if (locked == 1) {
+                /* Held on by someone who waits on the container: kill it, then wait. */
+                struct container *peek = container_alloc(g->root, id);
+                if (peek) {
+                        peek->lock_fd = dup(c->lock_fd);
+                        if (peek->lock_fd >= 0 && read_state(peek, err) == 0)
+                                container_kill_unlocked(peek);
+                        container_free(peek);
+                }
+                rterr_clear(err);
+                locked = flock(c->lock_fd, LOCK_EX);
+        }
+        if (locked < 0) {
                 rterr_errno(err, "lock state directory %s", c->dir);
                 container_free(c);
                 return -1;

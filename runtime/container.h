@@ -32,7 +32,10 @@ int container_load(const struct runtime_ctx *g, const char *id, struct container
  * process is stuck (no state.json yet) is taken by killing that create (lock_force.c). */
 int container_load_force(const struct runtime_ctx *g, const char *id, struct container **out,
                          struct rterr *err);
+/* 0 locked; 1 still held by someone while the container exists (kill it with
+ * container_kill_unlocked, then take the lock); -1 error. */
 int container_lock_force(int lock_fd);
+void container_kill_unlocked(const struct container *c);
 void container_free(struct container *c);
 
 /* The container's config.json as it was at create time (a copy kept in the state dir). */

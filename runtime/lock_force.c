@@ -2,15 +2,18 @@
  * lock while its container process sets up, and that process can wait forever (a seccomp
  * agent that never answers, a hook that hangs). delete --force must not wait with it. */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroups/cgroups.h"
 #include "runtime/container.h"
 #include "runtime/state_dir.h"
 
@@ -57,6 +60,35 @@ int container_lock_force(int lock_fd)
                 pid_t holder = flock_holder(sb.st_dev, sb.st_ino);
                 if (holder > 0 && holder != getpid())
                         kill(holder, SIGKILL);
+                return flock(lock_fd, LOCK_EX);
         }
-        return flock(lock_fd, LOCK_EX);
+        /* A container that exists: the holder (an exec whose process waits on a seccomp
+         * agent) waits on the container. The caller kills the container first. */
+        errno = EWOULDBLOCK;
+        return 1;
+}
+
+void container_kill_unlocked(const struct container *c)
+{
+        if (c->cgroup_path) {
+                struct cg_host *host = NULL;
+                struct cgroup *cg = NULL;
+                struct rterr ignored = {0};
+                if (cg_host_detect(&host, &ignored) == 0 &&
+                    cg_open(host, c->cgroup_path, &cg, &ignored) == 0)
+                        cg_kill_all(cg, SIGKILL, &ignored);
+                cg_free(cg);
+                cg_host_free(host);
+        }
+        if (c->pid > 0) {
+                int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+                if (pidfd >= 0) {
+                        uint64_t start;
+                        char st;
+                        /* Only while it is still the init we recorded. */
+                        if (proc_stat_read(c->pid, &start, &st) == 0 && start == c->pid_starttime)
+                                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                        close(pidfd);
+                }
+        }
 }

@@ -209,6 +209,36 @@ if part notify; then
   done
   check "a stuck create: delete --force exits at once, as runc" "$stuck_runc" "$stuck_rtrun"
   check "a stuck create: delete --force exits 0" 0 "$stuck_rtrun"
+  # An exec that never finishes (its process waits on the agent before it drops its
+  # capabilities): delete --force still returns at once and ends the exec too.
+  bundle_set "$B" '.process.args = ["sleep", "1000"]'
+  for which in runc rtrun; do
+    agent "$sock" 2 --hold-from 2
+    if [ "$which" = runc ]; then
+      timeout 30 runc --root "$RROOT" run -d -b "$B" par-n7 >/dev/null 2>&1 </dev/null
+      timeout 30 runc --root "$RROOT" exec par-n7 true >/dev/null 2>&1 </dev/null &
+    else
+      timeout 30 "$RTRUN" --root "$ROOT" run -d -b "$B" par-n7 >/dev/null 2>&1 </dev/null
+      timeout 30 "$RTRUN" --root "$ROOT" exec par-n7 true >/dev/null 2>&1 </dev/null &
+    fi
+    epid=$!
+    wait_until 10 test "$(grep -c continued "$TMP/agent.out")" -ge 1
+    sleep 1
+    rc=0
+    start=$SECONDS
+    if [ "$which" = runc ]; then
+      timeout 15 runc --root "$RROOT" delete --force par-n7 >/dev/null 2>&1 || rc=$?
+    else
+      timeout 15 "$RTRUN" --root "$ROOT" delete --force par-n7 >/dev/null 2>&1 || rc=$?
+    fi
+    eval "stuckexec_$which=\"\$rc \$((SECONDS - start < 10))\""
+    wait_until 10 proc_gone "$epid" || kill "$epid" 2>/dev/null
+    wait "$epid" 2>/dev/null
+    agent_done
+  done
+  check "a stuck exec: delete --force exits 0 within 10 s, as runc" "$stuckexec_runc" \
+    "$stuckexec_rtrun"
+  check "a stuck exec: rtrun's delete --force exits 0 within 10 s" "0 1" "$stuckexec_rtrun"
 fi
 
 # --- cgroups: a frozen cgroup is refused at once, one with processes is used with a warning --

@@ -1,6 +1,7 @@
 # A seccomp agent for the tests: accepts N connections on the listenerPath, takes the listener
 # fd of each and answers every notification "continue" (SECCOMP_USER_NOTIF_FLAG_CONTINUE), or
-# with --hold never answers, with --close closes it at once (a container whose notified syscall then waits). Prints one line
+# with --hold never answers (--hold-from K: from the K-th connection on), with --close closes
+# it at once (a container whose notified syscall then waits). Prints one line
 # per connection: the syscall numbers it continued, when the listener closes.
 import array, ctypes, fcntl, os, select, socket, struct, sys, threading
 
@@ -39,8 +40,10 @@ srv.listen(8)
 n = int(sys.argv[2])
 hold = "--hold" in sys.argv
 close = "--close" in sys.argv
+# --hold-from K: connections K, K+1, ... are held, the earlier ones continued.
+hold_from = int(sys.argv[sys.argv.index("--hold-from") + 1]) if "--hold-from" in sys.argv else 0
 threads = []
-for _ in range(n):
+for k in range(1, n + 1):
     conn, _ = srv.accept()
     fds = array.array("i")
     msg, anc, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(4 * fds.itemsize))
@@ -53,7 +56,8 @@ for _ in range(n):
         sys.stdout.write("closed\n")
         sys.stdout.flush()
         continue
-    t = threading.Thread(target=serve, args=(fds[0], hold, sys.stdout))
+    t = threading.Thread(target=serve, args=(fds[0], hold or (hold_from and k >= hold_from),
+                                             sys.stdout))
     t.start()
     threads.append(t)
 for t in threads:
