@@ -80,7 +80,8 @@ struct cgroup {
         char *slice;
         char *tagged; /* what cg_path() returns for a scope */
         char *description;
-        bool unit_fresh; /* just started with the resources cg_apply is about to write */
+        bool unit_fresh;    /* just started with the resources cg_apply is about to write */
+        size_t found_tasks; /* processes found in it at create (runc warns, goes on) */
 };
 
 /* How cg_path() marks a cgroup the systemd driver manages: "systemd:/system.slice/x.scope". */

@@ -349,7 +349,8 @@ static int make_dirs(struct cgroup *cg, bool v2, struct made_list *made, struct 
         return 0;
 }
 
-static int check_empty(const struct cgroup *cg, bool v2, struct rterr *err)
+/* Counts what the directories of one kind already hold (runc 1.1 warns and goes on). */
+static int count_tasks(struct cgroup *cg, bool v2, struct rterr *err)
 {
         for (size_t i = 0; i < cg->n_dirs; i++) {
                 if (cg->dirs[i].v2 != v2)
@@ -357,11 +358,43 @@ static int check_empty(const struct cgroup *cg, bool v2, struct rterr *err)
                 _cleanup_free_ char *procs = NULL;
                 if (cg_read(&cg->dirs[i], "cgroup.procs", &procs, err) < 0)
                         return -1;
-                if (procs[0] != '\0')
-                        return rterr_set(err, EBUSY, "cgroup %s already holds tasks",
-                                         cg->dirs[i].path);
+                size_t n = 0;
+                for (const char *p = procs; *p; p++)
+                        n += *p == '\n';
+                if (n > cg->found_tasks)
+                        cg->found_tasks = n;
         }
         return 0;
+}
+
+/* A cgroup frozen before the container exists would stop its process in the middle of the
+ * set-up: refused at once, as runc does. The v1 freezer directory may not be made yet. */
+static int check_not_frozen(const struct cgroup *cg, struct rterr *err)
+{
+        const struct cg_dir *d = cg_dir_of(cg, CG_FREEZER);
+        if (d == NULL)
+                return 0;
+        struct cg_dir tmp = *d;
+        _cleanup_close_ int fd = -1;
+        if (tmp.fd < 0) {
+                fd = open(tmp.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0)
+                        return 0;
+                tmp.fd = fd;
+        }
+        bool frozen = false;
+        struct rterr ignored = {0};
+        if (cg_is_frozen_dir(&tmp, &frozen, &ignored) == 0 && frozen)
+                return rterr_set(err, EBUSY,
+                                 "container's cgroup %s is frozen (thaw it, or choose another "
+                                 "linux.cgroupsPath)",
+                                 tmp.path);
+        return 0;
+}
+
+size_t cg_found_tasks(const struct cgroup *cg)
+{
+        return cg->found_tasks;
 }
 
 static int apply_devices(struct cgroup *cg, const struct oci_device_rule *rules, size_t n,
@@ -412,7 +445,8 @@ int cg_create_begin(const struct cg_host *host, enum cg_manager mgr, const char 
         if (cg_resolve(host, path, &cg, err) < 0)
                 return -1;
         struct made_list made = {0};
-        if (make_dirs(cg, true, &made, err) < 0 || check_empty(cg, true, err) < 0) {
+        if (check_not_frozen(cg, err) < 0 || make_dirs(cg, true, &made, err) < 0 ||
+            count_tasks(cg, true, err) < 0) {
                 cg_free(cg);
                 made_undo(&made);
                 return -1;
@@ -448,7 +482,7 @@ int cg_create_finish(struct cgroup *cg, pid_t pid, const struct oci_resources *r
         struct made_list made = {0};
         /* Default deny with the default devices, as runc, even for a config without
          * linux.resources: cg_apply replaces the policy with the config's rules. */
-        if (make_dirs(cg, false, &made, err) < 0 || check_empty(cg, false, err) < 0 ||
+        if (make_dirs(cg, false, &made, err) < 0 || count_tasks(cg, false, err) < 0 ||
             apply_devices(cg, NULL, 0, err) < 0) {
                 for (size_t i = 0; i < cg->n_dirs; i++) {
                         if (!cg->dirs[i].v2 && cg->dirs[i].fd >= 0) {

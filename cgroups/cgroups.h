@@ -26,8 +26,9 @@ enum cg_layout cg_host_layout(const struct cg_host *host);
 enum cg_manager { CG_MANAGER_CGROUPFS, CG_MANAGER_SYSTEMD };
 
 /* Creates the container's cgroup at linux.cgroupsPath. cgroupfs: a path (NULL: "/rtrun/<id>");
- * relative paths are taken under the caller's own cgroup, as runc does; fails if it already
- * holds tasks. systemd: "slice:prefix:name" (NULL: ":rtrun:<id>"), the scope
+ * relative paths are taken under the caller's own cgroup, as runc does; a frozen one is
+ * refused, one that already holds processes is used all the same (cg_found_tasks counts them),
+ * as runc 1.1. systemd: "slice:prefix:name" (NULL: ":rtrun:<id>"), the scope
  * prefix-name.scope in the slice (system.slice when empty), whose cgroup systemd makes when
  * cg_create_finish hands it the container's init. */
 int cg_create(const struct cg_host *host, enum cg_manager mgr, const char *cgroups_path,
@@ -46,6 +47,8 @@ int cg_create_finish(struct cgroup *cg, pid_t pid, const struct oci_resources *r
  * is made: create records it first, so that a killed create's cgroup (or scope) can be found. */
 int cg_path_for(enum cg_manager mgr, const char *cgroups_path, const char *id, char **out,
                 struct rterr *err);
+/* How many processes the directories made by create already held (the most in any one). */
+size_t cg_found_tasks(const struct cgroup *cg);
 /* Opens an existing container cgroup by the path cg_path() returned at create time. */
 int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err);
 /* Like cg_open, but directories that are gone are skipped instead of failing: what is left

@@ -156,6 +156,30 @@ static int v1_cpu_rt(const struct cg_dir *d, const struct oci_cpu *c, struct rte
         return 0;
 }
 
+/* Period and quota under a parent with a CFS limit of its own: the kernel refuses (EINVAL)
+ * any moment where quota/period would exceed the parent's, so a shorter period fails while
+ * the old quota is still there. Then write the quota first and the period again (runc's
+ * order). */
+static int v1_cfs(const struct cg_dir *d, const struct oci_cpu *c, struct rterr *err)
+{
+        bool retry = false;
+        if (c->period.set) {
+                struct rterr first = {0};
+                if (write_u64(d, "cpu.cfs_period_us", c->period.v, &first) < 0) {
+                        if (first.code != EINVAL || !c->quota.set) {
+                                *err = first;
+                                return -1;
+                        }
+                        retry = true;
+                }
+        }
+        if (c->quota.set && write_i64(d, "cpu.cfs_quota_us", c->quota.v, err) < 0)
+                return -1;
+        if (retry && write_u64(d, "cpu.cfs_period_us", c->period.v, err) < 0)
+                return -1;
+        return 0;
+}
+
 static int v1_cpu(const struct cgroup *cg, const struct oci_cpu *c, struct rterr *err)
 {
         const struct cg_dir *d = v1_dir(cg, CG_CPU);
@@ -163,9 +187,7 @@ static int v1_cpu(const struct cgroup *cg, const struct oci_cpu *c, struct rterr
                 return 0;
         if (c->shares.set && write_u64(d, "cpu.shares", c->shares.v, err) < 0)
                 return -1;
-        if (c->period.set && write_u64(d, "cpu.cfs_period_us", c->period.v, err) < 0)
-                return -1;
-        if (c->quota.set && write_i64(d, "cpu.cfs_quota_us", c->quota.v, err) < 0)
+        if (v1_cfs(d, c, err) < 0)
                 return -1;
         if (c->burst.set && write_u64(d, "cpu.cfs_burst_us", c->burst.v, err) < 0)
                 return -1;

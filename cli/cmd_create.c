@@ -18,7 +18,15 @@ static const char usage[] =
     "   --no-new-keyring        keep the caller's session keyring\n"
     "   --preserve-fds N        pass N additional fds (3..3+N-1) to the container\n";
 
-enum { OPT_CONSOLE = 256, OPT_PIDFILE, OPT_NOPIVOT, OPT_NOKEYRING, OPT_PRESERVE, OPT_PIDFD };
+enum {
+        OPT_CONSOLE = 256,
+        OPT_PIDFILE,
+        OPT_NOPIVOT,
+        OPT_NOKEYRING,
+        OPT_PRESERVE,
+        OPT_PIDFD,
+        OPT_KEEP
+};
 
 int cli_parse_launch(const struct runtime_ctx *g, const char *use, int argc, char **argv,
                      struct launch_opts *o, bool *detach, int *consumed)
@@ -32,6 +40,7 @@ int cli_parse_launch(const struct runtime_ctx *g, const char *use, int argc, cha
             {"no-new-keyring", no_argument, NULL, OPT_NOKEYRING},
             {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
             {"detach", no_argument, NULL, 'd'},
+            {"keep", no_argument, NULL, OPT_KEEP},
             {"help", no_argument, NULL, 'h'},
             {0},
         };
@@ -73,6 +82,11 @@ int cli_parse_launch(const struct runtime_ctx *g, const char *use, int argc, cha
                         if (detach == NULL)
                                 goto bad;
                         *detach = true;
+                        break;
+                case OPT_KEEP: /* run only, as --detach */
+                        if (detach == NULL)
+                                goto bad;
+                        o->keep = true;
                         break;
                 case 'h':
                         cli_help(use);

@@ -1,5 +1,10 @@
 /* `rtrun delete [--force] ID` */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "runtime/launch.h"
@@ -10,6 +15,13 @@ static const char usage[] =
     "Deletes a stopped (or created) container: its process, cgroup and state.\n\n"
     "Options:\n"
     "   --force, -f   kill the container first if it is running\n";
+
+static bool dir_exists(const char *root, const char *id)
+{
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", root, id);
+        return faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
 
 int cmd_delete(const struct runtime_ctx *g, int argc, char **argv)
 {
@@ -34,7 +46,14 @@ int cmd_delete(const struct runtime_ctx *g, int argc, char **argv)
         struct rterr err = {0};
         struct container *c = NULL;
         int rc = 0;
-        if (container_load(g, id, &c, &err) < 0 || container_destroy(g, c, force, &err) < 0)
+        int r = force ? container_load_force(g, id, &c, &err) : container_load(g, id, &c, &err);
+        /* As runc: deleting by force what does not exist is done already (exit 0, silent).
+         * A directory there that is not a container (admission/) stays an error, untouched. */
+        if (r < 0 && force && err.code == ENOENT && !dir_exists(g->root, id))
+                r = 0;
+        else if (r == 0)
+                r = container_destroy(g, c, force, &err);
+        if (r < 0)
                 rc = log_fail(g, &err);
         container_free(c);
         return rc;

@@ -286,6 +286,8 @@ static int bind_exec(const struct runtime_ctx *g, const char *aid, pid_t pid, st
         return 0;
 }
 
+#define EXEC_RUNTIME_FAILURE 255
+
 static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const char *id, int argc,
                     char **argv, struct rterr *err)
 {
@@ -293,8 +295,11 @@ static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const cha
         struct oci_spec *spec = NULL;
         struct oci_process *from_file = NULL;
         int rc = -1;
+        log_msg(g, LOG_DEBUG, "exec: container %s", id);
         if (container_load(g, id, &c, err) < 0 || container_load_spec(c, &spec, err) < 0)
                 goto out;
+        log_msg(g, LOG_DEBUG, "exec: container %s is %s (init pid %d)", id,
+                oci_status_name(c->status), (int)c->pid);
         bool paused = c->status == OCI_STATUS_PAUSED;
         if (paused && !f->ignore_paused) {
                 rterr_set(err, EBUSY,
@@ -336,6 +341,8 @@ static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const cha
                         admission_release(g, aid, NULL);
                 goto out;
         }
+        log_msg(g, LOG_DEBUG, "exec: container %s: %s started (pid %d)%s", c->id, p->args.v[0],
+                (int)pid, f->o.detach ? ", detached" : "");
         if (admitted && bind_exec(g, aid, pid, err) < 0) {
                 kill(pid, SIGKILL);
                 waitpid(pid, NULL, 0);
@@ -345,6 +352,9 @@ static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const cha
                 goto out;
         flock(c->lock_fd, LOCK_UN);
         rc = f->o.detach ? 0 : forward_until_exit(g, pid, &all, master);
+        if (!f->o.detach)
+                log_msg(g, LOG_DEBUG, "exec: container %s: pid %d exited with %d", c->id, (int)pid,
+                        rc);
         /* Reaped: its reservation goes now, not at the next decision that notices. */
         if (admitted && !f->o.detach)
                 admission_release(g, aid, NULL);
@@ -371,11 +381,18 @@ int cmd_exec(const struct runtime_ctx *g, int argc, char **argv)
                 return cli_usage_error(g, argv[0], "requires the container ID");
         }
         struct rterr err = {0};
+        /* As runc: a failure of rtrun's own exits 255, never to be taken for the process's
+         * exit status. */
         if (check_preserved(g, f.o.preserve_fds, &err) < 0) {
                 flags_free(&f);
-                return log_fail(g, &err);
+                log_fail(g, &err);
+                return EXEC_RUNTIME_FAILURE;
         }
         int rc = run_exec(g, &f, argv[idx], argc - idx - 1, argv + idx + 1, &err);
         flags_free(&f);
-        return rc < 0 ? log_fail(g, &err) : rc;
+        if (rc < 0) {
+                log_fail(g, &err);
+                return EXEC_RUNTIME_FAILURE;
+        }
+        return rc;
 }

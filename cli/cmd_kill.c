@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -73,8 +74,9 @@ int cmd_kill(const struct runtime_ctx *g, int argc, char **argv)
         const char *id = argv[optind];
         const char *signame = optind + 1 < argc ? argv[optind + 1] : "SIGTERM";
         struct rterr err = {0};
-        int sig = oci_signal_from_name(signame);
-        if (sig <= 0) {
+        /* Signal 0 checks that the process exists (kill(2)): a liveness probe, as with runc. */
+        int sig = strcmp(signame, "0") == 0 ? 0 : oci_signal_from_name(signame);
+        if (sig < 0) {
                 rterr_set(&err, EINVAL, "unknown signal \"%s\"", signame);
                 return log_fail(g, &err);
         }

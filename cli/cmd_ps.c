@@ -151,10 +151,8 @@ int cmd_ps(const struct runtime_ctx *g, int argc, char **argv)
         int rc = 0;
         pid_t *pids = NULL;
         size_t n = 0;
-        if (c->status == OCI_STATUS_STOPPED) {
-                rterr_set(&err, ESRCH, "container %s: container not running", id);
-                rc = log_fail(g, &err);
-        } else if (container_pids(c, &pids, &n, &err) < 0) {
+        /* A stopped container has no processes: an empty list, exit 0, as runc. */
+        if (c->status != OCI_STATUS_STOPPED && container_pids(c, &pids, &n, &err) < 0) {
                 rc = log_fail(g, &err);
         } else if (json) {
                 printf("[");

@@ -16,6 +16,7 @@ static const char usage[] =
     "Options:\n"
     "   --bundle, -b DIR        path to the bundle (default: current directory)\n"
     "   --detach, -d            return once the container is started\n"
+    "   --keep                  do not delete the container after it exits\n"
     "   --console-socket PATH   unix socket that receives the pty master (process.terminal)\n"
     "   --pid-file PATH         write the container's pid (no newline) to PATH\n"
     "   --no-pivot              MS_MOVE + chroot instead of pivot_root\n"
@@ -57,7 +58,8 @@ int cmd_run(const struct runtime_ctx *g, int argc, char **argv)
                 flock(c->lock_fd, LOCK_UN);
                 code = forward_until_exit(g, c->pid, &all, master);
                 flock(c->lock_fd, LOCK_EX);
-                if (container_destroy(g, c, true, &err) < 0)
+                /* --keep: the stopped container stays for state, ps, delete, as with runc. */
+                if (!o.keep && container_destroy(g, c, true, &err) < 0)
                         log_msg(g, LOG_WARN, "delete %s: %s", c->id, err.msg);
         }
         if (master >= 0)

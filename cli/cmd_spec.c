@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/magic.h>
 #include <stdbool.h>
+#include <sys/statfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -50,6 +52,13 @@ static int write_config(const char *bundle, const char *json, size_t len, struct
         return 0;
 }
 
+/* runc's rule for the template's cgroup namespace: only on a pure cgroup v2 host. */
+static bool unified_host(void)
+{
+        struct statfs sb;
+        return statfs("/sys/fs/cgroup", &sb) == 0 && sb.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 int cmd_spec(const struct runtime_ctx *g, int argc, char **argv)
 {
         static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
@@ -79,7 +88,7 @@ int cmd_spec(const struct runtime_ctx *g, int argc, char **argv)
         struct rterr err = {0};
         _cleanup_free_ char *json = NULL, *gpu_json = NULL;
         size_t len;
-        if (oci_spec_template(true, &json, &len, &err) < 0 ||
+        if (oci_spec_template(true, unified_host(), &json, &len, &err) < 0 ||
             (gpu && gpu_spec_json(json, &gpu_json, &len, &err) < 0) ||
             write_config(bundle, gpu ? gpu_json : json, len, &err) < 0)
                 return log_fail(g, &err);

@@ -53,6 +53,8 @@ static const struct mount_opt mount_opts[] = {
 static const char *const extension_opts[] = {"tmpcopyup"};
 #define N_EXTENSION_OPTS (sizeof(extension_opts) / sizeof(extension_opts[0]))
 
+static const char *rec_opt_name(size_t i);
+
 const char *oci_mount_option_name(size_t i)
 {
         if (i < N_MOUNT_OPTS)
@@ -61,25 +63,57 @@ const char *oci_mount_option_name(size_t i)
         if (i < N_EXTENSION_OPTS)
                 return extension_opts[i];
         i -= N_EXTENSION_OPTS;
-        for (size_t j = 0; oci_propagation_names[j].name; j++)
+        size_t j = 0;
+        for (; oci_propagation_names[j].name; j++)
                 if (j == i)
                         return oci_propagation_names[j].name;
+        return rec_opt_name(i - j);
+}
+
+/* The recursive attributes (mount_setattr(2) with AT_RECURSIVE over the whole tree of the
+ * mount), with runc's names: "rro" sets MOUNT_ATTR_RDONLY, "rrw" clears it, and so on. */
+static const struct rec_opt {
+        const char *name;
+        bool clear;
+        uint64_t attr;
+} rec_opts[] = {
+    {"rro", false, MOUNT_ATTR_RDONLY},
+    {"rrw", true, MOUNT_ATTR_RDONLY},
+    {"rnosuid", false, MOUNT_ATTR_NOSUID},
+    {"rsuid", true, MOUNT_ATTR_NOSUID},
+    {"rnodev", false, MOUNT_ATTR_NODEV},
+    {"rdev", true, MOUNT_ATTR_NODEV},
+    {"rnoexec", false, MOUNT_ATTR_NOEXEC},
+    {"rexec", true, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", false, MOUNT_ATTR_NODIRATIME},
+    {"rdiratime", true, MOUNT_ATTR_NODIRATIME},
+    {"rrelatime", false, MOUNT_ATTR_RELATIME},
+    {"rnorelatime", true, MOUNT_ATTR_RELATIME},
+    {"rnoatime", false, MOUNT_ATTR_NOATIME},
+    {"ratime", true, MOUNT_ATTR_NOATIME},
+    {"rstrictatime", false, MOUNT_ATTR_STRICTATIME},
+    {"rnostrictatime", true, MOUNT_ATTR_STRICTATIME},
+    {"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
+    {"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+};
+
+static const char *rec_opt_name(size_t i)
+{
+        return i < sizeof(rec_opts) / sizeof(rec_opts[0]) ? rec_opts[i].name : NULL;
+}
+
+static const struct rec_opt *find_rec_opt(const char *o)
+{
+        for (size_t i = 0; i < sizeof(rec_opts) / sizeof(rec_opts[0]); i++)
+                if (strcmp(rec_opts[i].name, o) == 0)
+                        return &rec_opts[i];
         return NULL;
 }
 
-/* mount_setattr(2)-style recursive attributes and id-mapped mounts: rtrun does not do them. */
+/* Id-mapped mounts: rtrun does not do them. */
 static bool unsupported(const char *o)
 {
-        static const char *const names[] = {
-            "rro",      "rrw",    "rnosuid",      "rsuid",          "rnodev",       "rdev",
-            "rnoexec",  "rexec",  "rnodiratime",  "rdiratime",      "rrelatime",    "rnorelatime",
-            "rnoatime", "ratime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
-            "idmap",    "ridmap",
-        };
-        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-                if (strcmp(names[i], o) == 0)
-                        return true;
-        return false;
+        return strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0;
 }
 
 static int append_data(struct jctx *c, const char *path, char **data, const char *o)
@@ -114,11 +148,22 @@ int oci_mount_options(struct jctx *c, const char *path, struct oci_mount *m)
                 if (unsupported(o))
                         return jerr(c, p, "mount option \"%s\" is not supported", o);
                 const struct mount_opt *mo = find_opt(o);
+                const struct rec_opt *ro = find_rec_opt(o);
                 long prop;
                 if (strcmp(o, "tmpcopyup") == 0) {
                         /* Podman marks every --tmpfs and --read-only tmpfs so; runc copies
                          * only into a tmpfs and ignores the word elsewhere. */
                         m->tmpcopyup = true;
+                } else if (ro && ro->clear) {
+                        m->rec_attr_clr |= ro->attr;
+                        m->rec_attr_set &= ~ro->attr;
+                } else if (ro) {
+                        m->rec_attr_set |= ro->attr;
+                        m->rec_attr_clr &= ~ro->attr;
+                        /* An access-time mode in attr_set needs MOUNT_ATTR__ATIME in attr_clr
+                         * (mount_setattr(2)). */
+                        if ((ro->attr & MOUNT_ATTR__ATIME) == ro->attr)
+                                m->rec_attr_clr |= MOUNT_ATTR__ATIME;
                 } else if (mo && mo->clear) {
                         m->clear_flags |= mo->flag;
                         m->flags &= ~mo->flag;

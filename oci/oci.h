@@ -130,7 +130,9 @@ struct oci_mount {
         unsigned long propagation; /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (+MS_REC) or 0 */
         bool recursive_bind;       /* "rbind" */
         bool tmpcopyup;            /* "tmpcopyup": fill a new tmpfs with what it covers */
-        char *data;                /* the rest, comma-joined, for the filesystem */
+        uint64_t rec_attr_set;     /* MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE): "rro", ... */
+        uint64_t rec_attr_clr;
+        char *data; /* the rest, comma-joined, for the filesystem */
 };
 
 /* ---- hooks ---- */
@@ -464,7 +466,9 @@ int oci_state_to_json(const struct oci_state *st, bool pretty, char **out, size_
 int oci_features_json(const struct oci_kvs *extra_annotations, char **out, size_t *len,
                       struct rterr *err);
 
-/* The default config.json `rtrun spec` writes (runc's defaults: sh, terminal true, ...). */
-int oci_spec_template(bool terminal, char **out, size_t *len, struct rterr *err);
+/* The default config.json `rtrun spec` writes (runc's defaults: sh, terminal true, ...). As
+ * runc, a cgroup namespace only with `cgroupns` (hosts with the unified hierarchy alone):
+ * scripts that add one themselves must not find it twice. */
+int oci_spec_template(bool terminal, bool cgroupns, char **out, size_t *len, struct rterr *err);
 
 #endif

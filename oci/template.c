@@ -1,6 +1,7 @@
 /* The default config.json `rtrun spec` writes: a shell in a busybox-style rootfs with the
  * conventional container defaults (three capabilities, the standard pseudo-filesystems,
- * masked and read-only /proc paths, new pid/network/ipc/uts/mount/cgroup namespaces). */
+ * masked and read-only /proc paths, new pid/network/ipc/uts/mount namespaces, and cgroup on
+ * unified hosts). */
 #include <errno.h>
 
 #include "common/json.h"
@@ -67,9 +68,10 @@ static int gen_process(yajl_gen g, bool terminal)
         return s | yajl_gen_map_close(g);
 }
 
-static int gen_linux(yajl_gen g)
+static int gen_linux(yajl_gen g, bool cgroupns)
 {
         static const char *const namespaces[] = {"pid", "network", "ipc", "uts", "mount", "cgroup"};
+        size_t n_ns = N(namespaces) - (cgroupns ? 0 : 1);
         static const char *const masked[] = {
             "/proc/acpi",          "/proc/asound",     "/proc/kcore",       "/proc/keys",
             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
@@ -83,7 +85,7 @@ static int gen_linux(yajl_gen g)
              gen_key(g, "access", "rwm") | yajl_gen_map_close(g) | yajl_gen_array_close(g) |
              yajl_gen_map_close(g);
         s |= gen_str(g, "namespaces") | yajl_gen_array_open(g);
-        for (size_t i = 0; i < N(namespaces); i++)
+        for (size_t i = 0; i < n_ns; i++)
                 s |= yajl_gen_map_open(g) | gen_key(g, "type", namespaces[i]) |
                      yajl_gen_map_close(g);
         s |= yajl_gen_array_close(g);
@@ -92,7 +94,7 @@ static int gen_linux(yajl_gen g)
         return s | yajl_gen_map_close(g);
 }
 
-int oci_spec_template(bool terminal, char **out, size_t *len, struct rterr *err)
+int oci_spec_template(bool terminal, bool cgroupns, char **out, size_t *len, struct rterr *err)
 {
         yajl_gen g = gen_new(true);
         if (g == NULL)
@@ -103,7 +105,7 @@ int oci_spec_template(bool terminal, char **out, size_t *len, struct rterr *err)
              gen_key_bool(g, "readonly", true) | yajl_gen_map_close(g);
         s |= gen_key(g, "hostname", "rtrun");
         s |= gen_mounts(g);
-        s |= gen_linux(g);
+        s |= gen_linux(g, cgroupns);
         s |= yajl_gen_map_close(g);
         return gen_finish(g, s, true, "spec", out, len, err);
 }

@@ -87,7 +87,9 @@ int console_setup(int sock, const struct oci_process *p, struct rterr *err)
         _cleanup_close_ int slave = open(name, O_RDWR | O_NOCTTY);
         if (slave < 0)
                 return rterr_errno(err, "process.terminal: open %s", name);
-        if (fchown(slave, p->user.uid, p->user.gid) < 0 && errno != EINVAL)
+        /* The uid only, as runc: the group stays the devpts one (gid=5, tty, in the default
+         * mounts), so that tools checking the tty group work, also for non-root users. */
+        if (fchown(slave, p->user.uid, (gid_t)-1) < 0 && errno != EINVAL)
                 return rterr_errno(err, "process.terminal: chown %s", name);
         if (p->has_console_size) {
                 struct winsize ws = {.ws_row = (unsigned short)p->console_height,

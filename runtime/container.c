@@ -362,7 +362,9 @@ void container_refresh_status(struct container *c)
                                                                     : OCI_STATUS_RUNNING;
 }
 
-static int open_existing(const struct runtime_ctx *g, const char *id, bool lock,
+enum open_mode { OPEN_PEEK, OPEN_LOCK, OPEN_FORCE };
+
+static int open_existing(const struct runtime_ctx *g, const char *id, enum open_mode mode,
                          struct container **out, struct rterr *err)
 {
         if (container_id_validate(id, err) < 0)
@@ -376,7 +378,21 @@ static int open_existing(const struct runtime_ctx *g, const char *id, bool lock,
                         return rterr_set(err, ENOENT, "container %s does not exist", id);
                 return rterr_errno(err, "open state directory %s/%s", g->root, id);
         }
-        if (lock && flock(c->lock_fd, LOCK_EX) < 0)
+        int locked = mode == OPEN_PEEK    ? 0
+                     : mode == OPEN_FORCE ? container_lock_force(c->lock_fd)
+                                          : flock(c->lock_fd, LOCK_EX);
+        if (locked == 1) {
+                /* Held on by someone who waits on the container: kill it, then wait. */
+                _cleanup_container_ struct container *peek = container_alloc(g->root, id);
+                if (peek) {
+                        peek->lock_fd = dup(c->lock_fd);
+                        if (peek->lock_fd >= 0 && read_state(peek, err) == 0)
+                                container_kill_unlocked(peek);
+                }
+                rterr_clear(err);
+                locked = flock(c->lock_fd, LOCK_EX);
+        }
+        if (locked < 0)
                 return rterr_errno(err, "lock state directory %s", c->dir);
         struct stat sb;
         /* A delete that held the lock before us removed the directory. */
@@ -391,13 +407,19 @@ static int open_existing(const struct runtime_ctx *g, const char *id, bool lock,
 int container_load(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err)
 {
-        return open_existing(g, id, true, out, err);
+        return open_existing(g, id, OPEN_LOCK, out, err);
+}
+
+int container_load_force(const struct runtime_ctx *g, const char *id, struct container **out,
+                         struct rterr *err)
+{
+        return open_existing(g, id, OPEN_FORCE, out, err);
 }
 
 int container_peek(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err)
 {
-        return open_existing(g, id, false, out, err);
+        return open_existing(g, id, OPEN_PEEK, out, err);
 }
 
 int container_load_spec(const struct container *c, struct oci_spec **out, struct rterr *err)

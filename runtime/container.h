@@ -32,6 +32,14 @@ struct container {
 /* Loads and locks <root>/<id>. A missing container fails with "container ID does not exist". */
 int container_load(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err);
+/* container_load for delete --force: a lock held on and on by a create whose container
+ * process is stuck (no state.json yet) is taken by killing that create (lock_force.c). */
+int container_load_force(const struct runtime_ctx *g, const char *id, struct container **out,
+                         struct rterr *err);
+/* 0 locked; 1 still held by someone while the container exists (kill it with
+ * container_kill_unlocked, then take the lock); -1 error. */
+int container_lock_force(int lock_fd);
+void container_kill_unlocked(const struct container *c);
 void container_free(struct container *c);
 /* `_cleanup_container_ struct container *c = NULL;` frees c (its lock fd too) when the scope
  * ends (common/cleanup.h). */

@@ -112,6 +112,7 @@ static int init_rootfs(const struct init_args *a, struct rterr *err)
             .bundle = a->c->bundle,
             .no_pivot = a->o->no_pivot,
             .has_userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0,
+            .src_fds = a->src_fds,
         };
         if (sysctl_apply(&s->linux_.sysctl, err) < 0 || rootfs_prepare(s, &ro, err) < 0)
                 return -1;
@@ -119,6 +120,10 @@ static int init_rootfs(const struct init_args *a, struct rterr *err)
             (sync_send(a->sync_fd, SYNC_HOOKS, 0, err) < 0 ||
              sync_expect(a->sync_fd, SYNC_HOOKS_DONE, NULL, "createRuntime hooks", err) < 0))
                 return -1;
+        /* runc runs them from the container's root (its host path, in the container's mount
+         * namespace): relative paths in hooks depend on it. */
+        if (s->hooks.create_container.n > 0 && chdir(a->c->rootfs) < 0)
+                return rterr_errno(err, "chdir %s", a->c->rootfs);
         if (hooks_run_state(&s->hooks.create_container, "createContainer", a->c,
                             OCI_STATUS_CREATING, err) < 0)
                 return -1;
@@ -127,8 +132,31 @@ static int init_rootfs(const struct init_args *a, struct rterr *err)
         return 0;
 }
 
-static int init_process(const struct init_args *a, char *exe, size_t exe_size, int *notify_fd,
-                        struct rterr *err)
+/* The container's filter (built now, loaded last) and the listener's hand-over. */
+struct init_seccomp {
+        struct seccomp_prog prog;
+        struct seccomp_handover ho;
+};
+
+static int init_seccomp_prepare(const struct init_args *a, struct init_seccomp *sc,
+                                struct rterr *err)
+{
+        const struct oci_seccomp *s = &a->spec->linux_.seccomp;
+        if (seccomp_prepare(s, &sc->prog, err) < 0)
+                return -1;
+        _cleanup_free_ char *json = NULL;
+        if (a->listener_fd >= 0) {
+                struct oci_state st;
+                size_t len;
+                container_oci_state(a->c, OCI_STATUS_RUNNING, &st);
+                if (oci_state_to_json(&st, false, &json, &len, err) < 0)
+                        return -1;
+        }
+        return seccomp_handover_start(&sc->ho, s, a->listener_fd, a->c->pid, json, err);
+}
+
+static int init_process(const struct init_args *a, char *exe, size_t exe_size,
+                        struct init_seccomp *sc, struct rterr *err)
 {
         const struct oci_process *p = &a->spec->process;
         bool has_userns = a->ns->create[OCI_NS_USER] || a->ns->join_fd[OCI_NS_USER] >= 0;
@@ -138,18 +166,18 @@ static int init_process(const struct init_args *a, char *exe, size_t exe_size, i
                 return -1;
         /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN (seccomp(2)): then it is
          * loaded before the capabilities are dropped, as runc does; else just before execve. */
-        if (rlimits_apply(p, err) < 0 || rt_process_memlock(&a->spec->annotations, p, err) < 0 ||
+        if (init_seccomp_prepare(a, sc, err) < 0 || rlimits_apply(p, err) < 0 ||
+            rt_process_memlock(&a->spec->annotations, p, err) < 0 ||
             rt_process_apply(&p->scheduler, err) < 0 ||
             sched_guard_apply(&a->spec->annotations, err) < 0 ||
-            (!p->no_new_privileges &&
-             seccomp_apply(&a->spec->linux_.seccomp, notify_fd, err) < 0) ||
+            (!p->no_new_privileges && seccomp_install_handover(&sc->prog, &sc->ho, err) < 0) ||
             user_apply(p, has_userns, err) < 0 || caps_apply(p, err) < 0 || lsm_apply(p, err) < 0)
                 return -1;
         return process_resolve(p, exe, exe_size, err);
 }
 
-static int init_setup(const struct init_args *a, char *exe, size_t exe_size, int *notify_fd,
-                      struct rterr *err)
+static int init_setup(const struct init_args *a, char *exe, size_t exe_size,
+                      struct init_seccomp *sc, struct rterr *err)
 {
         if (init_namespaces(a, err) < 0)
                 return -1;
@@ -161,7 +189,7 @@ static int init_setup(const struct init_args *a, char *exe, size_t exe_size, int
         setsid();
         if (init_identity(a, err) < 0 || init_cgroup(a, err) < 0 || init_rootfs(a, err) < 0)
                 return -1;
-        return init_process(a, exe, exe_size, notify_fd, err);
+        return init_process(a, exe, exe_size, sc, err);
 }
 
 /* Blocks until `start` opens the fifo for reading. The fifo is reached through a directory fd
@@ -184,8 +212,11 @@ static int wait_for_start(const struct init_args *a, struct rterr *err)
  * is set up: keep stdio, --preserve-fds and what the set-up needs. */
 static void close_own_fds(const struct init_args *a)
 {
-        int keep[8 + OCI_NS_COUNT];
+        size_t n_src = a->src_fds ? a->spec->n_mounts : 0;
+        int keep[8 + OCI_NS_COUNT + n_src];
         size_t n = 0;
+        for (size_t i = 0; i < n_src; i++)
+                keep[n++] = a->src_fds[i];
         keep[n++] = a->sync_fd;
         keep[n++] = a->state_fd;
         keep[n++] = a->console_fd;
@@ -204,8 +235,8 @@ _Noreturn void container_init(const struct init_args *a)
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         close_own_fds(a);
-        int notify_fd = -1;
-        if (init_setup(a, exe, sizeof(exe), &notify_fd, &err) < 0) {
+        struct init_seccomp sc = {0};
+        if (init_setup(a, exe, sizeof(exe), &sc, &err) < 0) {
                 sync_send_error(a->sync_fd, &err);
                 _exit(1);
         }
@@ -214,25 +245,18 @@ _Noreturn void container_init(const struct init_args *a)
                 _exit(1);
         close(a->sync_fd);
         const struct oci_spec *s = a->spec;
+        bool late = s->process.no_new_privileges;
+        struct exec_image img;
+        /* With no_new_privs the filter is the last thing before execve: every syscall of ours
+         * (the fifo, hooks, close_range, the hand-over) comes before it, so a profile need only
+         * allow execve. startContainer hooks run under it all the same (hooks.c). */
         if (wait_for_start(a, &err) < 0 ||
-            hooks_run_state(&s->hooks.start_container, "startContainer", a->c, OCI_STATUS_RUNNING,
-                            &err) < 0 ||
-            (s->process.no_new_privileges &&
-             seccomp_apply(&s->linux_.seccomp, &notify_fd, &err) < 0))
+            hooks_run_filtered(&s->hooks.start_container, "startContainer", a->c,
+                               OCI_STATUS_RUNNING, late ? &sc.prog : NULL, &err) < 0 ||
+            process_exec_prepare(&s->process, exe, a->o->preserve_fds, &img, &err) < 0 ||
+            (late && seccomp_install_handover(&sc.prog, &sc.ho, &err) < 0))
                 goto fail;
-        if (notify_fd >= 0) {
-                struct oci_state st;
-                container_oci_state(a->c, OCI_STATUS_RUNNING, &st);
-                _cleanup_free_ char *json = NULL;
-                size_t len;
-                if (oci_state_to_json(&st, false, &json, &len, &err) < 0 ||
-                    seccomp_send_listener(&s->linux_.seccomp, a->listener_fd, notify_fd, a->c->pid,
-                                          json, &err) < 0)
-                        goto fail;
-                close(notify_fd);
-                close(a->listener_fd);
-        }
-        process_exec(&s->process, exe, a->o->preserve_fds, &err);
+        process_exec_image(&img, &err);
 fail:
         /* rtrun create has returned: the container's stderr is the only place left. */
         dprintf(STDERR_FILENO, "rtrun: container %s: %s\n", a->c->id, err.msg);

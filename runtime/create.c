@@ -23,6 +23,7 @@
 #include "devices/devices.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
+#include "runtime/mounts.h"
 #include "runtime/log.h"
 #include "runtime/setup.h"
 #include "runtime/state_dir.h"
@@ -49,6 +50,7 @@ struct create_ctx {
         int console_fd;
         int proxy_fd;    /* our end of the console socketpair when we proxy the pty */
         int listener_fd; /* linux.seccomp.listenerPath, connected with rtrun's credentials */
+        int *src_fds;    /* bind sources, opened here when there is a user namespace */
         pid_t pid;
 };
 
@@ -248,6 +250,11 @@ static int finish_cgroup(struct create_ctx *x, struct rterr *err)
         if (cg_create_finish(x->cg, x->pid, s->linux_.has_resources ? &s->linux_.resources : NULL,
                              err) < 0)
                 return -1;
+        if (cg_found_tasks(x->cg) > 0)
+                log_msg(x->g, LOG_WARN,
+                        "container's cgroup %s is not empty: %zu process(es) found; they share "
+                        "its limits and delete kills them",
+                        cg_path(x->cg), cg_found_tasks(x->cg));
         /* rt/ first: on v1 the parents' RT budgets must be raised before cg_apply writes the
          * container's cpu.rt_runtime_us. */
         if (rt_container_setup(x->host, x->cg, s, &warn, err) < 0)
@@ -322,6 +329,7 @@ static int spawn(struct create_ctx *x, struct rterr *err)
                     .console_fd = x->console_fd,
                     .listener_fd = x->listener_fd,
                     .lock_fd = x->c->lock_fd,
+                    .src_fds = x->src_fds,
                     .cg = x->cg,
                     .self_join = self_join(x),
                     .wait_go = wait_go(x),
@@ -436,6 +444,9 @@ static void create_ctx_free(struct create_ctx *x)
         close_fd(&x->console_fd);
         close_fd(&x->proxy_fd);
         close_fd(&x->listener_fd);
+        for (size_t i = 0; x->src_fds && x->spec && i < x->spec->n_mounts; i++)
+                close_fd(&x->src_fds[i]);
+        free(x->src_fds);
         ns_plan_close(&x->ns);
         cg_free(x->cg);
         cg_host_free(x->host);
@@ -484,8 +495,9 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
             admission_reserve(x->g, x->o->id, x->spec, &x->admitted, err) < 0 ||
             prepare_console(x, err) < 0 ||
             seccomp_listener_connect(&x->spec->linux_.seccomp, &x->listener_fd, err) < 0 ||
-            ns_plan_build(x->spec, &x->ns, err) < 0 || prepare_cgroup(x, err) < 0 ||
-            spawn(x, err) < 0)
+            ns_plan_build(x->spec, &x->ns, err) < 0 ||
+            (!self_join(x) && mount_open_bind_sources(x->spec, x->bundle, &x->src_fds, err) < 0) ||
+            prepare_cgroup(x, err) < 0 || spawn(x, err) < 0)
                 return -1;
         if (handshake(x, err) < 0)
                 return explain_exit(x, err);

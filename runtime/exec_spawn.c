@@ -36,8 +36,8 @@ struct exec_child {
         const char *state_json; /* the container's state, for the listener */
 };
 
-static int child_setup(const struct exec_child *x, char *exe, size_t size, int *notify_fd,
-                       struct rterr *err)
+static int child_setup(const struct exec_child *x, char *exe, size_t size,
+                       struct seccomp_prog *prog, struct seccomp_handover *ho, struct rterr *err)
 {
         if (rt_exec_cpu_affinity(&x->p->exec_cpu_affinity, false, err) < 0)
                 return -1;
@@ -58,28 +58,27 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, int *
         if (x->console_fd >= 0 && console_setup(x->console_fd, x->p, err) < 0)
                 return -1;
         bool has_userns = x->ns_fds[OCI_NS_USER] >= 0;
+        const struct oci_seccomp *sc = &x->spec->linux_.seccomp;
+        if (x->spec->has_linux && seccomp_prepare(sc, prog, err) < 0)
+                return -1;
+        /* runc's rule for exec: the listener gets this process's notify fd, with the process's
+         * host pid (which only rtrun knows: we were born in the container's pid namespace). */
+        int32_t host_pid = 0;
+        if (x->listener_fd >= 0 &&
+            (sync_expect(x->sync_fd, SYNC_PID, &host_pid, "our host pid", err) < 0 ||
+             seccomp_handover_start(ho, sc, x->listener_fd, (pid_t)host_pid, x->state_json, err) <
+                 0))
+                return -1;
         /* Without no_new_privs a filter needs CAP_SYS_ADMIN: load it before the drop. */
         if (process_chdir(x->p, err) < 0 || rlimits_apply(x->p, err) < 0 ||
             rt_process_memlock(&x->spec->annotations, x->p, err) < 0 ||
             rt_process_apply(&x->p->scheduler, err) < 0 ||
             sched_guard_apply(&x->spec->annotations, err) < 0 ||
-            (!x->p->no_new_privileges && x->spec->has_linux &&
-             seccomp_apply(&x->spec->linux_.seccomp, notify_fd, err) < 0) ||
+            (!x->p->no_new_privileges && seccomp_install_handover(prog, ho, err) < 0) ||
             user_apply(x->p, has_userns, err) < 0 || caps_apply(x->p, err) < 0 ||
             lsm_apply(x->p, err) < 0)
                 return -1;
         return process_resolve(x->p, exe, size, err);
-}
-
-/* runc's rule for exec: the listener gets this process's notify fd, with the process's host
- * pid (which only rtrun knows: we were born in the container's pid namespace). */
-static int send_listener(const struct exec_child *x, int notify_fd, struct rterr *err)
-{
-        int32_t host_pid;
-        if (sync_expect(x->sync_fd, SYNC_PID, &host_pid, "our host pid", err) < 0)
-                return -1;
-        return seccomp_send_listener(&x->spec->linux_.seccomp, x->listener_fd, notify_fd,
-                                     (pid_t)host_pid, x->state_json, err);
 }
 
 static _Noreturn void exec_child_main(const struct exec_child *x)
@@ -88,20 +87,16 @@ static _Noreturn void exec_child_main(const struct exec_child *x)
         char exe[PATH_MAX];
         /* rtrun's image must not be reachable from the container (CVE-2019-5736). */
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        int notify_fd = -1;
-        if (child_setup(x, exe, sizeof(exe), &notify_fd, &err) < 0)
+        struct seccomp_prog prog = {0};
+        struct seccomp_handover ho = {.go = {-1, -1}, .sock = -1, .fd = -1};
+        struct exec_image img;
+        if (child_setup(x, exe, sizeof(exe), &prog, &ho, &err) < 0 ||
+            process_exec_prepare(x->p, exe, x->o->preserve_fds, &img, &err) < 0)
                 goto fail;
-        if (x->p->no_new_privileges && x->spec->has_linux &&
-            seccomp_apply(&x->spec->linux_.seccomp, &notify_fd, &err) < 0)
+        /* The filter last: only execve comes after it (with no_new_privs). */
+        if (x->p->no_new_privileges && seccomp_install_handover(&prog, &ho, &err) < 0)
                 goto fail;
-        if (notify_fd >= 0) {
-                if (x->listener_fd >= 0 && send_listener(x, notify_fd, &err) < 0)
-                        goto fail;
-                close(notify_fd);
-        }
-        if (x->listener_fd >= 0)
-                close(x->listener_fd);
-        process_exec(x->p, exe, x->o->preserve_fds, &err);
+        process_exec_image(&img, &err);
 fail:
         sync_send_error(x->sync_fd, &err);
         _exit(127);

@@ -13,6 +13,7 @@
 #include "common/cleanup.h"
 #include "devices/devices.h"
 #include "runtime/hooks.h"
+#include "runtime/setup.h"
 #include "runtime/log.h"
 #include "runtime/state_dir.h"
 
@@ -21,7 +22,8 @@ static int pidfd_open_(pid_t pid)
         return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static _Noreturn void hook_child(const struct oci_hook *h, int stdin_fd)
+static _Noreturn void hook_child(const struct oci_hook *h, int stdin_fd,
+                                 const struct seccomp_prog *filter)
 {
         if (dup2(stdin_fd, STDIN_FILENO) < 0)
                 _exit(127);
@@ -32,6 +34,8 @@ static _Noreturn void hook_child(const struct oci_hook *h, int stdin_fd)
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        if (filter && seccomp_install(filter, false) < 0)
+                _exit(127);
         execve(h->path, argv, envp);
         _exit(127);
 }
@@ -72,7 +76,7 @@ static int hook_wait(pid_t pid, int pidfd, const struct oci_hook *h, const char 
 }
 
 static int hook_run_one(const struct oci_hook *h, const char *kind, size_t i, const char *state,
-                        struct rterr *err)
+                        const struct seccomp_prog *filter, struct rterr *err)
 {
         int p[2];
         if (pipe2(p, O_CLOEXEC) < 0)
@@ -82,7 +86,7 @@ static int hook_run_one(const struct oci_hook *h, const char *kind, size_t i, co
         if (pid < 0)
                 return rterr_errno(err, "hooks.%s[%zu]: fork", kind, i);
         if (pid == 0)
-                hook_child(h, rd);
+                hook_child(h, rd, filter);
         _cleanup_close_ int pidfd = pidfd_open_(pid);
         close(TAKE_FD(rd));
         /* A hook may exit without reading its stdin: ignore EPIPE. */
@@ -111,7 +115,7 @@ int hooks_run(const struct oci_hook_list *hooks, const char *kind, const char *s
               struct rterr *err)
 {
         for (size_t i = 0; i < hooks->n; i++)
-                if (hook_run_one(&hooks->v[i], kind, i, state_json, err) < 0)
+                if (hook_run_one(&hooks->v[i], kind, i, state_json, NULL, err) < 0)
                         return -1;
         return 0;
 }
@@ -139,19 +143,27 @@ void hooks_run_warn(const struct runtime_ctx *g, const struct oci_hook_list *hoo
                 return;
         }
         for (size_t i = 0; i < hooks->n; i++)
-                if (hook_run_one(&hooks->v[i], kind, i, json, &err) < 0)
+                if (hook_run_one(&hooks->v[i], kind, i, json, NULL, &err) < 0)
                         log_msg(g, LOG_WARN, "%s", err.msg);
 }
 
-int hooks_run_state(const struct oci_hook_list *hooks, const char *kind, const struct container *c,
-                    enum oci_status status, struct rterr *err)
+int hooks_run_filtered(const struct oci_hook_list *hooks, const char *kind,
+                       const struct container *c, enum oci_status status,
+                       const struct seccomp_prog *filter, struct rterr *err)
 {
         if (hooks->n == 0)
                 return 0;
         _cleanup_free_ char *json = NULL;
         if (state_json(c, status, &json, err) < 0)
                 return rterr_wrap(err, "hooks.%s", kind);
-        if (hooks_run(hooks, kind, json, err) < 0)
-                return cdi_hook_blame(&c->annotations, err);
+        for (size_t i = 0; i < hooks->n; i++)
+                if (hook_run_one(&hooks->v[i], kind, i, json, filter, err) < 0)
+                        return cdi_hook_blame(&c->annotations, err);
         return 0;
+}
+
+int hooks_run_state(const struct oci_hook_list *hooks, const char *kind, const struct container *c,
+                    enum oci_status status, struct rterr *err)
+{
+        return hooks_run_filtered(hooks, kind, c, status, NULL, err);
 }

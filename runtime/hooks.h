@@ -20,4 +20,11 @@ int hooks_run_state(const struct oci_hook_list *hooks, const char *kind, const s
 void hooks_run_warn(const struct runtime_ctx *g, const struct oci_hook_list *hooks,
                     const char *kind, const struct container *c, enum oci_status status);
 
+/* hooks_run_state with each hook under filter (installed in the hook's process before its
+ * execve; NULL: none): startContainer hooks run with the container's seccomp filter. */
+struct seccomp_prog;
+int hooks_run_filtered(const struct oci_hook_list *hooks, const char *kind,
+                       const struct container *c, enum oci_status status,
+                       const struct seccomp_prog *filter, struct rterr *err);
+
 #endif

@@ -22,6 +22,7 @@ struct launch_opts {
         bool no_new_keyring;
         int preserve_fds;
         bool foreground; /* `run` without --detach */
+        bool keep;       /* `run --keep`: a foreground run leaves the stopped container */
         /* foreground with process.terminal and no console socket: receives the master of the
          * container's pty, which the caller proxies to its own stdio (-1 otherwise). */
         int *proxy_master;
@@ -48,10 +49,11 @@ struct init_args {
         const struct launch_opts *o;
         const struct ns_plan *ns;
         int sync_fd;
-        int state_fd;    /* O_PATH fd of the state directory: the exec fifo */
-        int console_fd;  /* connected --console-socket, or -1 */
-        int listener_fd; /* connected linux.seccomp.listenerPath, or -1 */
-        int lock_fd;     /* rtrun's lock, to close at once */
+        int state_fd;       /* O_PATH fd of the state directory: the exec fifo */
+        int console_fd;     /* connected --console-socket, or -1 */
+        int listener_fd;    /* connected linux.seccomp.listenerPath, or -1 */
+        int lock_fd;        /* rtrun's lock, to close at once */
+        const int *src_fds; /* bind sources opened by create (user namespaces), or NULL */
         struct cgroup *cg;
         bool self_join; /* the process moves itself into cg's v1 hierarchies (no user ns) */
         bool wait_go;   /* wait for SYNC_GO (id maps, cgroup join or our host pid needed) */

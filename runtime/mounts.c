@@ -145,12 +145,49 @@ static bool proc_bind_allowed(const char *dest, int src_fd)
         return false;
 }
 
-static int mount_bind(int root_fd, int bundle_fd, const struct oci_mount *m, struct rterr *err)
+int mount_open_bind_sources(const struct oci_spec *spec, const char *bundle, int **out,
+                            struct rterr *err)
 {
+        *out = NULL;
+        if (spec->n_mounts == 0)
+                return 0;
+        _cleanup_close_ int bundle_fd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (bundle_fd < 0)
+                return rterr_errno(err, "open bundle %s", bundle);
+        int *fds = malloc(spec->n_mounts * sizeof(int));
+        if (!fds)
+                return rterr_errno(err, "bind sources");
+        for (size_t i = 0; i < spec->n_mounts; i++) {
+                const struct oci_mount *m = &spec->mounts[i];
+                /* Failures are the container process's to report, with the usual message. */
+                /* A detached copy of the tree (open_tree(2)): unlike a plain fd of the host's
+                 * mount, it may be attached in the container's new mount namespace. */
+                unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC;
+                if (m->recursive_bind || (m->flags & MS_REC))
+                        flags |= AT_RECURSIVE;
+                fds[i] = mount_kind_of(m) == MOUNT_KIND_BIND && m->source
+                             ? open_tree(bundle_fd, m->source, flags)
+                             : -1;
+        }
+        *out = fds;
+        return 0;
+}
+
+static int mount_bind(int root_fd, int bundle_fd, const struct oci_mount *m, int src_fd,
+                      struct rterr *err)
+{
+        _cleanup_close_ int pre = src_fd;
         if (!m->source)
                 return rterr_set(err, EINVAL, "mount %s: a bind mount needs a source",
                                  m->destination);
+        /* The tree create cloned is for a source the container's root cannot reach; any
+         * other is bound from its path, as runc does (mount order and ids as with runc). */
         _cleanup_close_ int src = openat(bundle_fd, m->source, O_PATH | O_CLOEXEC);
+        bool tree = false;
+        if (src < 0 && (errno == EACCES || errno == EPERM) && pre >= 0) {
+                src = TAKE_FD(pre);
+                tree = true;
+        }
         if (src < 0)
                 return rterr_errno(err, "mount %s: open source %s", m->destination, m->source);
         struct stat st;
@@ -166,8 +203,13 @@ static int mount_bind(int root_fd, int bundle_fd, const struct oci_mount *m, str
         if (dst < 0)
                 return rterr_wrap(err, "mount %s", m->destination);
         struct pathres_fdpath s = pathres_fdpath(src), d = pathres_fdpath(dst);
-        if (mount(s.s, d.s, NULL, mount_initial_flags(m), NULL) < 0)
+        if (tree) {
+                if (move_mount(src, "", dst, "",
+                               MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                        return rterr_errno(err, "mount %s: attach %s", m->destination, m->source);
+        } else if (mount(s.s, d.s, NULL, mount_initial_flags(m), NULL) < 0) {
                 return rterr_errno(err, "mount %s: bind %s", m->destination, m->source);
+        }
         if (mount_bind_needs_remount(m) && remount_bind(root_fd, m, err) < 0)
                 return -1;
         return 0;
@@ -222,20 +264,37 @@ static int mount_fs(int root_fd, const struct oci_mount *m, enum mount_kind k, s
         return 0;
 }
 
-int mount_apply(int root_fd, int bundle_fd, const struct oci_spec *spec, const struct oci_mount *m,
-                struct rterr *err)
+/* "rro", "rnosuid", ...: the attributes on the mount and every mount below it (a plain
+ * MS_RDONLY remount of an rbind leaves its submounts writable). */
+static int set_rec_attr(int root_fd, const struct oci_mount *m, struct rterr *err)
 {
+        _cleanup_close_ int top = pathres_open(root_fd, m->destination, 0);
+        if (top < 0)
+                return rterr_errno(err, "mount %s: reopen destination", m->destination);
+        struct mount_attr attr = {.attr_set = m->rec_attr_set, .attr_clr = m->rec_attr_clr};
+        if (mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+                return rterr_errno(err, "mount %s: mount_setattr (recursive options)",
+                                   m->destination);
+        return 0;
+}
+
+int mount_apply(int root_fd, int bundle_fd, const struct oci_spec *spec, const struct oci_mount *m,
+                int src_fd, struct rterr *err)
+{
+        _cleanup_close_ int pre = src_fd;
         if (!m->destination || m->destination[0] != '/')
                 return rterr_set(err, EINVAL, "mounts: destination %s is not absolute",
                                  m->destination ? m->destination : "(none)");
         enum mount_kind k = mount_kind_of(m);
         int rc;
         if (k == MOUNT_KIND_BIND)
-                rc = mount_bind(root_fd, bundle_fd, m, err);
+                rc = mount_bind(root_fd, bundle_fd, m, TAKE_FD(pre), err);
         else if (k == MOUNT_KIND_CGROUP)
                 rc = mount_cgroup(root_fd, spec, m, err);
         else
                 rc = mount_fs(root_fd, m, k, err);
+        if (rc == 0 && (m->rec_attr_set || m->rec_attr_clr) && set_rec_attr(root_fd, m, err) < 0)
+                return -1;
         if (rc < 0 || !(m->propagation & PROPAGATION_TYPES))
                 return rc;
         _cleanup_close_ int top = pathres_open(root_fd, m->destination, 0);

@@ -34,9 +34,17 @@ bool mount_bind_needs_remount(const struct oci_mount *m);
 bool mount_needs_late_ro(const struct oci_mount *m);
 
 /* Mounts one spec mount under the rootfs opened as root_fd. Relative sources of bind mounts
- * are resolved against bundle_fd (the bundle directory, or AT_FDCWD). */
+ * are resolved against bundle_fd (the bundle directory, or AT_FDCWD); src_fd >= 0 is the bind
+ * source opened beforehand (taken and closed). */
 int mount_apply(int root_fd, int bundle_fd, const struct oci_spec *spec, const struct oci_mount *m,
-                struct rterr *err);
+                int src_fd, struct rterr *err);
+
+/* With a user namespace the container's root may not reach a bind source (a 0700 directory
+ * of the host's root): create opens every bind source with its own credentials before the
+ * container process enters the namespace, and the process mounts from the fds, as runc does.
+ * fds[i] is mounts[i]'s source or -1; *out is NULL when there is none. */
+int mount_open_bind_sources(const struct oci_spec *spec, const char *bundle, int **out,
+                            struct rterr *err);
 
 /* The cgroup mount for the host's layout (v2: cgroup2; v1: a tmpfs of per-controller
  * hierarchies). dest_fd is the resolved destination. */

@@ -61,9 +61,9 @@ static int cmp_int(const void *a, const void *b)
 
 void close_fds_except(int first, const int *keep, size_t n)
 {
-        int sorted[64];
+        int sorted[n > 0 ? n : 1];
         size_t k = 0;
-        for (size_t i = 0; i < n && k < sizeof(sorted) / sizeof(sorted[0]); i++)
+        for (size_t i = 0; i < n; i++)
                 if (keep[i] >= first)
                         sorted[k++] = keep[i];
         qsort(sorted, k, sizeof(int), cmp_int);
@@ -126,23 +126,40 @@ static bool env_has(const struct oci_process *p, const char *prefix)
         return false;
 }
 
-int process_exec(const struct oci_process *p, const char *path, int preserve_fds, struct rterr *err)
+int process_exec_prepare(const struct oci_process *p, const char *path, int preserve_fds,
+                         struct exec_image *img, struct rterr *err)
 {
         unsigned int first = 3u + (unsigned int)(preserve_fds > 0 ? preserve_fds : 0);
         if (syscall(SYS_close_range, first, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
                 return rterr_errno(err, "close_range");
+        img->path = path;
+        img->argv = p->args.v;
+        img->envp = calloc(p->env.n + 2, sizeof(char *));
+        if (!img->envp)
+                return rterr_errno(err, "process.env: allocate");
+        for (size_t i = 0; i < p->env.n; i++)
+                img->envp[i] = p->env.v[i];
+        if (!env_has(p, "HOME=")) {
+                memcpy(img->home, "HOME=", 5);
+                home_of(getuid(), img->home + 5, sizeof(img->home) - 5);
+                img->envp[p->env.n] = img->home;
+        }
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        char home[PATH_MAX + 5] = "HOME=";
-        char *envp[p->env.n + 2];
-        for (size_t i = 0; i < p->env.n; i++)
-                envp[i] = p->env.v[i];
-        envp[p->env.n] = envp[p->env.n + 1] = NULL;
-        if (!env_has(p, "HOME=")) {
-                home_of(getuid(), home + 5, sizeof(home) - 5);
-                envp[p->env.n] = home;
-        }
-        execve(path, p->args.v, envp);
-        return rterr_errno(err, "exec %s", path);
+        return 0;
+}
+
+int process_exec_image(const struct exec_image *img, struct rterr *err)
+{
+        execve(img->path, img->argv, img->envp);
+        return rterr_errno(err, "exec %s", img->path);
+}
+
+int process_exec(const struct oci_process *p, const char *path, int preserve_fds, struct rterr *err)
+{
+        struct exec_image img;
+        if (process_exec_prepare(p, path, preserve_fds, &img, err) < 0)
+                return -1;
+        return process_exec_image(&img, err);
 }

@@ -2,7 +2,10 @@
  * pivot_root (or MS_MOVE + chroot), then finalized (read-only parts, masks, propagation). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -83,7 +86,8 @@ int rootfs_prepare(const struct oci_spec *spec, const struct rootfs_opts *o, str
         if (bundle_fd < 0 && bundle_fd != AT_FDCWD)
                 return rterr_errno(err, "open bundle %s", o->bundle);
         for (size_t i = 0; i < spec->n_mounts; i++)
-                if (mount_apply(root_fd, bundle_fd, spec, &spec->mounts[i], err) < 0)
+                if (mount_apply(root_fd, bundle_fd, spec, &spec->mounts[i],
+                                o->src_fds ? o->src_fds[i] : -1, err) < 0)
                         return rterr_wrap(err, "mounts[%zu]", i);
         if (mount_populates_dev(spec) && (devices_create(root_fd, spec, o->has_userns, err) < 0 ||
                                           devices_links(root_fd, err) < 0))
@@ -115,8 +119,90 @@ static int pivot(const char *rootfs, struct rterr *err)
         return 0;
 }
 
+/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape(char *s)
+{
+        char *o = s;
+        for (; *s; s++) {
+                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' &&
+                    s[3] >= '0' && s[3] <= '7') {
+                        *o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+                        s += 3;
+                } else {
+                        *o++ = *s;
+                }
+        }
+        *o = '\0';
+}
+
+static bool under(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* With MS_MOVE + chroot the host's mounts stay in the container's mount namespace, below its
+ * root. The kernel lets a new proc or sysfs be mounted (in a user namespace the container
+ * makes) when a full one is visible in the namespace (fs/namespace.c mount_too_revealing),
+ * so `unshare -mrpf mount -t proc ...` would succeed: detach every full proc and sysfs mount
+ * outside the rootfs first, or cover it where that is refused, as runc does. */
+static int hide_host_pseudofs(const char *rootfs, struct rterr *err)
+{
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+        if (!f)
+                return rterr_errno(err, "--no-pivot: read /proc/self/mountinfo");
+        char **points = NULL;
+        size_t n = 0;
+        char line[4096];
+        int r = 0;
+        while (r == 0 && fgets(line, sizeof(line), f)) {
+                char root[PATH_MAX], point[PATH_MAX], fstype[64];
+                char *dash = strstr(line, " - ");
+                if (!dash || sscanf(line, "%*d %*d %*s %4095s %4095s", root, point) != 2 ||
+                    sscanf(dash + 3, "%63s", fstype) != 1)
+                        continue;
+                unescape(root);
+                unescape(point);
+                if (strcmp(root, "/") != 0 ||
+                    (strcmp(fstype, "proc") != 0 && strcmp(fstype, "sysfs") != 0) ||
+                    under(point, rootfs))
+                        continue;
+                char **grown = realloc(points, (n + 1) * sizeof(*points));
+                if (!grown || !(grown[n] = strdup(point))) {
+                        points = grown ? grown : points;
+                        r = rterr_errno(err, "--no-pivot: allocate");
+                        break;
+                }
+                points = grown;
+                n++;
+        }
+        fclose(f);
+        /* Last mounted first: a mount on top of another goes before it. */
+        for (size_t i = n; r == 0 && i-- > 0;) {
+                const char *p = points[i];
+                if (mount(NULL, p, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+                        if (errno == ENOENT)
+                                continue;
+                        r = rterr_errno(err, "--no-pivot: make %s a slave", p);
+                        break;
+                }
+                if (umount2(p, MNT_DETACH) == 0)
+                        continue;
+                if (errno != EINVAL && errno != EPERM)
+                        r = rterr_errno(err, "--no-pivot: detach %s", p);
+                else if (mount("tmpfs", p, "tmpfs", 0, NULL) < 0)
+                        r = rterr_errno(err, "--no-pivot: cover %s", p);
+        }
+        for (size_t i = 0; i < n; i++)
+                free(points[i]);
+        free(points);
+        return r;
+}
+
 static int move_root(const char *rootfs, struct rterr *err)
 {
+        if (hide_host_pseudofs(rootfs, err) < 0)
+                return -1;
         if (chdir(rootfs) < 0)
                 return rterr_errno(err, "chdir %s", rootfs);
         if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)

@@ -3,7 +3,8 @@
  * sysctl.c, lsm.c (so far only exec_spawn.c). container_init.c calls them in this order:
  *   sysctl_apply, rootfs_prepare, [createContainer hooks], rootfs_pivot, rootfs_finalize,
  *   chdir(cwd), rlimits_apply, rt_process_apply, user_apply (keeps caps), caps_apply,
- *   [wait for start], [startContainer hooks], seccomp_apply, execve. */
+ *   [wait for start], [startContainer hooks, each under the filter], seccomp_install, execve.
+ * Without no_new_privs the filter needs CAP_SYS_ADMIN: it is installed before user_apply. */
 #ifndef RTRUN_RUNTIME_SETUP_H
 #define RTRUN_RUNTIME_SETUP_H
 
@@ -18,6 +19,7 @@ struct rootfs_opts {
         const char *bundle; /* bundle dir: relative bind sources start there (NULL: cwd) */
         bool no_pivot;      /* --no-pivot: MS_MOVE + chroot */
         bool has_userns;    /* mknod is not allowed: bind-mount device nodes */
+        const int *src_fds; /* per mount, its bind source opened by create, or -1; or NULL */
 };
 
 /* In the new mount namespace: propagation, bind the rootfs onto itself, every mount of
@@ -45,16 +47,46 @@ int caps_apply(const struct oci_process *p, struct rterr *err);
  * /proc/thread-self/attr, effective at execve. */
 int lsm_check(const struct oci_process *p, struct rterr *err);
 int lsm_apply(const struct oci_process *p, struct rterr *err);
-/* Loads the filter. With listenerPath, *notify_fd receives the listener fd (else -1). */
-int seccomp_apply(const struct oci_seccomp *s, int *notify_fd, struct rterr *err);
+/* linux.seccomp as a BPF program, built and exported before the process must stop making
+ * syscalls of its own: seccomp_install is then the one syscall before execve. */
+struct sock_filter;
+struct seccomp_prog {
+        struct sock_filter *insns;
+        unsigned short len;
+        unsigned int flags; /* SECCOMP_FILTER_FLAG_* from linux.seccomp.flags */
+        bool notify;        /* a rule uses SCMP_ACT_NOTIFY */
+        bool set;
+};
+int seccomp_prepare(const struct oci_seccomp *s, struct seccomp_prog *p, struct rterr *err);
+void seccomp_prog_free(struct seccomp_prog *p);
+/* One seccomp(2) call and nothing else: 0, the listener fd (listener and p->notify), or -1 with
+ * errno. Without a listener a notified syscall fails with ENOSYS. */
+int seccomp_install(const struct seccomp_prog *p, bool listener);
+/* A rule uses SCMP_ACT_NOTIFY / and there is a listenerPath to hand the fd to. */
+bool seccomp_uses_notify(const struct oci_seccomp *s);
+bool seccomp_hands_over(const struct oci_seccomp *s);
 /* Connects to linux.seccomp.listenerPath, a host path: call it on the host side (create and
  * exec do, with rtrun's own credentials) and hand the socket to the container process. *sock
  * is -1 without one. */
 int seccomp_listener_connect(const struct oci_seccomp *s, int *sock, struct rterr *err);
-/* Sends the notify fd and the container process state (runtime-spec "seccomp state") on the
- * socket from seccomp_listener_connect. pid is the host pid of the process the filter belongs
- * to (the init for create, the new process for exec); state_json the container's state. */
-int seccomp_send_listener(const struct oci_seccomp *s, int sock, int notify_fd, pid_t pid,
-                          const char *state_json, struct rterr *err);
+/* The hand-over of the listener fd to the agent at listenerPath (seccomp.c says how). Start it
+ * early (before a real-time policy), with sock from seccomp_listener_connect (-1: nothing to
+ * hand over), pid the host pid of the process, state_json the container's state. */
+struct seccomp_handover {
+        int go[2];
+        int sock;
+        char *msg;
+        size_t len;
+        void *stack;
+        int fd;
+        int state;
+        int error;
+};
+int seccomp_handover_start(struct seccomp_handover *h, const struct oci_seccomp *s, int sock,
+                           pid_t pid, const char *state_json, struct rterr *err);
+/* Loads the filter; with a hand-over, the listener fd is with the agent and no longer in this
+ * process on return. Only execve may follow when the spec has no_new_privileges. */
+int seccomp_install_handover(const struct seccomp_prog *p, struct seccomp_handover *h,
+                             struct rterr *err);
 
 #endif

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Makes an OCI bundle whose rootfs is busybox-static:  mkbundle.sh DIR [ARGS...]
 # DIR/rootfs gets /bin/busybox with its applet links and a minimal /etc; DIR/config.json is
-# `rtrun spec` with terminal false and process.args = ARGS (default: sh). Needs root (chroot).
+# `rtrun spec` with terminal false, process.args = ARGS (default: sh) and a cgroup namespace.
+# Needs root (chroot).
 set -euo pipefail
 if [ $# -lt 1 ]; then
   echo "usage: $0 DIR [ARGS...]" >&2
@@ -34,6 +35,10 @@ if [ $# -eq 0 ]; then
   set -- sh
 fi
 tmp=$(mktemp "$dir/config.json.XXXXXX")
-jq '.process.terminal = false | .process.args = $ARGS.positional' --args -- "$@" \
+# The test bundles always get a cgroup namespace (rtrun spec, as runc spec, adds one only on
+# pure cgroup v2 hosts).
+jq '.process.terminal = false | .process.args = $ARGS.positional
+  | .linux.namespaces |= (map(select(.type != "cgroup")) + [{"type": "cgroup"}])' \
+  --args -- "$@" \
   <"$dir/config.json" >"$tmp"
 mv "$tmp" "$dir/config.json"

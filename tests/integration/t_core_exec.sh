@@ -42,7 +42,7 @@ case_basics() {
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" "$(rt exec core-x sh -c 'echo $PATH')"
   check "exec --cwd" "/tmp" "$(rt exec --cwd /tmp core-x pwd)"
   check "exec --user uid:gid" "1000 1001" "$(rt exec --user 1000:1001 core-x sh -c 'echo $(id -u) $(id -g)')"
-  check_rc "exec of a missing program fails" 1 rt exec core-x no-such-program
+  check_rc "exec of a missing program fails" 255 rt exec core-x no-such-program
   check_contains "exec names the missing program" "$(cat "$TMP/last.err")" \
     'exec: "no-such-program": executable file not found in $PATH'
 }
@@ -100,17 +100,17 @@ case_lsm() {
   start_core_n
   check_rc "exec --apparmor '' --process-label ''" 0 rt exec --apparmor "" --process-label "" core-n true
   if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
-    check_rc "exec --apparmor PROFILE without AppArmor fails" 1 rt exec --apparmor foo core-n true
+    check_rc "exec --apparmor PROFILE without AppArmor fails" 255 rt exec --apparmor foo core-n true
     check_contains "and says so" "$(cat "$TMP/last.err")" "AppArmor is not enabled on this host"
     printf '{"args": ["true"], "cwd": "/", "apparmorProfile": "foo"}' >"$CASE_TMP/aa.json"
-    check_rc "exec --process with apparmorProfile without AppArmor fails" 1 \
+    check_rc "exec --process with apparmorProfile without AppArmor fails" 255 \
       rt exec --process "$CASE_TMP/aa.json" core-n
     check_contains "and says so" "$(cat "$TMP/last.err")" "process.apparmorProfile 'foo'"
   else
     echo "# AppArmor is enabled here: refusing a profile is not tested"
   fi
   if ! [ -d /sys/fs/selinux ]; then
-    check_rc "exec --process-label without SELinux fails" 1 rt exec --process-label foo core-n true
+    check_rc "exec --process-label without SELinux fails" 255 rt exec --process-label foo core-n true
     check_contains "and says so" "$(cat "$TMP/last.err")" "SELinux is not enabled on this host"
   else
     echo "# SELinux is enabled here: refusing a label is not tested"
@@ -124,10 +124,10 @@ case_preserve_fds() {
   echo four >"$CASE_TMP/f4"
   check "exec --preserve-fds 2" "three four no-fd5" "$(rt exec --preserve-fds 2 core-x \
     sh -c 'cat <&3; cat <&4; [ -e /proc/$$/fd/5 ] || echo no-fd5' 3<"$CASE_TMP/f3" 4<"$CASE_TMP/f4" 5<"$CASE_TMP/f3" | tr '\n' ' ' | sed 's/ $//')"
-  check_rc "exec --preserve-fds 2 with fd 4 closed fails" 1 \
+  check_rc "exec --preserve-fds 2 with fd 4 closed fails" 255 \
     rt exec --preserve-fds 2 core-x true 3<"$CASE_TMP/f3" 4<&-
   check_contains "and names the fd" "$(cat "$TMP/last.err")" "--preserve-fds 2: fd 4 is not open"
-  check_rc "exec --preserve-fds 1 does not pass rtrun's --log file as fd 3" 1 \
+  check_rc "exec --preserve-fds 1 does not pass rtrun's --log file as fd 3" 255 \
     "$RTRUN" --root "$ROOT" --log "$CASE_TMP/exec.log" exec --preserve-fds 1 core-x true 3<&-
   check_contains "and says fd 3 is not open" "$(cat "$TMP/last.err")" "--preserve-fds 1: fd 3 is not open"
   for bad in -1 x 65537; do
@@ -238,20 +238,20 @@ case_cgroup_flag() {
     check_contains "exec --cgroup pids:PATH2" "$out" ":pids:/sub2"
     check "exec --cgroup CTRL:PATH leaves the other hierarchies" "0::/ freezer:/" \
       "$(grep -E '^0::|:freezer:' <<<"$out" | sed 's/^[1-9][0-9]*://' | sort | tr '\n' ' ' | sed 's/ $//')"
-    check_rc "exec --cgroup with an unknown controller fails" 1 rt exec --cgroup bogus:sub core-x true
+    check_rc "exec --cgroup with an unknown controller fails" 255 rt exec --cgroup bogus:sub core-x true
     check_contains "and names it" "$(cat "$TMP/last.err")" "no controller bogus on this host"
-    check_rc "exec --cgroup PATH with another --cgroup fails" 1 \
+    check_rc "exec --cgroup PATH with another --cgroup fails" 255 \
       rt exec --cgroup sub --cgroup pids:sub2 core-x true
     check_contains "and says why" "$(cat "$TMP/last.err")" "give a CONTROLLER: prefix"
   else
-    check_rc "exec --cgroup CTRL:PATH on cgroup v2 fails" 1 rt exec --cgroup pids:sub core-x true
+    check_rc "exec --cgroup CTRL:PATH on cgroup v2 fails" 255 rt exec --cgroup pids:sub core-x true
     check_contains "and says why" "$(cat "$TMP/last.err")" "cgroup v2 has one hierarchy"
   fi
-  check_rc "exec --cgroup outside the container's cgroup fails" 1 rt exec --cgroup sub/../.. core-x true
+  check_rc "exec --cgroup outside the container's cgroup fails" 255 rt exec --cgroup sub/../.. core-x true
   check_contains "and says why" "$(cat "$TMP/last.err")" "is not below the container's cgroup"
-  check_rc "exec --cgroup of a missing sub-cgroup fails" 1 rt exec --cgroup nosuch core-x true
+  check_rc "exec --cgroup of a missing sub-cgroup fails" 255 rt exec --cgroup nosuch core-x true
   check_contains "and names it" "$(cat "$TMP/last.err")" "/nosuch: No such file or directory"
-  check_rc "exec --cgroup with an empty controller fails" 1 rt exec --cgroup :sub core-x true
+  check_rc "exec --cgroup with an empty controller fails" 255 rt exec --cgroup :sub core-x true
   check_contains "and says why" "$(cat "$TMP/last.err")" "empty controller name"
   for d in $cgdirs; do rmdir "$d/sub" "$d/sub2"; done
 }
@@ -260,7 +260,7 @@ case_cgroup_flag() {
 # it joins the cgroup and exec returns once the container is resumed (runc does the same).
 case_paused() {
   check_rc "pause core-x" 0 rt pause core-x
-  check_rc "exec in a paused container fails" 1 rt exec core-x true
+  check_rc "exec in a paused container fails" 255 rt exec core-x true
   check_contains "and points to --ignore-paused" "$(cat "$TMP/last.err")" \
     "cannot exec in a paused container (use --ignore-paused to override)"
   rt exec --ignore-paused core-x sh -c 'echo ran-after-resume; exit 5' >"$CASE_TMP/ip.out" 2>&1 &
@@ -278,7 +278,7 @@ case_paused() {
 case_stopped() {
   rt kill core-x KILL
   wait_status core-x stopped 5
-  check_rc "exec in a stopped container fails" 1 rt exec core-x true
+  check_rc "exec in a stopped container fails" 255 rt exec core-x true
   check_contains "exec says container not running" "$(cat "$TMP/last.err")" "container not running"
 }
 

@@ -106,7 +106,7 @@ wait "$lpid" 2>/dev/null
 check "exec: the listener got three connections" 3 "$(wc -l <"$TMP/listener.out")"
 check_exec_message "exec" "$(sed -n 2p "$TMP/listener.out")" "" "$init"
 check_exec_message "exec -d" "$(sed -n 3p "$TMP/listener.out")" "$(cat "$TMP/exec.pid")" "$init"
-check_rc "exec fails when the listener is gone" 1 rt exec setup-nx true
+check_rc "exec fails when the listener is gone" 255 rt exec setup-nx true
 check_contains "and says why" "$(cat "$TMP/last.err")" "linux.seccomp.listenerPath: connect"
 rt delete -f setup-nx >/dev/null 2>&1
 bundle_set "$B" '.process.args = ["sh", "-c", "mkdir /tmp/x; echo \"mkdir=$?\""]'

@@ -124,7 +124,7 @@ static void discover_and_rewrite(void **state)
 
         char *tmpl = NULL, *out = NULL;
         size_t len = 0;
-        assert_int_equal(oci_spec_template(false, &tmpl, &len, &err), 0);
+        assert_int_equal(oci_spec_template(false, true, &tmpl, &len, &err), 0);
         if (gpu_spec_rewrite(&h, tmpl, &out, &len, &err) < 0)
                 fail_msg("%s", err.msg);
         struct oci_spec *s = NULL;

@@ -232,7 +232,7 @@ static void test_template(void **state)
                 char *out = NULL;
                 size_t len = 0;
                 struct rterr err = {0};
-                assert_int_equal(oci_spec_template(terminal, &out, &len, &err), 0);
+                assert_int_equal(oci_spec_template(terminal, true, &out, &len, &err), 0);
                 struct oci_spec *s = NULL;
                 if (oci_spec_parse(out, len, &s, &err) < 0)
                         fail_msg("%s", err.msg);

@@ -101,8 +101,6 @@ static const struct reject cases[] = {
     {HEAD "\"mounts\":[{\"destination\":\"\"}]}",
      "config.json: mounts[0].destination: must not be empty"},
     {HEAD "\"mounts\":[{\"type\":\"tmpfs\"}]}", "mounts[0].destination: required but missing"},
-    {MOUNT("\"destination\":\"/b\",\"options\":[\"rro\"]"),
-     "mounts[1].options: mount option \"rro\" is not supported"},
     {MOUNT("\"destination\":\"/b\",\"options\":[\"idmap\"]"),
      "mounts[1].options: mount option \"idmap\" is not supported"},
     {MOUNT("\"destination\":\"/b\",\"uidMappings\":[]"),

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -122,9 +123,14 @@ static int in_child(const char *seccomp, int (*probe)(void))
         assert_true(pid >= 0);
         if (pid == 0) {
                 struct rterr err = {0};
-                int nfd;
-                if (seccomp_apply(&s->linux_.seccomp, &nfd, &err) < 0) {
-                        fprintf(stderr, "seccomp_apply: %s\n", err.msg);
+                struct seccomp_prog prog;
+                if (seccomp_prepare(&s->linux_.seccomp, &prog, &err) < 0) {
+                        fprintf(stderr, "seccomp_prepare: %s\n", err.msg);
+                        _exit(100);
+                }
+                if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+                    seccomp_install(&prog, false) < 0) {
+                        fprintf(stderr, "seccomp_install: %s\n", strerror(errno));
                         _exit(100);
                 }
                 _exit(probe());

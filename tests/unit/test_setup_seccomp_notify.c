@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -25,16 +27,23 @@ static int child(const char *json)
 {
         struct oci_spec *spec = NULL;
         struct rterr err = {0};
-        int nfd = -1, sock = -1;
+        int sock = -1;
+        struct seccomp_prog prog;
+        struct seccomp_handover ho;
         if (oci_spec_parse(json, strlen(json), &spec, &err) < 0 ||
             seccomp_listener_connect(&spec->linux_.seccomp, &sock, &err) < 0 ||
-            seccomp_apply(&spec->linux_.seccomp, &nfd, &err) < 0 ||
-            seccomp_send_listener(&spec->linux_.seccomp, sock, nfd, 4321, STATE, &err) < 0) {
+            seccomp_prepare(&spec->linux_.seccomp, &prog, &err) < 0 ||
+            seccomp_handover_start(&ho, &spec->linux_.seccomp, sock, 4321, STATE, &err) < 0 ||
+            prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+            seccomp_install_handover(&prog, &ho, &err) < 0) {
                 fprintf(stderr, "child: %s\n", err.msg);
                 return 2;
         }
-        close(nfd);
-        close(sock);
+        /* The hand-over closed our copies of the listener and the socket. */
+        if (fcntl(ho.fd, F_GETFD) != -1 || fcntl(sock, F_GETFD) != -1) {
+                fprintf(stderr, "child: still holds the listener or the socket\n");
+                return 3;
+        }
         errno = 0;
         long r = syscall(SYS_getppid);
         if (r != -1 || errno != 77) {
