@@ -169,7 +169,7 @@ static int init_process(const struct init_args *a, char *exe, size_t exe_size,
         if (init_seccomp_prepare(a, sc, err) < 0 || rlimits_apply(p, err) < 0 ||
             rt_process_memlock(&a->spec->annotations, p, err) < 0 ||
             rt_process_apply(&p->scheduler, err) < 0 ||
-            sched_guard_apply(&a->spec->annotations, err) < 0 ||
+            sched_guard_apply(&a->spec->annotations, p, err) < 0 ||
             (!p->no_new_privileges && seccomp_install_handover(&sc->prog, &sc->ho, err) < 0) ||
             user_apply(p, has_userns, err) < 0 || caps_apply(p, err) < 0 || lsm_apply(p, err) < 0)
                 return -1;

@@ -73,7 +73,7 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size,
         if (process_chdir(x->p, err) < 0 || rlimits_apply(x->p, err) < 0 ||
             rt_process_memlock(&x->spec->annotations, x->p, err) < 0 ||
             rt_process_apply(&x->p->scheduler, err) < 0 ||
-            sched_guard_apply(&x->spec->annotations, err) < 0 ||
+            sched_guard_apply(&x->spec->annotations, x->p, err) < 0 ||
             (!x->p->no_new_privileges && seccomp_install_handover(prog, ho, err) < 0) ||
             user_apply(x->p, has_userns, err) < 0 || caps_apply(x->p, err) < 0 ||
             lsm_apply(x->p, err) < 0)

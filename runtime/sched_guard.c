@@ -2,14 +2,13 @@
  * sched_setattr is refused whatever it asks; SCHED_OTHER, BATCH and IDLE stay reachable through
  * sched_setscheduler, nice and setpriority, whose policy argument the filter can compare. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <seccomp.h>
 #include <string.h>
+#include <sys/resource.h>
 
+#include "common/sched_policy.h"
 #include "runtime/sched_guard.h"
-
-#define POLICY_FIFO 1
-#define POLICY_RR 2
-#define POLICY_DEADLINE 6
 /* SCHED_RESET_ON_FORK may be or'ed into sched_setscheduler's policy; the kernel reads an int,
  * so the upper half of the 64-bit argument is ignored too. */
 #define POLICY_MASK 0xbfffffffULL
@@ -48,7 +47,7 @@ static int add_compat_arches(scmp_filter_ctx ctx)
 static int build(scmp_filter_ctx ctx)
 {
         const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
-        static const uint64_t rt_policies[] = {POLICY_FIFO, POLICY_RR, POLICY_DEADLINE};
+        static const uint64_t rt_policies[] = {SCHED_FIFO, SCHED_RR, SCHED_DEADLINE};
         int rc;
         /* Not no_new_privs: that would change what the container's setuid programs do. The
          * caller holds CAP_SYS_ADMIN, which seccomp(2) then requires instead. */
@@ -68,7 +67,20 @@ static int build(scmp_filter_ctx ctx)
         return 0;
 }
 
-int sched_guard_apply(const struct oci_kvs *annotations, struct rterr *err)
+/* sched(7): a real-time policy needs CAP_SYS_NICE, or (FIFO/RR only) a non-zero RLIMIT_RTPRIO.
+ * A process whose bounding set lacks CAP_SYS_NICE can never hold it, and one whose hard
+ * RLIMIT_RTPRIO is 0 can never raise it: the kernel refuses it real-time scheduling already.
+ * Called after rlimits_apply, so the limit read here is the container's. */
+static bool can_ask_for_rt(const struct oci_process *p)
+{
+        if (p->capabilities.set && (p->capabilities.bounding & (1ULL << CAP_SYS_NICE)))
+                return true;
+        struct rlimit rl;
+        return getrlimit(RLIMIT_RTPRIO, &rl) != 0 || rl.rlim_max != 0;
+}
+
+int sched_guard_apply(const struct oci_kvs *annotations, const struct oci_process *p,
+                      struct rterr *err)
 {
         const char *v = annotation(annotations, SCHED_GUARD_ANNOTATION);
         if (v && strcmp(v, "false") == 0)
@@ -77,6 +89,8 @@ int sched_guard_apply(const struct oci_kvs *annotations, struct rterr *err)
                 return rterr_set(err, EINVAL,
                                  "annotations[\"%s\"]: '%s' is neither \"true\" nor \"false\"",
                                  SCHED_GUARD_ANNOTATION, v);
+        if (!can_ask_for_rt(p))
+                return 0;
         scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
         if (ctx == NULL)
                 return rterr_set(err, ENOMEM, "real-time seccomp guard: seccomp_init failed");

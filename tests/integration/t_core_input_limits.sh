@@ -108,11 +108,11 @@ make_bundle "$TMP/c" sleep 1000
 check_rc "create a container" 0 rt create -b "$TMP/c" lim-run
 check_rc "start it" 0 rt start lim-run
 echo '{"args": ["ech\u0000o", "x"], "cwd": "/"}' >"$TMP/p.json"
-check_rc "exec --process with a NUL fails" 1 rt exec --process "$TMP/p.json" lim-run
+check_rc "exec --process with a NUL fails (exec's own failures exit 255, as runc's)" 255 rt exec --process "$TMP/p.json" lim-run
 check_contains "exec --process names the field" "$(cat "$TMP/last.err")" \
   "args[0]: the string contains a NUL character"
 echo '{"args": ["true"], "cwd": "/", "args": ["false"]}' >"$TMP/p.json"
-check_rc "exec --process with a duplicate key fails" 1 rt exec --process "$TMP/p.json" lim-run
+check_rc "exec --process with a duplicate key fails" 255 rt exec --process "$TMP/p.json" lim-run
 check_contains "exec --process names the key" "$(cat "$TMP/last.err")" \
   "args: the key appears twice"
 check "no exec process is left" "1" "$(rt ps lim-run | tail -n +2 | wc -l)"

@@ -2,6 +2,7 @@
  * privilege is needed): each request is made invalid on purpose, so that without the guard the
  * kernel answers EINVAL (or EFAULT), and with it seccomp answers EPERM before the kernel looks. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +67,10 @@ static long probe(enum probe p)
         return 0;
 }
 
+/* A process that may ask for real time: CAP_SYS_NICE in its bounding set. */
+static const struct oci_process nice_process = {
+    .capabilities = {.set = true, .bounding = 1ULL << CAP_SYS_NICE}};
+
 /* In a child: optionally loads the guard (annotation value, NULL for none given), runs the
  * probe, exits with 0 on success, else its errno (255 when loading failed). */
 static int in_child(const char *annotation, bool load, enum probe p)
@@ -77,7 +83,7 @@ static int in_child(const char *annotation, bool load, enum probe p)
                                     .value = (char *)annotation};
                 struct oci_kvs kvs = {.v = &kv, .n = annotation ? 1 : 0};
                 struct rterr err = {0};
-                if (load && sched_guard_apply(&kvs, &err) < 0)
+                if (load && sched_guard_apply(&kvs, &nice_process, &err) < 0)
                         _exit(255);
                 _exit(probe(p) < 0 ? errno : 0);
         }
@@ -137,16 +143,71 @@ static void test_annotation(void **state)
         struct oci_kv kv = {.key = (char *)SCHED_GUARD_ANNOTATION, .value = (char *)"maybe"};
         struct oci_kvs kvs = {.v = &kv, .n = 1};
         struct rterr err = {0};
-        assert_int_equal(sched_guard_apply(&kvs, &err), -1);
+        assert_int_equal(sched_guard_apply(&kvs, &nice_process, &err), -1);
         assert_int_equal(err.code, EINVAL);
         assert_non_null(strstr(err.msg, "org.rtrun.sched.guard"));
         assert_non_null(strstr(err.msg, "maybe"));
+}
+
+/* The Seccomp: line of /proc/self/status (0: no filter). */
+static int seccomp_mode(void)
+{
+        FILE *f = fopen("/proc/self/status", "r");
+        char line[256];
+        int mode = -1;
+        while (f && fgets(line, sizeof(line), f))
+                if (sscanf(line, "Seccomp: %d", &mode) == 1)
+                        break;
+        if (f)
+                fclose(f);
+        return mode;
+}
+
+/* In a child with RLIMIT_RTPRIO hard limit rtprio: the mode after applying the guard for p. */
+static int mode_after_guard(const struct oci_process *p, rlim_t rtprio)
+{
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+                struct rlimit rl = {rtprio, rtprio};
+                struct oci_kvs none = {0};
+                struct rterr err = {0};
+                if (setrlimit(RLIMIT_RTPRIO, &rl) < 0)
+                        _exit(254); /* raising a hard limit needs CAP_SYS_RESOURCE */
+                if (sched_guard_apply(&none, p, &err) < 0)
+                        _exit(255);
+                _exit(seccomp_mode());
+        }
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        return WEXITSTATUS(status);
+}
+
+/* The kernel refuses real time to a process without CAP_SYS_NICE in its bounding set and a
+ * hard RLIMIT_RTPRIO of 0: no filter then (runc's seccomp mode kept); either one loads it. */
+static void test_only_where_the_kernel_would_allow(void **state)
+{
+        (void)state;
+        const struct oci_process plain = {.capabilities = {.set = true, .bounding = 0}};
+        const struct oci_process no_caps = {0};
+        assert_int_equal(mode_after_guard(&plain, 0), 0);
+        assert_int_equal(mode_after_guard(&no_caps, 0), 0);
+        assert_int_equal(mode_after_guard(&nice_process, 0), 2);
+        int with_rtprio = mode_after_guard(&plain, 10);
+        if (with_rtprio == 254)
+                print_message("RLIMIT_RTPRIO cannot be raised here (no CAP_SYS_RESOURCE): "
+                              "the rtprio half is not checked\n");
+        else
+                assert_int_equal(with_rtprio, 2);
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_without_guard_kernel_answers),
+            cmocka_unit_test(test_only_where_the_kernel_would_allow),
             cmocka_unit_test(test_guard_refuses_real_time),
             cmocka_unit_test(test_guard_allows_the_rest),
             cmocka_unit_test(test_compat_abi),
