@@ -34,6 +34,8 @@ const char *sched_kind_name(enum sched_kind k);
 #define SCHED_SIDECARS "reservations"
 /* The sidecar file name of an entry: FNV-1a of root and id, "%016llx.json". */
 void sched_sidecar_name(const struct sched_entry *e, char *buf, size_t size);
+/* Appends a copy of e to l. */
+int sched_ledger_push(struct sched_ledger *l, const struct sched_entry *e, struct rterr *err);
 /* A ledger.json that parses is still checked against the sidecars: a live reservation whose
  * sidecar the file does not list is added back (with l->warning), so an emptied or stale
  * ledger cannot drop reservations. With `repair`, dead sidecars are removed and entries

@@ -125,7 +125,7 @@ static int mkdir_p(const char *path, struct rterr *err)
         }
 }
 
-static int push(struct sched_ledger *l, const struct sched_entry *e, struct rterr *err)
+int sched_ledger_push(struct sched_ledger *l, const struct sched_entry *e, struct rterr *err)
 {
         struct sched_entry *v = realloc(l->v, sizeof(*v) * (l->n + 1));
         if (v == NULL)
@@ -210,7 +210,7 @@ static int rebuild(struct sched_ledger *l, struct rterr *err)
                         continue;
                 }
                 e.changed = true;
-                if (push(l, &e, err) < 0)
+                if (sched_ledger_push(l, &e, err) < 0)
                         return -1;
         }
         return 0;

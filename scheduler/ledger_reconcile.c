@@ -48,16 +48,6 @@ static int read_sidecar(int d, const char *name, struct sched_entry *e)
         return ok;
 }
 
-static int add(struct sched_ledger *l, const struct sched_entry *e, struct rterr *err)
-{
-        struct sched_entry *v = realloc(l->v, sizeof(*v) * (l->n + 1));
-        if (v == NULL)
-                return rterr_errno(err, "admission ledger");
-        l->v = v;
-        l->v[l->n++] = *e;
-        return 0;
-}
-
 int sched_ledger_reconcile(struct sched_ledger *l, bool repair, struct rterr *err)
 {
         int d = openat(l->dir_fd, SCHED_SIDECARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -89,7 +79,7 @@ int sched_ledger_reconcile(struct sched_ledger *l, bool repair, struct rterr *er
                                 unlinkat(d, n, 0);
                         continue;
                 }
-                if (add(l, &e, err) < 0)
+                if (sched_ledger_push(l, &e, err) < 0)
                         return -1;
                 restored++;
         }
