@@ -235,6 +235,10 @@ double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu);
 /* The result document: {"containers": [...], "cpus": [...]}; malloc'd. */
 char *sched_report_json(const struct sched_task *tasks, const struct sched_verdict *verdicts,
                         size_t n, const struct sched_host *h);
+/* The same verdicts as a JUnit XML report (one testcase per container, a rejection is a
+ * failure); malloc'd. */
+char *sched_report_junit(const struct sched_task *tasks, const struct sched_verdict *verdicts,
+                         size_t n, const struct sched_host *h);
 /* `rtrun admission status --format json`: {"host", "containers": [entries with "alive"],
  * "cpus"} (dead entries listed, not counted); malloc'd. */
 char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive,
