@@ -36,6 +36,7 @@ static int apply_changes(struct sched_ledger *l, const struct sched_task *tasks,
                         bool lower = to < e->task.granted;
                         if (to == e->task.granted || lower != (pass == 0))
                                 continue;
+                        l->counters.compressed += lower;
                         if (e->task.kind == SCHED_KIND_DEADLINE && apply &&
                             apply(e, to, ctx, err) < 0) {
                                 for (size_t j = 0; j < i; j++)
@@ -96,10 +97,11 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         struct sched_verdict v;
         if (!sched_admit_online(tasks, l.n, h, &v)) {
                 rterr_set(err, EBUSY, "admission: %s rejected: %s", t->id, v.reason);
-                /* what loading repaired (reclaimed, rebuilt) is kept even so */
+                /* the refusal is counted, and what loading repaired (reclaimed, rebuilt) is
+                 * kept even so */
                 struct rterr ignore;
-                if (l.reclaimed || l.rebuilt)
-                        sched_ledger_commit(&l, &ignore);
+                l.counters.refused++;
+                sched_ledger_commit(&l, &ignore);
                 goto out;
         }
         if (apply_changes(&l, tasks, apply, ctx, err) < 0)
@@ -119,6 +121,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         }
         l.v = nv;
         l.v[l.n++] = e;
+        l.counters.admitted++;
         if (sched_ledger_commit(&l, err) < 0)
                 goto out;
         *granted = e.task.granted;

@@ -2,7 +2,10 @@
  *
  * Files in the admission directory (RTRUN_ADMISSION_DIR, default /run/rtrun/admission):
  *   lock               held with flock(LOCK_EX) for a whole decision (LOCK_SH to read);
- *   ledger.json        {"version": 1, "entries": [...]}, replaced atomically (temp + rename);
+ *   ledger.json        {"version": 1, "counters": {"admitted", "refused", "compressed"},
+ *                      "entries": [...]}, replaced atomically (temp + rename); counters are
+ *                      optional when read (older ledgers) and lost, as counters may be, when
+ *                      the ledger is rebuilt;
  *   reservations/K.json one sidecar per reservation (K: FNV-1a of root and id), the same entry
  *                      object, written when the entry changes and removed with it.
  * Entries whose process is gone, or whose pid now belongs to another process (start time in
@@ -145,7 +148,13 @@ static int parse_ledger(struct sched_ledger *l, const char *text, struct rterr *
                 return rterr_set(err, EINVAL, "not JSON (%s)", why[0] ? why : "empty");
         }
         yajl_val entries = sj_get(root, "entries");
+        yajl_val counters = sj_get(root, "counters");
         int r = 0;
+        if (YAJL_IS_OBJECT(counters) &&
+            (sj_u64(counters, "counters", "admitted", false, &l->counters.admitted, err) < 0 ||
+             sj_u64(counters, "counters", "refused", false, &l->counters.refused, err) < 0 ||
+             sj_u64(counters, "counters", "compressed", false, &l->counters.compressed, err) < 0))
+                goto out_bad;
         if (!YAJL_IS_ARRAY(entries)) {
                 r = rterr_set(err, EINVAL, "entries: expected an array");
                 goto out;
@@ -166,6 +175,9 @@ static int parse_ledger(struct sched_ledger *l, const char *text, struct rterr *
 out:
         yajl_tree_free(root);
         return r;
+out_bad:
+        r = -1;
+        goto out;
 }
 
 static void drop(struct sched_ledger *l, size_t i)
@@ -306,6 +318,12 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
                 return rterr_set(err, ENOMEM, "admission ledger: out of memory");
         yajl_gen_map_open(g);
         sj_kint(g, "version", 1);
+        sj_key(g, "counters");
+        yajl_gen_map_open(g);
+        sj_kint(g, "admitted", (long long)l->counters.admitted);
+        sj_kint(g, "refused", (long long)l->counters.refused);
+        sj_kint(g, "compressed", (long long)l->counters.compressed);
+        yajl_gen_map_close(g);
         sj_key(g, "entries");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < l->n; i++)

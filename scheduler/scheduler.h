@@ -156,13 +156,19 @@ struct sched_entry {
         bool changed;       /* its sidecar needs writing at the next commit */
 };
 
+/* Counts the ledger keeps of its online decisions. */
+struct sched_counters {
+        uint64_t admitted, refused, compressed;
+};
+
 struct sched_ledger {
         struct sched_entry *v;
         size_t n;
         int lock_fd;
         int dir_fd;
-        size_t reclaimed; /* dead entries dropped while loading */
-        bool rebuilt;     /* the file was corrupt and was rebuilt from the sidecars */
+        size_t reclaimed;               /* dead entries dropped while loading */
+        bool rebuilt;                   /* the file was corrupt and was rebuilt from the sidecars */
+        struct sched_counters counters; /* since the ledger was created (or rebuilt) */
         char warning[512];
 };
 
@@ -239,6 +245,17 @@ char *sched_report_json(const struct sched_task *tasks, const struct sched_verdi
  * failure); malloc'd. */
 char *sched_report_junit(const struct sched_task *tasks, const struct sched_verdict *verdicts,
                          size_t n, const struct sched_host *h);
+/* The kernel's accounting of a reservation's process, for metrics (valid: it was read). */
+struct sched_proc_stats {
+        bool valid;
+        uint64_t run_ns, wait_ns;      /* /proc/PID/schedstat fields 1 and 2 */
+        uint64_t involuntary_switches; /* /proc/PID/status nonvoluntary_ctxt_switches */
+};
+/* `rtrun metrics`: Prometheus text format (0.0.4) of the host's CPUs, the entries (alive[i]
+ * says which run; ps[i] per entry, may be NULL) and the counters (may be NULL); malloc'd. */
+char *sched_metrics_text(const struct sched_entry *e, size_t n, const bool *alive,
+                         const struct sched_proc_stats *ps, const struct sched_host *h,
+                         const struct sched_counters *c);
 /* `rtrun admission status --format json`: {"host", "containers": [entries with "alive"],
  * "cpus"} (dead entries listed, not counted); malloc'd. */
 char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive,

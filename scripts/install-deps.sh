@@ -4,7 +4,7 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config clang-format
   libseccomp-dev libcap-dev libyajl-dev libmnl-dev libyaml-dev libcmocka-dev
-  busybox-static iproute2 util-linux bsdutils procps jq python3
+  busybox-static iproute2 util-linux bsdutils procps jq python3 python3-prometheus-client
   runc crun rt-tests hyperfine gnuplot-nox
   podman containerd
   qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod gzip

@@ -114,6 +114,9 @@ static void concurrent_writers(void **state)
         struct rterr err;
         assert_int_equal(sched_ledger_open(&l, &err), 0);
         assert_int_equal(l.n, 10);
+        /* every decision counted once, under the lock (rtrun metrics exports these) */
+        assert_int_equal(l.counters.admitted, 10);
+        assert_int_equal(l.counters.refused, 10);
         for (size_t i = 0; i < l.n; i++) {
                 assert_int_equal(l.v[i].task.granted, 2 * MS);
                 assert_int_equal(l.v[i].starttime, sched_proc_starttime(l.v[i].pid));
@@ -288,6 +291,9 @@ static void compression_applied_and_restored(void **state)
         assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
         assert_int_equal(l.n, 1);
         assert_int_equal(l.v[0].task.granted, 10 * MS);
+        assert_int_equal(l.counters.admitted, 2);
+        assert_int_equal(l.counters.compressed, 1);
+        assert_int_equal(l.counters.refused, 0);
         sched_ledger_close(&l);
         /* a second reservation of the same container is refused */
         assert_int_equal(
