@@ -39,4 +39,10 @@ void sched_entry_gen(yajl_gen g, const struct sched_entry *e);
 int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struct rterr *err);
 const char *sched_kind_name(enum sched_kind k);
 
+/* ledger.bin (ledger_bin.c): encode to a malloc'd buffer; decode into l->v, l->n, the
+ * counters and the liveness sweep's cursor (-1 with err when corrupt). */
+char *sched_ledger_bin_encode(const struct sched_ledger *l, uint64_t cursor, size_t *len);
+int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len, uint64_t *cursor,
+                            struct rterr *err);
+
 #endif

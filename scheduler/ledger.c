@@ -2,16 +2,22 @@
  *
  * Files in the admission directory (RTRUN_ADMISSION_DIR, default /run/rtrun/admission):
  *   lock               held with flock(LOCK_EX) for a whole decision (LOCK_SH to read);
- *   ledger.json        {"version": 1, "counters": {"admitted", "refused", "compressed"},
- *                      "entries": [...]}, replaced atomically (temp + rename); counters are
- *                      optional when read (older ledgers) and lost, as counters may be, when
- *                      the ledger is rebuilt;
+ *   ledger.bin         the entries, decision counters and sweep cursor in a compact binary
+ *                      form (ledger_bin.c), replaced atomically (temp + rename); read it with
+ *                      `rtrun admission status`;
+ *   ledger.json        {"version": 1, "counters": {...}, "entries": [...]}: what older rtrun
+ *                      wrote (and what a person may write by hand); read when there is no
+ *                      ledger.bin, removed by the next commit;
  *   reservations/K.json one sidecar per reservation (K: FNV-1a of root and id), the same entry
  *                      object, written when the entry changes and removed with it.
- * Entries whose process is gone, or whose pid now belongs to another process (start time in
- * /proc/PID/stat field 22 differs), are dropped at load. A ledger that does not parse or holds
- * an invalid entry is rebuilt from the sidecars of live processes, with a warning: the
- * sidecars are small and written one at a time, so a torn ledger never loses them all. */
+ * Liveness is checked in proportion to what a decision touches: SCHED_LEDGER_SWEEP entries
+ * per decision in turn (gone, a zombie, or a pid now another process's: pidfs inode or start
+ * time differ), every entry a decision resizes, and all of them only when a decision would
+ * otherwise refuse or compress (admission.c). A dead entry left in place costs capacity for a
+ * while, never safety: the decisions stay conservative. A
+ * ledger that does not parse or holds an invalid entry is rebuilt from the sidecars of live
+ * processes, with a warning: the sidecars are small and written one at a time, so a torn ledger
+ * never loses them all. */
 #include "scheduler/internal.h"
 
 #include <dirent.h>
@@ -32,6 +38,7 @@
 #include "common/fileio.h"
 
 #define LEDGER "ledger.json"
+#define LEDGER_BIN "ledger.bin"
 #define SIDECARS "reservations"
 
 const char *sched_ledger_dir(void)
@@ -180,13 +187,18 @@ out_bad:
         goto out;
 }
 
-static void drop(struct sched_ledger *l, size_t i)
+static void drop_sidecar(struct sched_ledger *l, const struct sched_entry *e)
 {
         char name[64];
-        sidecar_name(&l->v[i], name, sizeof(name));
+        sidecar_name(e, name, sizeof(name));
         _cleanup_close_ int d = openat(l->dir_fd, SIDECARS, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (d >= 0)
                 unlinkat(d, name, 0);
+}
+
+static void drop(struct sched_ledger *l, size_t i)
+{
+        drop_sidecar(l, &l->v[i]);
         memmove(&l->v[i], &l->v[i + 1], sizeof(*l->v) * (l->n - i - 1));
         l->n--;
 }
@@ -232,14 +244,24 @@ static int load(struct sched_ledger *l, bool repair, struct rterr *err)
 {
         _cleanup_free_ char *text = NULL;
         size_t len;
-        if (read_file_at(l->dir_fd, LEDGER, &text, &len, err) < 0) {
-                if (err->code != ENOENT)
-                        return -1;
-                /* first use, or lost: the sidecars still say what is held */
-                return repair ? rebuild(l, err) : 0;
-        }
+        const char *file = LEDGER_BIN;
         struct rterr why;
-        if (parse_ledger(l, text, &why) == 0)
+        int r;
+        if (read_file_at(l->dir_fd, LEDGER_BIN, &text, &len, err) == 0) {
+                r = sched_ledger_bin_decode(l, text, len, &l->cursor, &why);
+        } else if (err->code != ENOENT) {
+                return -1;
+        } else {
+                file = LEDGER;
+                if (read_file_at(l->dir_fd, LEDGER, &text, &len, err) < 0) {
+                        if (err->code != ENOENT)
+                                return -1;
+                        /* first use, or lost: the sidecars still say what is held */
+                        return repair ? rebuild(l, err) : 0;
+                }
+                r = parse_ledger(l, text, &why);
+        }
+        if (r == 0)
                 return 0;
         free(l->v);
         l->v = NULL;
@@ -248,14 +270,15 @@ static int load(struct sched_ledger *l, bool repair, struct rterr *err)
                 return rterr_set(err, EINVAL,
                                  "admission ledger %s/%s is corrupt (%s); the next decision "
                                  "rebuilds it",
-                                 sched_ledger_dir(), LEDGER, why.msg);
+                                 sched_ledger_dir(), file, why.msg);
+        memset(&l->counters, 0, sizeof(l->counters));
         if (rebuild(l, err) < 0)
                 return -1;
         l->rebuilt = true;
         snprintf(l->warning, sizeof(l->warning),
                  "admission ledger %s/%s was corrupt (%.200s); rebuilt from %zu live "
                  "reservation(s)",
-                 sched_ledger_dir(), LEDGER, why.msg, l->n);
+                 sched_ledger_dir(), file, why.msg, l->n);
         return 0;
 }
 
@@ -286,15 +309,53 @@ int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
                 sched_ledger_close(l);
                 return -1;
         }
-        for (size_t i = 0; i < l->n;) {
-                if (sched_entry_alive(&l->v[i])) {
-                        i++;
-                        continue;
-                }
-                drop(l, i);
-                l->reclaimed++;
-        }
+        sched_ledger_sweep(l, false);
         return 0;
+}
+
+/* Drops dead entries, compacting once: every entry when `all`, else SCHED_LEDGER_SWEEP of
+ * them from the cursor on, so a decision costs the same at 10 and at 1000 reservations. */
+size_t sched_ledger_sweep(struct sched_ledger *l, bool all)
+{
+        size_t n = l->n, sweep = all || n < SCHED_LEDGER_SWEEP ? n : SCHED_LEDGER_SWEEP;
+        size_t before = l->reclaimed;
+        bool dead_window[SCHED_LEDGER_SWEEP] = {false};
+        _cleanup_free_ bool *dead = all ? calloc(n + 1, sizeof(bool)) : NULL;
+        if (all && dead == NULL)
+                return 0; /* no memory: nothing reclaimed, which only costs capacity */
+        for (size_t k = 0; k < sweep; k++) {
+                size_t i = all ? k : (size_t)((l->cursor + k) % n);
+                bool d = !sched_entry_alive(&l->v[i]);
+                if (all)
+                        dead[i] = d;
+                else
+                        dead_window[k] = d;
+        }
+        if (!all && n > 0) {
+                dead = calloc(n + 1, sizeof(bool));
+                if (dead == NULL)
+                        return 0;
+                for (size_t k = 0; k < sweep; k++)
+                        dead[(size_t)((l->cursor + k) % n)] = dead_window[k];
+                l->cursor = (l->cursor + sweep) % n;
+        }
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (dead[i]) {
+                        drop_sidecar(l, &l->v[i]);
+                        l->reclaimed++;
+                } else {
+                        if (kept != i)
+                                l->v[kept] = l->v[i];
+                        kept++;
+                }
+        }
+        l->n = kept;
+        if (l->n == 0)
+                l->cursor = 0;
+        else
+                l->cursor %= l->n;
+        return l->reclaimed - before;
 }
 
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err)
@@ -313,26 +374,9 @@ void sched_ledger_remove(struct sched_ledger *l, size_t i)
 
 int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
 {
-        yajl_gen g = yajl_gen_alloc(NULL);
-        if (g == NULL)
-                return rterr_set(err, ENOMEM, "admission ledger: out of memory");
-        yajl_gen_map_open(g);
-        sj_kint(g, "version", 1);
-        sj_key(g, "counters");
-        yajl_gen_map_open(g);
-        sj_kint(g, "admitted", (long long)l->counters.admitted);
-        sj_kint(g, "refused", (long long)l->counters.refused);
-        sj_kint(g, "compressed", (long long)l->counters.compressed);
-        yajl_gen_map_close(g);
-        sj_key(g, "entries");
-        yajl_gen_array_open(g);
-        for (size_t i = 0; i < l->n; i++)
-                sched_entry_gen(g, &l->v[i]);
-        yajl_gen_array_close(g);
-        yajl_gen_map_close(g);
-        _cleanup_free_ char *text = sj_take(g);
-        yajl_gen_free(g);
-        if (text == NULL)
+        size_t len;
+        _cleanup_free_ char *bin = sched_ledger_bin_encode(l, l->cursor, &len);
+        if (bin == NULL)
                 return rterr_set(err, ENOMEM, "admission ledger: out of memory");
         _cleanup_close_ int d = openat(l->dir_fd, SIDECARS, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (d < 0)
@@ -353,8 +397,11 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
                         return rterr_wrap(err, "admission sidecar for %s", l->v[i].task.id);
                 l->v[i].changed = false;
         }
-        if (write_file_atomic_at(l->dir_fd, LEDGER, text, strlen(text), 0600, err) < 0)
+        if (write_file_atomic_at(l->dir_fd, LEDGER_BIN, bin, len, 0600, err) < 0)
                 return rterr_wrap(err, "admission ledger %s", sched_ledger_dir());
+        /* an older rtrun's (or a hand-written) ledger.json is now stale */
+        if (unlinkat(l->dir_fd, LEDGER, 0) < 0 && errno != ENOENT)
+                return rterr_errno(err, "remove %s/%s", sched_ledger_dir(), LEDGER);
         return 0;
 }
 

@@ -161,6 +161,10 @@ struct sched_counters {
         uint64_t admitted, refused, compressed;
 };
 
+/* Entries checked for liveness per decision: a dead entry outside them is kept (a conservative
+ * error: it holds capacity) until its turn, or until a decision would refuse or compress. */
+#define SCHED_LEDGER_SWEEP 16
+
 struct sched_ledger {
         struct sched_entry *v;
         size_t n;
@@ -169,15 +173,20 @@ struct sched_ledger {
         size_t reclaimed;               /* dead entries dropped while loading */
         bool rebuilt;                   /* the file was corrupt and was rebuilt from the sidecars */
         struct sched_counters counters; /* since the ledger was created (or rebuilt) */
+        uint64_t cursor; /* where the next full liveness sweep starts (sched_ledger_open) */
         char warning[512];
 };
 
 /* RTRUN_ADMISSION_DIR or /run/rtrun/admission. */
 const char *sched_ledger_dir(void);
-/* Opens (creating) the directory, takes the exclusive lock, loads the ledger, drops entries
- * whose process died. A corrupt file is rebuilt from the per-reservation sidecar files of live
+/* Opens (creating) the directory, takes the exclusive lock, loads the ledger, drops the
+ * entries among the next SCHED_LEDGER_SWEEP (in turn) whose process died. A corrupt file
+ * is rebuilt from the per-reservation sidecar files of live
  * processes and `warning` says so. */
 int sched_ledger_open(struct sched_ledger *l, struct rterr *err);
+/* Drops dead entries (and their sidecars): all when `all`, else the next SCHED_LEDGER_SWEEP
+ * from the ledger's cursor. Returns how many; adds them to l->reclaimed. */
+size_t sched_ledger_sweep(struct sched_ledger *l, bool all);
 /* Writes the ledger atomically (temp + rename) and the sidecars of changed entries. */
 int sched_ledger_commit(struct sched_ledger *l, struct rterr *err);
 /* Drops entry i (and its sidecar). */
