@@ -6,6 +6,7 @@ pkgs=(
   libseccomp-dev libcap-dev libyajl-dev libmnl-dev libyaml-dev libcmocka-dev
   busybox-static iproute2 util-linux bsdutils procps jq python3 python3-prometheus-client
   runc crun rt-tests hyperfine gnuplot-nox
+  scdoc lintian man-db
   podman containerd
   qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod gzip
 )
