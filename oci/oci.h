@@ -454,5 +454,14 @@ int oci_features_json(const struct oci_kvs *extra_annotations, char **out, size_
 
 /* The default config.json `rtrun spec` writes (runc's defaults: sh, terminal true, ...). */
 int oci_spec_template(bool terminal, char **out, size_t *len, struct rterr *err);
+/* The same with `rootless` (runc's spec --rootless): a user namespace mapping container root
+ * to uid/gid, no network namespace, no resources, /sys bound from the host, no gid=/uid=
+ * mount options. */
+struct oci_template_opts {
+        bool terminal, rootless;
+        unsigned uid, gid;
+};
+int oci_spec_template_opts(const struct oci_template_opts *o, char **out, size_t *len,
+                           struct rterr *err);
 
 #endif
