@@ -75,7 +75,16 @@ struct cgroup {
         size_t n_dirs;
         int ctrl_dir[CG_NCTRL]; /* index into dirs, -1 when not served */
         int v2_dir;             /* index of the unified directory, -1 when none */
+        /* systemd driver: the scope ("rtrun-c1.scope") and its slice; NULL for cgroupfs. */
+        char *unit;
+        char *slice;
+        char *tagged; /* what cg_path() returns for a scope */
+        char *description;
+        bool unit_fresh; /* just started with the resources cg_apply is about to write */
 };
+
+/* How cg_path() marks a cgroup the systemd driver manages: "systemd:/system.slice/x.scope". */
+#define CG_SD_PATH_TAG "systemd:"
 
 /* The directories of a container cgroup at path, without touching the filesystem. */
 int cg_resolve(const struct cg_host *host, const char *path, struct cgroup **out,
@@ -102,14 +111,25 @@ const struct cg_dir *cg_main_dir(const struct cgroup *cg);
 
 /* ---- drivers ---- */
 
-int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
-int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
+int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err);
+int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err);
 /* v2: "+cpu +memory ..." into cgroup.subtree_control of every ancestor of dir below mnt. */
 int cg_v2_enable_controllers(const struct cg_host *host, const char *mnt, const char *rel,
                              struct rterr *err);
 
-/* rdma.max lines (same file on v1 and v2). */
+/* ---- files v1 and v2 share (shared_files.c) ---- */
+
+/* rdma.max lines. */
 int cg_rdma_write(const struct cg_dir *d, const struct oci_resources *r, struct rterr *err);
+/* hugetlb.<size>.<suffix> ("limit_in_bytes" on v1, "max" on v2); a NULL d writes nothing. */
+int cg_hugetlb_write(const struct cg_dir *d, const struct oci_resources *r, const char *suffix,
+                     struct rterr *err);
+/* cpuset.cpus and cpuset.mems as given. */
+int cg_cpuset_write(const struct cg_dir *d, const struct oci_cpu *c, struct rterr *err);
+/* pids.max ("max" for -1); 0 means unset, as runc reads it. */
+int cg_pids_write(const struct cg_dir *d, const oci_opt_i64 *limit, struct rterr *err);
 
 int cg_devices_v1_apply(const struct cg_dir *d, const struct oci_device_rule *rules, size_t n,
                         struct rterr *err);
@@ -148,6 +168,50 @@ int cg_swap_v2_value(int64_t swap, int64_t limit, bool limit_set, char *buf, siz
                      struct rterr *err);
 /* "max" for negative numbers (and unset), the number otherwise. */
 void cg_limit_str(int64_t v, char *buf, size_t len);
+
+/* ---- systemd driver (systemd_unit.c pure, systemd.c over sd-bus) ---- */
+
+/* Where a "slice:prefix:name" cgroupsPath puts a container: slice "system.slice" when empty,
+ * unit "prefix-name.scope" ("name.scope" without a prefix), path the cgroup below the
+ * hierarchy's root ("/system.slice/rtrun-c1.scope"). NULL or "": ":rtrun:<id>". */
+struct cg_sd_name {
+        char *slice, *unit, *path;
+};
+int cg_sd_parse(const char *cgroups_path, const char *id, struct cg_sd_name *out,
+                struct rterr *err);
+void cg_sd_name_free(struct cg_sd_name *n);
+/* "a-b.slice" -> "/a.slice/a-b.slice"; "-.slice" (the root slice) -> "". */
+int cg_sd_expand_slice(const char *slice, char **out, struct rterr *err);
+/* CPUQuotaPerSecUSec of a CFS quota and period (period 0: 100 ms): rounded up to systemd's
+ * 10 ms steps; UINT64_MAX ("infinity") for a negative quota. */
+uint64_t cg_sd_quota_per_sec(int64_t quota, uint64_t period);
+/* AllowedCPUs / AllowedMemoryNodes: the list "0-2,5" as systemd's bitmap (bit i%8 of byte i/8). */
+int cg_sd_cpu_bitmap(const char *list, uint8_t **out, size_t *n, struct rterr *err);
+
+/* DevicePolicy and DeviceAllow for a rule list: every allow rule as systemd names devices
+ * ("/dev/char/1:3", "char-pts" for a major's driver in /proc/devices, "char-*"); deny rules
+ * dropped, and no policy at all (strict false) when some rule allows every device. systemd's
+ * program then lets through a superset of what rtrun's own program (which decides) allows. */
+struct cg_sd_device {
+        char path[96];
+        char access[4];
+};
+struct cg_sd_devices {
+        bool strict;
+        struct cg_sd_device *v;
+        size_t n;
+};
+int cg_sd_devices(const struct oci_device_rule *rules, size_t n, const char *proc_devices,
+                  struct cg_sd_devices *out, struct rterr *err);
+void cg_sd_devices_free(struct cg_sd_devices *d);
+
+/* StartTransientUnit of cg's scope holding pid, with the resources systemd knows; waits for
+ * the job. */
+int cg_sd_start(struct cgroup *cg, pid_t pid, const struct oci_resources *res, struct rterr *err);
+/* SetUnitProperties (runtime) with the resources systemd knows, devices excepted. */
+int cg_sd_set(struct cgroup *cg, const struct oci_resources *res, struct rterr *err);
+/* StopUnit and ResetFailedUnit; a unit systemd no longer has is not an error. */
+int cg_sd_stop(struct cgroup *cg, struct rterr *err);
 
 /* Cleans a cgroupsPath: collapses slashes, drops a trailing one, rejects "..". */
 int cg_path_clean(const char *in, char **out, struct rterr *err);

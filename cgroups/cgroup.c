@@ -3,6 +3,7 @@
  * chose for each controller. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ const struct cg_dir *cg_main_dir(const struct cgroup *cg)
 
 const char *cg_path(const struct cgroup *cg)
 {
-        return cg->path;
+        return cg->tagged ? cg->tagged : cg->path;
 }
 
 const char *cg_controller_dir(const struct cgroup *cg, const char *controller)
@@ -54,6 +55,10 @@ void cg_free(struct cgroup *cg)
         }
         free(cg->dirs);
         free(cg->path);
+        free(cg->tagged);
+        free(cg->unit);
+        free(cg->slice);
+        free(cg->description);
         free(cg);
 }
 
@@ -148,12 +153,85 @@ static int open_dirs(struct cgroup *cg, bool all, struct rterr *err)
         return 0;
 }
 
+/* Makes cg a systemd scope's: its unit and slice are the last two components of its path. */
+static int set_unit(struct cgroup *cg, struct rterr *err)
+{
+        char *last = strrchr(cg->path, '/');
+        char *slice = NULL;
+        if (last > cg->path) {
+                char *prev = last - 1;
+                while (prev > cg->path && *prev != '/')
+                        prev--;
+                slice = strndup(prev + 1, (size_t)(last - prev - 1));
+        } else {
+                slice = strdup("-.slice");
+        }
+        cg->slice = slice;
+        cg->unit = strdup(last + 1);
+        if (asprintf(&cg->tagged, "%s%s", CG_SD_PATH_TAG, cg->path) < 0)
+                cg->tagged = NULL;
+        if (cg->slice == NULL || cg->unit == NULL || cg->tagged == NULL)
+                return rterr_errno(err, "cgroup path");
+        return 0;
+}
+
+int cg_open_remains(const struct cg_host *host, const char *path, struct cgroup **out,
+                    struct rterr *err)
+{
+        struct cgroup *cg;
+        bool sd = strncmp(path, CG_SD_PATH_TAG, strlen(CG_SD_PATH_TAG)) == 0;
+        if (cg_resolve(host, sd ? path + strlen(CG_SD_PATH_TAG) : path, &cg, err) < 0)
+                return -1;
+        if (sd && set_unit(cg, err) < 0) {
+                cg_free(cg);
+                return -1;
+        }
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                cg->dirs[i].fd = open(cg->dirs[i].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (cg->dirs[i].fd < 0 && errno != ENOENT) {
+                        rterr_errno(err, "open cgroup %s", cg->dirs[i].path);
+                        cg_free(cg);
+                        return -1;
+                }
+        }
+        *out = cg;
+        return 0;
+}
+
+int cg_path_for(enum cg_manager mgr, const char *cgroups_path, const char *id, char **out,
+                struct rterr *err)
+{
+        if (mgr == CG_MANAGER_SYSTEMD) {
+                struct cg_sd_name n;
+                if (cg_sd_parse(cgroups_path, id, &n, err) < 0)
+                        return -1;
+                _cleanup_free_ char *clean = NULL;
+                int r = cg_path_clean(n.path, &clean, err);
+                cg_sd_name_free(&n);
+                if (r < 0)
+                        return -1;
+                if (asprintf(out, "%s%s", CG_SD_PATH_TAG, clean) < 0) {
+                        *out = NULL;
+                        return rterr_errno(err, "cgroup path");
+                }
+                return 0;
+        }
+        _cleanup_free_ char *dflt = NULL;
+        if (cgroups_path == NULL || cgroups_path[0] == '\0') {
+                if (asprintf(&dflt, "/rtrun/%s", id) < 0)
+                        return rterr_errno(err, "cgroup path");
+                cgroups_path = dflt;
+        }
+        return cg_path_clean(cgroups_path, out, err);
+}
+
 int cg_open(const struct cg_host *host, const char *path, struct cgroup **out, struct rterr *err)
 {
         struct cgroup *cg;
-        if (cg_resolve(host, path, &cg, err) < 0)
+        bool sd = strncmp(path, CG_SD_PATH_TAG, strlen(CG_SD_PATH_TAG)) == 0;
+        if (cg_resolve(host, sd ? path + strlen(CG_SD_PATH_TAG) : path, &cg, err) < 0)
                 return -1;
-        if (open_dirs(cg, false, err) < 0) {
+        if ((sd && set_unit(cg, err) < 0) || open_dirs(cg, false, err) < 0) {
                 cg_free(cg);
                 return -1;
         }
@@ -300,17 +378,38 @@ static int apply_devices(struct cgroup *cg, const struct oci_device_rule *rules,
         }
 }
 
-int cg_create_begin(const struct cg_host *host, const char *cgroups_path, const char *id,
-                    struct cgroup **out, struct rterr *err)
+static int begin_systemd(const struct cg_host *host, const char *cgroups_path, const char *id,
+                         struct cgroup **out, struct rterr *err)
 {
-        _cleanup_free_ char *dflt = NULL;
-        if (cgroups_path == NULL || cgroups_path[0] == '\0') {
-                if (asprintf(&dflt, "/rtrun/%s", id) < 0)
-                        return rterr_errno(err, "cgroup path");
-                cgroups_path = dflt;
-        }
+        struct cg_sd_name n;
+        if (cg_sd_parse(cgroups_path, id, &n, err) < 0)
+                return -1;
         struct cgroup *cg;
-        if (cg_resolve(host, cgroups_path, &cg, err) < 0)
+        int r = cg_resolve(host, n.path, &cg, err);
+        cg_sd_name_free(&n);
+        if (r < 0)
+                return -1;
+        if (set_unit(cg, err) < 0 || asprintf(&cg->description, "rtrun container %s", id) < 0) {
+                if (err->code == 0)
+                        rterr_errno(err, "cgroup path");
+                cg->description = NULL;
+                cg_free(cg);
+                return -1;
+        }
+        *out = cg;
+        return 0;
+}
+
+int cg_create_begin(const struct cg_host *host, enum cg_manager mgr, const char *cgroups_path,
+                    const char *id, struct cgroup **out, struct rterr *err)
+{
+        if (mgr == CG_MANAGER_SYSTEMD)
+                return begin_systemd(host, cgroups_path, id, out, err);
+        _cleanup_free_ char *path = NULL;
+        if (cg_path_for(mgr, cgroups_path, id, &path, err) < 0)
+                return -1;
+        struct cgroup *cg;
+        if (cg_resolve(host, path, &cg, err) < 0)
                 return -1;
         struct made_list made = {0};
         if (make_dirs(cg, true, &made, err) < 0 || check_empty(cg, true, err) < 0) {
@@ -323,8 +422,29 @@ int cg_create_begin(const struct cg_host *host, const char *cgroups_path, const 
         return 0;
 }
 
-int cg_create_finish(struct cgroup *cg, struct rterr *err)
+/* The scope holds the container's init from the start: systemd made the directories of the
+ * hierarchies it manages (where init already is); rtrun makes the others (v1 cpuset, net_cls,
+ * ...) as for cgroupfs, and init joins them itself. */
+static int finish_systemd(struct cgroup *cg, pid_t pid, const struct oci_resources *res,
+                          struct rterr *err)
 {
+        if (cg_sd_start(cg, pid, res, err) < 0)
+                return -1;
+        struct made_list made = {0};
+        if (make_dirs(cg, true, &made, err) < 0 || make_dirs(cg, false, &made, err) < 0 ||
+            apply_devices(cg, NULL, 0, err) < 0) {
+                made_undo(&made);
+                return -1;
+        }
+        made_forget(&made);
+        return 0;
+}
+
+int cg_create_finish(struct cgroup *cg, pid_t pid, const struct oci_resources *res,
+                     struct rterr *err)
+{
+        if (cg->unit)
+                return finish_systemd(cg, pid, res, err);
         struct made_list made = {0};
         /* Default deny with the default devices, as runc, even for a config without
          * linux.resources: cg_apply replaces the policy with the config's rules. */
@@ -343,13 +463,13 @@ int cg_create_finish(struct cgroup *cg, struct rterr *err)
         return 0;
 }
 
-int cg_create(const struct cg_host *host, const char *cgroups_path, const char *id,
-              struct cgroup **out, struct rterr *err)
+int cg_create(const struct cg_host *host, enum cg_manager mgr, const char *cgroups_path,
+              const char *id, struct cgroup **out, struct rterr *err)
 {
         struct cgroup *cg;
-        if (cg_create_begin(host, cgroups_path, id, &cg, err) < 0)
+        if (cg_create_begin(host, mgr, cgroups_path, id, &cg, err) < 0)
                 return -1;
-        if (cg_create_finish(cg, err) < 0) {
+        if (cg_create_finish(cg, getpid(), NULL, err) < 0) {
                 cg_destroy(cg, NULL);
                 cg_free(cg);
                 return -1;
@@ -384,6 +504,11 @@ static int add_pids_of(const struct cg_dir *d, pid_t **pids, size_t *n, struct r
                 (*pids)[(*n)++] = (pid_t)v;
                 p = end + strspn(end, "\n");
         }
+        /* kernfs counts a directory's sub-directories in its link count: without any, there is
+         * no need to list every control file to find none. */
+        struct stat st;
+        if (d->fd >= 0 && fstat(d->fd, &st) == 0 && st.st_nlink <= 2)
+                return 0;
         _cleanup_closedir_ DIR *dir = opendir(d->path);
         if (dir == NULL)
                 return rterr_errno(err, "open %s", d->path);
@@ -405,14 +530,87 @@ static int add_pids_of(const struct cg_dir *d, pid_t **pids, size_t *n, struct r
         return 0;
 }
 
+/* Every process listed in the open directories of cg (a pid may be listed more than once). */
+static int remains(struct cgroup *cg, pid_t **pids, size_t *n, struct rterr *err)
+{
+        *pids = NULL;
+        *n = 0;
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                if (cg->dirs[i].fd < 0)
+                        continue;
+                struct rterr e = {0};
+                if (add_pids_of(&cg->dirs[i], pids, n, &e) == 0)
+                        continue;
+                if (e.code == ENOENT || e.code == ENODEV)
+                        continue; /* removed by someone else meanwhile */
+                if (err)
+                        *err = e;
+                free(*pids);
+                *pids = NULL;
+                *n = 0;
+                return -1;
+        }
+        return 0;
+}
+
+int cg_count_remains(struct cgroup *cg, size_t *n, struct rterr *err)
+{
+        _cleanup_free_ pid_t *pids = NULL;
+        return remains(cg, &pids, n, err);
+}
+
+/* A frozen task acts on SIGKILL only once thawed (v1 freezer, v2 cgroup.freeze). */
+static void thaw_remains(struct cgroup *cg)
+{
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                const struct cg_dir *d = &cg->dirs[i];
+                if (d->fd < 0)
+                        continue;
+                if (d->v2 && cg_has_file(d, "cgroup.freeze"))
+                        cg_write(d, "cgroup.freeze", "0", NULL);
+                else if (!d->v2 && cg->ctrl_dir[CG_FREEZER] == (int)i)
+                        cg_write(d, "freezer.state", "THAWED", NULL);
+        }
+}
+
+int cg_kill_remains(struct cgroup *cg, struct rterr *err)
+{
+        for (int round = 0;; round++) {
+                _cleanup_free_ pid_t *pids = NULL;
+                size_t n;
+                if (remains(cg, &pids, &n, err) < 0)
+                        return -1;
+                if (n == 0)
+                        return 0;
+                if (round >= 200)
+                        return rterr_set(err, ETIMEDOUT,
+                                         "cgroup %s: %zu process(es) still there 2 s after "
+                                         "SIGKILL (pid %d)",
+                                         cg->path, n, (int)pids[0]);
+                const struct cg_dir *v2 = cg->v2_dir >= 0 ? &cg->dirs[cg->v2_dir] : NULL;
+                if (v2 && v2->fd >= 0 && cg_has_file(v2, "cgroup.kill"))
+                        cg_write(v2, "cgroup.kill", "1", NULL);
+                for (size_t i = 0; i < n; i++)
+                        kill(pids[i], SIGKILL);
+                thaw_remains(cg);
+                usleep(10000);
+        }
+}
+
 int cg_pids(struct cgroup *cg, pid_t **pids, size_t *n, struct rterr *err)
 {
         *pids = NULL;
         *n = 0;
-        if (add_pids_of(cg_main_dir(cg), pids, n, err) < 0) {
+        struct rterr why = {0};
+        if (add_pids_of(cg_main_dir(cg), pids, n, &why) < 0) {
                 free(*pids);
                 *pids = NULL;
                 *n = 0;
+                /* systemd removes a scope once its last process has exited. */
+                if (cg->unit && (why.code == ENOENT || why.code == ENODEV))
+                        return 0;
+                if (err)
+                        *err = why;
                 return -1;
         }
         return 0;
@@ -463,6 +661,8 @@ static int remove_children(const char *path, struct rterr *err)
 int cg_destroy(struct cgroup *cg, struct rterr *err)
 {
         int ret = 0;
+        if (cg->unit && cg_sd_stop(cg, err) < 0)
+                return -1;
         /* v1 hierarchies first: the unified directory of a hybrid host is the last to empty. */
         for (size_t k = cg->n_dirs; k > 0; k--) {
                 size_t i = k - 1;
@@ -474,6 +674,15 @@ int cg_destroy(struct cgroup *cg, struct rterr *err)
                         ret = -1;
         }
         return ret;
+}
+
+void cg_remove_empty(const struct cg_host *host, const char *path)
+{
+        for (size_t i = 0; i < host->n_mounts; i++) {
+                _cleanup_free_ char *dir = NULL;
+                if (dir_for_mount(&host->mounts[i], path, &dir, NULL) == 0)
+                        rmdir(dir);
+        }
 }
 
 static int missing(const char *field, enum cg_ctrl c, struct rterr *err)
@@ -513,13 +722,17 @@ static int check_controllers(const struct cgroup *cg, const struct oci_resources
         return 0;
 }
 
-int cg_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err)
+int cg_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+             struct rterr *err)
 {
         if (check_controllers(cg, res, err) < 0)
                 return -1;
-        if (cg->host->layout != CG_LAYOUT_V2 && cg_v1_apply(cg, res, err) < 0)
+        if (cg->unit && !cg->unit_fresh && cg_sd_set(cg, res, err) < 0)
                 return -1;
-        if (cg->v2_dir >= 0 && cg_v2_apply(cg, res, err) < 0)
+        cg->unit_fresh = false;
+        if (cg->host->layout != CG_LAYOUT_V2 && cg_v1_apply(cg, res, warn, err) < 0)
+                return -1;
+        if (cg->v2_dir >= 0 && cg_v2_apply(cg, res, warn, err) < 0)
                 return -1;
         return apply_devices(cg, res->devices, res->n_devices, err);
 }

@@ -104,14 +104,15 @@ static int check_usage(const struct cg_dir *d, const struct oci_memory *m, const
         return 0;
 }
 
-static int v1_memory(const struct cgroup *cg, const struct oci_memory *m, struct rterr *err)
+static int v1_memory(const struct cgroup *cg, const struct oci_memory *m, const struct rtwarn *warn,
+                     struct rterr *err)
 {
         const struct cg_dir *d = v1_dir(cg, CG_MEMORY);
         if (!m->set || d == NULL)
                 return 0;
         if (m->kernel.set || m->kernel_tcp.set)
-                fprintf(stderr, "rtrun: warning: linux.resources.memory.kernel and kernelTCP are "
-                                "ignored: the kernel no longer enforces kmem limits\n");
+                rtwarn(warn, "linux.resources.memory.kernel and kernelTCP are ignored: the kernel "
+                             "no longer enforces kmem limits");
         if (check_usage(d, m, "memory.usage_in_bytes", err) < 0)
                 return -1;
         if (memory_limits(d, m, err) < 0)
@@ -122,8 +123,7 @@ static int v1_memory(const struct cgroup *cg, const struct oci_memory *m, struct
                  * reservation is best effort by definition, so the container still starts. */
                 if (err->code != EOPNOTSUPP)
                         return -1;
-                fprintf(stderr, "rtrun: warning: linux.resources.memory.reservation ignored: %s\n",
-                        err->msg);
+                rtwarn(warn, "linux.resources.memory.reservation ignored: %s", err->msg);
         }
         if (m->swappiness.set && write_u64(d, "memory.swappiness", m->swappiness.v, err) < 0)
                 return -1;
@@ -177,18 +177,6 @@ static int v1_cpu(const struct cgroup *cg, const struct oci_cpu *c, struct rterr
         return 0;
 }
 
-static int v1_cpuset(const struct cgroup *cg, const struct oci_cpu *c, struct rterr *err)
-{
-        const struct cg_dir *d = v1_dir(cg, CG_CPUSET);
-        if (d == NULL)
-                return 0;
-        if (c->cpus && cg_write(d, "cpuset.cpus", c->cpus, err) < 0)
-                return -1;
-        if (c->mems && cg_write(d, "cpuset.mems", c->mems, err) < 0)
-                return -1;
-        return 0;
-}
-
 /* CFQ's blkio.weight is gone from current kernels; BFQ offers blkio.bfq.weight instead. */
 static const char *blkio_file(const struct cg_dir *d, const char *cfq, const char *bfq)
 {
@@ -234,21 +222,6 @@ static int v1_blkio(const struct cgroup *cg, const struct oci_blkio *b, struct r
         return 0;
 }
 
-static int v1_hugetlb(const struct cgroup *cg, const struct oci_resources *r, struct rterr *err)
-{
-        const struct cg_dir *d = v1_dir(cg, CG_HUGETLB);
-        if (d == NULL)
-                return 0;
-        for (size_t i = 0; i < r->n_hugepage_limits; i++) {
-                char file[128];
-                snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes",
-                         r->hugepage_limits[i].page_size);
-                if (write_u64(d, file, r->hugepage_limits[i].limit, err) < 0)
-                        return -1;
-        }
-        return 0;
-}
-
 static int v1_network(const struct cgroup *cg, const struct oci_network_res *n, struct rterr *err)
 {
         const struct cg_dir *cls = v1_dir(cg, CG_NET_CLS), *prio = v1_dir(cg, CG_NET_PRIO);
@@ -262,45 +235,20 @@ static int v1_network(const struct cgroup *cg, const struct oci_network_res *n, 
 }
 
 /* runc's rule: 0 leaves pids.max alone, a negative limit means no limit. */
-static int v1_pids(const struct cgroup *cg, const oci_opt_i64 *limit, struct rterr *err)
-{
-        const struct cg_dir *d = v1_dir(cg, CG_PIDS);
-        if (d == NULL || !limit->set || limit->v == 0)
-                return 0;
-        char buf[32];
-        cg_limit_str(limit->v, buf, sizeof(buf));
-        return cg_write(d, "pids.max", buf, err);
-}
-
-int cg_rdma_write(const struct cg_dir *d, const struct oci_resources *r, struct rterr *err)
-{
-        for (size_t i = 0; i < r->n_rdma; i++) {
-                const struct oci_rdma *x = &r->rdma[i];
-                char buf[256];
-                int n = snprintf(buf, sizeof(buf), "%s", x->device);
-                if (x->hca_handles.set)
-                        n += snprintf(buf + n, sizeof(buf) - (size_t)n, " hca_handle=%" PRIu64,
-                                      x->hca_handles.v);
-                if (x->hca_objects.set)
-                        snprintf(buf + n, sizeof(buf) - (size_t)n, " hca_object=%" PRIu64,
-                                 x->hca_objects.v);
-                if (cg_write(d, "rdma.max", buf, err) < 0)
-                        return -1;
-        }
-        return 0;
-}
-
-int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err)
+int cg_v1_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err)
 {
         if (cg->host->layout == CG_LAYOUT_V1 && res->unified.n > 0)
                 return rterr_set(err, EINVAL,
                                  "linux.resources.unified.%s: unified resources need cgroup v2, "
                                  "and this host has cgroup v1 only",
                                  res->unified.v[0].key);
-        if (v1_memory(cg, &res->memory, err) < 0 || v1_cpu(cg, &res->cpu, err) < 0 ||
-            v1_cpuset(cg, &res->cpu, err) < 0 || v1_blkio(cg, &res->blkio, err) < 0 ||
-            v1_hugetlb(cg, res, err) < 0 || v1_network(cg, &res->network, err) < 0 ||
-            v1_pids(cg, &res->pids_limit, err) < 0)
+        if (v1_memory(cg, &res->memory, warn, err) < 0 || v1_cpu(cg, &res->cpu, err) < 0 ||
+            cg_cpuset_write(v1_dir(cg, CG_CPUSET), &res->cpu, err) < 0 ||
+            v1_blkio(cg, &res->blkio, err) < 0 ||
+            cg_hugetlb_write(v1_dir(cg, CG_HUGETLB), res, "limit_in_bytes", err) < 0 ||
+            v1_network(cg, &res->network, err) < 0 ||
+            cg_pids_write(v1_dir(cg, CG_PIDS), &res->pids_limit, err) < 0)
                 return -1;
         const struct cg_dir *rdma = v1_dir(cg, CG_RDMA);
         return rdma ? cg_rdma_write(rdma, res, err) : 0;

@@ -80,17 +80,18 @@ static int write_max(const struct cg_dir *d, const char *file, int64_t v, struct
         return cg_write(d, file, buf, err);
 }
 
-static int v2_memory(const struct cgroup *cg, const struct oci_memory *m, struct rterr *err)
+static int v2_memory(const struct cgroup *cg, const struct oci_memory *m, const struct rtwarn *warn,
+                     struct rterr *err)
 {
         const struct cg_dir *d = v2_dir(cg, CG_MEMORY);
         if (!m->set || d == NULL)
                 return 0;
         if (m->kernel.set || m->kernel_tcp.set)
-                fprintf(stderr, "rtrun: warning: linux.resources.memory.kernel and kernelTCP are "
-                                "ignored: cgroup v2 has no kmem limits\n");
+                rtwarn(warn, "linux.resources.memory.kernel and kernelTCP are ignored: cgroup v2 "
+                             "has no kmem limits");
         if (m->swappiness.set || (m->disable_oom_killer.set && m->disable_oom_killer.v))
-                fprintf(stderr, "rtrun: warning: linux.resources.memory.swappiness and "
-                                "disableOOMKiller are ignored: cgroup v2 has no such files\n");
+                rtwarn(warn, "linux.resources.memory.swappiness and disableOOMKiller are ignored: "
+                             "cgroup v2 has no such files");
         if (m->check_before_update.v && m->limit.set && m->limit.v >= 0) {
                 uint64_t cur;
                 if (cg_read_u64(d, "memory.current", &cur, err) < 0)
@@ -163,18 +164,6 @@ static int v2_cpu(const struct cgroup *cg, const struct oci_cpu *c, struct rterr
         return 0;
 }
 
-static int v2_cpuset(const struct cgroup *cg, const struct oci_cpu *c, struct rterr *err)
-{
-        const struct cg_dir *d = v2_dir(cg, CG_CPUSET);
-        if (d == NULL)
-                return 0;
-        if (c->cpus && cg_write(d, "cpuset.cpus", c->cpus, err) < 0)
-                return -1;
-        if (c->mems && cg_write(d, "cpuset.mems", c->mems, err) < 0)
-                return -1;
-        return 0;
-}
-
 static int io_max(const struct cg_dir *d, const char *key, const struct oci_throttle_list *l,
                   struct rterr *err)
 {
@@ -214,28 +203,6 @@ static int v2_io(const struct cgroup *cg, const struct oci_blkio *b, struct rter
         return 0;
 }
 
-static int v2_hugetlb(const struct cgroup *cg, const struct oci_resources *r, struct rterr *err)
-{
-        const struct cg_dir *d = v2_dir(cg, CG_HUGETLB);
-        if (d == NULL)
-                return 0;
-        for (size_t i = 0; i < r->n_hugepage_limits; i++) {
-                char file[128];
-                snprintf(file, sizeof(file), "hugetlb.%s.max", r->hugepage_limits[i].page_size);
-                if (cg_writef(d, file, err, "%" PRIu64, r->hugepage_limits[i].limit) < 0)
-                        return -1;
-        }
-        return 0;
-}
-
-static int v2_pids(const struct cgroup *cg, const oci_opt_i64 *limit, struct rterr *err)
-{
-        const struct cg_dir *d = v2_dir(cg, CG_PIDS);
-        if (d == NULL || !limit->set || limit->v == 0)
-                return 0;
-        return write_max(d, "pids.max", limit->v, err);
-}
-
 /* On a hybrid host only the unified directory's own files and the controllers v2 serves are
  * there to write. */
 static int v2_unified(const struct cgroup *cg, const struct oci_kvs *u, struct rterr *err)
@@ -266,11 +233,14 @@ static int v2_unified(const struct cgroup *cg, const struct oci_kvs *u, struct r
         return 0;
 }
 
-int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, struct rterr *err)
+int cg_v2_apply(struct cgroup *cg, const struct oci_resources *res, const struct rtwarn *warn,
+                struct rterr *err)
 {
-        if (v2_memory(cg, &res->memory, err) < 0 || v2_cpu(cg, &res->cpu, err) < 0 ||
-            v2_cpuset(cg, &res->cpu, err) < 0 || v2_io(cg, &res->blkio, err) < 0 ||
-            v2_hugetlb(cg, res, err) < 0 || v2_pids(cg, &res->pids_limit, err) < 0)
+        if (v2_memory(cg, &res->memory, warn, err) < 0 || v2_cpu(cg, &res->cpu, err) < 0 ||
+            cg_cpuset_write(v2_dir(cg, CG_CPUSET), &res->cpu, err) < 0 ||
+            v2_io(cg, &res->blkio, err) < 0 ||
+            cg_hugetlb_write(v2_dir(cg, CG_HUGETLB), res, "max", err) < 0 ||
+            cg_pids_write(v2_dir(cg, CG_PIDS), &res->pids_limit, err) < 0)
                 return -1;
         const struct cg_dir *rdma = v2_dir(cg, CG_RDMA);
         if (rdma && cg_rdma_write(rdma, res, err) < 0)

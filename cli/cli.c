@@ -10,6 +10,7 @@
 #include "oci/oci.h"
 #include "cli/commands.h"
 #include "runtime/log.h"
+#include "runtime/selfclone.h"
 
 struct cli_cmd {
         const char *name;
@@ -55,7 +56,8 @@ static void print_usage(void)
                "   --log FILE              log file (default: stderr)\n"
                "   --log-format text|json  log format (default: text)\n"
                "   --debug                 log debug messages\n"
-               "   --systemd-cgroup        use the systemd cgroup driver (not implemented)\n"
+               "   --systemd-cgroup        let systemd make each container's cgroup: a scope unit\n"
+               "                           (cgroupsPath \"slice:prefix:name\")\n"
                "   --version, -v           print the version\n"
                "   --help, -h              show help\n");
 }
@@ -212,8 +214,15 @@ static int parse_globals(int argc, char **argv, struct runtime_ctx *g, bool *exi
         return i;
 }
 
+/* The commands whose processes enter a container (CVE-2019-5736: runtime/selfclone.h). */
+static bool enters_container(const char *name)
+{
+        return strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0;
+}
+
 int cli_main(int argc, char **argv)
 {
+        struct rterr err = {0};
         struct runtime_ctx g = {
             .root = "/run/rtrun",
             .log_format = LOG_FORMAT_TEXT,
@@ -245,6 +254,8 @@ int cli_main(int argc, char **argv)
                         log_msg(&g, LOG_ERROR, "unknown command '%s' (see 'rtrun --help')",
                                 argv[ci]);
                         rc = 1;
+                } else if (enters_container(cmd->name) && selfclone_ensure(argv, &err) < 0) {
+                        rc = log_fail(&g, &err);
                 } else {
                         rc = cmd->fn(&g, argc - ci, argv + ci);
                 }

@@ -164,6 +164,12 @@ static int check_taskset(const struct runtime_ctx *g, const struct opts *o)
         if (read_file_at(AT_FDCWD, o->taskset, &text, &len, &err) < 0)
                 return log_fail(g, &err);
         struct sched_taskset ts;
+        if (memchr(text, '\0',
+                   len)) { /* the parser takes a C string: nothing may hide past a NUL */
+                rterr_set(&err, EINVAL, "%s: invalid JSON: NUL byte at offset %zu", o->taskset,
+                          (size_t)((char *)memchr(text, '\0', len) - text));
+                return log_fail(g, &err);
+        }
         if (sched_taskset_parse(text, o->taskset, &kernel, &ts, &err) < 0)
                 return log_fail(g, &err);
         _cleanup_free_ struct sched_verdict *v = calloc(ts.n + 1, sizeof(*v));
@@ -185,19 +191,16 @@ static int check_taskset(const struct runtime_ctx *g, const struct opts *o)
 /* The live reservations of the ledger as admitted tasks, plus room for `extra` more. */
 static int ledger_tasks(struct sched_task **out, size_t *n, size_t extra, struct rterr *err)
 {
-        struct sched_ledger l;
+        _cleanup_ledger_ struct sched_ledger l = SCHED_LEDGER_INIT;
         if (sched_ledger_snapshot(&l, err) < 0)
                 return -1;
         struct sched_task *t = calloc(l.n + extra + 1, sizeof(*t));
-        if (t == NULL) {
-                sched_ledger_close(&l);
+        if (t == NULL)
                 return rterr_errno(err, "admission");
-        }
         *n = 0;
         for (size_t i = 0; i < l.n; i++)
                 if (sched_entry_alive(&l.v[i]))
                         t[(*n)++] = l.v[i].task;
-        sched_ledger_close(&l);
         *out = t;
         return 0;
 }
@@ -410,12 +413,11 @@ static int status(const struct runtime_ctx *g, const struct opts *o)
         struct sched_host h;
         if (sched_host_read(&h, &err) < 0)
                 return log_fail(g, &err);
-        struct sched_ledger l;
+        _cleanup_ledger_ struct sched_ledger l = SCHED_LEDGER_INIT;
         if (sched_ledger_snapshot(&l, &err) < 0)
                 return log_fail(g, &err);
         _cleanup_free_ struct sched_task *t = calloc(l.n + 1, sizeof(*t));
         if (t == NULL) {
-                sched_ledger_close(&l);
                 rterr_errno(&err, "admission status");
                 return log_fail(g, &err);
         }
@@ -430,7 +432,6 @@ static int status(const struct runtime_ctx *g, const struct opts *o)
         if (alive && strcmp(o->format, "json") == 0)
                 doc = sched_status_json(l.v, l.n, alive, &h);
         if (alive == NULL || (strcmp(o->format, "json") == 0 && doc == NULL)) {
-                sched_ledger_close(&l);
                 rterr_set(&err, ENOMEM, "admission status: out of memory");
                 return log_fail(g, &err);
         }
@@ -438,7 +439,6 @@ static int status(const struct runtime_ctx *g, const struct opts *o)
                 printf("%s\n", doc);
         else
                 status_table(&l, t, n, &h);
-        sched_ledger_close(&l);
         return 0;
 }
 

@@ -19,17 +19,6 @@
 #include "runtime/container.h"
 #include "runtime/log.h"
 
-static void cleanup_resourcesp(struct oci_resources **r)
-{
-        oci_resources_free(*r);
-}
-static void cleanup_specp(struct oci_spec **s)
-{
-        oci_spec_free(*s);
-}
-#define _cleanup_resources_ __attribute__((cleanup(cleanup_resourcesp)))
-#define _cleanup_spec_ __attribute__((cleanup(cleanup_specp)))
-
 /* A loaded container's cgroup, with the host detection it needs. */
 struct target {
         struct container *c;
@@ -406,7 +395,8 @@ int cmd_update(const struct runtime_ctx *g, int argc, char **argv)
                 r = rterr_set(&err, 0, "container %s: container not running", id);
         if (r == 0)
                 r = keep_devices(t.c, res, &err);
-        if (r == 0 && cg_apply(t.cg, res, &err) < 0)
+        struct rtwarn warn = log_warn_sink(g);
+        if (r == 0 && cg_apply(t.cg, res, &warn, &err) < 0)
                 r = rterr_wrap(&err, "update %s", id);
         target_clear(&t);
         return r < 0 ? log_fail(g, &err) : 0;

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/cleanup.h"
+#include "common/json.h"
 #include "rt/rt.h"
 
 static void usage(FILE *f)
@@ -91,17 +93,8 @@ static void print_text(const struct rt_cpus_status *s)
 
 static void json_str(const char *s)
 {
-        putchar('"');
-        for (; *s; s++) {
-                unsigned char c = (unsigned char)*s;
-                if (c == '"' || c == '\\')
-                        printf("\\%c", c);
-                else if (c < 0x20)
-                        printf("\\u%04x", c);
-                else
-                        putchar(c);
-        }
-        putchar('"');
+        _cleanup_free_ char *q = json_quote(s);
+        fputs(q ? q : "\"\"", stdout);
 }
 
 static void print_json(const struct rt_cpus_status *s)

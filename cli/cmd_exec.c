@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -16,6 +18,7 @@
 #include "runtime/forward.h"
 #include "runtime/log.h"
 #include "runtime/setup.h"
+#include "runtime/state_dir.h"
 
 static const char usage[] =
     "Usage: rtrun exec [command options] <container-id> <command> [args...]\n"
@@ -266,12 +269,21 @@ static int parse_flags(const struct runtime_ctx *g, int argc, char **argv, struc
         return optind;
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct rterr *err)
+/* Hands the reservation from us to the exec'd process. A short process may have exited (a
+ * zombie we have not reaped) before the ledger sees it: that is a finished process, not a
+ * failure; its reservation goes and the exit status is collected as usual. */
+static int bind_exec(const struct runtime_ctx *g, const char *aid, pid_t pid, struct rterr *err)
 {
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-        if (write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, err) < 0)
-                return rterr_wrap(err, "--pid-file");
+        if (admission_bind(g, aid, pid, err) == 0)
+                return 0;
+        siginfo_t si = {0};
+        bool exited = err->code == ESRCH &&
+                      waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                      si.si_pid == pid;
+        admission_release(g, aid, NULL);
+        if (!exited)
+                return -1;
+        rterr_clear(err);
         return 0;
 }
 
@@ -320,16 +332,23 @@ static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const cha
                 flock(c->lock_fd, LOCK_UN);
         pid_t pid;
         int master;
-        if (exec_spawn(c, spec, p, &f->o, &pid, &master, err) < 0 ||
-            (admitted && admission_bind(g, aid, pid, err) < 0)) {
+        if (exec_spawn(c, spec, p, &f->o, &pid, &master, err) < 0) {
                 if (admitted)
                         admission_release(g, aid, NULL);
                 goto out;
         }
-        if (f->o.pid_file && write_pid_file(f->o.pid_file, pid, err) < 0)
+        if (admitted && bind_exec(g, aid, pid, err) < 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                goto out;
+        }
+        if (f->o.pid_file && pid_file_write(f->o.pid_file, pid, err) < 0)
                 goto out;
         flock(c->lock_fd, LOCK_UN);
         rc = f->o.detach ? 0 : forward_until_exit(g, pid, &all, master);
+        /* Reaped: its reservation goes now, not at the next decision that notices. */
+        if (admitted && !f->o.detach)
+                admission_release(g, aid, NULL);
         if (master >= 0)
                 close(master);
 out:

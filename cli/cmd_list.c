@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
+#include "common/json.h"
 #include "common/cleanup.h"
 #include "cli/commands.h"
 #include "runtime/log.h"
@@ -53,11 +53,6 @@ static void owner_of(const char *root, struct entry *e)
 static int by_id(const void *a, const void *b)
 {
         return strcmp(((const struct entry *)a)->c->id, ((const struct entry *)b)->c->id);
-}
-
-static void gen_str(yajl_gen gen, const char *s)
-{
-        yajl_gen_string(gen, (const unsigned char *)(s ? s : ""), s ? strlen(s) : 0);
 }
 
 static void print_json(struct entry *e, size_t n)
@@ -177,7 +172,8 @@ int cmd_list(const struct runtime_ctx *g, int argc, char **argv)
         if (collect(g, &e, &n, &err) < 0) {
                 rc = log_fail(g, &err);
         } else {
-                qsort(e, n, sizeof(*e), by_id);
+                if (n > 1) /* e is NULL when there is none: qsort's pointer must not be */
+                        qsort(e, n, sizeof(*e), by_id);
                 for (size_t i = 0; i < n && !quiet; i++)
                         owner_of(g->root, &e[i]);
                 if (quiet)

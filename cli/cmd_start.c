@@ -18,13 +18,10 @@ int cmd_start(const struct runtime_ctx *g, int argc, char **argv)
         if (!cli_id_only(g, argc, argv, usage, &id, &code))
                 return code;
         struct rterr err = {0};
-        struct container *c = NULL;
-        struct oci_spec *spec = NULL;
-        int rc = 0;
+        _cleanup_container_ struct container *c = NULL;
+        _cleanup_spec_ struct oci_spec *spec = NULL;
         if (container_load(g, id, &c, &err) < 0 || container_load_spec(c, &spec, &err) < 0 ||
             container_start(g, c, spec, &err) < 0)
-                rc = log_fail(g, &err);
-        oci_spec_free(spec);
-        container_free(c);
-        return rc;
+                return log_fail(g, &err);
+        return 0;
 }

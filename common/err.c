@@ -83,3 +83,15 @@ void rterr_clear(struct rterr *err)
                 err->msg[0] = '\0';
         }
 }
+
+void rtwarn(const struct rtwarn *w, const char *fmt, ...)
+{
+        if (w == NULL || w->fn == NULL)
+                return;
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        w->fn(w->ctx, msg);
+}

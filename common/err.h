@@ -26,4 +26,14 @@ int rterr_wrap(struct rterr *err, const char *fmt, ...) __attribute__((format(pr
 
 void rterr_clear(struct rterr *err);
 
+/* The one warning channel: library code reports what it ignored or worked around to the sink
+ * its caller passes, and the caller decides where that goes (runtime/log.c: --log in text or
+ * JSON, and stderr without a log file). A NULL sink, or one without fn, drops the warning. */
+struct rtwarn {
+        void (*fn)(void *ctx, const char *msg); /* msg without "warning:" or newline */
+        void *ctx;
+};
+
+void rtwarn(const struct rtwarn *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -1,7 +1,9 @@
 #include "common/fileio.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,4 +87,41 @@ int write_file_atomic_at(int dirfd, const char *path, const char *buf, size_t le
                 return -1;
         }
         return 0;
+}
+
+/* The writer's pid of "NAME.tmp.PID", or 0 when name is not such a temporary. */
+static pid_t temporary_owner(const char *name)
+{
+        const char *t = strstr(name, ".tmp.");
+        if (t == NULL)
+                return 0;
+        while (strstr(t + 1, ".tmp."))
+                t = strstr(t + 1, ".tmp.");
+        t += 5;
+        char *end;
+        long pid = strtol(t, &end, 10);
+        if (end == t || *end != '\0' || pid <= 0 || pid > 0x3fffffff)
+                return 0;
+        return (pid_t)pid;
+}
+
+int sweep_dead_temporaries(int dirfd)
+{
+        int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        _cleanup_closedir_ DIR *d = fdopendir(fd);
+        if (d == NULL) {
+                close(fd);
+                return 0;
+        }
+        int n = 0;
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL) {
+                pid_t pid = temporary_owner(de->d_name);
+                if (pid > 0 && pid != getpid() && kill(pid, 0) < 0 && errno == ESRCH &&
+                    unlinkat(dirfd, de->d_name, 0) == 0)
+                        n++;
+        }
+        return n;
 }

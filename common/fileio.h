@@ -17,4 +17,8 @@ int write_file_at(int dirfd, const char *path, const char *buf, struct rterr *er
 int write_file_atomic_at(int dirfd, const char *path, const char *buf, size_t len, int mode,
                          struct rterr *err);
 
+/* Removes the write_file_atomic_at temporaries in dirfd ("NAME.tmp.PID") whose writer is dead:
+ * what a process killed between writing and renaming leaves. Returns how many went. */
+int sweep_dead_temporaries(int dirfd);
+
 #endif

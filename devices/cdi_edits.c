@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
+#include "common/json.h"
 #include "common/cleanup.h"
 #include "devices/cdi.h"
 #include "devices/devices_resolve.h"
@@ -75,12 +75,6 @@ static int add_node(struct oci_spec *spec, const struct cdi_device_node *n, size
 
 /* The mounts are handed to the config parser as a tiny config.json, so their options get the
  * very same flag translation as the config's own mounts. */
-static int gen_str(yajl_gen g, const char *s)
-{
-        return yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok ? 0
-                                                                                             : -1;
-}
-
 static int mounts_json(const struct cdi_edits *e, char **out)
 {
         yajl_gen g = yajl_gen_alloc(NULL);
@@ -110,10 +104,8 @@ static int mounts_json(const struct cdi_edits *e, char **out)
                 rc |= yajl_gen_array_close(g) | yajl_gen_map_close(g);
         }
         rc |= yajl_gen_array_close(g) | yajl_gen_map_close(g);
-        const unsigned char *buf;
-        size_t len;
-        if (rc == 0 && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-                *out = strndup((const char *)buf, len);
+        if (rc == 0)
+                *out = gen_copy(g);
         yajl_gen_free(g);
         return rc == 0 && *out ? 0 : -1;
 }
@@ -124,16 +116,14 @@ static int add_mounts(struct oci_spec *spec, const struct cdi_edits *e, const ch
         if (e->n_mounts == 0)
                 return 0;
         _cleanup_free_ char *json = NULL;
-        struct oci_spec *tmp = NULL;
+        _cleanup_spec_ struct oci_spec *tmp = NULL;
         if (mounts_json(e, &json) < 0)
                 return rterr_sys(err, ENOMEM, "%s: containerEdits.mounts", what);
         if (oci_spec_parse(json, strlen(json), &tmp, err) < 0)
                 return rterr_wrap(err, "%s: containerEdits.mounts", what);
         struct oci_mount *v = realloc(spec->mounts, (spec->n_mounts + tmp->n_mounts) * sizeof(*v));
-        if (v == NULL) {
-                oci_spec_free(tmp);
+        if (v == NULL)
                 return rterr_sys(err, ENOMEM, "%s", what);
-        }
         spec->mounts = v;
         for (size_t i = 0; i < tmp->n_mounts; i++) {
                 struct oci_mount *m = &tmp->mounts[i];
@@ -151,7 +141,6 @@ static int add_mounts(struct oci_spec *spec, const struct cdi_edits *e, const ch
                         memset(m, 0, sizeof(*m));
                 }
         }
-        oci_spec_free(tmp);
         return 0;
 }
 

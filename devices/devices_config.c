@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
+#include "common/json.h"
+#include "devices/cdi.h"
 #include "devices/devices_resolve.h"
 
 struct emit {
@@ -20,7 +20,7 @@ struct emit {
 
 static void str(struct emit *e, const char *v)
 {
-        e->st |= yajl_gen_string(e->g, (const unsigned char *)v, strlen(v));
+        e->st |= gen_str(e->g, v);
 }
 
 static void strv(struct emit *e, const char *key, const struct oci_strv *v)
@@ -34,8 +34,7 @@ static void strv(struct emit *e, const char *key, const struct oci_strv *v)
 
 static void key_int(struct emit *e, const char *key, long long v)
 {
-        str(e, key);
-        e->st |= yajl_gen_integer(e->g, v);
+        e->st |= gen_key_int(e->g, key, v);
 }
 
 static void emit_value(struct emit *e, yajl_val v);
@@ -216,14 +215,6 @@ static bool replaced(struct emit *e, const char *obj_path, const char *key, yajl
         return true;
 }
 
-static bool has_key(yajl_val obj, const char *k)
-{
-        for (size_t i = 0; obj && i < obj->u.object.len; i++)
-                if (strcmp(obj->u.object.keys[i], k) == 0)
-                        return true;
-        return false;
-}
-
 static void add_resources(struct emit *e)
 {
         str(e, "resources");
@@ -238,43 +229,43 @@ static void add_missing(struct emit *e, const char *path, yajl_val obj)
 {
         const struct oci_spec *s = e->s;
         bool rules = s->linux_.resources.n_devices > 0, devs = s->linux_.n_devices > 0;
-        if (strcmp(path, ".process") == 0 && !has_key(obj, "env") && s->process.env.n) {
+        if (strcmp(path, ".process") == 0 && !jmember(obj, "env") && s->process.env.n) {
                 str(e, "env");
                 emit_env(e);
-        } else if (strcmp(path, ".process.user") == 0 && !has_key(obj, "additionalGids") &&
+        } else if (strcmp(path, ".process.user") == 0 && !jmember(obj, "additionalGids") &&
                    s->process.user.n_additional_gids) {
                 str(e, "additionalGids");
                 emit_gids(e);
         } else if (path[0] == '\0') {
-                if (!has_key(obj, "mounts") && s->n_mounts) {
+                if (!jmember(obj, "mounts") && s->n_mounts) {
                         str(e, "mounts");
                         emit_mounts(e, NULL);
                 }
                 const struct oci_hooks *h = &s->hooks;
-                if (!has_key(obj, "hooks") &&
+                if (!jmember(obj, "hooks") &&
                     (h->prestart.n || h->create_runtime.n || h->create_container.n ||
                      h->start_container.n || h->poststart.n || h->poststop.n)) {
                         str(e, "hooks");
                         emit_hooks(e);
                 }
-                if (!has_key(obj, "annotations") && s->annotations.n) {
+                if (!jmember(obj, "annotations") && s->annotations.n) {
                         str(e, "annotations");
                         emit_annotations(e);
                 }
-                if (!has_key(obj, "linux") && (devs || rules)) {
+                if (!jmember(obj, "linux") && (devs || rules)) {
                         str(e, "linux");
                         e->st |= yajl_gen_map_open(e->g);
                         add_missing(e, ".linux", NULL);
                         e->st |= yajl_gen_map_close(e->g);
                 }
         } else if (strcmp(path, ".linux") == 0) {
-                if (!has_key(obj, "devices") && devs) {
+                if (!jmember(obj, "devices") && devs) {
                         str(e, "devices");
                         emit_devices(e);
                 }
-                if (!has_key(obj, "resources") && rules)
+                if (!jmember(obj, "resources") && rules)
                         add_resources(e);
-        } else if (strcmp(path, ".linux.resources") == 0 && !has_key(obj, "devices") && rules) {
+        } else if (strcmp(path, ".linux.resources") == 0 && !jmember(obj, "devices") && rules) {
                 str(e, "devices");
                 emit_rules(e);
         }
@@ -332,6 +323,16 @@ static void emit_value(struct emit *e, yajl_val v)
         }
 }
 
+/* CDI first (it may add device nodes without numbers), then the numbers from the host. */
+int devices_prepare_spec(struct oci_spec *spec, struct rterr *err)
+{
+        int applied = cdi_apply(spec, err);
+        if (applied < 0)
+                return -1;
+        int resolved = devices_resolve(spec, err);
+        return resolved < 0 ? -1 : applied + resolved;
+}
+
 int devices_prepare_config(char **text, size_t *len, struct oci_spec *spec, struct rterr *err)
 {
         int changes = devices_prepare_spec(spec, err);
@@ -348,16 +349,12 @@ int devices_prepare_config(char **text, size_t *len, struct oci_spec *spec, stru
         }
         emit_tree(&e, root, "");
         yajl_tree_free(root);
-        const unsigned char *buf;
-        size_t n;
-        char *out = NULL;
-        if (e.st == yajl_gen_status_ok && yajl_gen_get_buf(e.g, &buf, &n) == yajl_gen_status_ok)
-                out = strndup((const char *)buf, n);
+        char *out = e.st == yajl_gen_status_ok ? gen_copy(e.g) : NULL;
         yajl_gen_free(e.g);
         if (out == NULL)
                 return rterr_set(err, ENOMEM, "config.json: cannot re-emit the device edits");
         free(*text);
         *text = out;
-        *len = n;
+        *len = strlen(out);
         return changes;
 }

@@ -11,7 +11,6 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
-#include "devices/cdi.h"
 #include "devices/devices_resolve.h"
 
 int64_t devices_proc_major(const char *text, char type, const char *name)
@@ -153,13 +152,4 @@ int devices_resolve(struct oci_spec *spec, struct rterr *err)
                 changes++;
         }
         return changes;
-}
-
-int devices_prepare_spec(struct oci_spec *spec, struct rterr *err)
-{
-        int applied = cdi_apply(spec, err);
-        if (applied < 0)
-                return -1;
-        int resolved = devices_resolve(spec, err);
-        return resolved < 0 ? -1 : applied + resolved;
 }

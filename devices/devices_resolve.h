@@ -32,7 +32,8 @@ int devices_allow_rule_add(struct oci_spec *spec, char type, int64_t major, int6
  * changes made (0: the config is untouched), or -1. */
 int devices_resolve(struct oci_spec *spec, struct rterr *err);
 
-/* The create-time step, right after config.json is loaded: CDI edits, then devices_resolve.
+/* The create-time step (devices_config.c), right after config.json is loaded: CDI edits, then
+ * devices_resolve.
  * Returns the number of changes (0: untouched), or -1. */
 int devices_prepare_spec(struct oci_spec *spec, struct rterr *err);
 

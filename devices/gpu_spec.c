@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
+#include "common/json.h"
 #include "devices/gpu.h"
 
 struct emit {
@@ -18,13 +17,12 @@ struct emit {
 
 static void str(struct emit *e, const char *s)
 {
-        e->s |= yajl_gen_string(e->g, (const unsigned char *)s, strlen(s));
+        e->s |= gen_str(e->g, s);
 }
 
 static void key_int(struct emit *e, const char *k, long long v)
 {
-        str(e, k);
-        e->s |= yajl_gen_integer(e->g, v);
+        e->s |= gen_key_int(e->g, k, v);
 }
 
 static void add_mounts(struct emit *e)
@@ -102,21 +100,13 @@ static void new_array(struct emit *e, const char *key, const char *path)
         e->s |= yajl_gen_array_close(e->g);
 }
 
-static bool has_key(yajl_val obj, const char *k)
-{
-        for (size_t i = 0; i < obj->u.object.len; i++)
-                if (strcmp(obj->u.object.keys[i], k) == 0)
-                        return true;
-        return false;
-}
-
 /* Members the config lacks, created at the end of the object at `path`. */
 static void object_tail(struct emit *e, yajl_val obj, const char *path)
 {
         if (strcmp(path, "") == 0) {
-                if (!has_key(obj, "mounts"))
+                if (!jmember(obj, "mounts"))
                         new_array(e, "mounts", ".mounts");
-                if (!has_key(obj, "linux")) {
+                if (!jmember(obj, "linux")) {
                         str(e, "linux");
                         e->s |= yajl_gen_map_open(e->g);
                         new_array(e, "devices", ".linux.devices");
@@ -126,15 +116,15 @@ static void object_tail(struct emit *e, yajl_val obj, const char *path)
                         e->s |= yajl_gen_map_close(e->g) | yajl_gen_map_close(e->g);
                 }
         } else if (strcmp(path, ".linux") == 0) {
-                if (!has_key(obj, "devices"))
+                if (!jmember(obj, "devices"))
                         new_array(e, "devices", ".linux.devices");
-                if (!has_key(obj, "resources")) {
+                if (!jmember(obj, "resources")) {
                         str(e, "resources");
                         e->s |= yajl_gen_map_open(e->g);
                         new_array(e, "devices", ".linux.resources.devices");
                         e->s |= yajl_gen_map_close(e->g);
                 }
-        } else if (strcmp(path, ".linux.resources") == 0 && !has_key(obj, "devices")) {
+        } else if (strcmp(path, ".linux.resources") == 0 && !jmember(obj, "devices")) {
                 new_array(e, "devices", ".linux.resources.devices");
         }
 }
@@ -194,15 +184,13 @@ int gpu_spec_rewrite(const struct gpu_host *h, const char *json, char **out, siz
         yajl_gen_config(e.g, yajl_gen_indent_string, "\t");
         emit(&e, root, "");
         yajl_tree_free(root);
-        const unsigned char *buf;
-        size_t len;
         int rc = 0;
-        if (e.s != yajl_gen_status_ok || yajl_gen_get_buf(e.g, &buf, &len) != yajl_gen_status_ok)
+        if (e.s != yajl_gen_status_ok)
                 rc = rterr_set(err, EINVAL, "spec --gpu: cannot write the config");
-        else if ((*out = strndup((const char *)buf, len)) == NULL)
+        else if ((*out = gen_copy(e.g)) == NULL)
                 rc = rterr_sys(err, ENOMEM, "spec --gpu");
         else
-                *out_len = len;
+                *out_len = strlen(*out);
         yajl_gen_free(e.g);
         return rc;
 }

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 
-#include "oci/gen.h"
+#include "common/json.h"
 #include "oci/internal.h"
 
 /* Names of a table in order: "key": [...]. */
@@ -45,7 +45,7 @@ static int gen_linux(yajl_gen g)
                 s |= gen_str(g, oci_cap_name(cap));
         s |= yajl_gen_array_close(g);
         s |= gen_str(g, "cgroup") | yajl_gen_map_open(g) | gen_key_bool(g, "v1", true) |
-             gen_key_bool(g, "v2", true) | gen_key_bool(g, "systemd", false) |
+             gen_key_bool(g, "v2", true) | gen_key_bool(g, "systemd", true) |
              gen_key_bool(g, "systemdUser", false) | gen_key_bool(g, "rdma", true) |
              yajl_gen_map_close(g);
         s |= gen_seccomp(g);

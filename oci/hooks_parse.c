@@ -19,7 +19,11 @@ static int parse_hook(struct jctx *c, yajl_val v, const char *path, struct oci_h
                 jpath(p, path, "timeout");
                 return jerr(c, p, "must be greater than zero, got %lld", (long long)h->timeout.v);
         }
-        return 0;
+        jpath(p, path, "path");
+        if (oci_check_path_length(c, p, h->path) < 0)
+                return -1;
+        /* rtrun execs hooks itself, with its own stack rlimit */
+        return oci_check_exec(c, path, &h->args, &h->env, NULL);
 }
 
 static int parse_list(struct jctx *c, yajl_val hooks, const char *path, const char *key,

@@ -40,6 +40,22 @@ const char *oci_mount_option_name(size_t i);
 /* A "0-3,5" list as the kernel's cpulist format accepts it (also mems). */
 bool oci_cpulist_valid(const char *s);
 
+/* The kernel's size limits (limits.c): each names the field and the limit in its error. */
+int oci_check_length(struct jctx *c, const char *path, const char *s, size_t max, const char *why);
+int oci_check_count(struct jctx *c, const char *path, size_t n, size_t max, const char *why);
+int oci_check_uts_name(struct jctx *c, const char *path, const char *s);
+int oci_check_path_length(struct jctx *c, const char *path, const char *s);
+int oci_check_mount_data(struct jctx *c, const char *path, const char *data);
+int oci_check_id_mappings(struct jctx *c, const char *path, size_t n);
+int oci_check_groups(struct jctx *c, const char *path, size_t n);
+/* args and env of one execve: each string within MAX_ARG_STRLEN, the lot within what execve
+ * copies under the stack rlimit `stack` (NULL: the one rtrun runs with). */
+int oci_check_exec(struct jctx *c, const char *path, const struct oci_strv *args,
+                   const struct oci_strv *env, const struct oci_rlimit *stack);
+/* Each of args and env within MAX_ARG_STRLEN, the lot within what execve copies, cwd within
+ * PATH_MAX, additionalGids within NGROUPS_MAX. */
+int oci_check_process_limits(struct jctx *c, const char *path, const struct oci_process *p);
+
 /* Parsers: v is the JSON value at `path`; out is zeroed by the caller. */
 int oci_parse_process(struct jctx *c, yajl_val v, const char *path, struct oci_process *out);
 int oci_parse_scheduler(struct jctx *c, yajl_val v, const char *path, struct oci_scheduler *out);

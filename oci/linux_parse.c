@@ -16,6 +16,8 @@ static int parse_mappings(struct jctx *c, yajl_val v, const char *path, const ch
                 return 0;
         char p[JPATH_MAX];
         jpath(p, path, key);
+        if (oci_check_id_mappings(c, p, a->u.array.len) < 0)
+                return -1;
         *out = oci_calloc(c, p, a->u.array.len, sizeof(**out));
         if (*out == NULL)
                 return -1;

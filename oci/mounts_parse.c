@@ -13,6 +13,9 @@ static int parse_mount(struct jctx *c, yajl_val v, const char *path, struct oci_
                 jpath(p, path, "destination");
                 return jerr(c, p, "must not be empty");
         }
+        jpath(p, path, "destination");
+        if (oci_check_path_length(c, p, m->destination) < 0)
+                return -1;
         if (jo_str(c, v, path, "source", &m->source) < 0 ||
             jo_str(c, v, path, "type", &m->type) < 0 ||
             jo_strv(c, v, path, "options", &m->options) < 0)
@@ -21,7 +24,11 @@ static int parse_mount(struct jctx *c, yajl_val v, const char *path, struct oci_
                 jpath(p, path, jfield(v, "uidMappings") ? "uidMappings" : "gidMappings");
                 return jerr(c, p, "id-mapped mounts are not supported");
         }
-        return oci_mount_options(c, path, m);
+        jpath(p, path, "source");
+        if (oci_check_path_length(c, p, m->source) < 0 || oci_mount_options(c, path, m) < 0)
+                return -1;
+        jpath(p, path, "options");
+        return oci_check_mount_data(c, p, m->data);
 }
 
 int oci_parse_mounts(struct jctx *c, yajl_val v, const char *path, struct oci_mount **out,

@@ -390,6 +390,12 @@ int oci_spec_parse(const char *json, size_t len, struct oci_spec **out, struct r
 /* Reads BUNDLE/config.json and parses it. */
 int oci_spec_load(const char *bundle, struct oci_spec **out, struct rterr *err);
 void oci_spec_free(struct oci_spec *spec);
+/* `_cleanup_spec_ struct oci_spec *s = NULL;` frees s when the scope ends (common/cleanup.h). */
+static inline void oci_spec_freep(struct oci_spec **s)
+{
+        oci_spec_free(*s);
+}
+#define _cleanup_spec_ __attribute__((cleanup(oci_spec_freep)))
 
 /* A process object alone (rtrun exec --process FILE). `what` names the source in errors. */
 int oci_process_parse(const char *json, size_t len, const char *what, struct oci_process **out,
@@ -400,6 +406,12 @@ void oci_process_free(struct oci_process *p);
 int oci_resources_parse(const char *json, size_t len, const char *what, struct oci_resources **out,
                         struct rterr *err);
 void oci_resources_free(struct oci_resources *r);
+/* `_cleanup_resources_ struct oci_resources *r = NULL;` (common/cleanup.h). */
+static inline void oci_resources_freep(struct oci_resources **r)
+{
+        oci_resources_free(*r);
+}
+#define _cleanup_resources_ __attribute__((cleanup(oci_resources_freep)))
 
 /* Appends a copy of key and value. */
 int oci_kvs_add(struct oci_kvs *kvs, const char *key, const char *value, struct rterr *err);

@@ -231,9 +231,9 @@ int oci_parse_process(struct jctx *c, yajl_val v, const char *path, struct oci_p
                 return jerr(c, q, "%lld is out of range [-1000, 1000]",
                             (long long)p->oom_score_adj.v);
         }
-        if (parse_args_cwd(c, v, path, p) < 0)
+        if (parse_args_cwd(c, v, path, p) < 0 || parse_members(c, v, path, p) < 0)
                 return -1;
-        return parse_members(c, v, path, p);
+        return oci_check_process_limits(c, path, p);
 }
 
 void oci_process_clear(struct oci_process *p)

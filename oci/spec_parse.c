@@ -22,7 +22,7 @@ static int parse_root(struct jctx *c, yajl_val top, struct oci_root *root)
                 return -1;
         if (root->path[0] == '\0')
                 return jerr(c, "root.path", "must not be empty");
-        return 0;
+        return oci_check_path_length(c, "root.path", root->path);
 }
 
 /* Rules that relate the linux object to itself (runc's validator has the same ones). */
@@ -47,7 +47,9 @@ static int parse_top(struct jctx *c, yajl_val top, struct oci_spec *s)
         if (j_object(c, "", top) < 0 || jo_str_req(c, top, "", "ociVersion", &s->oci_version) < 0 ||
             parse_root(c, top, &s->root) < 0 || jo_str(c, top, "", "hostname", &s->hostname) < 0 ||
             jo_str(c, top, "", "domainname", &s->domainname) < 0 ||
-            jo_kvs(c, top, "", "annotations", &s->annotations) < 0)
+            jo_kvs(c, top, "", "annotations", &s->annotations) < 0 ||
+            oci_check_uts_name(c, "hostname", s->hostname) < 0 ||
+            oci_check_uts_name(c, "domainname", s->domainname) < 0)
                 return -1;
         yajl_val v;
         if ((v = jfield(top, "process"))) {

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "oci/gen.h"
+#include "common/json.h"
 #include "oci/oci.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

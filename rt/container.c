@@ -78,14 +78,14 @@ static int setup_rootdomain(struct cgroup *cg, const struct oci_spec *spec, stru
 }
 
 int rt_container_setup(const struct cg_host *host, struct cgroup *cg, const struct oci_spec *spec,
-                       struct rterr *err)
+                       const struct rtwarn *warn, struct rterr *err)
 {
         (void)host;
         if (setup_rootdomain(cg, spec, err) < 0)
                 return -1;
         const struct oci_resources *res = spec->has_linux ? &spec->linux_.resources : NULL;
         if (res && res->cpu.realtime_runtime.set &&
-            rt_rtgroup_setup(cg_controller_dir(cg, "cpu"), &res->cpu, err) < 0)
+            rt_rtgroup_setup(cg_controller_dir(cg, "cpu"), &res->cpu, warn, err) < 0)
                 goto undo;
         if (rt_memlock_wanted(&spec->annotations) &&
             rt_memlock_setup(cg_controller_dir(cg, "memory"), res ? &res->memory : NULL, err) < 0)
@@ -96,10 +96,35 @@ undo:
         return -1;
 }
 
+int rt_container_removed(struct rterr *err)
+{
+        return rt_rootdomain_release(NULL, err);
+}
+
+int rt_cgroups_path_default(const struct oci_spec *spec, enum cg_layout layout, const char *id,
+                            char *out, size_t len, struct rterr *err)
+{
+        if (layout != CG_LAYOUT_V2 || !wants_rootdomain(spec))
+                return 0;
+        struct rt_cpumask cpus;
+        char parent[RT_PATH];
+        if (rt_cpumask_parse(spec->linux_.resources.cpu.cpus, &cpus, err) < 0)
+                return rterr_wrap(err, "linux.resources.cpu.cpus");
+        if (rt_cpumask_empty(&cpus))
+                return 0;
+        if (rt_partition_default_parent(&cpus, parent, sizeof(parent)) < 0 ||
+            rt_pathf(out, len, "%s/%s", parent, id) < 0)
+                return rterr_set(err, ENAMETOOLONG, "cgroup path for %s", id);
+        return 1;
+}
+
 int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct rterr *err)
 {
         (void)host;
         int r = 0;
+        /* A create killed while saving its first claim left RT_STATE_DIR/NAME.tmp.PID and no
+         * NAME: the release below then has no state to open, and so would not sweep. */
+        rt_state_sweep();
         const char *cpuset = cg_controller_dir(cg, "cpuset");
         const char *cpu = cg_controller_dir(cg, "cpu");
         if (cpuset && rt_rootdomain_release(cpuset, err) < 0)

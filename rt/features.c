@@ -8,6 +8,7 @@ int rt_features_annotations(struct oci_kvs *out, struct rterr *err)
             {"org.rtrun.sched.deadline.resetOnFork", "default"},
             {"org.rtrun.sched.deadline.rootDomain", "true"},
             {"org.rtrun.sched.explain", "true"},
+            {"org.rtrun.sched.guard", "true"},
             {"org.rtrun.sched.rtGroup", "cgroup-v1"},
             {"org.rtrun.cpus.shield", "true"},
             {"org.rtrun.memory.lock", "true"},

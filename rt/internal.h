@@ -36,6 +36,8 @@ struct rt_state {
 };
 /* Whether RT_STATE_DIR/NAME exists: no lock, for the common case of nothing recorded. */
 bool rt_state_exists(const char *name);
+/* Removes the temporaries of rt_state_save left by dead writers (NAME.tmp.PID). */
+void rt_state_sweep(void);
 /* Locks and reads RT_STATE_DIR/NAME (absent: empty). */
 int rt_state_open(const char *name, struct rt_state *st, struct rterr *err);
 int rt_state_add(struct rt_state *st, const char *kind, const char *a, const char *b,
@@ -191,16 +193,48 @@ typedef void (*rt_domain_fn)(const char *rel, const struct rt_cpumask *cpus, voi
 void rt_cpuset_v1_domains(const char *mount, rt_domain_fn fn, void *ctx);
 /* Makes `cpus` the root domain of the container's cpuset directory (absolute path). */
 int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, struct rterr *err);
-/* Gives the CPUs back; restores the host once no container needs a root domain. */
+/* Gives the CPUs back; restores the host once no container needs a root domain. With
+ * cpuset_dir NULL only tidies up (partitions nobody uses, emptied parents, stale claims). */
 int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err);
 /* For any other container: keeps its cpuset from merging with a real-time root domain. */
 int rt_rootdomain_guest(const char *cpuset_dir, struct rterr *err);
 /* The CPUs all claimed root domains hold. */
 int rt_rootdomain_claimed(struct rt_cpumask *out, struct rterr *err);
 
+/* ---- rootdomain_claim.c: cpuset files (dir is absolute, file a name in it) ---- */
+
+/* The first line of dir/file. */
+int rt_cgf_read(const char *dir, const char *file, char *out, size_t len, struct rterr *err);
+int rt_cgf_write(const char *dir, const char *file, const char *value, struct rterr *err);
+/* Writes dir/file = value after recording its original value in st ("saved PATH VALUE"). */
+int rt_cgf_save_write(struct rt_state *st, const char *dir, const char *file, const char *value,
+                      struct rterr *err);
+/* cpuset.cpus.partition reads "root" (not "root invalid (...)"). */
+bool rt_cgf_partition_valid(const char *dir);
+
+/* ---- partition.c: cgroup v2, one partition per CPU set shared by its containers ---- */
+
+enum rt_partition_join {
+        RT_PART_NONE,  /* the parent cannot be the set's partition: why says so */
+        RT_PART_OURS,  /* the parent is the partition rtrun made (and refcounts) for the set */
+        RT_PART_ADMIN, /* the parent is a partition of exactly the set that someone else made */
+};
+/* Makes the parent of the container's cpuset `dir` (absolute) the partition of `cpus`, or joins
+ * it; the claim of `dir` ("container DIR CPUS") must be recorded in st already. -1 on error. */
+int rt_partition_join(struct rt_state *st, const char *mount, const char *dir,
+                      const struct rt_cpumask *cpus, char *why, size_t whylen, struct rterr *err);
+/* Gives back every partition rtrun made that no recorded container uses any more (host files
+ * restored), and removes the emptied parent cgroups once their last container's cgroup is
+ * gone. Run with st open after stale entries were forgotten. */
+int rt_partition_tidy(struct rt_state *st, struct rterr *err);
+/* The parent cgroup rtrun uses for DEADLINE containers on `cpus` without linux.cgroupsPath
+ * ("/rtrun-rt-2-3_5"). */
+int rt_partition_default_parent(const struct rt_cpumask *cpus, char *out, size_t len);
+
 /* ---- rtgroup.c: v1 RT group budgets ---- */
 
-int rt_rtgroup_setup(const char *cpu_dir, const struct oci_cpu *cpu, struct rterr *err);
+int rt_rtgroup_setup(const char *cpu_dir, const struct oci_cpu *cpu, const struct rtwarn *warn,
+                     struct rterr *err);
 int rt_rtgroup_teardown(const char *cpu_dir, struct rterr *err);
 
 /* ---- memlock.c ---- */

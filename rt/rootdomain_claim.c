@@ -18,7 +18,7 @@
 #define BALANCE_SET "rtrun-balance"
 #define EMPTY_VALUE "-" /* how the state file records an empty original value */
 
-static int read_trimmed(const char *dir, const char *file, char *out, size_t len, struct rterr *err)
+int rt_cgf_read(const char *dir, const char *file, char *out, size_t len, struct rterr *err)
 {
         char path[RT_PATH];
         _cleanup_free_ char *text = NULL;
@@ -30,7 +30,7 @@ static int read_trimmed(const char *dir, const char *file, char *out, size_t len
         return 0;
 }
 
-static int write_value(const char *dir, const char *file, const char *value, struct rterr *err)
+int rt_cgf_write(const char *dir, const char *file, const char *value, struct rterr *err)
 {
         char path[RT_PATH];
         rt_pathf(path, sizeof(path), "%s/%s", dir, file);
@@ -38,11 +38,11 @@ static int write_value(const char *dir, const char *file, const char *value, str
 }
 
 /* Writes dir/file = value, remembering the original value the first time. */
-static int save_and_write(struct rt_state *st, const char *dir, const char *file, const char *value,
-                          struct rterr *err)
+int rt_cgf_save_write(struct rt_state *st, const char *dir, const char *file, const char *value,
+                      struct rterr *err)
 {
         char path[RT_PATH], cur[512];
-        if (read_trimmed(dir, file, cur, sizeof(cur), err) < 0)
+        if (rt_cgf_read(dir, file, cur, sizeof(cur), err) < 0)
                 return -1;
         if (strcmp(cur, value) == 0)
                 return 0;
@@ -51,7 +51,7 @@ static int save_and_write(struct rt_state *st, const char *dir, const char *file
             (rt_state_add(st, "saved", path, cur[0] ? cur : EMPTY_VALUE, err) < 0 ||
              rt_state_save(st, err) < 0))
                 return -1;
-        return write_value(dir, file, value, err);
+        return rt_cgf_write(dir, file, value, err);
 }
 
 /* Undoes every change, newest first (children before parents). Files that are gone went with
@@ -140,16 +140,22 @@ static int update_balance_set(struct rt_state *st, const char *mount, struct rte
                         rt_state_remove(st, e);
                 return 0;
         }
-        if (mkdir(dir, 0755) == 0) {
-                if (rt_state_add(st, "created", dir, NULL, err) < 0 || rt_state_save(st, err) < 0 ||
-                    read_trimmed(mount, "cpuset.mems", mems, sizeof(mems), err) < 0 ||
-                    write_value(dir, "cpuset.mems", mems, err) < 0)
-                        return -1;
-        } else if (errno != EEXIST) {
+        /* Recorded before it is made: killed between the two, the record of a directory that
+         * does not exist is harmless (restore_all skips it), a directory without one stays. */
+        if (rt_state_find(st, "created", dir) == NULL &&
+            (rt_state_add(st, "created", dir, NULL, err) < 0 || rt_state_save(st, err) < 0))
+                return -1;
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
                 return rterr_errno(err, "create %s", dir);
-        }
+        char cur[256];
+        /* empty when a kill came between mkdir and this write */
+        if (rt_cgf_read(dir, "cpuset.mems", cur, sizeof(cur), err) < 0)
+                return -1;
+        if (cur[0] == '\0' && (rt_cgf_read(mount, "cpuset.mems", mems, sizeof(mems), err) < 0 ||
+                               rt_cgf_write(dir, "cpuset.mems", mems, err) < 0))
+                return -1;
         char list[RT_CPULIST_MAX];
-        return write_value(dir, "cpuset.cpus", rt_cpumask_format(&rest, list, sizeof(list)), err);
+        return rt_cgf_write(dir, "cpuset.cpus", rt_cpumask_format(&rest, list, sizeof(list)), err);
 }
 
 struct overlap_ctx {
@@ -178,7 +184,7 @@ static void overlap_cb(const char *rel, const struct rt_cpumask *cpus, void *ctx
                 return;
         /* It keeps its CPUs and tasks, but no longer forms a load-balancing domain across
          * the real-time CPUs (its tasks are balanced within each root domain instead). */
-        if (save_and_write(o->st, dir, "cpuset.sched_load_balance", "0", o->err) == 0) {
+        if (rt_cgf_save_write(o->st, dir, "cpuset.sched_load_balance", "0", o->err) == 0) {
                 o->changed++;
                 return;
         }
@@ -221,13 +227,14 @@ static int claim_v1(struct rt_state *st, const char *mount, const char *dir,
         rt_pathf(anc, sizeof(anc), "%s", mount);
         for (const char *p = rel; p != NULL; p = strchr(p + 1, '/')) {
                 rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
-                if (save_and_write(st, anc, "cpuset.sched_load_balance", "0", err) < 0)
+                if (rt_cgf_save_write(st, anc, "cpuset.sched_load_balance", "0", err) < 0)
                         return rterr_wrap(err, "switch off load balancing above %s", dir);
         }
         /* rt/ runs before cg_apply: the set still has the CPUs it inherited. */
         char list[RT_CPULIST_MAX];
-        if (write_value(dir, "cpuset.cpus", rt_cpumask_format(cpus, list, sizeof(list)), err) < 0 ||
-            write_value(dir, "cpuset.sched_load_balance", "1", err) < 0 ||
+        if (rt_cgf_write(dir, "cpuset.cpus", rt_cpumask_format(cpus, list, sizeof(list)), err) <
+                0 ||
+            rt_cgf_write(dir, "cpuset.sched_load_balance", "1", err) < 0 ||
             update_balance_set(st, mount, err) < 0)
                 return -1;
         return settle_overlaps(st, mount, dir, cpus, err);
@@ -243,10 +250,10 @@ static bool exact_root_domain(const struct rt_cpumask *cpus)
                rt_cpumask_equal(&span, cpus);
 }
 
-static bool valid_partition_root(const char *dir)
+bool rt_cgf_partition_valid(const char *dir)
 {
         char cur[128];
-        if (read_trimmed(dir, "cpuset.cpus.partition", cur, sizeof(cur), NULL) < 0)
+        if (rt_cgf_read(dir, "cpuset.cpus.partition", cur, sizeof(cur), NULL) < 0)
                 return false;
         return strncmp(cur, "root", 4) == 0 && strstr(cur, "invalid") == NULL;
 }
@@ -255,13 +262,13 @@ static bool valid_partition_root(const char *dir)
 static int make_partition(const char *dir, const char *rel, const char *list, struct rterr *err)
 {
         char cur[512];
-        if (write_value(dir, "cpuset.cpus", list, err) < 0 ||
-            write_value(dir, "cpuset.cpus.partition", "root", err) < 0 ||
-            read_trimmed(dir, "cpuset.cpus.partition", cur, sizeof(cur), err) < 0)
+        if (rt_cgf_write(dir, "cpuset.cpus", list, err) < 0 ||
+            rt_cgf_write(dir, "cpuset.cpus.partition", "root", err) < 0 ||
+            rt_cgf_read(dir, "cpuset.cpus.partition", cur, sizeof(cur), err) < 0)
                 return -1;
         if (strncmp(cur, "root", 4) == 0 && strstr(cur, "invalid") == NULL)
                 return 0;
-        write_value(dir, "cpuset.cpus.partition", "member", NULL);
+        rt_cgf_write(dir, "cpuset.cpus.partition", "member", NULL);
         return rterr_set(err, EINVAL,
                          "cgroup %s: cpuset.cpus.partition reads '%s' after writing 'root': "
                          "CPUs %s cannot form a partition there (they must be exclusive among "
@@ -279,63 +286,102 @@ static int claim_v2_remote(struct rt_state *st, const char *mount, const char *d
         for (const char *p = strchr(rel + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
                 rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
                 struct rt_cpumask have, want;
-                if (read_trimmed(anc, "cpuset.cpus.exclusive", cur, sizeof(cur), err) < 0 ||
+                if (rt_cgf_read(anc, "cpuset.cpus.exclusive", cur, sizeof(cur), err) < 0 ||
                     rt_cpumask_parse(cur, &have, err) < 0)
                         return -1;
                 if (rt_cpumask_subset(cpus, &have))
                         continue;
                 rt_cpumask_or(&want, &have, cpus);
-                if (save_and_write(st, anc, "cpuset.cpus.exclusive",
-                                   rt_cpumask_format(&want, wl, sizeof(wl)), err) < 0)
+                if (rt_cgf_save_write(st, anc, "cpuset.cpus.exclusive",
+                                      rt_cpumask_format(&want, wl, sizeof(wl)), err) < 0)
                         return rterr_wrap(err,
                                           "cgroup %.*s cannot hold CPUs %s exclusively (a "
                                           "sibling holds them, or they are not in its "
                                           "cpuset.cpus)",
                                           (int)(p - rel), rel, list);
         }
-        if (write_value(dir, "cpuset.cpus.exclusive", list, err) < 0)
+        if (rt_cgf_write(dir, "cpuset.cpus.exclusive", list, err) < 0)
                 return -1;
         return make_partition(dir, rel, list, err);
 }
 
-/* Kernel < 6.7: a partition's parent must itself be a partition root, and a cgroup cannot
- * become one once it has cpuset children (Documentation/admin-guide/cgroup-v2.rst), so rtrun
- * can only make the container a partition when its parent already is one. */
+/* Kernel < 6.7: a partition's parent must itself be a partition root
+ * (Documentation/admin-guide/cgroup-v2.rst), so the container can only be a partition of its
+ * own when its parent already is one. */
 static int claim_v2_local(const char *mount, const char *dir, const char *list, struct rterr *err)
 {
         const char *rel = dir + strlen(mount);
-        char anc[RT_PATH];
-        for (const char *p = strchr(rel + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
-                rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
-                if (!valid_partition_root(anc))
-                        return rterr_set(err, EOPNOTSUPP,
-                                         "cgroup %.*s is not a partition root, and this kernel "
-                                         "has no cpuset.cpus.exclusive (remote partitions came "
-                                         "with 6.7): create it as a partition root holding "
-                                         "CPUs %s before any container is put under it "
-                                         "(mkdir; echo %s > cpuset.cpus; echo root > "
-                                         "cpuset.cpus.partition), or put the container's "
-                                         "linux.cgroupsPath directly under the root",
-                                         (int)(p - rel), rel, list, list);
-        }
+        char parent[RT_PATH];
+        rt_pathf(parent, sizeof(parent), "%s", dir);
+        *strrchr(parent, '/') = '\0';
+        if (strcmp(parent, mount) != 0 && !rt_cgf_partition_valid(parent))
+                return rterr_set(err, EOPNOTSUPP,
+                                 "cgroup %s is not a partition root, and this kernel has no "
+                                 "cpuset.cpus.exclusive (remote partitions came with 6.7)",
+                                 parent + strlen(mount));
         return make_partition(dir, rel, list, err);
 }
 
-/* v2: nothing to do when the CPUs already are a root domain (a partition the admin made,
- * isolcpus); else the container becomes a "root" partition. */
+/* The way out when the container's parent cannot be its CPU set's partition: the engine
+ * option that gives the containers of one CPU set a parent cgroup of their own. Appended, so
+ * that the kernel's or rtrun's reason stays at the front. */
+static int engine_hint(struct rterr *err, const char *why, const char *list)
+{
+        char name[RT_PATH], old[sizeof(err->msg)];
+        struct rt_cpumask m;
+        rt_cpumask_parse(list, &m, NULL);
+        rt_partition_default_parent(&m, name, sizeof(name));
+        snprintf(old, sizeof(old), "%s", err->msg);
+        return rterr_set(err, err->code,
+                         "%s%s%s; DEADLINE containers on CPUs %s share one partition, their parent "
+                         "cgroup: give them one of their own (no linux.cgroupsPath: rtrun uses "
+                         "%s/ID; Podman: --cgroup-parent=%s --cgroups=no-conmon; containerd: ctr "
+                         "run --cgroup %s/ID; see docs/engines.md)",
+                         why, why[0] ? "; " : "", old, list, name, name, name);
+}
+
+/* v2: the container's parent cgroup becomes the partition of its CPU set, shared by every
+ * container on the set (partition.c). Where it cannot: nothing to do when the CPUs already are a
+ * root domain the container's cgroup is in (isolcpus, a partition elsewhere), else the container
+ * itself becomes a partition, which only one container per CPU set can be. */
 static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
                     const struct rt_cpumask *cpus, struct rterr *err)
 {
-        char list[RT_CPULIST_MAX], probe[RT_PATH];
+        char list[RT_CPULIST_MAX], probe[RT_PATH], why[1024] = "";
         rt_cpumask_format(cpus, list, sizeof(list));
-        if (write_value(dir, "cpuset.cpus", list, err) < 0)
+        if (rt_cgf_write(dir, "cpuset.cpus", list, err) < 0)
                 return -1;
-        if (exact_root_domain(cpus))
-                return 0;
+        int r = rt_partition_join(st, mount, dir, cpus, why, sizeof(why), err);
+        if (r < 0)
+                return err->code == EOPNOTSUPP || err->code == EBUSY ? engine_hint(err, "", list)
+                                                                     : -1;
+        if (r == RT_PART_NONE && exact_root_domain(cpus))
+                r = RT_PART_ADMIN;
+        if (r != RT_PART_NONE) {
+                struct rt_cpumask eff;
+                if (rt_pathf(probe, sizeof(probe), "%s/cpuset.cpus.effective", dir) < 0 ||
+                    rt_cpumask_read_file(AT_FDCWD, probe, &eff, err) < 0)
+                        return -1;
+                if (rt_cpumask_equal(&eff, cpus))
+                        return 0;
+                char who[256] = "", el[RT_CPULIST_MAX];
+                struct rt_cpumask span;
+                unsigned first = 0;
+                while (!rt_cpumask_test(cpus, first))
+                        first++;
+                rt_rootdomain_span((int)first, &span, who, sizeof(who), NULL);
+                return rterr_set(err, EBUSY,
+                                 "CPUs %s are a partition (%s) that the container's cgroup %s is "
+                                 "not below: it runs on CPUs %s; put it below that partition",
+                                 list, who[0] ? who : "?", dir + strlen(mount),
+                                 rt_cpumask_format(&eff, el, sizeof(el)));
+        }
         if (rt_pathf(probe, sizeof(probe), "%s/cpuset.cpus.exclusive", dir) == 0 &&
             access(probe, F_OK) == 0)
-                return claim_v2_remote(st, mount, dir, list, cpus, err);
-        return claim_v2_local(mount, dir, list, err);
+                r = claim_v2_remote(st, mount, dir, list, cpus, err);
+        else
+                r = claim_v2_local(mount, dir, list, err);
+        return r < 0 ? engine_hint(err, why, list) : 0;
 }
 
 int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, struct rterr *err)
@@ -350,6 +396,8 @@ int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, s
         if (rt_state_open(STATE_NAME, &st, err) < 0)
                 return -1;
         forget_stale(&st);
+        if (v2)
+                rt_partition_tidy(&st, NULL);
         for (size_t i = 0; i < st.n; i++) {
                 struct rt_cpumask other;
                 if (strcmp(st.v[i].kind, "container") != 0 || strcmp(st.v[i].a, cpuset_dir) == 0 ||
@@ -379,6 +427,8 @@ int rt_rootdomain_claim(const char *cpuset_dir, const struct rt_cpumask *cpus, s
                 struct rt_state_entry *e = rt_state_find(&st, "container", cpuset_dir);
                 if (e)
                         rt_state_remove(&st, e);
+                if (v2)
+                        rt_partition_tidy(&st, NULL);
                 if (rt_state_count(&st, "container") == 0)
                         restore_all(&st, NULL);
                 else if (!v2)
@@ -402,21 +452,25 @@ int rt_rootdomain_release(const char *cpuset_dir, struct rterr *err)
         if (rt_state_open(STATE_NAME, &st, err) < 0)
                 return -1;
         int r = 0;
-        size_t before = rt_state_count(&st, "container");
+        size_t before = st.n;
         forget_stale(&st);
-        struct rt_state_entry *e = rt_state_find(&st, "container", cpuset_dir);
-        if (e != NULL || rt_state_count(&st, "container") != before) {
-                if (e != NULL)
-                        rt_state_remove(&st, e);
-                if (v2)
-                        write_value(cpuset_dir, "cpuset.cpus.partition", "member", NULL);
-                if (rt_state_count(&st, "container") == 0)
-                        r = restore_all(&st, err);
-                else if (!v2)
-                        r = update_balance_set(&st, mount, err);
-                if (rt_state_save(&st, r < 0 ? NULL : err) < 0)
+        struct rt_state_entry *e = cpuset_dir ? rt_state_find(&st, "container", cpuset_dir) : NULL;
+        if (e != NULL)
+                rt_state_remove(&st, e);
+        if (e != NULL && v2)
+                rt_cgf_write(cpuset_dir, "cpuset.cpus.partition", "member", NULL);
+        if (v2)
+                r = rt_partition_tidy(&st, err);
+        if (st.n != before) {
+                if (rt_state_count(&st, "container") == 0) {
+                        if (restore_all(&st, r < 0 ? NULL : err) < 0)
+                                r = -1;
+                } else if (!v2 && update_balance_set(&st, mount, r < 0 ? NULL : err) < 0) {
                         r = -1;
+                }
         }
+        if (rt_state_save(&st, r < 0 ? NULL : err) < 0)
+                r = -1;
         rt_state_close(&st);
         return r;
 }
@@ -442,5 +496,5 @@ int rt_rootdomain_guest(const char *cpuset_dir, struct rterr *err)
                 return -1;
         if (!rt_cpumask_intersects(&mine, &claimed))
                 return 0;
-        return write_value(cpuset_dir, "cpuset.sched_load_balance", "0", err);
+        return rt_cgf_write(cpuset_dir, "cpuset.sched_load_balance", "0", err);
 }

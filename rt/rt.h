@@ -16,10 +16,22 @@
  * cpu.rt_runtime_us can only be written once the parents' RT budgets are raised) and before
  * the container process joins the cgroup: makes the container's CPUs a root domain when it asks for
  * SCHED_DEADLINE with linux.resources.cpu.cpus, sets RT group budgets for FIFO/RR on v1, and
- * the memory-lock settings. Undone by rt_container_teardown. */
+ * the memory-lock settings. Undone by rt_container_teardown. What the host cannot do and is
+ * skipped (RT budgets without RT group scheduling) goes to `warn`. */
 int rt_container_setup(const struct cg_host *host, struct cgroup *cg, const struct oci_spec *spec,
-                       struct rterr *err);
+                       const struct rtwarn *warn, struct rterr *err);
 int rt_container_teardown(const struct cg_host *host, struct cgroup *cg, struct rterr *err);
+/* After the container's cgroup is gone (cg_destroy), or found gone by a delete that resumes an
+ * interrupted one: removes what rt/ made for containers that no longer exist (on cgroup v2 the
+ * parent cgroup that was the partition of their CPU set). */
+int rt_container_removed(struct rterr *err);
+
+/* The linux.cgroupsPath rtrun uses when the config has none: on pure cgroup v2 a DEADLINE
+ * container with linux.resources.cpu.cpus goes below the parent cgroup that is its CPU set's
+ * partition ("/rtrun-rt-2/ID", docs/realtime.md). Returns 1 with out set, 0 for the default
+ * path, -1 on error. */
+int rt_cgroups_path_default(const struct oci_spec *spec, enum cg_layout layout, const char *id,
+                            char *out, size_t len, struct rterr *err);
 
 /* Container side, in the container process after it joined its cgroup and before it drops
  * capabilities: resets affinity to the cpuset where needed and applies process.scheduler.

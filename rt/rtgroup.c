@@ -106,14 +106,15 @@ static int raise_ancestors(struct rt_state *st, const char *cpu_dir, uint64_t pe
         return 0;
 }
 
-int rt_rtgroup_setup(const char *cpu_dir, const struct oci_cpu *cpu, struct rterr *err)
+int rt_rtgroup_setup(const char *cpu_dir, const struct oci_cpu *cpu, const struct rtwarn *warn,
+                     struct rterr *err)
 {
         if (cpu_dir == NULL || !has_rt_files(cpu_dir)) {
-                fprintf(stderr,
-                        "rtrun: warning: linux.resources.cpu.realtimeRuntime ignored: this host "
-                        "has no RT group scheduling (cgroup v2 has no RT bandwidth control, and "
-                        "v1 needs CONFIG_RT_GROUP_SCHED); real-time tasks are limited only by "
-                        "/proc/sys/kernel/sched_rt_runtime_us\n");
+                rtwarn(warn,
+                       "linux.resources.cpu.realtimeRuntime ignored: this host has no RT "
+                       "group scheduling (cgroup v2 has no RT bandwidth control, and v1 needs "
+                       "CONFIG_RT_GROUP_SCHED); real-time tasks are limited only by "
+                       "/proc/sys/kernel/sched_rt_runtime_us");
                 return 0;
         }
         uint64_t period = cpu->realtime_period.set ? cpu->realtime_period.v : DEFAULT_PERIOD_US;

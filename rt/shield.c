@@ -4,8 +4,10 @@
  *   shield  CPUS        -                      the pool
  *   task    TID         STARTTIME ORIG SET     a thread's affinity
  *   file    PATH        ORIG                   an IRQ or workqueue mask
- * Release writes back what is still as rtrun left it. Re-running shield skips what is already
- * recorded, so it is idempotent and finishes an interrupted run. */
+ * Release writes back what is still as rtrun left it, and gives every thread born while the
+ * shield was up (it inherited a narrowed mask from its parent, and is recorded nowhere) whose
+ * mask equals one that shield handed out the mask that one replaced. Re-running shield skips
+ * what is already recorded, so it is idempotent and finishes an interrupted run. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -218,11 +220,93 @@ static void release_task(const struct rt_state_entry *e)
                 rt_affinity_set(tid, &o, NULL);
 }
 
+/* The masks shield gave to threads and each one's mask before: a thread forked while the shield
+ * was up inherited its parent's narrowed mask without being recorded. */
+struct narrowed {
+        struct rt_cpumask set, orig;
+};
+struct born_ctx {
+        struct rt_state *st;
+        struct narrowed *v;
+        size_t n;
+        unsigned widened;
+};
+
+static int collect_narrowed(struct born_ctx *b)
+{
+        for (size_t i = 0; i < b->st->n; i++) {
+                const struct rt_state_entry *e = &b->st->v[i];
+                char orig[RT_CPULIST_MAX], set[RT_CPULIST_MAX];
+                uint64_t start;
+                struct narrowed m;
+                if (strcmp(e->kind, "task") != 0 ||
+                    sscanf(e->b, "%" SCNu64 " %4095s %4095s", &start, orig, set) != 3 ||
+                    rt_cpumask_parse(orig, &m.orig, NULL) < 0 ||
+                    rt_cpumask_parse(set, &m.set, NULL) < 0)
+                        continue;
+                bool known = false;
+                for (size_t k = 0; k < b->n && !known; k++)
+                        known = rt_cpumask_equal(&b->v[k].set, &m.set);
+                if (known)
+                        continue;
+                struct narrowed *nv = realloc(b->v, (b->n + 1) * sizeof(*nv));
+                if (nv == NULL)
+                        return -1;
+                b->v = nv;
+                b->v[b->n++] = m;
+        }
+        return 0;
+}
+
+/* A thread not recorded whose mask is one that shield handed out gets that mask's original. */
+static void widen_born(struct born_ctx *b, pid_t tid)
+{
+        char key[32];
+        snprintf(key, sizeof(key), "%d", (int)tid);
+        struct rt_state_entry *e = rt_state_find(b->st, "task", key);
+        struct rt_cpumask cur;
+        if (e != NULL || rt_affinity_get(tid, &cur, NULL) < 0)
+                return;
+        for (size_t k = 0; k < b->n; k++) {
+                if (rt_cpumask_equal(&cur, &b->v[k].set)) {
+                        if (rt_affinity_set(tid, &b->v[k].orig, NULL) == 0)
+                                b->widened++;
+                        return;
+                }
+        }
+}
+
+static unsigned release_born(struct rt_state *st)
+{
+        struct born_ctx b = {.st = st};
+        _cleanup_closedir_ DIR *proc = opendir("/proc");
+        if (collect_narrowed(&b) < 0 || b.n == 0 || proc == NULL) {
+                free(b.v);
+                return 0;
+        }
+        for (struct dirent *pe; (pe = readdir(proc)) != NULL;) {
+                pid_t pid = (pid_t)atoi(pe->d_name);
+                char path[64];
+                if (pid <= 0)
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+                _cleanup_closedir_ DIR *td = opendir(path);
+                for (struct dirent *te; td && (te = readdir(td)) != NULL;) {
+                        pid_t tid = (pid_t)atoi(te->d_name);
+                        if (tid > 0)
+                                widen_born(&b, tid);
+                }
+        }
+        free(b.v);
+        return b.widened;
+}
+
 int rt_shield_release(struct rterr *err)
 {
         struct rt_state st;
         if (rt_state_open(STATE_NAME, &st, err) < 0)
                 return -1;
+        unsigned born = release_born(&st);
         unsigned tasks = 0, files = 0, failed = 0;
         for (size_t i = st.n; i-- > 0;) {
                 struct rt_state_entry *e = &st.v[i];
@@ -240,8 +324,9 @@ int rt_shield_release(struct rterr *err)
         int r = rt_state_save(&st, err);
         rt_state_close(&st);
         if (r == 0)
-                printf("released: %u thread affinities and %u IRQ/workqueue masks restored%s\n",
-                       tasks, files, failed ? " (some masks could not be written back)" : "");
+                printf("released: %u thread affinities and %u IRQ/workqueue masks restored, "
+                       "%u threads born during the shield widened%s\n",
+                       tasks, files, born, failed ? " (some masks could not be written back)" : "");
         return r;
 }
 

@@ -53,6 +53,13 @@ bool rt_state_exists(const char *name)
                access(path, F_OK) == 0;
 }
 
+void rt_state_sweep(void)
+{
+        _cleanup_close_ int dir = open(RT_STATE_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir >= 0)
+                sweep_dead_temporaries(dir);
+}
+
 int rt_state_open(const char *name, struct rt_state *st, struct rterr *err)
 {
         memset(st, 0, sizeof(*st));
@@ -70,6 +77,7 @@ int rt_state_open(const char *name, struct rt_state *st, struct rterr *err)
                 rt_state_close(st);
                 return -1;
         }
+        rt_state_sweep();
         rt_pathf(path, sizeof(path), "%s/%s", RT_STATE_DIR, name);
         _cleanup_fclose_ FILE *f = fopen(path, "re");
         if (f == NULL)

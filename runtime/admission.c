@@ -30,7 +30,7 @@ int admission_reserve(const struct runtime_ctx *g, const char *id, struct oci_sp
 {
         struct sched_host h;
         struct sched_task t;
-        char warning[512];
+        struct rtwarn warn = log_warn_sink(g);
         uint64_t granted;
         *reserved = false;
         if (!real_time(spec))
@@ -42,9 +42,7 @@ int admission_reserve(const struct runtime_ctx *g, const char *id, struct oci_sp
         if (t.kind == SCHED_KIND_NONE)
                 return 0;
         int r = sched_admission_reserve(&t, &h, g->root, getpid(), resize, (void *)g, &granted,
-                                        warning, sizeof(warning), err);
-        if (warning[0])
-                log_msg(g, LOG_WARN, "%s", warning);
+                                        &warn, err);
         if (r < 0)
                 return -1;
         *reserved = true;
@@ -84,13 +82,8 @@ void admission_release(const struct runtime_ctx *g, const char *id, const struct
                 return;
         struct sched_host h;
         struct rterr err = {0};
-        char warning[512];
+        struct rtwarn warn = log_warn_sink(g);
         if (sched_host_read(&h, &err) < 0 ||
-            sched_admission_release(&h, g->root, id, resize, (void *)g, warning, sizeof(warning),
-                                    &err) < 0) {
+            sched_admission_release(&h, g->root, id, resize, (void *)g, &warn, &err) < 0)
                 log_msg(g, LOG_WARN, "admission: release %s: %s", id, err.msg);
-                return;
-        }
-        if (warning[0])
-                log_msg(g, LOG_WARN, "%s", warning);
 }

@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "common/json.h"
 #include "cgroups/cgroups.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
@@ -47,6 +47,15 @@ void rfc3339_nano_now(char *buf, size_t size)
         gmtime_r(&ts.tv_sec, &tm);
         size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
         snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+int pid_file_write(const char *path, pid_t pid, struct rterr *err)
+{
+        char buf[32];
+        int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+        if (write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, err) < 0)
+                return rterr_wrap(err, "--pid-file");
+        return 0;
 }
 
 int proc_stat_read(pid_t pid, uint64_t *starttime, char *state)
@@ -168,11 +177,6 @@ int container_new(const struct runtime_ctx *g, const char *id, struct container 
         return 0;
 }
 
-static int gen_str(yajl_gen gen, const char *s)
-{
-        return yajl_gen_string(gen, (const unsigned char *)(s ? s : ""), s ? strlen(s) : 0);
-}
-
 int container_save(const struct container *c, struct rterr *err)
 {
         yajl_gen gen = yajl_gen_alloc(NULL);
@@ -197,6 +201,12 @@ int container_save(const struct container *c, struct rterr *err)
                 gen_str(gen, "cgroup_path");
                 gen_str(gen, c->cgroup_path);
         }
+        if (c->creating) {
+                gen_str(gen, "creating");
+                yajl_gen_bool(gen, 1);
+                gen_str(gen, "cgroup_owned");
+                yajl_gen_bool(gen, c->cgroup_owned);
+        }
         gen_str(gen, "annotations");
         yajl_gen_map_open(gen);
         for (size_t i = 0; i < c->annotations.n; i++) {
@@ -205,11 +215,11 @@ int container_save(const struct container *c, struct rterr *err)
         }
         yajl_gen_map_close(gen);
         yajl_gen_map_close(gen);
-        const unsigned char *buf;
-        size_t len;
-        yajl_gen_get_buf(gen, &buf, &len);
-        int r = write_file_atomic_at(c->lock_fd, STATE_FILE, (const char *)buf, len, 0600, err);
+        _cleanup_free_ char *text = gen_copy(gen);
         yajl_gen_free(gen);
+        if (text == NULL)
+                return rterr_set(err, ENOMEM, "save state: out of memory");
+        int r = write_file_atomic_at(c->lock_fd, STATE_FILE, text, strlen(text), 0600, err);
         return r < 0 ? rterr_wrap(err, "save state of %s", c->id) : 0;
 }
 
@@ -226,6 +236,13 @@ static long long tree_int(yajl_val root, const char *key)
         const char *path[] = {key, NULL};
         yajl_val v = yajl_tree_get(root, path, yajl_t_number);
         return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+}
+
+static bool tree_bool(yajl_val root, const char *key)
+{
+        const char *path[] = {key, NULL};
+        yajl_val v = yajl_tree_get(root, path, yajl_t_true);
+        return v != NULL && YAJL_IS_TRUE(v);
 }
 
 static int parse_annotations(yajl_val root, struct oci_kvs *kvs)
@@ -278,9 +295,11 @@ static int read_state(struct container *c, struct rterr *err)
                 if (e == ENOENT && foreign_dir(c->lock_fd))
                         return rterr_set(err, ENOENT, "container %s does not exist", c->id);
                 if (e == ENOENT) {
-                        /* create holds the lock until state.json exists: a dir without it is
-                         * a create in progress (seen without the lock) or one that died. */
+                        /* create writes state.json (naming the cgroup) before it makes
+                         * anything else: a dir without it is a create in progress or one
+                         * killed before that, with nothing but the dir to remove. */
                         c->status = OCI_STATUS_CREATING;
+                        rterr_clear(err);
                         return 0;
                 }
                 return rterr_wrap(err, "container %s", c->id);
@@ -297,6 +316,8 @@ static int read_state(struct container *c, struct rterr *err)
         c->created = tree_strdup(root, "created");
         c->owner = tree_strdup(root, "owner");
         c->cgroup_path = tree_strdup(root, "cgroup_path");
+        c->creating = tree_bool(root, "creating");
+        c->cgroup_owned = tree_bool(root, "cgroup_owned");
         int r = parse_annotations(root, &c->annotations);
         yajl_tree_free(root);
         if (r < 0)
@@ -307,19 +328,21 @@ static int read_state(struct container *c, struct rterr *err)
 
 static bool cgroup_frozen(const char *path)
 {
-        struct cg_host *host = NULL;
-        struct cgroup *cg = NULL;
+        _cleanup_cg_host_ struct cg_host *host = NULL;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
         bool frozen = false;
         if (cg_host_detect(&host, NULL) == 0 && cg_open(host, path, &cg, NULL) == 0 &&
             cg_is_frozen(cg, &frozen, NULL) < 0)
                 frozen = false;
-        cg_free(cg);
-        cg_host_free(host);
         return frozen;
 }
 
 void container_refresh_status(struct container *c)
 {
+        if (c->creating) {
+                c->status = OCI_STATUS_CREATING;
+                return;
+        }
         if (c->pid <= 0) {
                 c->status = c->created ? OCI_STATUS_STOPPED : OCI_STATUS_CREATING;
                 return;
@@ -344,33 +367,24 @@ static int open_existing(const struct runtime_ctx *g, const char *id, bool lock,
 {
         if (container_id_validate(id, err) < 0)
                 return -1;
-        struct container *c = container_alloc(g->root, id);
+        _cleanup_container_ struct container *c = container_alloc(g->root, id);
         if (c == NULL)
                 return rterr_errno(err, "allocate container");
         c->lock_fd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (c->lock_fd < 0) {
-                int e = errno;
-                container_free(c);
-                if (e == ENOENT)
+                if (errno == ENOENT)
                         return rterr_set(err, ENOENT, "container %s does not exist", id);
-                return rterr_sys(err, e, "open state directory %s/%s", g->root, id);
+                return rterr_errno(err, "open state directory %s/%s", g->root, id);
         }
-        if (lock && flock(c->lock_fd, LOCK_EX) < 0) {
-                rterr_errno(err, "lock state directory %s", c->dir);
-                container_free(c);
-                return -1;
-        }
+        if (lock && flock(c->lock_fd, LOCK_EX) < 0)
+                return rterr_errno(err, "lock state directory %s", c->dir);
         struct stat sb;
         /* A delete that held the lock before us removed the directory. */
-        if (fstat(c->lock_fd, &sb) == 0 && sb.st_nlink == 0) {
-                container_free(c);
+        if (fstat(c->lock_fd, &sb) == 0 && sb.st_nlink == 0)
                 return rterr_set(err, ENOENT, "container %s does not exist", id);
-        }
-        if (read_state(c, err) < 0) {
-                container_free(c);
+        if (read_state(c, err) < 0)
                 return -1;
-        }
-        *out = c;
+        *out = TAKE_PTR(c);
         return 0;
 }
 
@@ -395,12 +409,34 @@ int container_load_spec(const struct container *c, struct oci_spec **out, struct
         return oci_spec_parse(text, len, out, err);
 }
 
+/* A write_file_atomic_at temporary ("state.json.tmp.PID") left by a process killed between
+ * writing and renaming it. */
+static int remove_temporaries(struct container *c, struct rterr *err)
+{
+        int fd = openat(c->lock_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return rterr_errno(err, "open %s", c->dir);
+        _cleanup_closedir_ DIR *d = fdopendir(fd);
+        if (d == NULL) {
+                close(fd);
+                return rterr_errno(err, "open %s", c->dir);
+        }
+        struct dirent *de;
+        while ((de = readdir(d)) != NULL)
+                if (strstr(de->d_name, ".tmp.") && unlinkat(c->lock_fd, de->d_name, 0) < 0 &&
+                    errno != ENOENT)
+                        return rterr_errno(err, "remove %s/%s", c->dir, de->d_name);
+        return 0;
+}
+
 int container_remove_dir(struct container *c, struct rterr *err)
 {
         static const char *const files[] = {STATE_FIFO, STATE_CONFIG, STATE_FILE};
         for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
                 if (unlinkat(c->lock_fd, files[i], 0) < 0 && errno != ENOENT)
                         return rterr_errno(err, "remove %s/%s", c->dir, files[i]);
+        if (remove_temporaries(c, err) < 0)
+                return -1;
         if (rmdir(c->dir) < 0 && errno != ENOENT)
                 return rterr_errno(err, "remove %s", c->dir);
         return 0;

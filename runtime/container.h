@@ -21,6 +21,10 @@ struct container {
         char *owner;
         char *cgroup_path; /* cg_path() of the container's cgroup, or NULL */
         struct oci_kvs annotations;
+        /* A create in progress, or killed: state.json then records what it intends to make
+         * before it makes it (docs/architecture.md, "State on the host"). */
+        bool creating;
+        bool cgroup_owned;      /* cgroup_path was made by this create and checked empty */
         enum oci_status status; /* computed at load time */
         int lock_fd;            /* exclusive lock on the state directory, held until free */
 };
@@ -29,6 +33,13 @@ struct container {
 int container_load(const struct runtime_ctx *g, const char *id, struct container **out,
                    struct rterr *err);
 void container_free(struct container *c);
+/* `_cleanup_container_ struct container *c = NULL;` frees c (its lock fd too) when the scope
+ * ends (common/cleanup.h). */
+static inline void container_freep(struct container **c)
+{
+        container_free(*c);
+}
+#define _cleanup_container_ __attribute__((cleanup(container_freep)))
 
 /* The container's config.json as it was at create time (a copy kept in the state dir). */
 int container_load_spec(const struct container *c, struct oci_spec **out, struct rterr *err);

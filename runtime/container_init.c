@@ -21,6 +21,7 @@
 #include "runtime/launch.h"
 #include "devices/devices.h"
 #include "runtime/process.h"
+#include "runtime/sched_guard.h"
 #include "runtime/setup.h"
 #include "runtime/state_dir.h"
 #include "runtime/sync.h"
@@ -139,6 +140,7 @@ static int init_process(const struct init_args *a, char *exe, size_t exe_size, i
          * loaded before the capabilities are dropped, as runc does; else just before execve. */
         if (rlimits_apply(p, err) < 0 || rt_process_memlock(&a->spec->annotations, p, err) < 0 ||
             rt_process_apply(&p->scheduler, err) < 0 ||
+            sched_guard_apply(&a->spec->annotations, err) < 0 ||
             (!p->no_new_privileges &&
              seccomp_apply(&a->spec->linux_.seccomp, notify_fd, err) < 0) ||
             user_apply(p, has_userns, err) < 0 || caps_apply(p, err) < 0 || lsm_apply(p, err) < 0)

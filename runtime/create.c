@@ -39,7 +39,9 @@ struct create_ctx {
         struct cg_host *host;
         struct cgroup *cg;
         bool rt_done;
-        bool admitted; /* holds a reservation in the admission ledger */
+        char *cg_request; /* the cgroups path asked of cgroups/ (NULL: its default) */
+        char *rt_parent;  /* the default parent cgroup (relative) rt/ chose, made by us */
+        bool admitted;    /* holds a reservation in the admission ledger */
         struct ns_plan ns;
         int sync_fd;  /* our end */
         int child_fd; /* the container's end */
@@ -189,17 +191,52 @@ static int prepare_state(struct create_ctx *x, char *rootfs, struct rterr *err)
         return 0;
 }
 
+/* linux.cgroupsPath, or where rt/ wants a DEADLINE container on a v2 CPU set to live when
+ * the config names none (the CPU set's partition is the parent; rt/partition.c). */
+static int choose_cgroup(struct create_ctx *x, struct rterr *err)
+{
+        const struct oci_spec *s = x->spec;
+        const char *path = s->linux_.cgroups_path;
+        if ((path && path[0]) || x->g->systemd_cgroup) {
+                if (path == NULL)
+                        return 0;
+                x->cg_request = strdup(path);
+                return x->cg_request ? 0 : rterr_errno(err, "cgroup path");
+        }
+        char rt_path[4096];
+        int r = rt_cgroups_path_default(s, cg_host_layout(x->host), x->c->id, rt_path,
+                                        sizeof(rt_path), err);
+        if (r <= 0)
+                return r;
+        x->cg_request = strdup(rt_path);
+        x->rt_parent = strndup(rt_path, (size_t)(strrchr(rt_path, '/') - rt_path));
+        if (x->cg_request == NULL || x->rt_parent == NULL)
+                return rterr_errno(err, "cgroup path");
+        return 0;
+}
+
+/* Intent first: state.json names the cgroup before it is made, so `delete --force` finds
+ * whatever a create killed at any later instruction left. It is not ours until made and found
+ * empty (cgroup_owned): until then delete removes it only if it holds no process. */
+static int record_intent(struct create_ctx *x, struct rterr *err)
+{
+        x->c->creating = true;
+        if (cg_host_detect(&x->host, err) < 0 || choose_cgroup(x, err) < 0)
+                return -1;
+        enum cg_manager mgr = x->g->systemd_cgroup ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
+        if (cg_path_for(mgr, x->cg_request, x->c->id, &x->c->cgroup_path, err) < 0)
+                return -1;
+        return container_save(x->c, err);
+}
+
 /* The unified directory only: the container process is cloned into it. */
 static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 {
-        const struct oci_spec *s = x->spec;
-        if (cg_host_detect(&x->host, err) < 0 ||
-            cg_create_begin(x->host, s->linux_.cgroups_path, x->c->id, &x->cg, err) < 0)
+        enum cg_manager mgr = x->g->systemd_cgroup ? CG_MANAGER_SYSTEMD : CG_MANAGER_CGROUPFS;
+        if (cg_create_begin(x->host, mgr, x->cg_request, x->c->id, &x->cg, err) < 0)
                 return -1;
-        x->c->cgroup_path = strdup(cg_path(x->cg));
-        if (x->c->cgroup_path == NULL)
-                return rterr_errno(err, "cgroup path");
-        return 0;
+        x->c->cgroup_owned = true;
+        return container_save(x->c, err);
 }
 
 /* The rest of the cgroup, made while the container process builds its namespaces: it joins
@@ -207,14 +244,16 @@ static int prepare_cgroup(struct create_ctx *x, struct rterr *err)
 static int finish_cgroup(struct create_ctx *x, struct rterr *err)
 {
         const struct oci_spec *s = x->spec;
-        if (cg_create_finish(x->cg, err) < 0)
+        struct rtwarn warn = log_warn_sink(x->g);
+        if (cg_create_finish(x->cg, x->pid, s->linux_.has_resources ? &s->linux_.resources : NULL,
+                             err) < 0)
                 return -1;
         /* rt/ first: on v1 the parents' RT budgets must be raised before cg_apply writes the
          * container's cpu.rt_runtime_us. */
-        if (rt_container_setup(x->host, x->cg, s, err) < 0)
+        if (rt_container_setup(x->host, x->cg, s, &warn, err) < 0)
                 return -1;
         x->rt_done = true;
-        if (s->linux_.has_resources && cg_apply(x->cg, &s->linux_.resources, err) < 0)
+        if (s->linux_.has_resources && cg_apply(x->cg, &s->linux_.resources, &warn, err) < 0)
                 return rterr_wrap(err, "linux.resources");
         return 0;
 }
@@ -357,15 +396,6 @@ static int handshake(struct create_ctx *x, struct rterr *err)
         }
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct rterr *err)
-{
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-        if (write_file_atomic_at(AT_FDCWD, path, buf, (size_t)n, 0644, err) < 0)
-                return rterr_wrap(err, "--pid-file");
-        return 0;
-}
-
 static void close_fd(int *fd)
 {
         if (*fd >= 0)
@@ -386,6 +416,11 @@ static void create_abort(struct create_ctx *x)
                 if (x->rt_done)
                         rt_container_teardown(x->host, x->cg, NULL);
                 cg_destroy(x->cg, NULL);
+                rt_container_removed(NULL);
+                /* Made by cg_create_begin for a claim that never got recorded: empty unless
+                 * another container uses it, and then rmdir fails harmlessly. */
+                if (x->rt_parent && x->host)
+                        cg_remove_empty(x->host, x->rt_parent);
         }
         if (x->admitted)
                 admission_release(x->g, x->o->id, NULL);
@@ -408,6 +443,8 @@ static void create_ctx_free(struct create_ctx *x)
         oci_spec_free(x->spec);
         free(x->config_text);
         free(x->bundle);
+        free(x->rt_parent);
+        free(x->cg_request);
 }
 
 /* The container process died without a word (OOM kill, crash): say how. */
@@ -437,12 +474,15 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
         if (container_id_validate(x->o->id, err) < 0 || load_bundle(x, err) < 0 ||
             rootfs_path(x, &rootfs, err) < 0)
                 return -1;
-        if (validate_spec(x->spec, rootfs, err) < 0 ||
-            admission_reserve(x->g, x->o->id, x->spec, &x->admitted, err) < 0) {
+        if (validate_spec(x->spec, rootfs, err) < 0) {
                 free(rootfs);
                 return -1;
         }
-        if (prepare_state(x, rootfs, err) < 0 || prepare_console(x, err) < 0 ||
+        /* The state directory before the reservation: from here on `delete --force ID` can
+         * release whatever a kill leaves. */
+        if (prepare_state(x, rootfs, err) < 0 || record_intent(x, err) < 0 ||
+            admission_reserve(x->g, x->o->id, x->spec, &x->admitted, err) < 0 ||
+            prepare_console(x, err) < 0 ||
             seccomp_listener_connect(&x->spec->linux_.seccomp, &x->listener_fd, err) < 0 ||
             ns_plan_build(x->spec, &x->ns, err) < 0 || prepare_cgroup(x, err) < 0 ||
             spawn(x, err) < 0)
@@ -458,10 +498,11 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
                 return rterr_errno(err, "read /proc/%d/stat", (int)x->pid);
         if (x->admitted && admission_bind(x->g, x->o->id, x->pid, err) < 0)
                 return -1;
+        x->c->creating = false;
         if (container_save(x->c, err) < 0)
                 return -1;
         x->c->status = OCI_STATUS_CREATED;
-        if (x->o->pid_file && write_pid_file(x->o->pid_file, x->pid, err) < 0)
+        if (x->o->pid_file && pid_file_write(x->o->pid_file, x->pid, err) < 0)
                 return -1;
         return 0;
 }
@@ -469,10 +510,6 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
 int container_create(const struct runtime_ctx *g, const struct launch_opts *o,
                      struct container **out, struct oci_spec **spec, struct rterr *err)
 {
-        if (g->systemd_cgroup)
-                return rterr_set(err, ENOTSUP,
-                                 "--systemd-cgroup: the systemd cgroup driver is not "
-                                 "implemented; run without --systemd-cgroup");
         struct create_ctx x = {
             .g = g,
             .o = o,

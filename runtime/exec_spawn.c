@@ -19,6 +19,7 @@
 #include "runtime/exec.h"
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
+#include "runtime/sched_guard.h"
 #include "runtime/setup.h"
 #include "runtime/state_dir.h"
 #include "runtime/sync.h"
@@ -61,6 +62,7 @@ static int child_setup(const struct exec_child *x, char *exe, size_t size, int *
         if (process_chdir(x->p, err) < 0 || rlimits_apply(x->p, err) < 0 ||
             rt_process_memlock(&x->spec->annotations, x->p, err) < 0 ||
             rt_process_apply(&x->p->scheduler, err) < 0 ||
+            sched_guard_apply(&x->spec->annotations, err) < 0 ||
             (!x->p->no_new_privileges && x->spec->has_linux &&
              seccomp_apply(&x->spec->linux_.seccomp, notify_fd, err) < 0) ||
             user_apply(x->p, has_userns, err) < 0 || caps_apply(x->p, err) < 0 ||

@@ -110,6 +110,31 @@ static int kill_all(struct container *c, struct cgroup *cg, struct rterr *err)
         return 0;
 }
 
+/* The container's cgroup as far as it still exists. NULL when there is none to deal with: none
+ * recorded, or one a killed create named but never made its own and that holds processes (a
+ * cgroupsPath shared with someone else's: not ours to kill). */
+static int open_cgroup_remains(const struct container *c, struct cg_host **host, struct cgroup **cg,
+                               struct rterr *err)
+{
+        *cg = NULL;
+        if (c->cgroup_path == NULL)
+                return 0;
+        if (cg_host_detect(host, err) < 0 || cg_open_remains(*host, c->cgroup_path, cg, err) < 0)
+                return -1;
+        if (!c->creating || c->cgroup_owned)
+                return 0;
+        size_t n = 0;
+        if (cg_count_remains(*cg, &n, err) < 0)
+                return -1;
+        if (n > 0) {
+                cg_free(*cg);
+                *cg = NULL;
+        }
+        return 0;
+}
+
+/* Every step runs even when an earlier one failed, so that a retried delete (or one after a
+ * killed create) removes all that is left; the first error is the one reported. */
 int container_destroy(const struct runtime_ctx *g, struct container *c, bool force,
                       struct rterr *err)
 {
@@ -118,41 +143,38 @@ int container_destroy(const struct runtime_ctx *g, struct container *c, bool for
             c->status != OCI_STATUS_CREATING)
                 return rterr_set(err, EBUSY, "cannot delete container %s that is not stopped: %s",
                                  c->id, oci_status_name(c->status));
-        struct oci_spec *spec = NULL;
+        _cleanup_spec_ struct oci_spec *spec = NULL;
         struct rterr spec_err = {0};
         if (container_load_spec(c, &spec, &spec_err) < 0)
                 log_msg(g, LOG_WARN, "container %s: %s: poststop hooks skipped", c->id,
                         spec_err.msg);
-        struct cg_host *host = NULL;
-        struct cgroup *cg = NULL;
-        int r = 0;
-        if (c->cgroup_path &&
-            (cg_host_detect(&host, err) < 0 || cg_open(host, c->cgroup_path, &cg, err) < 0)) {
-                /* Already gone (a delete interrupted after removing it) is fine. */
-                if (err->code != ENOENT)
-                        r = -1;
-                rterr_clear(err);
-        }
+        _cleanup_cg_host_ struct cg_host *host = NULL;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        int r = open_cgroup_remains(c, &host, &cg, err);
         struct rterr net_err = {0};
         if (netdev_return(c->dir, &net_err) < 0)
                 log_msg(g, LOG_WARN, "container %s: %s", c->id, net_err.msg);
-        if (r == 0)
-                r = kill_all(c, cg, err);
-        if (r == 0)
+        /* A process left in some of the directories only (a create killed before its init
+         * joined them all, or after it blocked on the exec fifo) dies here too. */
+        if (r == 0 && cg && cg_kill_remains(cg, err) < 0)
+                r = -1;
+        if (r == 0 && kill_all(c, NULL, err) < 0)
+                r = -1;
+        if (r == 0) {
                 admission_release(g, c->id, spec);
-        if (r == 0 && cg) {
-                r = rt_container_teardown(host, cg, err);
-                if (r == 0)
-                        r = cg_destroy(cg, err);
+                struct rterr e = {0};
+                if (cg && rt_container_teardown(host, cg, &e) < 0)
+                        r = -1, *err = e;
+                if (cg && cg_destroy(cg, r < 0 ? NULL : err) < 0)
+                        r = -1;
         }
+        if (r == 0)
+                r = rt_container_removed(err);
         if (r == 0)
                 r = container_remove_dir(c, err);
         if (r == 0)
                 log_msg(g, LOG_DEBUG, "container %s: deleted", c->id);
         if (r == 0 && spec)
                 hooks_run_warn(g, &spec->hooks.poststop, "poststop", c, OCI_STATUS_STOPPED);
-        cg_free(cg);
-        cg_host_free(host);
-        oci_spec_free(spec);
         return r;
 }

@@ -7,6 +7,9 @@
 
 #include "runtime/log.h"
 
+#include "common/json.h"
+#include "runtime/state_dir.h"
+
 static const char *level_name(enum log_level lvl)
 {
         switch (lvl) {
@@ -20,42 +23,6 @@ static const char *level_name(enum log_level lvl)
                 return "error";
         }
         return "info";
-}
-
-/* RFC3339 in UTC with nanoseconds: 2026-11-26T07:01:29.123456789Z */
-static void rfc3339_now(char *buf, size_t size)
-{
-        struct timespec ts;
-        struct tm tm;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
-}
-
-/* Appends s to out as the inside of a JSON string. */
-static size_t json_escape(char *out, size_t size, const char *s)
-{
-        size_t n = 0;
-        for (; *s && n + 7 < size; s++) {
-                unsigned char ch = (unsigned char)*s;
-                if (ch == '"' || ch == '\\') {
-                        out[n++] = '\\';
-                        out[n++] = (char)ch;
-                } else if (ch == '\n') {
-                        out[n++] = '\\';
-                        out[n++] = 'n';
-                } else if (ch == '\t') {
-                        out[n++] = '\\';
-                        out[n++] = 't';
-                } else if (ch < 0x20) {
-                        n += (size_t)snprintf(out + n, size - n, "\\u%04x", ch);
-                } else {
-                        out[n++] = (char)ch;
-                }
-        }
-        out[n] = '\0';
-        return n;
 }
 
 static void write_all(int fd, const char *buf, size_t len)
@@ -72,7 +39,7 @@ static void write_all(int fd, const char *buf, size_t len)
 static void log_line(const struct runtime_ctx *g, enum log_level lvl, const char *msg)
 {
         char time[64];
-        rfc3339_now(time, sizeof(time));
+        rfc3339_nano_now(time, sizeof(time));
         char line[4096 + 256];
         int n;
         if (g->log_format == LOG_FORMAT_JSON) {
@@ -107,6 +74,16 @@ void log_msg(const struct runtime_ctx *g, enum log_level lvl, const char *fmt, .
                                                        : "rtrun: debug: ";
                 fprintf(stderr, "%s%s\n", prefix, msg);
         }
+}
+
+static void warn_to_log(void *ctx, const char *msg)
+{
+        log_msg(ctx, LOG_WARN, "%s", msg);
+}
+
+struct rtwarn log_warn_sink(const struct runtime_ctx *g)
+{
+        return (struct rtwarn){.fn = warn_to_log, .ctx = (void *)g};
 }
 
 int log_fail(const struct runtime_ctx *g, const struct rterr *err)

@@ -4,8 +4,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
 
+#include "common/json.h"
 #include "common/cleanup.h"
 #include "runtime/seccomp_filter.h"
 #include "runtime/setup.h"
@@ -35,26 +35,10 @@ int seccomp_apply(const struct oci_seccomp *s, int *notify_fd, struct rterr *err
         return 0;
 }
 
-/* A JSON string literal of s (quotes included), via yajl for the escaping. */
-static char *json_string(const char *s)
-{
-        yajl_gen g = yajl_gen_alloc(NULL);
-        if (!g)
-                return NULL;
-        const unsigned char *buf;
-        size_t len;
-        char *out = NULL;
-        if (yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok &&
-            yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-                out = strndup((const char *)buf, len);
-        yajl_gen_free(g);
-        return out;
-}
-
 /* The runtime-spec's "container process state" document (config-linux.md, seccomp state). */
 static char *process_state(const struct oci_seccomp *s, pid_t pid, const char *state_json)
 {
-        _cleanup_free_ char *meta = json_string(s->listener_metadata ? s->listener_metadata : "");
+        _cleanup_free_ char *meta = json_quote(s->listener_metadata ? s->listener_metadata : "");
         if (!meta)
                 return NULL;
         char *out = NULL;

@@ -10,6 +10,9 @@
 #define STATE_FILE "state.json"
 #define STATE_CONFIG "config.json" /* the copy of the bundle's config.json */
 #define STATE_FIFO "exec.fifo"     /* exists from create until start */
+/* The container's cgroup path, written by create before it makes the cgroup (absolute paths)
+ * or right after: a create killed before state.json exists leaves what delete --force needs to
+ * find the cgroup and what rt/ claimed for it. */
 
 /* runc's rule: letters, digits, '_', '+', '-', '.', not "." or "..", at most 1024 bytes. */
 int container_id_validate(const char *id, struct rterr *err);
@@ -37,6 +40,9 @@ void container_oci_state(const struct container *c, enum oci_status status, stru
 
 /* Reads field 22 (starttime) and the state letter of /proc/PID/stat. */
 int proc_stat_read(pid_t pid, uint64_t *starttime, char *state);
+
+/* --pid-file: the bare pid, no newline (runc's format), written atomically. */
+int pid_file_write(const char *path, pid_t pid, struct rterr *err);
 
 /* RFC3339 UTC with nanoseconds of now, into buf (at least 40 bytes). */
 void rfc3339_nano_now(char *buf, size_t size);

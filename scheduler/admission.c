@@ -18,10 +18,10 @@ static ssize_t find(const struct sched_ledger *l, const char *root, const char *
         return -1;
 }
 
-static void note(const struct sched_ledger *l, char *warning, size_t size)
+static void note(const struct sched_ledger *l, const struct rtwarn *warn)
 {
-        if (warning != NULL && size > 0)
-                snprintf(warning, size, "%s", l->warning);
+        if (l->warning[0])
+                rtwarn(warn, "%s", l->warning);
 }
 
 /* Moves every entry from its current grant to tasks[i].granted: lowering ones first, then
@@ -75,11 +75,9 @@ static struct sched_task *tasks_of(const struct sched_ledger *l, size_t extra)
 
 int sched_admission_reserve(const struct sched_task *t, const struct sched_host *h,
                             const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
-                            uint64_t *granted, char *warning, size_t wsize, struct rterr *err)
+                            uint64_t *granted, const struct rtwarn *warn, struct rterr *err)
 {
         *granted = 0;
-        if (warning != NULL && wsize > 0)
-                warning[0] = '\0';
         if (t->kind == SCHED_KIND_NONE)
                 return 0;
         if (strlen(root) >= sizeof(((struct sched_entry *)0)->root) ||
@@ -89,7 +87,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         _cleanup_free_ struct sched_task *tasks = NULL;
         if (sched_ledger_open(&l, err) < 0)
                 return -1;
-        note(&l, warning, wsize);
+        note(&l, warn);
         int r = -1;
         if (find(&l, root, t->id) >= 0) {
                 rterr_set(err, EEXIST, "admission: container %s already holds a reservation",
@@ -157,15 +155,13 @@ out:
 }
 
 int sched_admission_release(const struct sched_host *h, const char *root, const char *id,
-                            sched_apply_fn apply, void *ctx, char *warning, size_t wsize,
+                            sched_apply_fn apply, void *ctx, const struct rtwarn *warn,
                             struct rterr *err)
 {
-        if (warning != NULL && wsize > 0)
-                warning[0] = '\0';
         struct sched_ledger l;
         if (sched_ledger_open(&l, err) < 0)
                 return -1;
-        note(&l, warning, wsize);
+        note(&l, warn);
         int r = 0;
         ssize_t i = find(&l, root, id);
         if (i >= 0)

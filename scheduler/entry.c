@@ -19,37 +19,37 @@ void sched_entry_gen(yajl_gen g, const struct sched_entry *e)
         char cpus[1024];
         sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
         yajl_gen_map_open(g);
-        sj_kstr(g, "id", t->id);
+        gen_key(g, "id", t->id);
         if (t->name[0])
-                sj_kstr(g, "name", t->name);
-        sj_kstr(g, "root", e->root);
-        sj_kint(g, "pid", e->pid);
-        sj_kint(g, "starttime", (long long)e->starttime);
+                gen_key(g, "name", t->name);
+        gen_key(g, "root", e->root);
+        gen_key_int(g, "pid", e->pid);
+        gen_key_int(g, "starttime", (long long)e->starttime);
         if (e->pidfs_ino)
-                sj_kint(g, "pidfs_ino", (long long)e->pidfs_ino);
-        sj_kstr(g, "kind", sched_kind_name(t->kind));
-        sj_kstr(g, "criticality", sched_crit_name(t->crit));
-        sj_kint(g, "policy", t->policy);
-        sj_kint(g, "priority", t->priority);
-        sj_kstr(g, "cpus", cpus);
-        sj_kint(g, "runtime", (long long)t->runtime);
-        sj_kint(g, "deadline", (long long)t->deadline);
-        sj_kint(g, "period", (long long)t->period);
+                gen_key_int(g, "pidfs_ino", (long long)e->pidfs_ino);
+        gen_key(g, "kind", sched_kind_name(t->kind));
+        gen_key(g, "criticality", sched_crit_name(t->crit));
+        gen_key_int(g, "policy", t->policy);
+        gen_key_int(g, "priority", t->priority);
+        gen_key(g, "cpus", cpus);
+        gen_key_int(g, "runtime", (long long)t->runtime);
+        gen_key_int(g, "deadline", (long long)t->deadline);
+        gen_key_int(g, "period", (long long)t->period);
         if (t->elastic) {
-                sj_key(g, "elastic");
+                gen_str(g, "elastic");
                 yajl_gen_map_open(g);
-                sj_kint(g, "min_runtime", (long long)t->min_runtime);
-                sj_kdbl(g, "weight", t->weight);
+                gen_key_int(g, "min_runtime", (long long)t->min_runtime);
+                gen_key_dbl(g, "weight", t->weight);
                 yajl_gen_map_close(g);
         }
-        sj_kint(g, "granted", (long long)t->granted);
+        gen_key_int(g, "granted", (long long)t->granted);
         yajl_gen_map_close(g);
 }
 
 static int str_field(yajl_val v, const char *path, const char *key, char *out, size_t size,
                      struct rterr *err)
 {
-        yajl_val s = sj_get(v, key);
+        yajl_val s = jmember(v, key);
         const char *str = YAJL_IS_STRING(s) ? s->u.string : NULL;
         if (str == NULL || strlen(str) >= size)
                 return rterr_set(err, EINVAL, "%s.%s: expected a string", path, key);
@@ -65,7 +65,7 @@ int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struc
         memset(e, 0, sizeof(*e));
         if (!YAJL_IS_OBJECT(v))
                 return rterr_set(err, EINVAL, "%s: expected an object", path);
-        yajl_val name = sj_get(v, "name"); /* optional: ledgers written before it lack it */
+        yajl_val name = jmember(v, "name"); /* optional: ledgers written before it lack it */
         if (YAJL_IS_STRING(name))
                 snprintf(t->name, sizeof(t->name), "%s", name->u.string);
         if (str_field(v, path, "id", t->id, sizeof(t->id), err) < 0 ||
@@ -96,9 +96,9 @@ int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struc
         if (sched_cpuset_parse(cpus, &t->cpus, err) < 0)
                 return rterr_wrap(err, "%s.cpus", path);
         t->weight = 1;
-        yajl_val el = sj_get(v, "elastic");
+        yajl_val el = jmember(v, "elastic");
         if (el != NULL) {
-                yajl_val w = sj_get(el, "weight");
+                yajl_val w = jmember(el, "weight");
                 if (sj_u64(el, path, "min_runtime", true, &t->min_runtime, err) < 0)
                         return -1;
                 if (!YAJL_IS_NUMBER(w))

@@ -115,11 +115,20 @@ static bool rta_cpu(const struct sched_task *set, size_t n, int cpu, const struc
                 uint64_t supply = (uint64_t)(h->bandwidth * SCHED_PPB + 0.5);
                 uint64_t r = sched_rta(t->granted, t->deadline, hp->c, hp->p, nh, jit->c, jit->d,
                                        jit->p, nj, supply);
+                if (r == UINT64_MAX) {
+                        snprintf(reason, rsize,
+                                 "RTA: no bounded response time within deadline %s ms of %s on "
+                                 "CPU %d (%zu higher-priority FIFO/RR, %zu DEADLINE interferers%s "
+                                 "take the whole CPU, or the busy window exceeds %u steps)",
+                                 sched_fmt_ms(t->deadline, b1, sizeof(b1)), t->id, cpu, nh, ndl,
+                                 h->fair_server ? " and the fair server" : "", SCHED_RTA_MAX_STEPS);
+                        return false;
+                }
                 if (r > t->deadline) {
                         snprintf(reason, rsize,
                                  "RTA: response time %s%s ms > deadline %s ms of %s on CPU %d "
                                  "(%zu higher-priority FIFO/RR, %zu DEADLINE interferers%s)",
-                                 r == UINT64_MAX ? "" : ">= ", sched_fmt_ms(r, b2, sizeof(b2)),
+                                 ">= ", sched_fmt_ms(r, b2, sizeof(b2)),
                                  sched_fmt_ms(t->deadline, b1, sizeof(b1)), t->id, cpu, nh, ndl,
                                  h->fair_server ? " and the fair server" : "");
                         return false;

@@ -9,6 +9,8 @@
 
 #define SCHED_PPB UINT64_C(1000000000)
 #define SCHED_US UINT64_C(1000)
+/* sched_rta() gives up after this many steps (rta.c says why). */
+#define SCHED_RTA_MAX_STEPS 100000u
 
 /* "12.3 ms": nanoseconds as milliseconds with up to three decimals, into buf. */
 const char *sched_fmt_ms(uint64_t ns, char *buf, size_t size);
@@ -16,23 +18,12 @@ const char *sched_fmt_ms(uint64_t ns, char *buf, size_t size);
 /* ceil(a * SCHED_PPB / ppb) without overflow for the ranges the model allows. */
 uint64_t sched_scale_up(unsigned __int128 a, uint64_t ppb);
 
-/* ---- JSON (yajl) ---- */
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
+/* ---- JSON: common/json.h, and one schema check of scheduler/'s own ---- */
+#include "common/json.h"
 
-void sj_key(yajl_gen g, const char *key);
-void sj_str(yajl_gen g, const char *s);
-void sj_kstr(yajl_gen g, const char *key, const char *val);
-void sj_kint(yajl_gen g, const char *key, long long v);
-void sj_kdbl(yajl_gen g, const char *key, double v);
-void sj_kbool(yajl_gen g, const char *key, bool v);
-/* The member `key` of an object, or NULL. */
-yajl_val sj_get(yajl_val obj, const char *key);
 /* A non-negative integer member; -1 with err "<path>.<key>: ..." when absent or not one. */
 int sj_u64(yajl_val obj, const char *path, const char *key, bool required, uint64_t *out,
            struct rterr *err);
-/* Copies the generator's buffer into a malloc'd NUL-terminated string. */
-char *sj_take(yajl_gen g);
 
 /* ---- reservations as JSON (the ledger's entries and sidecars) ---- */
 void sched_entry_gen(yajl_gen g, const struct sched_entry *e);

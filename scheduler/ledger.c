@@ -39,6 +39,9 @@
 
 #define LEDGER "ledger.json"
 #define LEDGER_BIN "ledger.bin"
+/* Exists while a commit writes (under the lock): found by the next transaction, it means the
+ * writer died part-way and may have left temporaries or a sidecar without a ledger entry. */
+#define COMMITTING "committing"
 #define SIDECARS "reservations"
 
 const char *sched_ledger_dir(void)
@@ -154,8 +157,8 @@ static int parse_ledger(struct sched_ledger *l, const char *text, struct rterr *
                 why[strcspn(why, "\n")] = '\0'; /* yajl appends the text and a caret */
                 return rterr_set(err, EINVAL, "not JSON (%s)", why[0] ? why : "empty");
         }
-        yajl_val entries = sj_get(root, "entries");
-        yajl_val counters = sj_get(root, "counters");
+        yajl_val entries = jmember(root, "entries");
+        yajl_val counters = jmember(root, "counters");
         int r = 0;
         if (YAJL_IS_OBJECT(counters) &&
             (sj_u64(counters, "counters", "admitted", false, &l->counters.admitted, err) < 0 ||
@@ -303,12 +306,62 @@ static int open_dir(struct sched_ledger *l, int lock_op, struct rterr *err)
         return 0;
 }
 
+static bool in_ledger(const struct sched_ledger *l, const char *name)
+{
+        char mine[64];
+        for (size_t i = 0; i < l->n; i++) {
+                sidecar_name(&l->v[i], mine, sizeof(mine));
+                if (strcmp(mine, name) == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* What a writer killed part-way leaves, which nothing else would ever remove: temporaries
+ * killed between write and rename (ledger.json.tmp.PID, reservations/K.json.tmp.PID), and the
+ * sidecar of a reservation whose ledger.json was never written, once its holder is dead. */
+static void sweep(const struct sched_ledger *l)
+{
+        sweep_dead_temporaries(l->dir_fd);
+        int d = openat(l->dir_fd, SIDECARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (d < 0)
+                return;
+        sweep_dead_temporaries(d);
+        _cleanup_closedir_ DIR *dir = fdopendir(d);
+        if (dir == NULL) {
+                close(d);
+                return;
+        }
+        struct dirent *de;
+        while ((de = readdir(dir)) != NULL) {
+                if (de->d_name[0] == '.' || strstr(de->d_name, ".tmp.") || in_ledger(l, de->d_name))
+                        continue;
+                _cleanup_free_ char *text = NULL;
+                struct sched_entry e;
+                struct rterr ignore;
+                yajl_val v = NULL;
+                bool live = read_file_at(d, de->d_name, &text, NULL, &ignore) == 0 &&
+                            (v = yajl_tree_parse(text, NULL, 0)) != NULL &&
+                            sched_entry_parse(v, de->d_name, &e, &ignore) == 0 &&
+                            sched_entry_alive(&e);
+                yajl_tree_free(v);
+                if (!live)
+                        unlinkat(d, de->d_name, 0);
+        }
+}
+
 int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
 {
         if (open_dir(l, LOCK_EX, err) < 0 || load(l, true, err) < 0) {
                 sched_ledger_close(l);
                 return -1;
         }
+        /* temporaries and orphan sidecars of dead writers: only a commit can leave them, and
+         * a finished commit leaves no marker, so the directory scans (O(n) files) run only
+         * after a crash, or for a ledger an older rtrun (without the marker) wrote */
+        if (faccessat(l->dir_fd, COMMITTING, F_OK, 0) == 0 ||
+            faccessat(l->dir_fd, LEDGER_BIN, F_OK, 0) < 0)
+                sweep(l);
         sched_ledger_sweep(l, false);
         return 0;
 }
@@ -381,6 +434,10 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
         _cleanup_close_ int d = openat(l->dir_fd, SIDECARS, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (d < 0)
                 return rterr_errno(err, "open %s/%s", sched_ledger_dir(), SIDECARS);
+        _cleanup_close_ int mark =
+            openat(l->dir_fd, COMMITTING, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (mark < 0)
+                return rterr_errno(err, "create %s/%s", sched_ledger_dir(), COMMITTING);
         /* sidecars first: after a crash between the two, the ledger is older, not newer */
         for (size_t i = 0; i < l->n; i++) {
                 if (!l->v[i].changed)
@@ -389,7 +446,7 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
                 if (sg == NULL)
                         return rterr_set(err, ENOMEM, "admission ledger: out of memory");
                 sched_entry_gen(sg, &l->v[i]);
-                _cleanup_free_ char *one = sj_take(sg);
+                _cleanup_free_ char *one = gen_copy(sg);
                 yajl_gen_free(sg);
                 char name[64];
                 sidecar_name(&l->v[i], name, sizeof(name));
@@ -402,6 +459,8 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
         /* an older rtrun's (or a hand-written) ledger.json is now stale */
         if (unlinkat(l->dir_fd, LEDGER, 0) < 0 && errno != ENOENT)
                 return rterr_errno(err, "remove %s/%s", sched_ledger_dir(), LEDGER);
+        if (unlinkat(l->dir_fd, COMMITTING, 0) < 0)
+                return rterr_errno(err, "remove %s/%s", sched_ledger_dir(), COMMITTING);
         return 0;
 }
 

@@ -23,21 +23,21 @@ double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu)
 static void cpus_gen(yajl_gen g, const struct sched_task *tasks, size_t n,
                      const struct sched_host *h)
 {
-        sj_key(g, "cpus");
+        gen_str(g, "cpus");
         yajl_gen_array_open(g);
         for (int cpu = 0; cpu < SCHED_MAX_CPUS; cpu++) {
                 if (!sched_cpuset_has(&h->cpus, cpu))
                         continue;
                 yajl_gen_map_open(g);
-                sj_kint(g, "cpu", cpu);
-                sj_kdbl(g, "capacity", sched_host_capacity(h));
-                sj_kdbl(g, "utilisation", sched_cpu_utilisation(tasks, n, cpu));
-                sj_key(g, "containers");
+                gen_key_int(g, "cpu", cpu);
+                gen_key_dbl(g, "capacity", sched_host_capacity(h));
+                gen_key_dbl(g, "utilisation", sched_cpu_utilisation(tasks, n, cpu));
+                gen_str(g, "containers");
                 yajl_gen_array_open(g);
                 for (size_t i = 0; i < n; i++)
                         if (tasks[i].kind != SCHED_KIND_NONE && tasks[i].granted > 0 &&
                             sched_cpuset_has(&tasks[i].cpus, cpu))
-                                sj_str(g, tasks[i].id);
+                                gen_str(g, tasks[i].id);
                 yajl_gen_array_close(g);
                 yajl_gen_map_close(g);
         }
@@ -52,21 +52,21 @@ char *sched_report_json(const struct sched_task *tasks, const struct sched_verdi
                 return NULL;
         yajl_gen_config(g, yajl_gen_beautify, 1);
         yajl_gen_map_open(g);
-        sj_key(g, "containers");
+        gen_str(g, "containers");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < n; i++) {
                 yajl_gen_map_open(g);
-                sj_kstr(g, "id", tasks[i].id);
-                sj_kbool(g, "admitted", v[i].admitted);
+                gen_key(g, "id", tasks[i].id);
+                gen_key_bool(g, "admitted", v[i].admitted);
                 if (v[i].admitted && tasks[i].kind != SCHED_KIND_NONE)
-                        sj_kint(g, "granted_runtime", (long long)tasks[i].granted);
-                sj_kstr(g, "reason", v[i].reason);
+                        gen_key_int(g, "granted_runtime", (long long)tasks[i].granted);
+                gen_key(g, "reason", v[i].reason);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
         cpus_gen(g, tasks, n, h);
         yajl_gen_map_close(g);
-        char *s = sj_take(g);
+        char *s = gen_copy(g);
         yajl_gen_free(g);
         return s;
 }
@@ -85,49 +85,49 @@ char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive
                         live[nl++] = e[i].task;
         yajl_gen_config(g, yajl_gen_beautify, 1);
         yajl_gen_map_open(g);
-        sj_key(g, "host");
+        gen_str(g, "host");
         yajl_gen_map_open(g);
-        sj_kdbl(g, "bandwidth", h->bandwidth);
-        sj_kdbl(g, "capacity", sched_host_capacity(h));
-        sj_key(g, "fair_server");
+        gen_key_dbl(g, "bandwidth", h->bandwidth);
+        gen_key_dbl(g, "capacity", sched_host_capacity(h));
+        gen_str(g, "fair_server");
         if (h->fair_server) {
                 yajl_gen_map_open(g);
-                sj_kint(g, "runtime", (long long)h->fs_runtime);
-                sj_kint(g, "period", (long long)h->fs_period);
+                gen_key_int(g, "runtime", (long long)h->fs_runtime);
+                gen_key_int(g, "period", (long long)h->fs_period);
                 yajl_gen_map_close(g);
         } else {
                 yajl_gen_null(g);
         }
         yajl_gen_map_close(g);
-        sj_key(g, "containers");
+        gen_str(g, "containers");
         yajl_gen_array_open(g);
         for (size_t i = 0; i < n; i++) {
                 const struct sched_task *t = &e[i].task;
                 char cpus[1024];
                 sched_cpuset_format(&t->cpus, cpus, sizeof(cpus));
                 yajl_gen_map_open(g);
-                sj_kstr(g, "id", t->id);
+                gen_key(g, "id", t->id);
                 if (t->name[0])
-                        sj_kstr(g, "name", t->name);
-                sj_kstr(g, "root", e[i].root);
-                sj_kint(g, "pid", e[i].pid);
-                sj_kbool(g, "alive", alive[i]);
-                sj_kstr(g, "criticality", sched_crit_name(t->crit));
-                sj_kint(g, "policy", t->policy);
-                sj_kint(g, "priority", t->priority);
-                sj_kstr(g, "cpus", cpus);
-                sj_kint(g, "requested_runtime", (long long)t->runtime);
-                sj_kint(g, "granted_runtime", (long long)t->granted);
-                sj_kint(g, "deadline", (long long)t->deadline);
-                sj_kint(g, "period", (long long)t->period);
-                sj_kdbl(g, "utilisation", (double)t->granted / (double)t->period);
-                sj_kbool(g, "elastic", t->elastic);
+                        gen_key(g, "name", t->name);
+                gen_key(g, "root", e[i].root);
+                gen_key_int(g, "pid", e[i].pid);
+                gen_key_bool(g, "alive", alive[i]);
+                gen_key(g, "criticality", sched_crit_name(t->crit));
+                gen_key_int(g, "policy", t->policy);
+                gen_key_int(g, "priority", t->priority);
+                gen_key(g, "cpus", cpus);
+                gen_key_int(g, "requested_runtime", (long long)t->runtime);
+                gen_key_int(g, "granted_runtime", (long long)t->granted);
+                gen_key_int(g, "deadline", (long long)t->deadline);
+                gen_key_int(g, "period", (long long)t->period);
+                gen_key_dbl(g, "utilisation", (double)t->granted / (double)t->period);
+                gen_key_bool(g, "elastic", t->elastic);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);
         cpus_gen(g, live, nl, h);
         yajl_gen_map_close(g);
-        s = sj_take(g);
+        s = gen_copy(g);
 out:
         if (g != NULL)
                 yajl_gen_free(g);

@@ -112,7 +112,9 @@ bool sched_gfb(const uint64_t *c, const uint64_t *d, const uint64_t *p, size_t n
                double capacity, char *reason, size_t reason_size);
 /* Worst-case response time of (c, d) under higher-priority tasks (hc, hp) without jitter and
  * jittered interferers (jc, jd, jp) with jitter jd - jc; supply fraction in ppb. Returns the
- * response time, or the first iterate above d when it exceeds d (a lower bound of it). */
+ * response time, or the first iterate above d when it exceeds d (a lower bound of it), or
+ * UINT64_MAX when it is unbounded (interference at or above the supply) or the analysis gave
+ * up (a busy window of more than 100000 steps). */
 uint64_t sched_rta(uint64_t c, uint64_t d, const uint64_t *hc, const uint64_t *hp, size_t nh,
                    const uint64_t *jc, const uint64_t *jd, const uint64_t *jp, size_t nj,
                    uint64_t supply_ppb);
@@ -193,6 +195,13 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err);
 void sched_ledger_remove(struct sched_ledger *l, size_t i);
 /* Releases the lock and frees; safe after a failed open. */
 void sched_ledger_close(struct sched_ledger *l);
+/* `_cleanup_ledger_ struct sched_ledger l = SCHED_LEDGER_INIT;` closes l (and releases its
+ * lock) when the scope ends, opened or not (common/cleanup.h). */
+#define SCHED_LEDGER_INIT                                                                          \
+        {                                                                                          \
+                .lock_fd = -1, .dir_fd = -1                                                        \
+        }
+#define _cleanup_ledger_ __attribute__((cleanup(sched_ledger_close)))
 /* Loads under a shared lock, without reclaiming or repairing (status); a corrupt file fails. */
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err);
 /* Field 22 of /proc/PID/stat; 0 when the process is gone or a zombie. */
@@ -216,16 +225,15 @@ typedef int (*sched_apply_fn)(const struct sched_entry *e, uint64_t runtime, voi
  * the reason in err and changes nothing. Tasks of kind NONE are admitted without an entry. */
 int sched_admission_reserve(const struct sched_task *t, const struct sched_host *h,
                             const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
-                            uint64_t *granted, char *warning, size_t warning_size,
-                            struct rterr *err);
+                            uint64_t *granted, const struct rtwarn *warn, struct rterr *err);
 /* Hands a reservation to the process that holds it from now on (create reserves as itself,
  * before the container's pid is final, then binds the container's init). */
 int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rterr *err);
 /* Drops the reservation of (root, id) and restores compressed containers through `apply`.
- * Absent entries are not an error. `warning` (here and in reserve; may be NULL) receives the
- * ledger's repair notice, empty when none. */
+ * Absent entries are not an error. `warn` (here and in reserve; may be NULL) receives the
+ * ledger's repair notice. */
 int sched_admission_release(const struct sched_host *h, const char *root, const char *id,
-                            sched_apply_fn apply, void *ctx, char *warning, size_t warning_size,
+                            sched_apply_fn apply, void *ctx, const struct rtwarn *warn,
                             struct rterr *err);
 
 /* ---- the taskset file (`rtrun admission check --taskset`) ---- */

@@ -59,7 +59,7 @@ static int get_u64(const struct ctx *c, yajl_val obj, const char *path, const ch
                    bool required, uint64_t *out)
 {
         char p[256];
-        yajl_val v = sj_get(obj, key);
+        yajl_val v = jmember(obj, key);
         snprintf(p, sizeof(p), "%.200s.%s", path, key);
         if (v == NULL)
                 return required ? bad(c, p, "required") : 0;
@@ -73,7 +73,7 @@ static int get_str(const struct ctx *c, yajl_val obj, const char *path, const ch
                    const char **out)
 {
         char p[256];
-        yajl_val v = sj_get(obj, key);
+        yajl_val v = jmember(obj, key);
         if (v == NULL)
                 return 0;
         snprintf(p, sizeof(p), "%.200s.%s", path, key);
@@ -87,7 +87,7 @@ static int get_num(const struct ctx *c, yajl_val obj, const char *path, const ch
                    double *out)
 {
         char p[256];
-        yajl_val v = sj_get(obj, key);
+        yajl_val v = jmember(obj, key);
         if (v == NULL)
                 return 0;
         snprintf(p, sizeof(p), "%.200s.%s", path, key);
@@ -114,7 +114,7 @@ static int parse_host(const struct ctx *c, yajl_val v, struct sched_host *h)
                 return bad(c, "host.cpus", "no CPUs");
         if (!(h->bandwidth > 0 && h->bandwidth <= 1))
                 return bad(c, "host.bandwidth", "must be in (0, 1]");
-        yajl_val fs = sj_get(v, "fair_server");
+        yajl_val fs = jmember(v, "fair_server");
         if (YAJL_IS_NULL(fs)) {
                 h->fair_server = false;
                 h->fs_runtime = h->fs_period = 0;
@@ -152,7 +152,7 @@ static int parse_scheduler(const struct ctx *c, yajl_val v, const char *path, st
         if (i == sizeof(policies) / sizeof(policies[0]))
                 return bad(c, p, "unknown policy");
         t->policy = policies[i].policy;
-        yajl_val prio = sj_get(v, "priority");
+        yajl_val prio = jmember(v, "priority");
         if (prio != NULL) {
                 snprintf(p, sizeof(p), "%.200s.priority", path);
                 if (!YAJL_IS_INTEGER(prio) || YAJL_GET_INTEGER(prio) < 0 ||
@@ -206,11 +206,11 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
         t->cpus = h->cpus;
         if (cpus != NULL && sched_cpuset_parse(cpus, &t->cpus, c->err) < 0)
                 return rterr_wrap(c->err, "%s: %s.cpus", c->what, path);
-        yajl_val s = sj_get(v, "scheduler");
+        yajl_val s = jmember(v, "scheduler");
         snprintf(p, sizeof(p), "%.200s.scheduler", path);
         if (s != NULL && parse_scheduler(c, s, p, t) < 0)
                 return -1;
-        yajl_val tm = sj_get(v, "timing");
+        yajl_val tm = jmember(v, "timing");
         if (tm != NULL) {
                 static const char *const tkeys[] = {"wcet", "period", "deadline", NULL};
                 snprintf(p, sizeof(p), "%.200s.timing", path);
@@ -225,7 +225,7 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
                 t->kind = SCHED_KIND_TIMED_FP;
                 t->deadline = dl ? dl : t->period;
         }
-        yajl_val el = sj_get(v, "elastic");
+        yajl_val el = jmember(v, "elastic");
         if (el != NULL) {
                 static const char *const ekeys[] = {"min_runtime", "weight", NULL};
                 snprintf(p, sizeof(p), "%.200s.elastic", path);
@@ -249,7 +249,7 @@ static int parse_root(const struct ctx *c, yajl_val root, const struct sched_hos
         if (known_keys(c, root, "$", keys) < 0)
                 return -1;
         ts->host = *kernel;
-        if (parse_host(c, sj_get(root, "host"), &ts->host) < 0)
+        if (parse_host(c, jmember(root, "host"), &ts->host) < 0)
                 return -1;
         const char *mode = NULL;
         if (get_str(c, root, "$", "mode", &mode) < 0)
@@ -257,7 +257,7 @@ static int parse_root(const struct ctx *c, yajl_val root, const struct sched_hos
         if (mode != NULL && strcmp(mode, "batch") && strcmp(mode, "online"))
                 return bad(c, "mode", "expected \"batch\" or \"online\"");
         ts->online = mode != NULL && strcmp(mode, "online") == 0;
-        yajl_val list = sj_get(root, "containers");
+        yajl_val list = jmember(root, "containers");
         if (!YAJL_IS_ARRAY(list))
                 return bad(c, "containers", "required: an array");
         ts->tasks = calloc(list->u.array.len + 1, sizeof(*ts->tasks));
@@ -281,11 +281,10 @@ int sched_taskset_parse(const char *json, const char *what, const struct sched_h
                         struct sched_taskset *ts, struct rterr *err)
 {
         struct ctx c = {what, err};
-        char why[256] = "";
         memset(ts, 0, sizeof(*ts));
-        yajl_val root = yajl_tree_parse(json, why, sizeof(why));
-        if (root == NULL)
-                return rterr_set(err, EINVAL, "%s: not valid JSON: %s", what, why);
+        yajl_val root = NULL;
+        if (json_parse_strict(what, json, strlen(json), &root, err) < 0)
+                return -1;
         int r = parse_root(&c, root, kernel, ts);
         yajl_tree_free(root);
         if (r < 0)

@@ -129,9 +129,9 @@ int main(int argc, char **argv)
                         t0 = now_us();
                         if (!ok ||
                             sched_admission_reserve(&newcomer, &h, "/run/rtrun-bench", getpid(),
-                                                    NULL, NULL, &granted, NULL, 0, &err) < 0 ||
+                                                    NULL, NULL, &granted, NULL, &err) < 0 ||
                             sched_admission_release(&h, "/run/rtrun-bench", "bench-new", NULL, NULL,
-                                                    NULL, 0, &err) < 0) {
+                                                    NULL, &err) < 0) {
                                 fprintf(stderr, "bench: %zu: %s\n", n, ok ? err.msg : v.reason);
                                 return 1;
                         }

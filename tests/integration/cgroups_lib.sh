@@ -37,7 +37,9 @@ cgt_cleanup() {
 }
 
 ok() { pass "$1"; }
+# Inside a named case (lib_run_cases) only that case is skipped.
 skip() {
+	[ -z "${CASE:-}" ] || skip_case "$*"
 	echo "SKIP: $*"
 	exit 77
 }
@@ -91,14 +93,18 @@ start() {
 	rt create --bundle "$2" "$1" </dev/null && rt start "$1"
 }
 
+# After `delete --force` of every container, no cgroup of the test may be left. Scripts written
+# as named cases get the check after each case (lib_case_leftovers); the others call finish.
+lib_case_leftovers() {
+	local left
+	left=$(for d in $(cg_all_dirs "$CG_PREFIX"); do find "$d" -mindepth 1 -type d; done)
+	expect_eq "cgroups left behind${CASE:+ by case $CASE}" "$left" ""
+}
+
 # finish: deletes the containers, fails if a cgroup of the test is left, exits with the result.
 finish() {
-	local id left
-	for id in $(rt list -q 2>/dev/null); do
-		rt delete --force "$id" >/dev/null 2>&1
-	done
-	left=$(for d in $(cg_all_dirs "$CG_PREFIX"); do find "$d" -mindepth 1 -type d; done)
-	expect_eq "cgroups left behind" "$left" ""
+	lib_delete_containers
+	lib_case_leftovers
 	lib_done
 	exit
 }

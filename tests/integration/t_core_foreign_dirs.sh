@@ -2,26 +2,34 @@
 # Directories under --root that are not containers (the admission ledger and rt state live in
 # /run/rtrun, the default root) are neither listed nor deletable by ID; an empty directory
 # left by a create that died is listed as creating and can be deleted.
-set -u
-RTRUN=${RTRUN:?}
-root=$(mktemp -d /run/rtrun-test-foreign.XXXXXX)
-trap 'rm -rf "$root"' EXIT
-fails=0
-fail() { echo "FAIL - $*"; fails=$((fails + 1)); }
-ok() { echo "ok   - $*"; }
+# Named cases (lib.sh): bash t_core_foreign_dirs.sh --list; bash t_core_foreign_dirs.sh NAME...
+source "$(dirname "$0")/lib.sh"
+lib_init foreign
 
-mkdir "$root/admission" "$root/deadcreate"
-echo '{"version":1,"entries":[]}' >"$root/admission/ledger.json"
+case_setup() {
+  mkdir -p "$ROOT/admission" "$ROOT/deadcreate"
+  echo '{"version":1,"entries":[]}' >"$ROOT/admission/ledger.json"
+}
 
-ids=$("$RTRUN" --root "$root" list -q)
-[ "$ids" = deadcreate ] && ok "list shows only the dead create" || fail "list -q: '$ids'"
-out=$("$RTRUN" --root "$root" delete -f admission 2>&1) && fail "delete of a foreign dir succeeded"
-[[ $out == *"container admission does not exist"* ]] && ok "delete says it does not exist" ||
-        fail "delete message: $out"
-[ -f "$root/admission/ledger.json" ] && ok "the foreign dir is untouched" || fail "ledger removed"
-out=$("$RTRUN" --root "$root" state admission 2>&1) && fail "state of a foreign dir succeeded"
-[[ $out == *"does not exist"* ]] && ok "state says it does not exist" || fail "state message: $out"
-"$RTRUN" --root "$root" delete -f deadcreate && [ ! -e "$root/deadcreate" ] &&
-        ok "the dead create is deleted" || fail "dead create not deleted"
-echo "# foreign dirs: $fails failed"
-exit $((fails > 0))
+case_teardown() {
+  rm -rf "$ROOT/admission" "$ROOT/deadcreate"
+}
+
+case_list_skips_foreign() {
+  check "list shows only the dead create" deadcreate "$(rt list -q)"
+}
+
+case_foreign_not_deletable() {
+  check_rc "delete of a foreign dir fails" 1 rt delete -f admission
+  check_contains "delete says it does not exist" "$(cat "$TMP/last.err")" "container admission does not exist"
+  check "the foreign dir is untouched" yes "$([ -f "$ROOT/admission/ledger.json" ] && echo yes)"
+  check_rc "state of a foreign dir fails" 1 rt state admission
+  check_contains "state says it does not exist" "$(cat "$TMP/last.err")" "does not exist"
+}
+
+case_dead_create_deletable() {
+  check_rc "the dead create is deleted" 0 rt delete -f deadcreate
+  check "its directory is gone" absent "$([ -e "$ROOT/deadcreate" ] && echo present || echo absent)"
+}
+
+lib_run_cases "$@"

@@ -36,8 +36,13 @@ partition() { # NAME CPUS: a top-level partition, echoes the cgroupsPath prefix 
   mkdir -p "$d" && echo "$2" >"$d/cpuset.cpus" && echo root >"$d/cpuset.cpus.partition"
   echo "/rtrun-test-rt-$$-$1"
 }
+# Otherwise each CPU set gets a parent cgroup of its own, which rtrun makes the set's partition
+# (on v2) shared by every container below it.
 parent_for() { # NAME CPUS
-  if [ "$LOCAL" = 1 ]; then partition "$@"; else echo "$CG_PREFIX"; fi
+  if [ "$LOCAL" = 1 ]; then partition "$@"; else echo "$CG_PREFIX/$1"; fi
+}
+parent_name() { # NAME: what parent_for NAME echoed
+  if [ "$LOCAL" = 1 ]; then echo "/rtrun-test-rt-$$-$1"; else echo "$CG_PREFIX/$1"; fi
 }
 
 DL='{"policy":"SCHED_DEADLINE","runtime":2000000,"deadline":10000000,"period":10000000}'
@@ -64,14 +69,19 @@ root_lb_file=$CS/cpuset.sched_load_balance
 
 # 1. acceptance: a detached busybox sleep with DEADLINE 2/10/10 ms on DL_CPUS.
 if [ "$LOCAL" = 1 ]; then
-  # without a prepared partition, the refusal names the ancestor and what to do
+  # The parent /rtrun-test-rt/deadline-PID cannot become the partition: its own parent is not
+  # a partition root. The refusal names it and the engine options that fix it.
   dl_bundle "$TMP/nopart" "$DL_CPUS" 2000000 "$CG_PREFIX" sleep 300
   rc=0
   rt run -d --bundle "$TMP/nopart" rt-dl-nopart >/dev/null 2>"$TMP/np.err" || rc=$?
-  check "v2 < 6.7: DEADLINE under a non-partition parent refused" "1" \
+  check "v2 < 6.7: DEADLINE below a non-partition grandparent refused" "1" \
     "$([ "$rc" -ne 0 ] && echo 1 || echo 0)"
   check_contains "the refusal names the ancestor" "$(cat "$TMP/np.err")" \
-    "cgroup /rtrun-test-rt is not a partition root"
+    "its parent /rtrun-test-rt is not a partition root"
+  check_contains "the refusal names the engine option" "$(cat "$TMP/np.err")" \
+    "--cgroup-parent=/rtrun-rt-"
+  check "refused: no partition left on the parent" "member" \
+    "$(cat "$CS$CG_PREFIX/cpuset.cpus.partition" 2>/dev/null || echo member)"
 fi
 dl_bundle "$TMP/a" "$DL_CPUS" 2000000 "$(parent_for a "$DL_CPUS")" sleep 300
 rt_run_retry run -d --bundle "$TMP/a" rt-dl-a >"$TMP/a.out" 2>&1
@@ -125,9 +135,8 @@ if [ "$NCPU" -ge 4 ]; then
     "$(echo "$status" | jq -r '[.cpus[] | select(.cpu == 2 or .cpu == 3) | .rootDomain] | join(" ")')"
   one=3
 fi
-cparent=$CG_PREFIX
-[ "$LOCAL" = 1 ] && cparent=/rtrun-test-rt-$$-b$one
-[ "$LOCAL" = 1 ] && [ "$NCPU" -lt 4 ] && cparent=/rtrun-test-rt-$$-a
+cparent=$(parent_name "b$one")
+[ "$NCPU" -lt 4 ] && cparent=$(parent_name a)
 dl_bundle "$TMP/c" "$one" 8000000 "$cparent" sleep 300
 # The admission controller refuses it first, from its ledger...
 rc=0

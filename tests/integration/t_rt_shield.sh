@@ -54,6 +54,15 @@ check "this shell left CPU $LAST" "yes" "$(off_last $$ && echo yes || echo no)"
 sh -c 'sleep 0.1' &
 check "a new process starts off CPU $LAST" "yes" "$(off_last $! && echo yes || echo no)"
 wait
+# A process started during the shield, and a child it forks later: both inherit the narrowed
+# mask, are recorded nowhere, and must get every CPU back at release (issue 21, item 4).
+sh -c 'sleep 600 & echo $! >"$1"; exec sleep 600' sh "$TMP/born.child" &
+born=$!
+for _ in $(seq 50); do [ -s "$TMP/born.child" ] && break; sleep 0.1; done
+born_child=$(cat "$TMP/born.child")
+allowed() { grep Cpus_allowed_list "/proc/$1/status" | cut -f2; }
+check "a process born during the shield starts off CPU $LAST" "yes" "$(off_last "$born" && echo yes || echo no)"
+check "its child too" "yes" "$(off_last "$born_child" && echo yes || echo no)"
 hex=$(cat /proc/irq/default_smp_affinity)
 check "default IRQ affinity excludes CPU $LAST" "0" \
   "$(( (16#${hex//,/} >> LAST) & 1 ))"
@@ -68,8 +77,15 @@ text=$("$RTRUN" cpus status)
 check_contains "text status has the header" "$text" "SHIELD"
 
 check_rc "cpus release" 0 "$RTRUN" cpus release
+released=$(cat "$TMP/last.out")
+check "release widened the threads born during the shield (at least the process and its child)" "yes" \
+  "$(n=$(echo "$released" | sed -n 's/.*, \([0-9]*\) threads born during the shield.*/\1/p'); [ "${n:-0}" -ge 2 ] && echo yes || echo "no: $released")"
 check_rc "cpus release again" 0 "$RTRUN" cpus release
 check "no shield state left" "no" "$([ -e /run/rtrun/rt/shield ] && echo yes || echo no)"
+check "the process born during the shield may run on every CPU again" "$(allowed 1)" "$(allowed "$born")"
+check "and its child" "$(allowed 1)" "$(allowed "$born_child")"
+kill "$born_child" "$born" 2>/dev/null
+wait "$born" 2>/dev/null
 
 snapshot >"$TMP/tasks.after"
 irqs >"$TMP/irqs.after"

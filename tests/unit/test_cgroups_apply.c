@@ -137,7 +137,7 @@ static void v2_conversions(void **state)
         struct oci_kv kv = {"memory.high", "50331648"};
         r.unified = (struct oci_kvs){&kv, 1};
         struct rterr err = {0};
-        assert_int_equal(cg_v2_apply(f->cg, &r, &err), 0);
+        assert_int_equal(cg_v2_apply(f->cg, &r, NULL, &err), 0);
         const char *d = v2dir(f);
         assert_string_equal(get(d, "memory.max"), "67108864");
         assert_string_equal(get(d, "memory.low"), "33554432");
@@ -157,12 +157,12 @@ static void v2_conversions(void **state)
         /* A period alone keeps the quota already there. */
         struct oci_resources p = {0};
         p.cpu = (struct oci_cpu){.set = true, .period = {true, 200000}};
-        assert_int_equal(cg_v2_apply(f->cg, &p, &err), 0);
+        assert_int_equal(cg_v2_apply(f->cg, &p, NULL, &err), 0);
         assert_string_equal(get(d, "cpu.max"), "50000 200000");
         /* An unlimited memory limit takes swap along. */
         struct oci_resources u = {0};
         u.memory = (struct oci_memory){.set = true, .limit = {true, -1}};
-        assert_int_equal(cg_v2_apply(f->cg, &u, &err), 0);
+        assert_int_equal(cg_v2_apply(f->cg, &u, NULL, &err), 0);
         assert_string_equal(get(d, "memory.max"), "max");
         assert_string_equal(get(d, "memory.swap.max"), "max");
 }
@@ -174,28 +174,28 @@ static void v2_errors(void **state)
         struct oci_kv bad[] = {{"../escape.max", "1"}, {"memory.nosuch", "1"}};
         struct oci_resources r = {0};
         r.unified = (struct oci_kvs){&bad[0], 1};
-        assert_int_equal(cg_v2_apply(f->cg, &r, &err), -1);
+        assert_int_equal(cg_v2_apply(f->cg, &r, NULL, &err), -1);
         assert_non_null(strstr(err.msg, "unified.../escape.max"));
         r.unified = (struct oci_kvs){&bad[1], 1};
-        assert_int_equal(cg_v2_apply(f->cg, &r, &err), -1);
+        assert_int_equal(cg_v2_apply(f->cg, &r, NULL, &err), -1);
         assert_non_null(strstr(err.msg, "memory.nosuch"));
         assert_int_equal(err.code, ENOENT);
 
         struct oci_resources rt = {0};
         rt.cpu = (struct oci_cpu){.set = true, .realtime_runtime = {true, 1000}};
-        assert_int_equal(cg_v2_apply(f->cg, &rt, &err), -1);
+        assert_int_equal(cg_v2_apply(f->cg, &rt, NULL, &err), -1);
         assert_non_null(strstr(err.msg, "realtime"));
 
         struct oci_resources sw = {0};
         sw.memory = (struct oci_memory){.set = true, .limit = {true, 100}, .swap = {true, 50}};
-        assert_int_equal(cg_v2_apply(f->cg, &sw, &err), -1);
+        assert_int_equal(cg_v2_apply(f->cg, &sw, NULL, &err), -1);
         assert_non_null(strstr(err.msg, "swap"));
 
         /* checkBeforeUpdate: memory.current is 4096 */
         struct oci_resources cb = {0};
         cb.memory = (struct oci_memory){
             .set = true, .limit = {true, 1024}, .check_before_update = {true, true}};
-        assert_int_equal(cg_v2_apply(f->cg, &cb, &err), -1);
+        assert_int_equal(cg_v2_apply(f->cg, &cb, NULL, &err), -1);
         assert_non_null(strstr(err.msg, "current usage 4096"));
 }
 
@@ -280,7 +280,7 @@ static void v1_values(void **state)
         r.pids_limit = (oci_opt_i64){true, 42};
         r.network = (struct oci_network_res){.set = true, .class_id = {true, 1048577}};
         struct rterr err = {0};
-        assert_int_equal(cg_v1_apply(f->cg, &r, &err), 0);
+        assert_int_equal(cg_v1_apply(f->cg, &r, NULL, &err), 0);
         const char *m = cg_controller_dir(f->cg, "memory"), *c = cg_controller_dir(f->cg, "cpu");
         assert_string_equal(get(m, "memory.limit_in_bytes"), "67108864");
         assert_string_equal(get(m, "memory.memsw.limit_in_bytes"), "134217728");
@@ -303,10 +303,10 @@ static void v1_values(void **state)
         /* -1 pids means no limit, 0 leaves pids.max alone */
         struct oci_resources p = {0};
         p.pids_limit = (oci_opt_i64){true, -1};
-        assert_int_equal(cg_v1_apply(f->cg, &p, &err), 0);
+        assert_int_equal(cg_v1_apply(f->cg, &p, NULL, &err), 0);
         assert_string_equal(get(cg_controller_dir(f->cg, "pids"), "pids.max"), "max");
         p.pids_limit = (oci_opt_i64){true, 0};
-        assert_int_equal(cg_v1_apply(f->cg, &p, &err), 0);
+        assert_int_equal(cg_v1_apply(f->cg, &p, NULL, &err), 0);
         assert_string_equal(get(cg_controller_dir(f->cg, "pids"), "pids.max"), "max");
 }
 
@@ -317,20 +317,63 @@ static void v1_errors(void **state)
         struct oci_kv kv = {"memory.high", "1"};
         struct oci_resources r = {0};
         r.unified = (struct oci_kvs){&kv, 1};
-        assert_int_equal(cg_v1_apply(f->cg, &r, &err), -1);
+        assert_int_equal(cg_v1_apply(f->cg, &r, NULL, &err), -1);
         assert_non_null(strstr(err.msg, "unified.memory.high"));
         assert_non_null(strstr(err.msg, "cgroup v1"));
         /* a file the kernel lacks is named with its full path */
         struct oci_resources l = {0};
         l.blkio = (struct oci_blkio){.set = true, .leaf_weight = {true, 100}};
-        assert_int_equal(cg_v1_apply(f->cg, &l, &err), -1);
+        assert_int_equal(cg_v1_apply(f->cg, &l, NULL, &err), -1);
         assert_non_null(strstr(err.msg, "/blkio/c1/blkio.leaf_weight"));
         /* a controller the host lacks is named */
         struct oci_net_priority prio = {"eth0", 5};
         struct oci_resources n = {0};
         n.network = (struct oci_network_res){.set = true, .priorities = &prio, .n_priorities = 1};
-        assert_int_equal(cg_apply(f->cg, &n, &err), -1);
+        assert_int_equal(cg_apply(f->cg, &n, NULL, &err), -1);
         assert_non_null(strstr(err.msg, "net_prio"));
+}
+
+/* What the host ignores is reported through the caller's sink, never printed. */
+struct warnings {
+        char text[1024];
+        int n;
+};
+
+static void collect(void *ctx, const char *msg)
+{
+        struct warnings *w = ctx;
+        snprintf(w->text + strlen(w->text), sizeof(w->text) - strlen(w->text), "%s|", msg);
+        w->n++;
+}
+
+static void v2_warnings_to_sink(void **state)
+{
+        struct fixture *f = *state;
+        struct rterr err = {0};
+        struct warnings w = {0};
+        struct rtwarn sink = {collect, &w};
+        struct oci_resources r = {0};
+        r.memory =
+            (struct oci_memory){.set = true, .kernel = {true, 1 << 20}, .swappiness = {true, 10}};
+        assert_int_equal(cg_v2_apply(f->cg, &r, &sink, &err), 0);
+        assert_int_equal(w.n, 2);
+        assert_non_null(strstr(w.text, "linux.resources.memory.kernel and kernelTCP are ignored"));
+        assert_non_null(strstr(w.text, "swappiness and disableOOMKiller are ignored"));
+        /* A NULL sink drops them. */
+        assert_int_equal(cg_v2_apply(f->cg, &r, NULL, &err), 0);
+}
+
+static void v1_warnings_to_sink(void **state)
+{
+        struct fixture *f = *state;
+        struct rterr err = {0};
+        struct warnings w = {0};
+        struct rtwarn sink = {collect, &w};
+        struct oci_resources r = {0};
+        r.memory = (struct oci_memory){.set = true, .kernel_tcp = {true, 1 << 20}};
+        assert_int_equal(cg_v1_apply(f->cg, &r, &sink, &err), 0);
+        assert_int_equal(w.n, 1);
+        assert_non_null(strstr(w.text, "kmem limits"));
 }
 
 int main(void)
@@ -338,6 +381,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(v2_conversions, v2_setup, teardown),
             cmocka_unit_test_setup_teardown(v2_errors, v2_setup, teardown),
+            cmocka_unit_test_setup_teardown(v2_warnings_to_sink, v2_setup, teardown),
+            cmocka_unit_test_setup_teardown(v1_warnings_to_sink, v1_setup, teardown),
             cmocka_unit_test_setup_teardown(v1_values, v1_setup, teardown),
             cmocka_unit_test_setup_teardown(v1_errors, v1_setup, teardown),
         };

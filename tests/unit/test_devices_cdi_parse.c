@@ -10,26 +10,31 @@
 
 #include "devices/cdi.h"
 
-static const char spec_json[] = R"json({
-  "cdiVersion": "0.6.0",
-  "kind": "vendor.example/gpu",
-  "devices": [
-    {"name": "0", "containerEdits": {
-      "env": ["GPU=0"],
-      "deviceNodes": [{"path": "/dev/vgpu0", "hostPath": "/tmp/x/dev/vgpu0", "type": "c",
-                       "major": 195, "minor": 0, "fileMode": 438, "permissions": "rw",
-                       "uid": 0, "gid": 44}]}},
-    {"name": "all", "containerEdits": {"deviceNodes": [{"path": "/dev/vgpu0"}]}}
-  ],
-  "containerEdits": {
-    "env": ["VENDOR=example"],
-    "mounts": [{"hostPath": "/usr/lib/libv.so", "containerPath": "/usr/lib/libv.so",
-                "options": ["ro", "nosuid"]}],
-    "hooks": [{"hookName": "createRuntime", "path": "/bin/true", "args": ["true", "x"],
-               "env": ["A=1"], "timeout": 5}],
-    "additionalGids": [44, 107]
-  }
-})json";
+static const char spec_json[] =
+    "{\n"
+    "  \"cdiVersion\": \"0.6.0\",\n"
+    "  \"kind\": \"vendor.example/gpu\",\n"
+    "  \"devices\": [\n"
+    "    {\"name\": \"0\", \"containerEdits\": {\n"
+    "      \"env\": [\"GPU=0\"],\n"
+    "      \"deviceNodes\": [{\"path\": \"/dev/vgpu0\", \"hostPath\": \"/tmp/x/dev/vgpu0\", "
+    "\"type\": \"c\",\n"
+    "                       \"major\": 195, \"minor\": 0, \"fileMode\": 438, \"permissions\": "
+    "\"rw\",\n"
+    "                       \"uid\": 0, \"gid\": 44}]}},\n"
+    "    {\"name\": \"all\", \"containerEdits\": {\"deviceNodes\": [{\"path\": \"/dev/vgpu0\"}]}}\n"
+    "  ],\n"
+    "  \"containerEdits\": {\n"
+    "    \"env\": [\"VENDOR=example\"],\n"
+    "    \"mounts\": [{\"hostPath\": \"/usr/lib/libv.so\", \"containerPath\": "
+    "\"/usr/lib/libv.so\",\n"
+    "                \"options\": [\"ro\", \"nosuid\"]}],\n"
+    "    \"hooks\": [{\"hookName\": \"createRuntime\", \"path\": \"/bin/true\", \"args\": "
+    "[\"true\", \"x\"],\n"
+    "               \"env\": [\"A=1\"], \"timeout\": 5}],\n"
+    "    \"additionalGids\": [44, 107]\n"
+    "  }\n"
+    "}";
 
 static const char spec_yaml[] = "cdiVersion: 0.6.0\n"
                                 "kind: vendor.example/gpu\n"

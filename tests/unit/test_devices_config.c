@@ -14,18 +14,19 @@
 #include "devices/cdi.h"
 #include "devices/devices_resolve.h"
 
-static const char config[] = R"json({
-  "ociVersion": "1.2.0",
-  "process": {"cwd": "/", "args": ["sh"], "user": {"uid": 0, "gid": 0},
-              "env": ["PATH=/bin", "GPU=none"]},
-  "root": {"path": "rootfs"},
-  "mounts": [{"destination": "/data", "source": "/srv", "type": "bind",
-              "options": ["rbind"], "x-vendor-note": "kept as written"}],
-  "x-unknown-top": {"n": [1, 2.5, true, null]},
-  "annotations": {"org.rtrun.cdi.devices": "vendor.example/gpu=0", "keep": "me"},
-  "linux": {"devices": [{"path": "/dev/null2", "type": "c"}],
-            "sysctl": {"net.ipv4.ip_forward": "1"}}
-})json";
+static const char config[] =
+    "{\n"
+    "  \"ociVersion\": \"1.2.0\",\n"
+    "  \"process\": {\"cwd\": \"/\", \"args\": [\"sh\"], \"user\": {\"uid\": 0, \"gid\": 0},\n"
+    "              \"env\": [\"PATH=/bin\", \"GPU=none\"]},\n"
+    "  \"root\": {\"path\": \"rootfs\"},\n"
+    "  \"mounts\": [{\"destination\": \"/data\", \"source\": \"/srv\", \"type\": \"bind\",\n"
+    "              \"options\": [\"rbind\"], \"x-vendor-note\": \"kept as written\"}],\n"
+    "  \"x-unknown-top\": {\"n\": [1, 2.5, true, null]},\n"
+    "  \"annotations\": {\"org.rtrun.cdi.devices\": \"vendor.example/gpu=0\", \"keep\": \"me\"},\n"
+    "  \"linux\": {\"devices\": [{\"path\": \"/dev/null2\", \"type\": \"c\"}],\n"
+    "            \"sysctl\": {\"net.ipv4.ip_forward\": \"1\"}}\n"
+    "}";
 
 static const char cdi_spec[] =
     "{\"cdiVersion\": \"0.6.0\", \"kind\": \"vendor.example/gpu\", \"devices\": [{\"name\": "

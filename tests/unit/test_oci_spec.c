@@ -13,121 +13,134 @@
 
 #include "oci/oci.h"
 
-static const char full_config[] = R"json({
-  "ociVersion": "1.2.0",
-  "unknownTopLevel": {"ignored": [1, 2, 3]},
-  "process": {
-    "terminal": true,
-    "consoleSize": {"height": 25, "width": 80},
-    "user": {"uid": 1000, "gid": 1001, "umask": 18, "additionalGids": [5, 6, 4294967295],
-             "username": "alice"},
-    "args": ["/bin/sh", "-c", "echo hi"],
-    "commandLine": "sh -c echo",
-    "env": ["PATH=/bin", "TERM=xterm"],
-    "cwd": "/work",
-    "capabilities": {
-      "bounding": ["CAP_SYS_NICE", "CAP_KILL", "CAP_CHECKPOINT_RESTORE"],
-      "effective": ["CAP_KILL"],
-      "inheritable": ["CAP_CHOWN"],
-      "permitted": ["CAP_KILL", "CAP_SYS_NICE"],
-      "ambient": ["CAP_NET_RAW"]
-    },
-    "rlimits": [
-      {"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 4096},
-      {"type": "RLIMIT_MEMLOCK", "soft": 18446744073709551615, "hard": 18446744073709551615},
-      {"type": "RLIMIT_RTPRIO", "soft": 0, "hard": 99}
-    ],
-    "noNewPrivileges": true,
-    "apparmorProfile": "unconfined",
-    "oomScoreAdj": -500,
-    "selinuxLabel": "system_u:system_r:container_t:s0",
-    "scheduler": {"policy": "SCHED_DEADLINE", "nice": 0, "priority": 0,
-                  "flags": ["SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_DL_OVERRUN"],
-                  "runtime": 2000000, "deadline": 5000000, "period": 10000000},
-    "ioPriority": {"class": "IOPRIO_CLASS_RT", "priority": 4},
-    "execCPUAffinity": {"initial": "0-1,3", "final": "2"}
-  },
-  "root": {"path": "rootfs", "readonly": true},
-  "hostname": "box",
-  "domainname": "example.org",
-  "mounts": [
-    {"destination": "/proc", "type": "proc", "source": "proc"},
-    {"destination": "/data", "type": "bind", "source": "/srv/data",
-     "options": ["rbind", "ro", "nosuid", "rslave", "custom=1", "x"]},
-    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
-     "options": ["size=1m", "tmpcopyup", "mode=1777", "nosuid"]}
-  ],
-  "hooks": {
-    "prestart": [{"path": "/bin/pre", "args": ["pre", "a"], "env": ["A=1"], "timeout": 5}],
-    "createRuntime": [{"path": "/bin/cr"}],
-    "createContainer": [{"path": "/bin/cc"}, {"path": "/bin/cc2"}],
-    "startContainer": [{"path": "/bin/sc"}],
-    "poststart": [{"path": "/bin/ps"}],
-    "poststop": [{"path": "/bin/pst", "timeout": 1}]
-  },
-  "annotations": {"org.rtrun.cpus": "2-3", "com.example": "x"},
-  "linux": {
-    "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
-    "gidMappings": [{"containerID": 0, "hostID": 200000, "size": 1000}],
-    "sysctl": {"net.ipv4.ip_forward": "1", "kernel.msgmax": "8192"},
-    "resources": {
-      "devices": [
-        {"allow": false, "access": "rwm"},
-        {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rw"},
-        {"allow": true, "type": "b", "major": 8, "access": "m"}
-      ],
-      "memory": {"limit": 536870912, "reservation": 268435456, "swap": -1, "kernel": 1,
-                 "kernelTCP": 2, "swappiness": 60, "disableOOMKiller": true,
-                 "useHierarchy": false, "checkBeforeUpdate": true},
-      "cpu": {"shares": 1024, "quota": 50000, "burst": 1000, "period": 100000,
-              "realtimeRuntime": 950000, "realtimePeriod": 1000000, "cpus": "2-3",
-              "mems": "0", "idle": 1},
-      "blkio": {"ignored": true},
-      "blockIO": {"weight": 500, "leafWeight": 300,
-                "weightDevice": [{"major": 8, "minor": 0, "weight": 600, "leafWeight": 100}],
-                "throttleReadBpsDevice": [{"major": 8, "minor": 0, "rate": 1048576}],
-                "throttleWriteBpsDevice": [{"major": 8, "minor": 16, "rate": 2097152}],
-                "throttleReadIOPSDevice": [{"major": 8, "minor": 0, "rate": 100}],
-                "throttleWriteIOPSDevice": [{"major": 8, "minor": 0, "rate": 200}]},
-      "hugepageLimits": [{"pageSize": "2MB", "limit": 209715200}],
-      "network": {"classID": 1048577, "priorities": [{"name": "eth0", "priority": 500}]},
-      "pids": {"limit": 32},
-      "rdma": {"mlx5_1": {"hcaHandles": 3, "hcaObjects": 10000}},
-      "unified": {"memory.high": "max"}
-    },
-    "cgroupsPath": "/rtrun/c1",
-    "namespaces": [
-      {"type": "pid"}, {"type": "network", "path": "/var/run/netns/x"}, {"type": "mount"},
-      {"type": "ipc"}, {"type": "uts"}, {"type": "user"}, {"type": "cgroup"}, {"type": "time"}
-    ],
-    "devices": [
-      {"type": "c", "path": "/dev/fuse", "major": 10, "minor": 229, "fileMode": 438,
-       "uid": 0, "gid": 0},
-      {"type": "p", "path": "/dev/fifo"}
-    ],
-    "seccomp": {
-      "defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
-      "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
-      "flags": ["SECCOMP_FILTER_FLAG_LOG"],
-      "listenerPath": "/run/notify.sock", "listenerMetadata": "meta",
-      "syscalls": [
-        {"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
-        {"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13,
-         "args": [{"index": 1, "value": 18446744073709551615, "valueTwo": 7,
-                   "op": "SCMP_CMP_MASKED_EQ"}]},
-        {"names": ["openat"], "action": "SCMP_ACT_NOTIFY"}
-      ]
-    },
-    "rootfsPropagation": "rslave",
-    "maskedPaths": ["/proc/kcore"],
-    "readonlyPaths": ["/proc/sys", "/proc/bus"],
-    "mountLabel": "label",
-    "personality": {"domain": "LINUX32", "flags": []},
-    "timeOffsets": {"monotonic": {"secs": -10, "nanosecs": 5}, "boottime": {"secs": 3600}},
-    "netDevices": {"eth1": {"name": "ctr0"}, "dummy0": {}},
-    "intelRdt": {"closID": "ignored"}
-  }
-})json";
+static const char full_config[] =
+    "{\n"
+    "  \"ociVersion\": \"1.2.0\",\n"
+    "  \"unknownTopLevel\": {\"ignored\": [1, 2, 3]},\n"
+    "  \"process\": {\n"
+    "    \"terminal\": true,\n"
+    "    \"consoleSize\": {\"height\": 25, \"width\": 80},\n"
+    "    \"user\": {\"uid\": 1000, \"gid\": 1001, \"umask\": 18, \"additionalGids\": [5, 6, "
+    "4294967295],\n"
+    "             \"username\": \"alice\"},\n"
+    "    \"args\": [\"/bin/sh\", \"-c\", \"echo hi\"],\n"
+    "    \"commandLine\": \"sh -c echo\",\n"
+    "    \"env\": [\"PATH=/bin\", \"TERM=xterm\"],\n"
+    "    \"cwd\": \"/work\",\n"
+    "    \"capabilities\": {\n"
+    "      \"bounding\": [\"CAP_SYS_NICE\", \"CAP_KILL\", \"CAP_CHECKPOINT_RESTORE\"],\n"
+    "      \"effective\": [\"CAP_KILL\"],\n"
+    "      \"inheritable\": [\"CAP_CHOWN\"],\n"
+    "      \"permitted\": [\"CAP_KILL\", \"CAP_SYS_NICE\"],\n"
+    "      \"ambient\": [\"CAP_NET_RAW\"]\n"
+    "    },\n"
+    "    \"rlimits\": [\n"
+    "      {\"type\": \"RLIMIT_NOFILE\", \"soft\": 1024, \"hard\": 4096},\n"
+    "      {\"type\": \"RLIMIT_MEMLOCK\", \"soft\": 18446744073709551615, \"hard\": "
+    "18446744073709551615},\n"
+    "      {\"type\": \"RLIMIT_RTPRIO\", \"soft\": 0, \"hard\": 99}\n"
+    "    ],\n"
+    "    \"noNewPrivileges\": true,\n"
+    "    \"apparmorProfile\": \"unconfined\",\n"
+    "    \"oomScoreAdj\": -500,\n"
+    "    \"selinuxLabel\": \"system_u:system_r:container_t:s0\",\n"
+    "    \"scheduler\": {\"policy\": \"SCHED_DEADLINE\", \"nice\": 0, \"priority\": 0,\n"
+    "                  \"flags\": [\"SCHED_FLAG_RESET_ON_FORK\", \"SCHED_FLAG_DL_OVERRUN\"],\n"
+    "                  \"runtime\": 2000000, \"deadline\": 5000000, \"period\": 10000000},\n"
+    "    \"ioPriority\": {\"class\": \"IOPRIO_CLASS_RT\", \"priority\": 4},\n"
+    "    \"execCPUAffinity\": {\"initial\": \"0-1,3\", \"final\": \"2\"}\n"
+    "  },\n"
+    "  \"root\": {\"path\": \"rootfs\", \"readonly\": true},\n"
+    "  \"hostname\": \"box\",\n"
+    "  \"domainname\": \"example.org\",\n"
+    "  \"mounts\": [\n"
+    "    {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},\n"
+    "    {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"/srv/data\",\n"
+    "     \"options\": [\"rbind\", \"ro\", \"nosuid\", \"rslave\", \"custom=1\", \"x\"]},\n"
+    "    {\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\",\n"
+    "     \"options\": [\"size=1m\", \"tmpcopyup\", \"mode=1777\", \"nosuid\"]}\n"
+    "  ],\n"
+    "  \"hooks\": {\n"
+    "    \"prestart\": [{\"path\": \"/bin/pre\", \"args\": [\"pre\", \"a\"], \"env\": [\"A=1\"], "
+    "\"timeout\": 5}],\n"
+    "    \"createRuntime\": [{\"path\": \"/bin/cr\"}],\n"
+    "    \"createContainer\": [{\"path\": \"/bin/cc\"}, {\"path\": \"/bin/cc2\"}],\n"
+    "    \"startContainer\": [{\"path\": \"/bin/sc\"}],\n"
+    "    \"poststart\": [{\"path\": \"/bin/ps\"}],\n"
+    "    \"poststop\": [{\"path\": \"/bin/pst\", \"timeout\": 1}]\n"
+    "  },\n"
+    "  \"annotations\": {\"org.rtrun.cpus\": \"2-3\", \"com.example\": \"x\"},\n"
+    "  \"linux\": {\n"
+    "    \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],\n"
+    "    \"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 1000}],\n"
+    "    \"sysctl\": {\"net.ipv4.ip_forward\": \"1\", \"kernel.msgmax\": \"8192\"},\n"
+    "    \"resources\": {\n"
+    "      \"devices\": [\n"
+    "        {\"allow\": false, \"access\": \"rwm\"},\n"
+    "        {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rw\"},\n"
+    "        {\"allow\": true, \"type\": \"b\", \"major\": 8, \"access\": \"m\"}\n"
+    "      ],\n"
+    "      \"memory\": {\"limit\": 536870912, \"reservation\": 268435456, \"swap\": -1, "
+    "\"kernel\": 1,\n"
+    "                 \"kernelTCP\": 2, \"swappiness\": 60, \"disableOOMKiller\": true,\n"
+    "                 \"useHierarchy\": false, \"checkBeforeUpdate\": true},\n"
+    "      \"cpu\": {\"shares\": 1024, \"quota\": 50000, \"burst\": 1000, \"period\": 100000,\n"
+    "              \"realtimeRuntime\": 950000, \"realtimePeriod\": 1000000, \"cpus\": \"2-3\",\n"
+    "              \"mems\": \"0\", \"idle\": 1},\n"
+    "      \"blkio\": {\"ignored\": true},\n"
+    "      \"blockIO\": {\"weight\": 500, \"leafWeight\": 300,\n"
+    "                \"weightDevice\": [{\"major\": 8, \"minor\": 0, \"weight\": 600, "
+    "\"leafWeight\": 100}],\n"
+    "                \"throttleReadBpsDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": "
+    "1048576}],\n"
+    "                \"throttleWriteBpsDevice\": [{\"major\": 8, \"minor\": 16, \"rate\": "
+    "2097152}],\n"
+    "                \"throttleReadIOPSDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 100}],\n"
+    "                \"throttleWriteIOPSDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 200}]},\n"
+    "      \"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 209715200}],\n"
+    "      \"network\": {\"classID\": 1048577, \"priorities\": [{\"name\": \"eth0\", \"priority\": "
+    "500}]},\n"
+    "      \"pids\": {\"limit\": 32},\n"
+    "      \"rdma\": {\"mlx5_1\": {\"hcaHandles\": 3, \"hcaObjects\": 10000}},\n"
+    "      \"unified\": {\"memory.high\": \"max\"}\n"
+    "    },\n"
+    "    \"cgroupsPath\": \"/rtrun/c1\",\n"
+    "    \"namespaces\": [\n"
+    "      {\"type\": \"pid\"}, {\"type\": \"network\", \"path\": \"/var/run/netns/x\"}, "
+    "{\"type\": \"mount\"},\n"
+    "      {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"user\"}, {\"type\": \"cgroup\"}, "
+    "{\"type\": \"time\"}\n"
+    "    ],\n"
+    "    \"devices\": [\n"
+    "      {\"type\": \"c\", \"path\": \"/dev/fuse\", \"major\": 10, \"minor\": 229, \"fileMode\": "
+    "438,\n"
+    "       \"uid\": 0, \"gid\": 0},\n"
+    "      {\"type\": \"p\", \"path\": \"/dev/fifo\"}\n"
+    "    ],\n"
+    "    \"seccomp\": {\n"
+    "      \"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1,\n"
+    "      \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\"],\n"
+    "      \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"],\n"
+    "      \"listenerPath\": \"/run/notify.sock\", \"listenerMetadata\": \"meta\",\n"
+    "      \"syscalls\": [\n"
+    "        {\"names\": [\"read\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"},\n"
+    "        {\"names\": [\"mkdir\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13,\n"
+    "         \"args\": [{\"index\": 1, \"value\": 18446744073709551615, \"valueTwo\": 7,\n"
+    "                   \"op\": \"SCMP_CMP_MASKED_EQ\"}]},\n"
+    "        {\"names\": [\"openat\"], \"action\": \"SCMP_ACT_NOTIFY\"}\n"
+    "      ]\n"
+    "    },\n"
+    "    \"rootfsPropagation\": \"rslave\",\n"
+    "    \"maskedPaths\": [\"/proc/kcore\"],\n"
+    "    \"readonlyPaths\": [\"/proc/sys\", \"/proc/bus\"],\n"
+    "    \"mountLabel\": \"label\",\n"
+    "    \"personality\": {\"domain\": \"LINUX32\", \"flags\": []},\n"
+    "    \"timeOffsets\": {\"monotonic\": {\"secs\": -10, \"nanosecs\": 5}, \"boottime\": "
+    "{\"secs\": 3600}},\n"
+    "    \"netDevices\": {\"eth1\": {\"name\": \"ctr0\"}, \"dummy0\": {}},\n"
+    "    \"intelRdt\": {\"closID\": \"ignored\"}\n"
+    "  }\n"
+    "}";
 
 static struct oci_spec *parse_full(void)
 {

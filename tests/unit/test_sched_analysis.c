@@ -100,6 +100,40 @@ static void rta_jitter(void **state)
         assert_int_equal(sched_rta(3, 20, NULL, NULL, 0, jc, jd, jp, 1, FULL / 2), 16);
 }
 
+/* Found by tests/fuzz/fuzz_admission: a FIFO task with a deadline near 2^63 ns under a
+ * DEADLINE interferer that takes the whole CPU (100 us every 100 us) climbed towards the
+ * deadline in steps of C, about 10^12 of them, inside one admission. Interference at the
+ * supply is answered at once; a busy window of more jobs than the analysis iterates gives up.
+ * Both return UINT64_MAX (no bounded response time). */
+static void rta_bounded_time(void **state)
+{
+        (void)state;
+        uint64_t jc[] = {100000}, jd[] = {100000}, jp[] = {100000};
+        uint64_t d = UINT64_C(9223231291352507232);
+        assert_true(sched_rta(4196000, d, NULL, NULL, 0, jc, jd, jp, 1, FULL) == UINT64_MAX);
+        /* just below the supply (1 - 10^-6) the iterates close in by a factor 1 - 10^-6 per step:
+         * millions of steps to R = 2^30 * 10^6 ns; the analysis gives up instead */
+        uint64_t hc[] = {999999}, hp[] = {1000000};
+        assert_true(sched_rta(UINT64_C(1) << 30, d, hc, hp, 1, NULL, NULL, NULL, 0, FULL) ==
+                    UINT64_MAX);
+        /* a window of a few thousand jobs is still exact: C = 1 ms under (1 us, 2 us) */
+        uint64_t hc2[] = {1000}, hp2[] = {2000};
+        assert_int_equal(sched_rta(1000000, d, hc2, hp2, 1, NULL, NULL, NULL, 0, FULL), 2000000);
+}
+
+/* Found by tests/fuzz/fuzz_admission: with times near 2^63 the jittered window r + (D - C)
+ * plus T - 1 passed 2^64 and wrapped, so the iteration wandered (and could have settled on a
+ * wrong response time). Reference value from the recurrence in exact integers. */
+static void rta_large_times_do_not_wrap(void **state)
+{
+        (void)state;
+        uint64_t jc[] = {UINT64_C(2167796262239149000)};
+        uint64_t jd[] = {UINT64_C(8644650654150164478)};
+        uint64_t jp[] = {UINT64_C(9151031864008834814)};
+        assert_true(sched_rta(1044548000, UINT64_C(9150751492863426560), NULL, NULL, 0, jc, jd, jp,
+                              1, FULL / 2) == UINT64_C(8671185051045692000));
+}
+
 /* Buttazzo's rule with clamping twice. U0 = .4, .3, .2 (T = 10 ms), minimums .1, .25, .1,
  * reduction .3: equal shares of .1 put tau2 at .2 < .25 -> clamp (.05 taken); .25 left over two
  * gives .125 each: tau3 at .075 < .1 -> clamp (.1 taken); .15 left for tau1: .25. */
@@ -204,6 +238,8 @@ int main(void)
             cmocka_unit_test(gfb_dhall_effect),
             cmocka_unit_test(rta_fixed_point),
             cmocka_unit_test(rta_jitter),
+            cmocka_unit_test(rta_bounded_time),
+            cmocka_unit_test(rta_large_times_do_not_wrap),
             cmocka_unit_test(elastic_clamps_and_reshares),
             cmocka_unit_test(qpa_matches_brute_force),
         };

@@ -92,7 +92,7 @@ static void concurrent_writers(void **state)
                         uint64_t granted;
                         struct rterr err;
                         char ok = sched_admission_reserve(&t, &h, "/run/rtrun-test-sched", getpid(),
-                                                          NULL, NULL, &granted, NULL, 0, &err) == 0
+                                                          NULL, NULL, &granted, NULL, &err) == 0
                                       ? 'y'
                                       : 'n';
                         if (write(fds[1], &ok, 1) != 1)
@@ -154,24 +154,24 @@ static void dead_pid_reclaimed(void **state)
         pid_t p = sleeper();
         struct sched_task big = task("sched-big", SCHED_CRIT_CONTROL, 15 * MS, 0);
         assert_int_equal(
-            sched_admission_reserve(&big, &h, "/r", p, NULL, NULL, &granted, NULL, 0, &err), 0);
+            sched_admission_reserve(&big, &h, "/r", p, NULL, NULL, &granted, NULL, &err), 0);
         assert_int_equal(sidecars(), 1);
         struct sched_task other = task("sched-other", SCHED_CRIT_CONTROL, 10 * MS, 0);
-        assert_int_equal(sched_admission_reserve(&other, &h, "/r", getpid(), NULL, NULL, &granted,
-                                                 NULL, 0, &err),
-                         -1);
+        assert_int_equal(
+            sched_admission_reserve(&other, &h, "/r", getpid(), NULL, NULL, &granted, NULL, &err),
+            -1);
         assert_non_null(strstr(err.msg, "sched-other rejected: EDF: utilisation 1.250"));
         reap(p);
-        assert_int_equal(sched_admission_reserve(&other, &h, "/r", getpid(), NULL, NULL, &granted,
-                                                 NULL, 0, &err),
-                         0);
+        assert_int_equal(
+            sched_admission_reserve(&other, &h, "/r", getpid(), NULL, NULL, &granted, NULL, &err),
+            0);
         assert_int_equal(granted, 10 * MS);
         assert_int_equal(sidecars(), 1);
         /* a zombie (killed, not reaped yet) holds nothing either */
         pid_t z = sleeper();
         struct sched_task small = task("sched-zombie", SCHED_CRIT_CONTROL, 1 * MS, 0);
         assert_int_equal(
-            sched_admission_reserve(&small, &h, "/r", z, NULL, NULL, &granted, NULL, 0, &err), 0);
+            sched_admission_reserve(&small, &h, "/r", z, NULL, NULL, &granted, NULL, &err), 0);
         kill(z, SIGKILL);
         for (int i = 0; i < 5000 && sched_proc_starttime(z) != 0; i++)
                 usleep(1000);
@@ -230,12 +230,12 @@ static void dead_outside_the_window(void **state)
                 snprintf(id, sizeof(id), "sched-small-%d", i);
                 struct sched_task t = task(id, SCHED_CRIT_CONTROL, MS / 10, 0);
                 assert_int_equal(sched_admission_reserve(&t, &h, "/r", getpid(), NULL, NULL,
-                                                         &granted, NULL, 0, &err),
+                                                         &granted, NULL, &err),
                                  0);
         }
         struct sched_task big = task("sched-big", SCHED_CRIT_CONTROL, 12 * MS, 0);
         assert_int_equal(
-            sched_admission_reserve(&big, &h, "/r", p, NULL, NULL, &granted, NULL, 0, &err), 0);
+            sched_admission_reserve(&big, &h, "/r", p, NULL, NULL, &granted, NULL, &err), 0);
         /* move the cursor (decisions with nothing dead) until the next two windows miss it */
         struct sched_ledger l;
         for (int tries = 0;; tries++) {
@@ -261,9 +261,9 @@ static void dead_outside_the_window(void **state)
         sched_ledger_close(&l);
         /* 0.2 + 0.6 + 0.5 > 1: refused unless the dead one is found */
         struct sched_task other = task("sched-other", SCHED_CRIT_CONTROL, 10 * MS, 0);
-        assert_int_equal(sched_admission_reserve(&other, &h, "/r", getpid(), NULL, NULL, &granted,
-                                                 NULL, 0, &err),
-                         0);
+        assert_int_equal(
+            sched_admission_reserve(&other, &h, "/r", getpid(), NULL, NULL, &granted, NULL, &err),
+            0);
         assert_int_equal(granted, 10 * MS);
         assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
         assert_int_equal(l.n, 41);
@@ -283,10 +283,9 @@ static void corrupt_ledger_rebuilt(void **state)
         struct sched_task a = task("sched-alive", SCHED_CRIT_CONTROL, 3 * MS, 0);
         struct sched_task b = task("sched-dead", SCHED_CRIT_PLANNING, 4 * MS, 0);
         assert_int_equal(
-            sched_admission_reserve(&a, &h, "/r1", getpid(), NULL, NULL, &granted, NULL, 0, &err),
-            0);
+            sched_admission_reserve(&a, &h, "/r1", getpid(), NULL, NULL, &granted, NULL, &err), 0);
         assert_int_equal(
-            sched_admission_reserve(&b, &h, "/r2", p, NULL, NULL, &granted, NULL, 0, &err), 0);
+            sched_admission_reserve(&b, &h, "/r2", p, NULL, NULL, &granted, NULL, &err), 0);
         reap(p);
         char path[512];
         snprintf(path, sizeof(path), "%s/ledger.bin", dir);
@@ -340,17 +339,17 @@ static void compression_applied_and_restored(void **state)
         struct sched_task perc = task("sched-perc", SCHED_CRIT_PERCEPTION, 10 * MS, 2 * MS);
         struct sched_task ctrl = task("sched-ctrl", SCHED_CRIT_CONTROL, 14 * MS, 0);
         assert_int_equal(
-            sched_admission_reserve(&perc, &h, "/r", getpid(), record, &c, &granted, NULL, 0, &err),
+            sched_admission_reserve(&perc, &h, "/r", getpid(), record, &c, &granted, NULL, &err),
             0);
         assert_int_equal(c.n, 0);
         assert_int_equal(
-            sched_admission_reserve(&ctrl, &h, "/r", getpid(), record, &c, &granted, NULL, 0, &err),
+            sched_admission_reserve(&ctrl, &h, "/r", getpid(), record, &c, &granted, NULL, &err),
             0);
         assert_int_equal(granted, 14 * MS);
         assert_int_equal(c.n, 1);
         assert_string_equal(c.who[0], "sched-perc");
         assert_int_equal(c.to[0], 6 * MS); /* 20 ms - 14 ms */
-        assert_int_equal(sched_admission_release(&h, "/r", "sched-ctrl", record, &c, NULL, 0, &err),
+        assert_int_equal(sched_admission_release(&h, "/r", "sched-ctrl", record, &c, NULL, &err),
                          0);
         assert_int_equal(c.n, 2);
         assert_int_equal(c.to[1], 10 * MS);
@@ -364,7 +363,7 @@ static void compression_applied_and_restored(void **state)
         sched_ledger_close(&l);
         /* a second reservation of the same container is refused */
         assert_int_equal(
-            sched_admission_reserve(&perc, &h, "/r", getpid(), record, &c, &granted, NULL, 0, &err),
+            sched_admission_reserve(&perc, &h, "/r", getpid(), record, &c, &granted, NULL, &err),
             -1);
         assert_non_null(strstr(err.msg, "already holds"));
 }

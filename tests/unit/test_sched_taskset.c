@@ -34,7 +34,7 @@ static void expect_error(const char *json, const char *msg)
 static void errors_name_the_json_path(void **state)
 {
         (void)state;
-        expect_error("{", "t.json: not valid JSON: parse error");
+        expect_error("{", "t.json: invalid JSON: parse error");
         expect_error("{}", "t.json: containers: required: an array");
         expect_error("{\"containers\": [{\"id\": \"a\"}, {\"id\": \"b\", \"scheduler\": "
                      "{\"policy\": \"SCHED_DEADLINE\", \"period\": 10}}]}",

@@ -5,7 +5,11 @@
 # Guest phase: mount the kernel filesystems and the cgroup layout asked for on the kernel command
 # line (lane.cg=v1|v2), mount the shared host dirs read-write at their own paths, run the batch
 # command (lane dir: cmd, shares; writes log, status), power off.
-# Kernel command line: lane.cg=v2|v1, lane.timeout=SECONDS, lane.cpus=N (what the host asked for).
+# With lane.init=systemd the guest phase hands PID 1 to the guest's systemd instead (after the
+# shares are mounted): it mounts the cgroups itself, and a unit runs the batch command (phase
+# "cmd") and powers off.
+# Kernel command line: lane.cg=v2|v1, lane.timeout=SECONDS, lane.cpus=N (what the host asked for),
+# lane.init=busybox|systemd.
 P9=trans=virtio,version=9p2000.L,msize=524288
 
 arg() { # value of lane.$1= on the kernel command line
@@ -67,7 +71,6 @@ guest_phase() {
 	$B mount -t mqueue mqueue /dev/mqueue
 	$B mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 	$B mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-	mount_cgroups "${CG:-v2}"
 	n=0
 	while IFS= read -r dir; do
 		n=$((n + 1))
@@ -76,11 +79,22 @@ guest_phase() {
 	done <$L/shares
 	$B hostname rtrun-lane
 	$B ip link set lo up
+	if [ "$(arg init)" = systemd ]; then systemd_exec; fi
+	mount_cgroups "${CG:-v2}"
+	run_cmd
+}
+
+run_cmd() {
+	B=/run/lane/busybox
+	L=/run/lane/ctl
+	CG=$(arg cg)
+	TMO=$(arg timeout)
 	$B cut -d' ' -f1 /proc/uptime >$L/booted
 	# coreutils' timeout (busybox's own applet would shadow it if called by name).
 	/usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 TMPDIR=/tmp \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		RTRUN_IN_VM=1 RTRUN_VM_CGROUP="${CG:-v2}" RTRUN_VM_CPUS="$(arg cpus)" \
+		RTRUN_VM_INIT="$(arg init)" \
 		/usr/bin/timeout -k 10 "${TMO:-600}" /bin/bash $L/cmd </dev/null >$L/log 2>&1
 	echo $? >$L/status
 	$B sync
@@ -88,4 +102,43 @@ guest_phase() {
 	$B sleep 30
 }
 
-if [ "$1" = guest ]; then guest_phase; else boot_phase; fi
+# systemd as PID 1: the host's units, minus what cannot work in the lane (no disks, consoles
+# or network), reach rtrun-lane.target, whose service runs the command (run_cmd) and powers off.
+systemd_exec() {
+	E=/etc/systemd/system
+	: >/etc/fstab
+	for u in getty.target serial-getty@ttyS0.service getty@tty1.service console-getty.service \
+		systemd-remount-fs.service systemd-timesyncd.service systemd-networkd.service \
+		networking.service apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
+		fstrim.timer man-db.timer logrotate.timer systemd-firstboot.service \
+		systemd-random-seed.service systemd-update-utmp.service systemd-binfmt.service \
+		systemd-pstore.service systemd-journal-flush.service; do
+		$B ln -sf /dev/null "$E/$u"
+	done
+	$B cat >"$E/rtrun-lane.service" <<-EOF
+		[Unit]
+		Description=rtrun VM lane batch command
+		After=basic.target dbus.socket
+		Wants=dbus.socket
+		[Service]
+		Type=oneshot
+		ExecStart=/run/lane/busybox sh /run/lane/init cmd
+		StandardOutput=tty
+		StandardError=tty
+		TTYPath=/dev/console
+	EOF
+	$B cat >"$E/rtrun-lane.target" <<-EOF
+		[Unit]
+		Description=rtrun VM lane
+		Requires=basic.target rtrun-lane.service
+		After=basic.target
+		AllowIsolate=yes
+	EOF
+	exec /lib/systemd/systemd --unit=rtrun-lane.target
+}
+
+case $1 in
+guest) guest_phase ;;
+cmd) run_cmd ;;
+*) boot_phase ;;
+esac

@@ -13,6 +13,8 @@ usage: vm-lane.sh [options] [--] COMMAND [ARG...]
   -k K      kernel: default | rt | /boot/vmlinuz-VERSION (default: default)
   -g L      cgroup layout: v2 (pure: cgroup_no_v1=all, every controller enabled in the root's
             subtree_control) | v1 (one hierarchy per controller)   (default v2)
+  -i INIT   PID 1 of the guest: busybox (the lane's own init, default) | systemd (the guest's
+            systemd boots to a target whose service runs the command; v1 is systemd's hybrid)
   -a ARGS   extra kernel command line (repeatable), e.g. -a "isolcpus=3"
   -s DIR    share DIR read-write at the same path (repeatable; default: the current dir)
   -t SEC    timeout of the command inside the guest (default 900)
@@ -28,14 +30,15 @@ die() {
 	exit 125
 }
 
-cpus=4 mem=2048 kernel=default layout=v2 append="" timeout=900 stream=1
+cpus=4 mem=2048 kernel=default layout=v2 init=busybox append="" timeout=900 stream=1
 shares=()
-while getopts "c:m:k:g:a:s:t:qh" opt; do
+while getopts "c:m:k:g:i:a:s:t:qh" opt; do
 	case $opt in
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	k) kernel=$OPTARG ;;
 	g) layout=$OPTARG ;;
+	i) init=$OPTARG ;;
 	a) append="$append $OPTARG" ;;
 	s) shares+=("$(realpath -e -- "$OPTARG")") || die "no such dir: $OPTARG" ;;
 	t) timeout=$OPTARG ;;
@@ -48,7 +51,17 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || { usage >&2; exit 125; }
 for n in "$cpus" "$mem" "$timeout"; do [[ $n =~ ^[1-9][0-9]*$ ]] || die "not a positive integer: $n"; done
 case $layout in v1 | v2) ;; *) die "-g takes v1 or v2, not '$layout'" ;; esac
+case $init in busybox | systemd) ;; *) die "-i takes busybox or systemd, not '$init'" ;; esac
 [ ${#shares[@]} -gt 0 ] || shares=("$(pwd -P)")
+if [ "$init" = systemd ]; then
+	# The guest's systemd-tmpfiles empties /tmp and /var/tmp and populates /run, /var, /dev at
+	# boot: a share at or above one of those would do it to the host's directory.
+	for s in "${shares[@]}"; do
+		for d in /tmp /var/tmp /run /var /dev /etc; do
+			[[ $d == "$s" || $d == "$s"/* || $s == / ]] && die "-i systemd: refusing to share $s (the guest's systemd-tmpfiles would clean the host's $d)"
+		done
+	done
+fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing (apt-get install qemu-system-x86)"
@@ -162,6 +175,10 @@ done <"$ctl/shares"
 cmdline="console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init"
 cmdline="$cmdline lane.cg=$layout lane.timeout=$timeout lane.cpus=$cpus"
 [ "$layout" = v2 ] && cmdline="$cmdline cgroup_no_v1=all"
+if [ "$init" = systemd ]; then
+	cmdline="$cmdline lane.init=systemd systemd.show_status=0"
+	[ "$layout" = v1 ] && cmdline="$cmdline systemd.unified_cgroup_hierarchy=0"
+fi
 cmdline="$cmdline $append"
 
 start=$(date +%s)

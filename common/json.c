@@ -1,4 +1,4 @@
-#include "oci/json.h"
+#include "common/json.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -49,35 +49,25 @@ void jpath_idx(char out[JPATH_MAX], const char *parent, size_t i)
         snprintf(out, JPATH_MAX, "%s[%zu]", parent, i);
 }
 
-yajl_val jfield(yajl_val obj, const char *key)
+yajl_val jmember(yajl_val obj, const char *key)
 {
         if (!YAJL_IS_OBJECT(obj))
                 return NULL;
-        for (size_t i = 0; i < obj->u.object.len; i++) {
-                if (strcmp(obj->u.object.keys[i], key) == 0) {
-                        yajl_val v = obj->u.object.values[i];
-                        return YAJL_IS_NULL(v) ? NULL : v;
-                }
-        }
+        for (size_t i = 0; i < obj->u.object.len; i++)
+                if (strcmp(obj->u.object.keys[i], key) == 0)
+                        return obj->u.object.values[i];
         return NULL;
+}
+
+yajl_val jfield(yajl_val obj, const char *key)
+{
+        yajl_val v = jmember(obj, key);
+        return v && YAJL_IS_NULL(v) ? NULL : v;
 }
 
 int jparse(struct jctx *c, const char *json, size_t len, yajl_val *out)
 {
-        _cleanup_free_ char *text = strndup(json, len);
-        if (text == NULL)
-                return rterr_sys(c->err, ENOMEM, "%s", c->src);
-        if (strlen(text) != len)
-                return jerr(c, NULL, "invalid JSON: NUL byte in the text");
-        char ebuf[512] = "";
-        yajl_val v = yajl_tree_parse(text, ebuf, sizeof(ebuf));
-        if (v == NULL) {
-                /* yajl's message spans lines; keep the first one. */
-                ebuf[strcspn(ebuf, "\n")] = '\0';
-                return jerr(c, NULL, "invalid JSON: %s", ebuf[0] ? ebuf : "parse error");
-        }
-        *out = v;
-        return 0;
+        return json_parse_strict(c->src, json, len, out, c->err);
 }
 
 int j_object(struct jctx *c, const char *path, yajl_val v)
@@ -180,71 +170,6 @@ int j_i32_range(struct jctx *c, const char *path, yajl_val v, int32_t min, int32
         return 0;
 }
 
-void strv_free(struct oci_strv *s)
-{
-        for (size_t i = 0; i < s->n; i++)
-                free(s->v[i]);
-        free(s->v);
-        s->v = NULL;
-        s->n = 0;
-}
-
-void kvs_free(struct oci_kvs *k)
-{
-        for (size_t i = 0; i < k->n; i++) {
-                free(k->v[i].key);
-                free(k->v[i].value);
-        }
-        free(k->v);
-        k->v = NULL;
-        k->n = 0;
-}
-
-int j_strv(struct jctx *c, const char *path, yajl_val v, struct oci_strv *out)
-{
-        if (j_array(c, path, v) < 0)
-                return -1;
-        size_t n = v->u.array.len;
-        strv_free(out);
-        if (n == 0)
-                return 0;
-        out->v = calloc(n + 1, sizeof(char *));
-        if (out->v == NULL)
-                return rterr_sys(c->err, ENOMEM, "%s: %s", c->src, path);
-        for (size_t i = 0; i < n; i++) {
-                char p[JPATH_MAX];
-                jpath_idx(p, path, i);
-                if (j_str(c, p, v->u.array.values[i], &out->v[i]) < 0)
-                        return -1; /* the caller frees what was filled */
-                out->n = i + 1;
-        }
-        return 0;
-}
-
-int j_kvs(struct jctx *c, const char *path, yajl_val v, struct oci_kvs *out)
-{
-        if (j_object(c, path, v) < 0)
-                return -1;
-        size_t n = v->u.object.len;
-        kvs_free(out);
-        if (n == 0)
-                return 0;
-        out->v = calloc(n, sizeof(struct oci_kv));
-        if (out->v == NULL)
-                return rterr_sys(c->err, ENOMEM, "%s: %s", c->src, path);
-        for (size_t i = 0; i < n; i++) {
-                char p[JPATH_MAX];
-                jpath(p, path, v->u.object.keys[i]);
-                out->v[i].key = strdup(v->u.object.keys[i]);
-                out->n = i + 1;
-                if (out->v[i].key == NULL)
-                        return rterr_sys(c->err, ENOMEM, "%s: %s", c->src, p);
-                if (j_str(c, p, v->u.object.values[i], &out->v[i].value) < 0)
-                        return -1;
-        }
-        return 0;
-}
-
 int jo_obj(struct jctx *c, yajl_val obj, const char *parent, const char *key, yajl_val *out)
 {
         yajl_val v = jfield(obj, key);
@@ -301,46 +226,6 @@ int jo_bool(struct jctx *c, yajl_val obj, const char *parent, const char *key, b
         return j_bool(c, p, v, out);
 }
 
-int jo_opt_bool(struct jctx *c, yajl_val obj, const char *parent, const char *key,
-                oci_opt_bool *out)
-{
-        yajl_val v = jfield(obj, key);
-        if (v == NULL)
-                return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
-        if (j_bool(c, p, v, &out->v) < 0)
-                return -1;
-        out->set = true;
-        return 0;
-}
-
-int jo_i64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oci_opt_i64 *out)
-{
-        yajl_val v = jfield(obj, key);
-        if (v == NULL)
-                return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
-        if (j_i64(c, p, v, &out->v) < 0)
-                return -1;
-        out->set = true;
-        return 0;
-}
-
-int jo_u64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oci_opt_u64 *out)
-{
-        yajl_val v = jfield(obj, key);
-        if (v == NULL)
-                return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
-        if (j_u64(c, p, v, &out->v) < 0)
-                return -1;
-        out->set = true;
-        return 0;
-}
-
 int jo_u32(struct jctx *c, yajl_val obj, const char *parent, const char *key, bool required,
            uint32_t *out)
 {
@@ -350,24 +235,4 @@ int jo_u32(struct jctx *c, yajl_val obj, const char *parent, const char *key, bo
         if (v == NULL)
                 return required ? jerr(c, p, "required but missing") : 0;
         return j_u32(c, p, v, out);
-}
-
-int jo_strv(struct jctx *c, yajl_val obj, const char *parent, const char *key, struct oci_strv *out)
-{
-        yajl_val v = jfield(obj, key);
-        if (v == NULL)
-                return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
-        return j_strv(c, p, v, out);
-}
-
-int jo_kvs(struct jctx *c, yajl_val obj, const char *parent, const char *key, struct oci_kvs *out)
-{
-        yajl_val v = jfield(obj, key);
-        if (v == NULL)
-                return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
-        return j_kvs(c, p, v, out);
 }

@@ -1,0 +1,19 @@
+/* The real-time guard every container gets: no real-time scheduling outside its reservation. */
+#ifndef RTRUN_RUNTIME_SCHED_GUARD_H
+#define RTRUN_RUNTIME_SCHED_GUARD_H
+
+#include "common/err.h"
+#include "oci/oci.h"
+
+#define SCHED_GUARD_ANNOTATION "org.rtrun.sched.guard"
+
+/* In the container process (init or exec), after rtrun applied process.scheduler and while
+ * it still holds CAP_SYS_ADMIN in its user namespace: loads a seccomp filter of its own, stacked
+ * with linux.seccomp (the kernel applies the stricter answer of all filters), that refuses with
+ * EPERM sched_setattr, sched_setparam, and sched_setscheduler to SCHED_FIFO, SCHED_RR or
+ * SCHED_DEADLINE. So CAP_SYS_NICE cannot take real-time bandwidth the admission ledger does not
+ * know, and an admitted container cannot change its own reservation. Annotation
+ * org.rtrun.sched.guard "false" opts out (docs/realtime.md). */
+int sched_guard_apply(const struct oci_kvs *annotations, struct rterr *err);
+
+#endif
