@@ -181,7 +181,7 @@ assert cases['a&b<\"c\">'].find('failure') is not None
 # the table format too, and a what-if leaves no ledger behind
 "$RTRUN" admission check --taskset "$sets/driving-stack.json" >"$dir/table" || fails=$((fails + 1))
 grep -q '^vehicle-control  *yes  *control' "$dir/table" || { echo "FAIL: table"; fails=$((fails + 1)); }
-if [ -e "$RTRUN_ADMISSION_DIR/ledger.json" ]; then
+if [ -e "$RTRUN_ADMISSION_DIR/ledger.json" ] || [ -e "$RTRUN_ADMISSION_DIR/ledger.bin" ]; then
         echo "FAIL: check wrote a ledger"
         fails=$((fails + 1))
 fi
