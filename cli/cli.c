@@ -36,6 +36,7 @@ static const struct cli_cmd commands[] = {
     {"events", cmd_events, "display container events such as OOM notifications and stats"},
     {"admission", cmd_admission, "the real-time admission controller (status, check)"},
     {"cpus", cmd_cpus, "shield, inspect and release isolated CPUs"},
+    {"metrics", cmd_metrics, "print real-time metrics in the Prometheus text format"},
 };
 
 static void print_version(void)

@@ -1,16 +1,20 @@
 /* `rtrun admission status [--format table|json]`
  * `rtrun admission check --taskset FILE [--format json|table]`
- * `rtrun admission check BUNDLE... [--format json|table]`
+ * `rtrun admission check BUNDLE|DIR... [--format json|table|junit]`
+ * A DIR that is not a bundle (no config.json) is searched for bundles, recursively.
  * The admission controller's CLI (scheduler/, docs/admission.md). `check` is a what-if and
  * changes nothing: exit 0 when everything is admitted, 2 when anything is rejected, 1 for
  * invalid input. */
 #include <ctype.h>
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
@@ -24,7 +28,7 @@
 #define EXIT_REJECTED 2
 
 struct opts {
-        const char *format; /* "table" or "json" */
+        const char *format; /* "table", "json" or "junit" */
         const char *taskset;
         char **bundles;
         int n_bundles;
@@ -52,8 +56,9 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct rterr *err)
                 else
                         o->taskset = val;
         }
-        if (strcmp(o->format, "table") && strcmp(o->format, "json"))
-                return rterr_set(err, EINVAL, "admission: --format must be table or json, not %s",
+        if (strcmp(o->format, "table") && strcmp(o->format, "json") && strcmp(o->format, "junit"))
+                return rterr_set(err, EINVAL,
+                                 "admission: --format must be table, json or junit, not %s",
                                  o->format);
         return 0;
 }
@@ -128,8 +133,10 @@ static void print_cpus(const struct sched_task *t, size_t n, const struct sched_
 static int print_check(const struct opts *o, const struct sched_task *t,
                        const struct sched_verdict *v, size_t n, const struct sched_host *h)
 {
-        if (strcmp(o->format, "json") == 0) {
-                _cleanup_free_ char *doc = sched_report_json(t, v, n, h);
+        if (strcmp(o->format, "json") == 0 || strcmp(o->format, "junit") == 0) {
+                _cleanup_free_ char *doc = strcmp(o->format, "json") == 0
+                                               ? sched_report_json(t, v, n, h)
+                                               : sched_report_junit(t, v, n, h);
                 if (doc == NULL)
                         return -1;
                 printf("%s\n", doc);
@@ -208,18 +215,148 @@ static int ledger_tasks(struct sched_host *h, struct sched_task **out, size_t *n
         return 0;
 }
 
+/* ---- bundles under directories ---- */
+
+/* Deep enough for any stack layout, shallow enough to stop a symlink-free loop of bind mounts. */
+#define WALK_MAX_DEPTH 16
+
+struct bundle_list {
+        char **path;
+        size_t n, cap;
+};
+
+static void bundle_list_free(struct bundle_list *l)
+{
+        for (size_t i = 0; i < l->n; i++)
+                free(l->path[i]);
+        free(l->path);
+}
+
+static int bundle_list_add(struct bundle_list *l, const char *path, struct rterr *err)
+{
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? 2 * l->cap : 16;
+                char **p = realloc(l->path, cap * sizeof(*p));
+                if (p == NULL)
+                        return rterr_errno(err, "admission check");
+                l->path = p;
+                l->cap = cap;
+        }
+        if ((l->path[l->n] = strdup(path)) == NULL)
+                return rterr_errno(err, "admission check");
+        l->n++;
+        return 0;
+}
+
+static bool has_config(const char *dir)
+{
+        char p[PATH_MAX];
+        struct stat st;
+        if ((size_t)snprintf(p, sizeof(p), "%s/config.json", dir) >= sizeof(p))
+                return false;
+        return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+        return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Adds dir if it is a bundle, else every bundle below it (in name order, so reports are
+ * stable; symlinks not followed, a bundle's own subdirectories such as rootfs not searched).
+ * A directory below that holds no bundle is skipped with a note. Returns bundles found. */
+static long walk(const struct runtime_ctx *g, const char *dir, int depth, struct bundle_list *l,
+                 struct rterr *err)
+{
+        if (has_config(dir))
+                return bundle_list_add(l, dir, err) < 0 ? -1 : 1;
+        if (depth > WALK_MAX_DEPTH) {
+                log_msg(g, LOG_WARN, "admission check: skipping %s: deeper than %d levels", dir,
+                        WALK_MAX_DEPTH);
+                return 0;
+        }
+        struct dirent **names = NULL;
+        int k = scandir(dir, &names, NULL, by_name);
+        if (k < 0)
+                return rterr_errno(err, "admission check: read directory %s", dir);
+        long found = 0;
+        for (int i = 0; i < k; i++) {
+                const char *name = names[i]->d_name;
+                char p[PATH_MAX];
+                struct stat st;
+                bool sub = strcmp(name, ".") && strcmp(name, "..") &&
+                           (size_t)snprintf(p, sizeof(p), "%s/%s", dir, name) < sizeof(p) &&
+                           lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+                long r = sub ? walk(g, p, depth + 1, l, err) : 0;
+                if (r < 0)
+                        found = -1;
+                else if (found >= 0)
+                        found += r;
+        }
+        for (int i = 0; i < k; i++)
+                free(names[i]);
+        free(names);
+        if (found == 0 && depth > 0)
+                log_msg(g, LOG_WARN, "admission check: skipping %s: not a bundle (no config.json)",
+                        dir);
+        return found;
+}
+
+/* The bundles named on the command line: each argument a bundle or a directory of bundles. */
+static int collect_bundles(const struct runtime_ctx *g, const struct opts *o, struct bundle_list *l,
+                           struct rterr *err)
+{
+        for (int b = 0; b < o->n_bundles; b++) {
+                struct stat st;
+                const char *a = o->bundles[b];
+                if (stat(a, &st) < 0)
+                        return rterr_errno(err, "admission check: %s", a);
+                if (!S_ISDIR(st.st_mode))
+                        return rterr_set(err, ENOTDIR,
+                                         "admission check: %s: not a bundle directory", a);
+                long r = walk(g, a, 0, l, err);
+                if (r < 0)
+                        return -1;
+                if (r == 0)
+                        return rterr_set(err, ENOENT,
+                                         "admission check: %s: no bundle (config.json) in it or "
+                                         "below it",
+                                         a);
+        }
+        return 0;
+}
+
+/* A bundle's id: its directory name; when two bundles found under directories share one, the
+ * later keeps its path so the report tells them apart. */
+static void bundle_id(const struct bundle_list *l, size_t i, char *id, size_t size)
+{
+        _cleanup_free_ char *copy = strdup(l->path[i]);
+        const char *base = copy ? basename(copy) : l->path[i];
+        for (size_t j = 0; j < i; j++) {
+                _cleanup_free_ char *other = strdup(l->path[j]);
+                if (other && strcmp(basename(other), base) == 0) {
+                        snprintf(id, size, "%s", l->path[i]);
+                        return;
+                }
+        }
+        snprintf(id, size, "%s", base);
+}
+
 static int check_bundles(const struct runtime_ctx *g, const struct opts *o)
 {
         struct rterr err;
         __attribute__((cleanup(admission_host_free))) struct sched_host h = {0};
         if (admission_host_read(&h, &err) < 0)
                 return log_fail(g, &err);
+        __attribute__((cleanup(bundle_list_free))) struct bundle_list bl = {0};
+        if (collect_bundles(g, o, &bl, &err) < 0)
+                return log_fail(g, &err);
         _cleanup_free_ struct sched_task *t = NULL;
         size_t n = 0;
-        if (ledger_tasks(&h, &t, &n, (size_t)o->n_bundles, &err) < 0)
+        if (ledger_tasks(&h, &t, &n, bl.n, &err) < 0)
                 return log_fail(g, &err);
         size_t running = n;
-        _cleanup_free_ struct sched_verdict *v = calloc(n + (size_t)o->n_bundles + 1, sizeof(*v));
+        _cleanup_free_ struct sched_verdict *v = calloc(n + bl.n + 1, sizeof(*v));
         if (v == NULL) {
                 rterr_errno(&err, "admission check");
                 return log_fail(g, &err);
@@ -229,15 +366,16 @@ static int check_bundles(const struct runtime_ctx *g, const struct opts *o)
                 snprintf(v[i].reason, sizeof(v[i].reason), "running (holds a reservation)");
         }
         size_t rejected = 0;
-        for (int b = 0; b < o->n_bundles; b++) {
+        for (size_t b = 0; b < bl.n; b++) {
                 struct oci_spec *spec = NULL;
-                _cleanup_free_ char *copy = strdup(o->bundles[b]);
-                if (copy == NULL || oci_spec_load(o->bundles[b], &spec, &err) < 0)
+                char id[sizeof(t[n].id)];
+                bundle_id(&bl, b, id, sizeof(id));
+                if (oci_spec_load(bl.path[b], &spec, &err) < 0)
                         return log_fail(g, &err);
-                int r = sched_task_from_spec(spec, basename(copy), &h, &t[n], &err);
+                int r = sched_task_from_spec(spec, id, &h, &t[n], &err);
                 oci_spec_free(spec);
                 if (r < 0) {
-                        rterr_wrap(&err, "%s", o->bundles[b]);
+                        rterr_wrap(&err, "%s", bl.path[b]);
                         return log_fail(g, &err);
                 }
                 rejected += !sched_admit_online(t, n, &h, &v[n]);
@@ -339,13 +477,21 @@ static int status(const struct runtime_ctx *g, const struct opts *o)
 
 static const char admission_usage[] =
     "Usage: rtrun admission status [--format table|json]\n"
-    "       rtrun admission check --taskset FILE [--format table|json]\n"
-    "       rtrun admission check BUNDLE... [--format table|json]\n"
+    "       rtrun admission check --taskset FILE [--format table|json|junit]\n"
+    "       rtrun admission check BUNDLE|DIR... [--format table|json|junit]\n"
     "\n"
     "status   the host's reservations: per CPU and per container, requested and granted\n"
     "         budgets, utilisation, criticality\n"
     "check    what-if: would this task set (docs/admission.md) or these bundles be admitted?\n"
-    "         Changes nothing. Exit 0: all admitted, 2: some rejected, 1: invalid input.\n";
+    "         A DIR without config.json is searched for bundles, recursively (directories\n"
+    "         without one are skipped with a note). Changes nothing.\n"
+    "         Exit 0: all admitted, 2: some rejected, 1: invalid input.\n"
+    "\n"
+    "Options:\n"
+    "   --format table|json|junit  output: a table (default), JSON, or a JUnit XML report\n"
+    "                              for CI (one testcase per container; json/table for status)\n"
+    "   --taskset FILE             check the task set FILE instead of bundles\n"
+    "   --help, -h                 show this help\n";
 
 static bool wants_help(int argc, char **argv)
 {
@@ -371,15 +517,15 @@ int cmd_admission(const struct runtime_ctx *g, int argc, char **argv)
         if (argc < 2) {
                 rterr_set(&err, EINVAL,
                           "usage: rtrun admission status [--format table|json] | check "
-                          "--taskset FILE | check BUNDLE... [--format json|table]");
+                          "--taskset FILE | check BUNDLE|DIR... [--format table|json|junit]");
                 return log_fail(g, &err);
         }
         const char *sub = argv[1];
         if (parse_opts(argc - 2, argv + 2, &o, &err) < 0)
                 return log_fail(g, &err);
         if (strcmp(sub, "status") == 0) {
-                if (o.taskset || o.n_bundles) {
-                        rterr_set(&err, EINVAL, "admission status: takes only --format");
+                if (o.taskset || o.n_bundles || strcmp(o.format, "junit") == 0) {
+                        rterr_set(&err, EINVAL, "admission status: takes only --format table|json");
                         return log_fail(g, &err);
                 }
                 return status(g, &o);

@@ -47,9 +47,52 @@ static int target_open(const struct runtime_ctx *g, const char *id, struct targe
         return 0;
 }
 
+/* What --help prints after the Usage line: what the command does and every option. */
+static const struct {
+        const char *cmd, *text;
+} help_texts[] = {
+    {"pause", "Suspends all processes inside the container (the cgroup freezer).\n"
+              "\n"
+              "Options:\n"
+              "   --help, -h   show this help\n"},
+    {"resume", "Resumes all processes that were suspended by 'rtrun pause'.\n"
+               "\n"
+               "Options:\n"
+               "   --help, -h   show this help\n"},
+    {"update",
+     "Updates the resource limits of a running container, in its cgroup and in its state.\n"
+     "\n"
+     "Options:\n"
+     "   --resources FILE|-       a runtime-spec linux.resources JSON object (- reads stdin)\n"
+     "   --memory SIZE            memory limit\n"
+     "   --memory-reservation SIZE  memory soft limit\n"
+     "   --memory-swap SIZE       memory plus swap limit\n"
+     "   --cpu-shares N           CPU shares (relative weight)\n"
+     "   --cpu-quota N            CPU CFS quota in microseconds per period\n"
+     "   --cpu-period N           CPU CFS period in microseconds\n"
+     "   --cpu-rt-runtime N       real-time runtime in microseconds per period (cgroup v1)\n"
+     "   --cpu-rt-period N        real-time period in microseconds (cgroup v1)\n"
+     "   --cpuset-cpus LIST       CPUs the container may use (e.g. 1-3,5)\n"
+     "   --cpuset-mems LIST       memory nodes the container may use\n"
+     "   --pids-limit N           maximum number of processes\n"
+     "   --blkio-weight N         block IO weight (10 to 1000)\n"
+     "   --help, -h               show this help\n"},
+    {"events", "Displays container events as JSON lines until the container's init exits:\n"
+               "its resource usage every interval ({\"type\":\"stats\"}) and OOM kills as they\n"
+               "happen ({\"type\":\"oom\"}).\n"
+               "\n"
+               "Options:\n"
+               "   --stats                 print the resource usage once and exit\n"
+               "   --interval DURATION     how often to print stats (default 5s)\n"
+               "   --help, -h              show this help\n"},
+};
+
 static int usage(const char *cmd, const char *synopsis, int code)
 {
         fprintf(code ? stderr : stdout, "Usage: rtrun %s %s\n", cmd, synopsis);
+        for (size_t i = 0; code == 0 && i < sizeof(help_texts) / sizeof(help_texts[0]); i++)
+                if (strcmp(help_texts[i].cmd, cmd) == 0)
+                        printf("\n%s", help_texts[i].text);
         return code;
 }
 

@@ -12,10 +12,24 @@
 
 static void usage(FILE *f)
 {
-        fprintf(f, "usage: rtrun cpus shield CPULIST   move tasks, kernel threads and IRQs off "
-                   "CPULIST\n"
-                   "       rtrun cpus status [--format text|json]\n"
-                   "       rtrun cpus release          undo shield\n");
+        fputs("Usage: rtrun cpus shield CPULIST\n"
+              "       rtrun cpus status [--format text|json]\n"
+              "       rtrun cpus release\n",
+              f);
+        if (f != stdout)
+                return;
+        fputs("\n"
+              "Isolated CPUs for real-time containers, without a reboot (docs/realtime.md).\n"
+              "\n"
+              "shield    move tasks, kernel threads and IRQs off CPULIST (e.g. 2-3), so that\n"
+              "          only containers given those CPUs run there\n"
+              "status    the shielded CPUs, and what still runs on them\n"
+              "release   undo shield: tasks and IRQs may use every CPU again\n"
+              "\n"
+              "Options:\n"
+              "   --format text|json   output of status (default: text)\n"
+              "   --help, -h           show this help\n",
+              f);
 }
 
 static void fail(const struct rterr *err)

@@ -14,7 +14,8 @@ static const char usage[] =
     "Usage: rtrun delete [command options] <container-id>\n\n"
     "Deletes a stopped (or created) container: its process, cgroup and state.\n\n"
     "Options:\n"
-    "   --force, -f   kill the container first if it is running\n";
+    "   --force, -f   kill the container first if it is running\n"
+    "   --help, -h    show this help\n";
 
 static bool dir_exists(const char *root, const char *id)
 {

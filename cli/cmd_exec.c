@@ -48,7 +48,8 @@ static const char usage[] =
     "                             container's: in every hierarchy, or (repeatable) in those\n"
     "                             of the v1 controllers named (name=X for a named one)\n"
     "   --ignore-paused           exec in a paused container too (the process starts, and\n"
-    "                             exec returns, once the container is resumed)\n";
+    "                             exec returns, once the container is resumed)\n"
+    "   --help, -h                show this help\n";
 
 struct exec_flags {
         const char *process_file;

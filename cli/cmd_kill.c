@@ -16,7 +16,8 @@ static const char usage[] =
     "Usage: rtrun kill [command options] <container-id> [signal]\n\n"
     "Sends the signal (name or number, default SIGTERM) to the container's init process.\n\n"
     "Options:\n"
-    "   --all, -a   send the signal to every process of the container (its cgroup)\n";
+    "   --all, -a   send the signal to every process of the container (its cgroup)\n"
+    "   --help, -h  show this help\n";
 
 static int kill_cgroup(struct container *c, int sig, struct rterr *err)
 {

@@ -1,6 +1,10 @@
 /* `rtrun list [--format table|json] [-q]` */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +20,35 @@ static const char usage[] = "Usage: rtrun list [command options]\n\n"
                             "Lists the containers under --root.\n\n"
                             "Options:\n"
                             "   --format, -f table|json   output format (default: table)\n"
-                            "   --quiet, -q               print only the container IDs\n";
+                            "   --quiet, -q               print only the container IDs\n"
+                            "   --help, -h                show this help\n";
 
 struct entry {
         struct container *c;
+        char owner[64];
 };
+
+/* As runc: the user owning the container's state directory, by name, else "#UID". */
+static void owner_of(const char *root, struct entry *e)
+{
+        struct stat st;
+        struct passwd pw, *res = NULL;
+        char buf[1024];
+        char path[4096];
+        if (e->c->owner && e->c->owner[0]) {
+                snprintf(e->owner, sizeof(e->owner), "%s", e->c->owner);
+                return;
+        }
+        snprintf(path, sizeof(path), "%s/%s", root, e->c->id);
+        if (stat(path, &st) < 0) {
+                snprintf(e->owner, sizeof(e->owner), "#%u", (unsigned)geteuid());
+                return;
+        }
+        if (getpwuid_r(st.st_uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
+                snprintf(e->owner, sizeof(e->owner), "%s", pw.pw_name);
+        else
+                snprintf(e->owner, sizeof(e->owner), "#%u", (unsigned)st.st_uid);
+}
 
 static int by_id(const void *a, const void *b)
 {
@@ -49,7 +77,7 @@ static void print_json(struct entry *e, size_t n)
                 gen_str(gen, "created");
                 gen_str(gen, c->created);
                 gen_str(gen, "owner");
-                gen_str(gen, c->owner);
+                gen_str(gen, e[i].owner);
                 gen_str(gen, "annotations");
                 yajl_gen_map_open(gen);
                 for (size_t k = 0; k < c->annotations.n; k++) {
@@ -79,8 +107,7 @@ static void print_table(struct entry *e, size_t n)
                 const struct container *c = e[i].c;
                 printf("%-*s   %-8d %-10s %-40s %-32s %s\n", w, c->id,
                        c->status == OCI_STATUS_STOPPED ? 0 : c->pid, oci_status_name(c->status),
-                       c->bundle ? c->bundle : "", c->created ? c->created : "",
-                       c->owner && c->owner[0] ? c->owner : "root");
+                       c->bundle ? c->bundle : "", c->created ? c->created : "", e[i].owner);
         }
 }
 
@@ -147,6 +174,8 @@ int cmd_list(const struct runtime_ctx *g, int argc, char **argv)
         } else {
                 if (n > 1) /* e is NULL when there is none: qsort's pointer must not be */
                         qsort(e, n, sizeof(*e), by_id);
+                for (size_t i = 0; i < n && !quiet; i++)
+                        owner_of(g->root, &e[i]);
                 if (quiet)
                         for (size_t i = 0; i < n; i++)
                                 printf("%s\n", e[i].c->id);

@@ -18,7 +18,8 @@ static const char usage[] =
     "Usage: rtrun ps [command options] <container-id> [ps options]\n\n"
     "Displays the processes running inside a container (default ps options: -ef).\n\n"
     "Options:\n"
-    "   --format, -f table|json   table: ps output for the container's pids; json: the pids\n";
+    "   --format, -f table|json   table: ps output for the container's pids; json: the pids\n"
+    "   --help, -h                show this help\n";
 
 static int container_pids(const struct container *c, pid_t **pids, size_t *n, struct rterr *err)
 {

@@ -21,7 +21,8 @@ static const char usage[] =
     "   --pid-file PATH         write the container's pid (no newline) to PATH\n"
     "   --no-pivot              MS_MOVE + chroot instead of pivot_root\n"
     "   --no-new-keyring        keep the caller's session keyring\n"
-    "   --preserve-fds N        pass N additional fds (3..3+N-1) to the container\n";
+    "   --preserve-fds N        pass N additional fds (3..3+N-1) to the container\n"
+    "   --help, -h              show this help\n";
 
 int cmd_run(const struct runtime_ctx *g, int argc, char **argv)
 {

@@ -22,10 +22,17 @@ static const char spec_usage[] =
     "Writes a default config.json (runc's defaults) into the bundle.\n\n"
     "Options:\n"
     "   --bundle, -b DIR   bundle directory (default: current directory)\n"
-    "   --gpu              add this host's NVIDIA devices and driver files (fails without a GPU)\n";
+    "   --gpu              add this host's NVIDIA devices and driver files (fails without a GPU)\n"
+    "   --rootless         a spec for a container run by an unprivileged user: a user namespace\n"
+    "                      mapping root to the caller, no network namespace, no resources,\n"
+    "                      /sys bound from the host (as runc's spec --rootless)\n"
+    "   --help, -h         show this help\n";
 
 static const char features_usage[] = "Usage: rtrun features\n\n"
-                                     "Shows the runtime-spec features document.\n";
+                                     "Shows the runtime-spec features document.\n"
+                                     "\n"
+                                     "Options:\n"
+                                     "   --help, -h   show this help\n";
 
 static int write_config(const char *bundle, const char *json, size_t len, struct rterr *err)
 {
@@ -70,6 +77,7 @@ int cmd_spec(const struct runtime_ctx *g, int argc, char **argv)
         opterr = 0;
         const char *bundle = ".";
         bool gpu = false;
+        struct oci_template_opts topts = {.terminal = true};
         int ch;
         while ((ch = getopt_long(argc, argv, "+b:h", opts, NULL)) != -1) {
                 if (ch == 'h')
@@ -79,7 +87,7 @@ int cmd_spec(const struct runtime_ctx *g, int argc, char **argv)
                 else if (ch == 'g')
                         gpu = true;
                 else if (ch == 'r')
-                        return cli_usage_error(g, argv[0], "--rootless is not supported");
+                        topts.rootless = true;
                 else
                         return cli_usage_error(g, argv[0], "unknown option %s", argv[optind - 1]);
         }
@@ -88,7 +96,10 @@ int cmd_spec(const struct runtime_ctx *g, int argc, char **argv)
         struct rterr err = {0};
         _cleanup_free_ char *json = NULL, *gpu_json = NULL;
         size_t len;
-        if (oci_spec_template(true, unified_host(), &json, &len, &err) < 0 ||
+        topts.uid = (unsigned)geteuid();
+        topts.gid = (unsigned)getegid();
+        topts.cgroupns = unified_host();
+        if (oci_spec_template_opts(&topts, &json, &len, &err) < 0 ||
             (gpu && gpu_spec_json(json, &gpu_json, &len, &err) < 0) ||
             write_config(bundle, gpu ? gpu_json : json, len, &err) < 0)
                 return log_fail(g, &err);

@@ -6,7 +6,10 @@
 #include "runtime/log.h"
 
 static const char usage[] = "Usage: rtrun start <container-id>\n\n"
-                            "Executes the user defined process in a created container.\n";
+                            "Executes the user defined process in a created container.\n"
+                            "\n"
+                            "Options:\n"
+                            "   --help, -h   show this help\n";
 
 int cmd_start(const struct runtime_ctx *g, int argc, char **argv)
 {

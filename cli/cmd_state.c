@@ -8,7 +8,10 @@
 #include "runtime/state_dir.h"
 
 static const char usage[] = "Usage: rtrun state <container-id>\n\n"
-                            "Outputs the state of a container as JSON.\n";
+                            "Outputs the state of a container as JSON.\n"
+                            "\n"
+                            "Options:\n"
+                            "   --help, -h   show this help\n";
 
 int cmd_state(const struct runtime_ctx *g, int argc, char **argv)
 {

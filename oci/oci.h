@@ -470,5 +470,14 @@ int oci_features_json(const struct oci_kvs *extra_annotations, char **out, size_
  * runc, a cgroup namespace only with `cgroupns` (hosts with the unified hierarchy alone):
  * scripts that add one themselves must not find it twice. */
 int oci_spec_template(bool terminal, bool cgroupns, char **out, size_t *len, struct rterr *err);
+/* The same with `rootless` (runc's spec --rootless): a user namespace mapping container root
+ * to uid/gid, no network namespace, no resources, /sys bound from the host, no gid=/uid=
+ * mount options. */
+struct oci_template_opts {
+        bool terminal, rootless, cgroupns;
+        unsigned uid, gid;
+};
+int oci_spec_template_opts(const struct oci_template_opts *o, char **out, size_t *len,
+                           struct rterr *err);
 
 #endif

@@ -36,7 +36,10 @@ static int apply_changes(struct sched_ledger *l, const struct sched_task *tasks,
                         bool lower = to < e->task.granted;
                         if (to == e->task.granted || lower != (pass == 0))
                                 continue;
-                        if (e->task.kind == SCHED_KIND_DEADLINE && apply &&
+                        l->counters.compressed += lower;
+                        /* the full identity check for what a decision touches: a reused pid
+                         * (not yet swept, sched_ledger_open) is another process, not ours */
+                        if (e->task.kind == SCHED_KIND_DEADLINE && apply && sched_entry_alive(e) &&
                             apply(e, to, ctx, err) < 0) {
                                 for (size_t j = 0; j < i; j++)
                                         if (tasks[j].granted != l->v[j].task.granted)
@@ -50,6 +53,15 @@ static int apply_changes(struct sched_ledger *l, const struct sched_task *tasks,
                         l->v[i].changed = true;
                 }
         return 0;
+}
+
+/* Whether the decision lowered any running reservation. */
+static bool compresses(const struct sched_ledger *l, const struct sched_task *tasks)
+{
+        for (size_t i = 0; i < l->n; i++)
+                if (tasks[i].granted < l->v[i].task.granted)
+                        return true;
+        return false;
 }
 
 static struct sched_task *tasks_of(const struct sched_ledger *l, size_t extra)
@@ -93,12 +105,27 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                 sched_restore(tasks, l.n, h);
         tasks[l.n] = *t;
         struct sched_verdict v;
-        if (!sched_admit_online(tasks, l.n, h, &v)) {
+        bool ok = sched_admit_online(tasks, l.n, h, &v);
+        /* refused, or admitted only by compressing someone: first make sure no dead entry
+         * holds the capacity (the sweep checks only a window of entries per decision) */
+        if ((!ok || compresses(&l, tasks)) && sched_ledger_sweep(&l, true) > 0) {
+                free(tasks);
+                tasks = tasks_of(&l, 1);
+                if (tasks == NULL) {
+                        rterr_errno(err, "admission");
+                        goto out;
+                }
+                sched_restore(tasks, l.n, h);
+                tasks[l.n] = *t;
+                ok = sched_admit_online(tasks, l.n, h, &v);
+        }
+        if (!ok) {
                 rterr_set(err, EBUSY, "admission: %s rejected: %s", t->id, v.reason);
-                /* what loading repaired (reclaimed, rebuilt) is kept even so */
+                /* the refusal is counted, and what loading repaired (reclaimed, rebuilt) is
+                 * kept even so */
                 struct rterr ignore;
-                if (l.reclaimed || l.rebuilt)
-                        sched_ledger_commit(&l, &ignore);
+                l.counters.refused++;
+                sched_ledger_commit(&l, &ignore);
                 goto out;
         }
         if (apply_changes(&l, tasks, apply, ctx, err) < 0)
@@ -118,6 +145,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         }
         l.v = nv;
         l.v[l.n++] = e;
+        l.counters.admitted++;
         if (sched_ledger_commit(&l, err) < 0)
                 goto out;
         *granted = e.task.granted;
@@ -140,6 +168,13 @@ int sched_admission_release(const struct sched_host *h, const char *root, const 
         ssize_t i = find(&l, root, id);
         if (i >= 0)
                 sched_ledger_remove(&l, (size_t)i);
+        /* compressed reservations grow back as far as they fit: dead entries must not hold
+         * what they could take (the sweep checks only a window per decision) */
+        for (size_t k = 0; k < l.n; k++)
+                if (l.v[k].task.granted < l.v[k].task.runtime) {
+                        sched_ledger_sweep(&l, true);
+                        break;
+                }
         _cleanup_free_ struct sched_task *tasks = tasks_of(&l, 1);
         if (tasks == NULL) {
                 r = rterr_errno(err, "admission");

@@ -117,3 +117,11 @@ void sched_foreign_match(struct sched_foreign *f, size_t nf, const struct sched_
                         }
         }
 }
+
+double sched_host_capacity_cpu(const struct sched_host *h, int cpu)
+{
+        struct cpumask one;
+        cpumask_zero(&one);
+        cpumask_set(&one, (unsigned)cpu);
+        return sched_host_capacity_on(h, &one);
+}

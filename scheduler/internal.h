@@ -41,5 +41,10 @@ int sched_ledger_push(struct sched_ledger *l, const struct sched_entry *e, struc
  * ledger cannot drop reservations. With `repair`, dead sidecars are removed and entries
  * without a sidecar get one at the next commit. */
 int sched_ledger_reconcile(struct sched_ledger *l, bool repair, struct rterr *err);
+/* ledger.bin (ledger_bin.c): encode to a malloc'd buffer; decode into l->v, l->n, the
+ * counters and the liveness sweep's cursor (-1 with err when corrupt). */
+char *sched_ledger_bin_encode(const struct sched_ledger *l, uint64_t cursor, size_t *len);
+int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len, uint64_t *cursor,
+                            struct rterr *err);
 
 #endif

@@ -2,13 +2,22 @@
  *
  * Files in the admission directory (RTRUN_ADMISSION_DIR, default /run/rtrun/admission):
  *   lock               held with flock(LOCK_EX) for a whole decision (LOCK_SH to read);
- *   ledger.json        {"version": 1, "entries": [...]}, replaced atomically (temp + rename);
+ *   ledger.bin         the entries, decision counters and sweep cursor in a compact binary
+ *                      form (ledger_bin.c), replaced atomically (temp + rename); read it with
+ *                      `rtrun admission status`;
+ *   ledger.json        {"version": 1, "counters": {...}, "entries": [...]}: what older rtrun
+ *                      wrote (and what a person may write by hand); read when there is no
+ *                      ledger.bin, removed by the next commit;
  *   reservations/K.json one sidecar per reservation (K: FNV-1a of root and id), the same entry
  *                      object, written when the entry changes and removed with it.
- * Entries whose process is gone, or whose pid now belongs to another process (start time in
- * /proc/PID/stat field 22 differs), are dropped at load. A ledger that does not parse or holds
- * an invalid entry is rebuilt from the sidecars of live processes, with a warning: the
- * sidecars are small and written one at a time, so a torn ledger never loses them all. */
+ * Liveness is checked in proportion to what a decision touches: SCHED_LEDGER_SWEEP entries
+ * per decision in turn (gone, a zombie, or a pid now another process's: pidfs inode or start
+ * time differ), every entry a decision resizes, and all of them only when a decision would
+ * otherwise refuse or compress (admission.c). A dead entry left in place costs capacity for a
+ * while, never safety: the decisions stay conservative. A
+ * ledger that does not parse or holds an invalid entry is rebuilt from the sidecars of live
+ * processes, with a warning: the sidecars are small and written one at a time, so a torn ledger
+ * never loses them all. */
 #include "scheduler/internal.h"
 
 #include <dirent.h>
@@ -29,7 +38,10 @@
 #include "common/fileio.h"
 
 #define LEDGER "ledger.json"
-#define SIDECARS "reservations"
+#define LEDGER_BIN "ledger.bin"
+/* Exists while a commit writes (under the lock): found by the next transaction, it means the
+ * writer died part-way and may have left temporaries or a sidecar without a ledger entry. */
+#define COMMITTING "committing"
 
 const char *sched_ledger_dir(void)
 {
@@ -145,7 +157,13 @@ static int parse_ledger(struct sched_ledger *l, const char *text, struct rterr *
                 return rterr_set(err, EINVAL, "not JSON (%s)", why[0] ? why : "empty");
         }
         yajl_val entries = jmember(root, "entries");
+        yajl_val counters = jmember(root, "counters");
         int r = 0;
+        if (YAJL_IS_OBJECT(counters) &&
+            (sj_u64(counters, "counters", "admitted", false, &l->counters.admitted, err) < 0 ||
+             sj_u64(counters, "counters", "refused", false, &l->counters.refused, err) < 0 ||
+             sj_u64(counters, "counters", "compressed", false, &l->counters.compressed, err) < 0))
+                goto out_bad;
         if (!YAJL_IS_ARRAY(entries)) {
                 r = rterr_set(err, EINVAL, "entries: expected an array");
                 goto out;
@@ -166,15 +184,23 @@ static int parse_ledger(struct sched_ledger *l, const char *text, struct rterr *
 out:
         yajl_tree_free(root);
         return r;
+out_bad:
+        r = -1;
+        goto out;
+}
+
+static void drop_sidecar(struct sched_ledger *l, const struct sched_entry *e)
+{
+        char name[64];
+        sched_sidecar_name(e, name, sizeof(name));
+        _cleanup_close_ int d = openat(l->dir_fd, SCHED_SIDECARS, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (d >= 0)
+                unlinkat(d, name, 0);
 }
 
 static void drop(struct sched_ledger *l, size_t i)
 {
-        char name[64];
-        sched_sidecar_name(&l->v[i], name, sizeof(name));
-        _cleanup_close_ int d = openat(l->dir_fd, SIDECARS, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (d >= 0)
-                unlinkat(d, name, 0);
+        drop_sidecar(l, &l->v[i]);
         memmove(&l->v[i], &l->v[i + 1], sizeof(*l->v) * (l->n - i - 1));
         l->n--;
 }
@@ -182,13 +208,13 @@ static void drop(struct sched_ledger *l, size_t i)
 /* The sidecars of live processes; the others are removed. */
 static int rebuild(struct sched_ledger *l, struct rterr *err)
 {
-        int d = openat(l->dir_fd, SIDECARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int d = openat(l->dir_fd, SCHED_SIDECARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (d < 0)
-                return errno == ENOENT ? 0 : rterr_errno(err, "open %s", SIDECARS);
+                return errno == ENOENT ? 0 : rterr_errno(err, "open %s", SCHED_SIDECARS);
         _cleanup_closedir_ DIR *dir = fdopendir(d);
         if (dir == NULL) {
                 close(d);
-                return rterr_errno(err, "open %s", SIDECARS);
+                return rterr_errno(err, "open %s", SCHED_SIDECARS);
         }
         struct dirent *de;
         while ((de = readdir(dir)) != NULL) {
@@ -220,14 +246,24 @@ static int load(struct sched_ledger *l, bool repair, struct rterr *err)
 {
         _cleanup_free_ char *text = NULL;
         size_t len;
-        if (read_file_at(l->dir_fd, LEDGER, &text, &len, err) < 0) {
-                if (err->code != ENOENT)
-                        return -1;
-                /* first use, or lost: the sidecars still say what is held */
-                return repair ? rebuild(l, err) : 0;
-        }
+        const char *file = LEDGER_BIN;
         struct rterr why;
-        if (parse_ledger(l, text, &why) == 0)
+        int r;
+        if (read_file_at(l->dir_fd, LEDGER_BIN, &text, &len, err) == 0) {
+                r = sched_ledger_bin_decode(l, text, len, &l->cursor, &why);
+        } else if (err->code != ENOENT) {
+                return -1;
+        } else {
+                file = LEDGER;
+                if (read_file_at(l->dir_fd, LEDGER, &text, &len, err) < 0) {
+                        if (err->code != ENOENT)
+                                return -1;
+                        /* first use, or lost: the sidecars still say what is held */
+                        return repair ? rebuild(l, err) : 0;
+                }
+                r = parse_ledger(l, text, &why);
+        }
+        if (r == 0)
                 return 0;
         free(l->v);
         l->v = NULL;
@@ -236,14 +272,15 @@ static int load(struct sched_ledger *l, bool repair, struct rterr *err)
                 return rterr_set(err, EINVAL,
                                  "admission ledger %s/%s is corrupt (%s); the next decision "
                                  "rebuilds it",
-                                 sched_ledger_dir(), LEDGER, why.msg);
+                                 sched_ledger_dir(), file, why.msg);
+        memset(&l->counters, 0, sizeof(l->counters));
         if (rebuild(l, err) < 0)
                 return -1;
         l->rebuilt = true;
         snprintf(l->warning, sizeof(l->warning),
                  "admission ledger %s/%s was corrupt (%.200s); rebuilt from %zu live "
                  "reservation(s)",
-                 sched_ledger_dir(), LEDGER, why.msg, l->n);
+                 sched_ledger_dir(), file, why.msg, l->n);
         return 0;
 }
 
@@ -257,8 +294,8 @@ static int open_dir(struct sched_ledger *l, int lock_op, struct rterr *err)
         l->dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (l->dir_fd < 0)
                 return rterr_errno(err, "open %s", dir);
-        if (mkdirat(l->dir_fd, SIDECARS, 0700) < 0 && errno != EEXIST)
-                return rterr_errno(err, "mkdir %s/%s", dir, SIDECARS);
+        if (mkdirat(l->dir_fd, SCHED_SIDECARS, 0700) < 0 && errno != EEXIST)
+                return rterr_errno(err, "mkdir %s/%s", dir, SCHED_SIDECARS);
         l->lock_fd = openat(l->dir_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (l->lock_fd < 0)
                 return rterr_errno(err, "open %s/lock", dir);
@@ -285,7 +322,7 @@ static bool in_ledger(const struct sched_ledger *l, const char *name)
 static void sweep(const struct sched_ledger *l)
 {
         sweep_dead_temporaries(l->dir_fd);
-        int d = openat(l->dir_fd, SIDECARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int d = openat(l->dir_fd, SCHED_SIDECARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (d < 0)
                 return;
         sweep_dead_temporaries(d);
@@ -319,16 +356,59 @@ int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
                 sched_ledger_close(l);
                 return -1;
         }
-        sweep(l);
-        for (size_t i = 0; i < l->n;) {
-                if (sched_entry_alive(&l->v[i])) {
-                        i++;
-                        continue;
-                }
-                drop(l, i);
-                l->reclaimed++;
-        }
+        /* temporaries and orphan sidecars of dead writers: only a commit can leave them, and
+         * a finished commit leaves no marker, so the directory scans (O(n) files) run only
+         * after a crash, or for a ledger an older rtrun (without the marker) wrote */
+        if (faccessat(l->dir_fd, COMMITTING, F_OK, 0) == 0 ||
+            faccessat(l->dir_fd, LEDGER_BIN, F_OK, 0) < 0)
+                sweep(l);
+        sched_ledger_sweep(l, false);
         return 0;
+}
+
+/* Drops dead entries, compacting once: every entry when `all`, else SCHED_LEDGER_SWEEP of
+ * them from the cursor on, so a decision costs the same at 10 and at 1000 reservations. */
+size_t sched_ledger_sweep(struct sched_ledger *l, bool all)
+{
+        size_t n = l->n, sweep = all || n < SCHED_LEDGER_SWEEP ? n : SCHED_LEDGER_SWEEP;
+        size_t before = l->reclaimed;
+        bool dead_window[SCHED_LEDGER_SWEEP] = {false};
+        _cleanup_free_ bool *dead = all ? calloc(n + 1, sizeof(bool)) : NULL;
+        if (all && dead == NULL)
+                return 0; /* no memory: nothing reclaimed, which only costs capacity */
+        for (size_t k = 0; k < sweep; k++) {
+                size_t i = all ? k : (size_t)((l->cursor + k) % n);
+                bool d = !sched_entry_alive(&l->v[i]);
+                if (all)
+                        dead[i] = d;
+                else
+                        dead_window[k] = d;
+        }
+        if (!all && n > 0) {
+                dead = calloc(n + 1, sizeof(bool));
+                if (dead == NULL)
+                        return 0;
+                for (size_t k = 0; k < sweep; k++)
+                        dead[(size_t)((l->cursor + k) % n)] = dead_window[k];
+                l->cursor = (l->cursor + sweep) % n;
+        }
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (dead[i]) {
+                        drop_sidecar(l, &l->v[i]);
+                        l->reclaimed++;
+                } else {
+                        if (kept != i)
+                                l->v[kept] = l->v[i];
+                        kept++;
+                }
+        }
+        l->n = kept;
+        if (l->n == 0)
+                l->cursor = 0;
+        else
+                l->cursor %= l->n;
+        return l->reclaimed - before;
 }
 
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err)
@@ -348,24 +428,17 @@ void sched_ledger_remove(struct sched_ledger *l, size_t i)
 
 int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
 {
-        yajl_gen g = yajl_gen_alloc(NULL);
-        if (g == NULL)
+        size_t len;
+        _cleanup_free_ char *bin = sched_ledger_bin_encode(l, l->cursor, &len);
+        if (bin == NULL)
                 return rterr_set(err, ENOMEM, "admission ledger: out of memory");
-        yajl_gen_map_open(g);
-        gen_key_int(g, "version", 1);
-        gen_str(g, "entries");
-        yajl_gen_array_open(g);
-        for (size_t i = 0; i < l->n; i++)
-                sched_entry_gen(g, &l->v[i]);
-        yajl_gen_array_close(g);
-        yajl_gen_map_close(g);
-        _cleanup_free_ char *text = gen_copy(g);
-        yajl_gen_free(g);
-        if (text == NULL)
-                return rterr_set(err, ENOMEM, "admission ledger: out of memory");
-        _cleanup_close_ int d = openat(l->dir_fd, SIDECARS, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int d = openat(l->dir_fd, SCHED_SIDECARS, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (d < 0)
-                return rterr_errno(err, "open %s/%s", sched_ledger_dir(), SIDECARS);
+                return rterr_errno(err, "open %s/%s", sched_ledger_dir(), SCHED_SIDECARS);
+        _cleanup_close_ int mark =
+            openat(l->dir_fd, COMMITTING, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (mark < 0)
+                return rterr_errno(err, "create %s/%s", sched_ledger_dir(), COMMITTING);
         /* sidecars first: after a crash between the two, the ledger is older, not newer */
         for (size_t i = 0; i < l->n; i++) {
                 if (!l->v[i].changed)
@@ -382,8 +455,13 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
                         return rterr_wrap(err, "admission sidecar for %s", l->v[i].task.id);
                 l->v[i].changed = false;
         }
-        if (write_file_atomic_at(l->dir_fd, LEDGER, text, strlen(text), 0600, err) < 0)
+        if (write_file_atomic_at(l->dir_fd, LEDGER_BIN, bin, len, 0600, err) < 0)
                 return rterr_wrap(err, "admission ledger %s", sched_ledger_dir());
+        /* an older rtrun's (or a hand-written) ledger.json is now stale */
+        if (unlinkat(l->dir_fd, LEDGER, 0) < 0 && errno != ENOENT)
+                return rterr_errno(err, "remove %s/%s", sched_ledger_dir(), LEDGER);
+        if (unlinkat(l->dir_fd, COMMITTING, 0) < 0)
+                return rterr_errno(err, "remove %s/%s", sched_ledger_dir(), COMMITTING);
         return 0;
 }
 

@@ -30,10 +30,7 @@ static void cpus_gen(yajl_gen g, const struct sched_task *tasks, size_t n,
                         continue;
                 yajl_gen_map_open(g);
                 gen_key_int(g, "cpu", cpu);
-                struct cpumask one;
-                cpumask_zero(&one);
-                cpumask_set(&one, (unsigned)cpu);
-                gen_key_dbl(g, "capacity", sched_host_capacity_on(h, &one));
+                gen_key_dbl(g, "capacity", sched_host_capacity_cpu(h, cpu));
                 gen_key_dbl(g, "foreign", sched_host_foreign_on(h, cpu));
                 gen_key_dbl(g, "utilisation", sched_cpu_utilisation(tasks, n, cpu));
                 gen_str(g, "containers");
@@ -66,7 +63,8 @@ static void foreign_gen(yajl_gen g, const struct sched_host *h)
                 gen_key_int(g, "deadline", (long long)f->deadline);
                 gen_key_int(g, "period", (long long)f->period);
                 gen_key(g, "root_domain", cpumask_format(&f->span, span, sizeof(span)));
-                gen_key_dbl(g, "utilisation", f->period ? (double)f->runtime / (double)f->period : 0);
+                gen_key_dbl(g, "utilisation",
+                            f->period ? (double)f->runtime / (double)f->period : 0);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);

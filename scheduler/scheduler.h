@@ -89,6 +89,8 @@ double sched_host_capacity(const struct sched_host *h);
 double sched_host_foreign_on(const struct sched_host *h, int cpu);
 /* Capacity per CPU left on `cpus` (their average) once foreign bandwidth is charged. */
 double sched_host_capacity_on(const struct sched_host *h, const struct cpumask *cpus);
+/* sched_host_capacity_on for the one CPU `cpu`. */
+double sched_host_capacity_cpu(const struct sched_host *h, int cpu);
 uint64_t sched_host_cap_ppb_on(const struct sched_host *h, const struct cpumask *cpus);
 /* Marks foreign threads that belong to a ledger entry (the holder itself or a descendant of
  * it) as not counted: the ledger already holds their bandwidth. */
@@ -171,22 +173,37 @@ struct sched_entry {
         bool changed;       /* its sidecar needs writing at the next commit */
 };
 
+/* Counts the ledger keeps of its online decisions. */
+struct sched_counters {
+        uint64_t admitted, refused, compressed;
+};
+
+/* Entries checked for liveness per decision: a dead entry outside them is kept (a conservative
+ * error: it holds capacity) until its turn, or until a decision would refuse or compress. */
+#define SCHED_LEDGER_SWEEP 16
+
 struct sched_ledger {
         struct sched_entry *v;
         size_t n;
         int lock_fd;
         int dir_fd;
-        size_t reclaimed; /* dead entries dropped while loading */
-        bool rebuilt;     /* the file was corrupt and was rebuilt from the sidecars */
+        size_t reclaimed;               /* dead entries dropped while loading */
+        bool rebuilt;                   /* the file was corrupt and was rebuilt from the sidecars */
+        struct sched_counters counters; /* since the ledger was created (or rebuilt) */
+        uint64_t cursor; /* where the next full liveness sweep starts (sched_ledger_open) */
         char warning[512];
 };
 
 /* RTRUN_ADMISSION_DIR or /run/rtrun/admission. */
 const char *sched_ledger_dir(void);
-/* Opens (creating) the directory, takes the exclusive lock, loads the ledger, drops entries
- * whose process died. A corrupt file is rebuilt from the per-reservation sidecar files of live
+/* Opens (creating) the directory, takes the exclusive lock, loads the ledger, drops the
+ * entries among the next SCHED_LEDGER_SWEEP (in turn) whose process died. A corrupt file
+ * is rebuilt from the per-reservation sidecar files of live
  * processes and `warning` says so. */
 int sched_ledger_open(struct sched_ledger *l, struct rterr *err);
+/* Drops dead entries (and their sidecars): all when `all`, else the next SCHED_LEDGER_SWEEP
+ * from the ledger's cursor. Returns how many; adds them to l->reclaimed. */
+size_t sched_ledger_sweep(struct sched_ledger *l, bool all);
 /* Writes the ledger atomically (temp + rename) and the sidecars of changed entries. */
 int sched_ledger_commit(struct sched_ledger *l, struct rterr *err);
 /* Drops entry i (and its sidecar). */
@@ -256,6 +273,21 @@ double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu);
 /* The result document: {"containers": [...], "cpus": [...]}; malloc'd. */
 char *sched_report_json(const struct sched_task *tasks, const struct sched_verdict *verdicts,
                         size_t n, const struct sched_host *h);
+/* The same verdicts as a JUnit XML report (one testcase per container, a rejection is a
+ * failure); malloc'd. */
+char *sched_report_junit(const struct sched_task *tasks, const struct sched_verdict *verdicts,
+                         size_t n, const struct sched_host *h);
+/* The kernel's accounting of a reservation's process, for metrics (valid: it was read). */
+struct sched_proc_stats {
+        bool valid;
+        uint64_t run_ns, wait_ns;      /* /proc/PID/schedstat fields 1 and 2 */
+        uint64_t involuntary_switches; /* /proc/PID/status nonvoluntary_ctxt_switches */
+};
+/* `rtrun metrics`: Prometheus text format (0.0.4) of the host's CPUs, the entries (alive[i]
+ * says which run; ps[i] per entry, may be NULL) and the counters (may be NULL); malloc'd. */
+char *sched_metrics_text(const struct sched_entry *e, size_t n, const bool *alive,
+                         const struct sched_proc_stats *ps, const struct sched_host *h,
+                         const struct sched_counters *c);
 /* `rtrun admission status --format json`: {"host", "containers": [entries with "alive"],
  * "cpus"} (dead entries listed, not counted); malloc'd. */
 char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive,

@@ -6,7 +6,9 @@ pkgs=(
   clang libclang-rt-14-dev llvm
   libseccomp-dev libcap-dev libyajl-dev libmnl-dev libyaml-dev libcmocka-dev libsystemd-dev
   busybox-static iproute2 util-linux bsdutils procps jq python3 strace libcap2-bin
+  python3-prometheus-client
   runc crun rt-tests hyperfine gnuplot-nox
+  scdoc lintian man-db
   podman containerd conmon
   qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod gzip
   systemd dbus

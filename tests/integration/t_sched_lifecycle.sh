@@ -237,23 +237,25 @@ kill -9 "$vpid"
 wait_until 5 sh -c "! kill -0 $vpid 2>/dev/null"
 fifo sched-after 10000000
 check_rc "the killed container's share is free again" 0 rt create --bundle "$TMP/sched-after" sched-after
-ids=$(jq -r '.entries[].id' "$RTRUN_ADMISSION_DIR/ledger.json" | tr '\n' ' ')
+# the ledger as the CLI shows it (ledger.bin is binary): every entry, dead ones included
+ledger_ids() { rt admission status --format json | jq -r '.containers[].id'; }
+ids=$(ledger_ids | tr '\n' ' ')
 [[ " $ids" != *" $victim "* ]] && pass "killed $victim reclaimed" || fail "killed $victim still in the ledger: $ids"
-check "ledger after reclaim" 9 "$(jq '.entries | length' "$RTRUN_ADMISSION_DIR/ledger.json")"
+check "ledger after reclaim" 9 "$(ledger_ids | wc -l)"
 
 # 5. a truncated ledger: status refuses it, the next decision warns and rebuilds it from the
 #    running containers (and rejects the newcomer: the CPU is still full).
-head -c 100 "$RTRUN_ADMISSION_DIR/ledger.json" >"$TMP/half"
-cp "$TMP/half" "$RTRUN_ADMISSION_DIR/ledger.json"
+head -c 100 "$RTRUN_ADMISSION_DIR/ledger.bin" >"$TMP/half"
+cp "$TMP/half" "$RTRUN_ADMISSION_DIR/ledger.bin"
 check_rc "status refuses a corrupt ledger" 1 rt admission status
 fifo sched-rebuild 10000000
 check_rc "full CPU after rebuild" 1 rt create --bundle "$TMP/sched-rebuild" sched-rebuild
 check_contains "rebuild warned" "$(cat "$TMP/last.err")" "was corrupt"
-check "rebuilt ledger" 9 "$(jq '.entries | length' "$RTRUN_ADMISSION_DIR/ledger.json")"
+check "rebuilt ledger" 9 "$(ledger_ids | wc -l)"
 consistent "rebuild"
 
 rt delete --force "$victim" >/dev/null 2>&1
 for id in $(rt list -q); do rt delete --force "$id" >/dev/null 2>&1; done
-check "all released" 0 "$(jq '.entries | length' "$RTRUN_ADMISSION_DIR/ledger.json")"
+check "all released" 0 "$(ledger_ids | wc -l)"
 [ $skipped -gt 0 ] && echo "# $skipped kernel-dependent part(s) not run"
 lib_done

@@ -98,10 +98,90 @@ else
         echo "ok: check BUNDLE..."
 fi
 
+# check DIR: every bundle below, recursively, in name order; a directory without a bundle is
+# skipped with a note; a bundle's own subdirectories (rootfs) are not searched; two bundles
+# with one name keep their paths apart.
+mkdir -p "$dir/stack/a" "$dir/stack/b/deep" "$dir/stack/notes" "$dir/stack/dup"
+cp -r "$dir/ctrl" "$dir/stack/a/ctrl"
+cp -r "$dir/hog" "$dir/stack/b/deep/hog"
+mkdir -p "$dir/stack/a/ctrl/rootfs/inner" && cp "$dir/hog/config.json" "$dir/stack/a/ctrl/rootfs/inner/"
+jq '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 1000000, "period": 10000000}' \
+  "$dir/config.json" >"$dir/stack/b/plan.json"
+mkdir -p "$dir/stack/b/plan" "$dir/stack/dup/plan" && mv "$dir/stack/b/plan.json" "$dir/stack/b/plan/config.json"
+cp "$dir/stack/b/plan/config.json" "$dir/stack/dup/plan/config.json"
+echo "not a bundle" >"$dir/stack/README"
+out=$("$RTRUN" admission check "$dir/stack" --format json 2>"$dir/err")
+rc=$?
+if [ $rc != 2 ] || ! grep -q "skipping $dir/stack/notes: not a bundle" "$dir/err" ||
+        grep -q "inner" "$dir/err" || ! python3 -c "
+import json, sys
+ids = [x['id'] for x in json.loads(sys.argv[1])['containers']]
+assert ids == ['ctrl', 'hog', 'plan', sys.argv[2] + '/stack/dup/plan'], ids
+c = {x['id']: x for x in json.loads(sys.argv[1])['containers']}
+assert c['ctrl']['admitted'] and not c['hog']['admitted'] and c['plan']['admitted'], c
+" "$out" "$dir"; then
+        echo "FAIL: check DIR: exit $rc: $out $(cat "$dir/err")"
+        fails=$((fails + 1))
+else
+        echo "ok: check DIR (recursive, notes: $(grep -c skipping "$dir/err"))"
+fi
+# a directory with no bundle at all is invalid input
+"$RTRUN" admission check "$dir/stack/notes" >/dev/null 2>"$dir/err"
+rc=$?
+if [ $rc != 1 ] || ! grep -q "stack/notes: no bundle (config.json) in it or below it" "$dir/err"; then
+        echo "FAIL: check empty DIR: exit $rc: $(cat "$dir/err")"
+        fails=$((fails + 1))
+else
+        echo "ok: check DIR without bundles"
+fi
+
+# --format junit: well-formed XML (python's parser), one testcase per container, a rejection is
+# a failure carrying the reason; same exit codes as the other formats.
+junit() { # NAME EXPECTED_EXIT PYTHON_ASSERTIONS ARGS...
+        local name=$1 want=$2 check=$3 out rc
+        shift 3
+        out=$("$RTRUN" admission check "$@" --format junit 2>"$dir/err")
+        rc=$?
+        if [ $rc != "$want" ] || ! python3 -c "
+import sys, xml.etree.ElementTree as ET
+root = ET.fromstring(sys.argv[1])
+suite = root.find('testsuite')
+cases = {c.get('name'): c for c in suite.findall('testcase')}
+$check
+" "$out"; then
+                echo "FAIL: junit $name: exit $rc: $out $(cat "$dir/err")"
+                fails=$((fails + 1))
+        else
+                echo "ok: junit $name"
+        fi
+}
+junit overload 2 "
+assert root.tag == 'testsuites' and root.get('tests') == '4' and root.get('failures') == '1'
+assert suite.get('tests') == '4' and suite.get('failures') == '1', suite.attrib
+f = cases['mapping'].find('failure')
+assert f.get('message') == 'EDF: utilisation 1.000 > capacity 0.900 on CPU 1', f.attrib
+assert f.text == f.get('message')
+assert cases['control'].find('failure') is None
+props = {p.get('name'): p.get('value') for p in cases['perception'].iter('property')}
+assert props['granted_runtime'] == '2000000', props
+assert cases['control'].get('classname') == 'admission.control'
+" --taskset "$sets/overload.json"
+junit driving-stack 0 "
+assert root.get('failures') == '0' and all(c.find('failure') is None for c in cases.values())
+" --taskset "$sets/driving-stack.json"
+# names XML must escape, and bytes it cannot carry
+mkdir -p "$dir/esc/a&b<\"c\">" "$dir/esc/$(printf 'ctl\001x')"
+cp "$dir/hog/config.json" "$dir/esc/a&b<\"c\">/"
+cp "$dir/ctrl/config.json" "$dir/esc/$(printf 'ctl\001x')/"
+junit escaping 2 "
+assert 'a&b<\"c\">' in cases and 'ctl?x' in cases, list(cases)
+assert cases['a&b<\"c\">'].find('failure') is not None
+" "$dir/esc"
+
 # the table format too, and a what-if leaves no ledger behind
 "$RTRUN" admission check --taskset "$sets/driving-stack.json" >"$dir/table" || fails=$((fails + 1))
 grep -q '^vehicle-control  *yes  *control' "$dir/table" || { echo "FAIL: table"; fails=$((fails + 1)); }
-if [ -e "$RTRUN_ADMISSION_DIR/ledger.json" ]; then
+if [ -e "$RTRUN_ADMISSION_DIR/ledger.json" ] || [ -e "$RTRUN_ADMISSION_DIR/ledger.bin" ]; then
         echo "FAIL: check wrote a ledger"
         fails=$((fails + 1))
 fi

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "common/sched_policy.h"
+#include "scheduler/internal.h"
 #include "scheduler/scheduler.h"
 
 #define MS UINT64_C(1000000)
@@ -115,6 +116,9 @@ static void concurrent_writers(void **state)
         struct rterr err;
         assert_int_equal(sched_ledger_open(&l, &err), 0);
         assert_int_equal(l.n, 10);
+        /* every decision counted once, under the lock (rtrun metrics exports these) */
+        assert_int_equal(l.counters.admitted, 10);
+        assert_int_equal(l.counters.refused, 10);
         for (size_t i = 0; i < l.n; i++) {
                 assert_int_equal(l.v[i].task.granted, 2 * MS);
                 assert_int_equal(l.v[i].starttime, sched_proc_starttime(l.v[i].pid));
@@ -182,8 +186,11 @@ static void dead_pid_reclaimed(void **state)
         assert_int_equal(sched_ledger_commit(&zl, &err), 0);
         sched_ledger_close(&zl);
         waitpid(z, NULL, 0);
-        /* a pid whose start time differs is another process: also reclaimed */
+        /* a pid whose start time differs is another process: also reclaimed (the entry is in
+         * the ledger.json an older rtrun wrote: read when there is no ledger.bin) */
         char path[512], text[1024];
+        snprintf(path, sizeof(path), "%s/ledger.bin", dir);
+        assert_int_equal(unlink(path), 0);
         snprintf(path, sizeof(path), "%s/ledger.json", dir);
         snprintf(text, sizeof(text),
                  "{\"version\":1,\"entries\":[{\"id\":\"x\",\"root\":\"/r\",\"pid\":%d,"
@@ -202,6 +209,70 @@ static void dead_pid_reclaimed(void **state)
         assert_int_equal(l.n, 1);
         assert_string_equal(l.v[0].task.id, "sched-other");
         assert_non_null(strstr(l.warning, "restored them"));
+        /* the commit writes ledger.bin and removes the now stale ledger.json */
+        assert_int_equal(sched_ledger_commit(&l, &err), 0);
+        sched_ledger_close(&l);
+        struct stat st;
+        assert_int_equal(stat(path, &st), -1);
+        snprintf(path, sizeof(path), "%s/ledger.bin", dir);
+        assert_int_equal(stat(path, &st), 0);
+}
+
+/* Liveness in proportion: a decision checks a window of SCHED_LEDGER_SWEEP entries, so a dead
+ * holder outside it stays (costing capacity only) until a decision would refuse; then every
+ * entry is checked, the dead one reclaimed and the newcomer admitted. */
+static void dead_outside_the_window(void **state)
+{
+        (void)state;
+        struct sched_host h = host1();
+        struct rterr err;
+        uint64_t granted;
+        pid_t p = sleeper();
+        /* 40 small reservations of this process first, the big one of p last */
+        for (int i = 0; i < 40; i++) {
+                char id[32];
+                snprintf(id, sizeof(id), "sched-small-%d", i);
+                struct sched_task t = task(id, SCHED_CRIT_CONTROL, MS / 10, 0);
+                assert_int_equal(sched_admission_reserve(&t, &h, "/r", getpid(), NULL, NULL,
+                                                         &granted, NULL, &err),
+                                 0);
+        }
+        struct sched_task big = task("sched-big", SCHED_CRIT_CONTROL, 12 * MS, 0);
+        assert_int_equal(
+            sched_admission_reserve(&big, &h, "/r", p, NULL, NULL, &granted, NULL, &err), 0);
+        /* move the cursor (decisions with nothing dead) until the next two windows miss it */
+        struct sched_ledger l;
+        for (int tries = 0;; tries++) {
+                assert_true(tries < 64);
+                assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
+                size_t b = 0;
+                while (b < l.n && strcmp(l.v[b].task.id, "sched-big") != 0)
+                        b++;
+                assert_true(b < l.n);
+                size_t ahead = (b + l.n - (size_t)l.cursor) % l.n;
+                sched_ledger_close(&l);
+                if (ahead >= 2 * SCHED_LEDGER_SWEEP)
+                        break;
+                assert_int_equal(sched_ledger_open(&l, &err), 0);
+                assert_int_equal(sched_ledger_commit(&l, &err), 0);
+                sched_ledger_close(&l);
+        }
+        reap(p);
+        assert_int_equal(sched_ledger_open(&l, &err), 0);
+        assert_int_equal(l.n, 41); /* the window did not reach it */
+        assert_int_equal(l.reclaimed, 0);
+        assert_int_equal(sched_ledger_commit(&l, &err), 0);
+        sched_ledger_close(&l);
+        /* 0.2 + 0.6 + 0.5 > 1: refused unless the dead one is found */
+        struct sched_task other = task("sched-other", SCHED_CRIT_CONTROL, 10 * MS, 0);
+        assert_int_equal(
+            sched_admission_reserve(&other, &h, "/r", getpid(), NULL, NULL, &granted, NULL, &err),
+            0);
+        assert_int_equal(granted, 10 * MS);
+        assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
+        assert_int_equal(l.n, 41);
+        for (size_t i = 0; i < l.n; i++)
+                assert_string_not_equal(l.v[i].task.id, "sched-big");
         sched_ledger_close(&l);
 }
 
@@ -226,18 +297,24 @@ static void emptied_ledger_reconciled(void **state)
                 p[i] = sleeper();
                 snprintf(id, sizeof(id), "held-%d", i);
                 struct sched_task t = task(id, SCHED_CRIT_CONTROL, 5 * MS, 0);
-                assert_int_equal(sched_admission_reserve(&t, &h, "/r", p[i], NULL, NULL, &granted,
-                                                         NULL, &err),
-                                 0);
+                assert_int_equal(
+                    sched_admission_reserve(&t, &h, "/r", p[i], NULL, NULL, &granted, NULL, &err),
+                    0);
         }
         assert_int_equal(sidecars(), 3);
         reap(p[2]);
+        /* a valid ledger.bin that lists nothing, as a restored backup or a bug could leave */
+        struct sched_ledger empty = {0};
+        size_t len;
+        char *bin = sched_ledger_bin_encode(&empty, 0, &len);
+        assert_non_null(bin);
         char path[512];
-        snprintf(path, sizeof(path), "%s/ledger.json", dir);
+        snprintf(path, sizeof(path), "%s/ledger.bin", dir);
         FILE *f = fopen(path, "w");
         assert_non_null(f);
-        fputs("{\"version\": 1, \"entries\": []}", f);
+        assert_int_equal(fwrite(bin, 1, len, f), len);
         fclose(f);
+        free(bin);
         struct sched_ledger l;
         assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
         assert_int_equal(l.n, 2);
@@ -246,9 +323,9 @@ static void emptied_ledger_reconciled(void **state)
         struct sched_task big = task("newcomer", SCHED_CRIT_CONTROL, 12 * MS, 0);
         char warning[512] = "";
         struct rtwarn sink = {keep_warning, warning};
-        assert_int_equal(sched_admission_reserve(&big, &h, "/r", getpid(), NULL, NULL, &granted,
-                                                 &sink, &err),
-                         -1);
+        assert_int_equal(
+            sched_admission_reserve(&big, &h, "/r", getpid(), NULL, NULL, &granted, &sink, &err),
+            -1);
         assert_non_null(strstr(err.msg, "EDF: utilisation 1.100"));
         assert_non_null(strstr(warning, "listed 0 reservation(s) but 2 more live one(s)"));
         /* the repair was committed although the newcomer was refused */
@@ -277,7 +354,7 @@ static void corrupt_ledger_rebuilt(void **state)
             sched_admission_reserve(&b, &h, "/r2", p, NULL, NULL, &granted, NULL, &err), 0);
         reap(p);
         char path[512];
-        snprintf(path, sizeof(path), "%s/ledger.json", dir);
+        snprintf(path, sizeof(path), "%s/ledger.bin", dir);
         struct stat st;
         assert_int_equal(stat(path, &st), 0);
         assert_int_equal(truncate(path, st.st_size / 2), 0);
@@ -346,6 +423,9 @@ static void compression_applied_and_restored(void **state)
         assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
         assert_int_equal(l.n, 1);
         assert_int_equal(l.v[0].task.granted, 10 * MS);
+        assert_int_equal(l.counters.admitted, 2);
+        assert_int_equal(l.counters.compressed, 1);
+        assert_int_equal(l.counters.refused, 0);
         sched_ledger_close(&l);
         /* a second reservation of the same container is refused */
         assert_int_equal(
@@ -361,6 +441,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup(concurrent_writers, setup),
             cmocka_unit_test_setup(dead_pid_reclaimed, setup),
+            cmocka_unit_test_setup(dead_outside_the_window, setup),
             cmocka_unit_test_setup(corrupt_ledger_rebuilt, setup),
             cmocka_unit_test_setup(emptied_ledger_reconciled, setup),
             cmocka_unit_test_setup(compression_applied_and_restored, setup),

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,42 @@ static void unpinned_fifo_rejected(void **state)
         sched_taskset_free(&ts);
 }
 
+/* The JUnit report: a rejection is a failure with the reason, names and reasons escaped,
+ * bytes XML 1.0 cannot carry replaced, counts in both suite elements. */
+static void junit_report(void **state)
+{
+        (void)state;
+        struct sched_host k = kernel();
+        struct sched_task t[3] = {0};
+        struct sched_verdict v[3] = {0};
+        snprintf(t[0].id, sizeof(t[0].id), "ctl<&>");
+        t[0].kind = SCHED_KIND_DEADLINE;
+        t[0].crit = SCHED_CRIT_CONTROL;
+        t[0].runtime = t[0].granted = 1000000;
+        t[0].period = t[0].deadline = 10000000;
+        t[0].cpus = k.cpus;
+        v[0].admitted = true;
+        snprintf(v[0].reason, sizeof(v[0].reason), "admitted");
+        snprintf(t[1].id, sizeof(t[1].id), "bad\001\xff\"q'");
+        snprintf(v[1].reason, sizeof(v[1].reason), "EDF: utilisation 1.000 > capacity 0.900");
+        snprintf(t[2].id, sizeof(t[2].id), "caf\xc3\xa9");
+        v[2].admitted = true;
+        char *x = sched_report_junit(t, v, 3, &k);
+        assert_non_null(x);
+        assert_non_null(strstr(x, "<testsuites name=\"rtrun admission check\" tests=\"3\" "
+                                  "failures=\"1\">"));
+        assert_non_null(strstr(x, "<testcase classname=\"admission.control\" name=\"ctl&lt;&amp;"
+                                  "&gt;\">"));
+        assert_non_null(strstr(x, "<property name=\"granted_runtime\" value=\"1000000\"/>"));
+        assert_non_null(strstr(x, "name=\"bad??&quot;q&apos;\">"));
+        assert_non_null(strstr(x, "<failure type=\"rejected\" message=\"EDF: utilisation 1.000 "
+                                  "&gt; capacity 0.900\">"));
+        assert_non_null(strstr(x, "name=\"caf\xc3\xa9\">"));
+        assert_non_null(strstr(x, "\n0 0.900 0.025\n1 0.900 0.025\n"));
+        assert_null(strchr(x, '\001'));
+        free(x);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -150,6 +187,7 @@ int main(void)
             cmocka_unit_test(host_defaults_from_kernel),
             cmocka_unit_test(online_file_and_report),
             cmocka_unit_test(unpinned_fifo_rejected),
+            cmocka_unit_test(junit_report),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
