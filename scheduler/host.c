@@ -107,12 +107,15 @@ static bool covers(const struct sched_entry *e, const struct sched_foreign *f)
 
 void sched_foreign_match(struct sched_foreign *f, size_t nf, const struct sched_entry *e, size_t n)
 {
-        for (size_t k = 0; k < n; k++) {
-                if (e[k].task.kind != SCHED_KIND_DEADLINE || !sched_entry_alive(&e[k]))
+        /* The liveness check (a pidfd and a stat) only for an entry a thread matches: with
+         * no DEADLINE thread outside rtrun's own, a decision pays nothing per entry. */
+        for (size_t k = 0; nf > 0 && k < n; k++) {
+                if (e[k].task.kind != SCHED_KIND_DEADLINE)
                         continue;
                 for (size_t i = 0; i < nf; i++)
                         if (f[i].counted && covers(&e[k], &f[i])) {
-                                f[i].counted = false;
+                                if (sched_entry_alive(&e[k]))
+                                        f[i].counted = false;
                                 break;
                         }
         }
