@@ -154,9 +154,12 @@ int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len,
                         return bad(err, "bad string or CPU set length", i);
                 memcpy(t->cpus.w, buf + off, 8 * (size_t)r.cpu_words);
                 off += 8 * (size_t)r.cpu_words;
-                if ((r.kind != SCHED_KIND_DEADLINE && r.kind != SCHED_KIND_TIMED_FP) ||
-                    r.crit > SCHED_CRIT_CONTROL || r.pid <= 0 || r.runtime == 0 || r.period == 0 ||
-                    r.granted > r.runtime)
+                /* as sched_entry_parse: an untimed FIFO/RR entry has no timing, granted 0 or 1 */
+                bool untimed = r.kind == SCHED_KIND_UNTIMED_FP;
+                if ((r.kind != SCHED_KIND_DEADLINE && r.kind != SCHED_KIND_TIMED_FP && !untimed) ||
+                    r.crit > SCHED_CRIT_CONTROL || r.pid <= 0 ||
+                    (untimed ? r.granted > 1
+                             : r.runtime == 0 || r.period == 0 || r.granted > r.runtime))
                         return bad(err, "bad kind, criticality, pid or runtime", i);
                 memcpy(t->id, buf + off, r.id_len);
                 off += r.id_len;

@@ -434,11 +434,55 @@ static void compression_applied_and_restored(void **state)
         assert_non_null(strstr(err.msg, "already holds"));
 }
 
+/* ledger.bin keeps every kind the model has, an untimed FIFO entry (no timing, granted 1)
+ * and a CPU set beyond the first word included, and refuses a record it cannot trust. */
+static void binary_round_trip(void **state)
+{
+        (void)state;
+        struct sched_entry v[2] = {0};
+        v[0].task = task("dl", SCHED_CRIT_PLANNING, 5 * MS, 0);
+        cpumask_set(&v[0].task.cpus, 4000);
+        v[0].pid = 10;
+        snprintf(v[0].root, sizeof(v[0].root), "/r");
+        v[1].task.kind = SCHED_KIND_UNTIMED_FP;
+        v[1].task.policy = SCHED_FIFO;
+        v[1].task.priority = 50;
+        v[1].task.granted = 1;
+        cpumask_set(&v[1].task.cpus, 1);
+        snprintf(v[1].task.id, sizeof(v[1].task.id), "fifo");
+        v[1].pid = 11;
+        snprintf(v[1].root, sizeof(v[1].root), "/r");
+        struct sched_ledger in = {.v = v, .n = 2};
+        size_t len;
+        char *bin = sched_ledger_bin_encode(&in, 7, &len);
+        assert_non_null(bin);
+        struct sched_ledger out = {0};
+        uint64_t cursor = 0;
+        struct rterr err = {0};
+        assert_int_equal(sched_ledger_bin_decode(&out, bin, len, &cursor, &err), 0);
+        assert_int_equal(out.n, 2);
+        assert_int_equal(cursor, 7);
+        assert_true(cpumask_equal(&out.v[0].task.cpus, &v[0].task.cpus));
+        assert_int_equal(out.v[1].task.kind, SCHED_KIND_UNTIMED_FP);
+        assert_int_equal(out.v[1].task.granted, 1);
+        assert_string_equal(out.v[1].task.id, "fifo");
+        free(out.v);
+        /* an untimed entry with a real grant is not one rtrun writes */
+        v[1].task.granted = 2;
+        free(bin);
+        bin = sched_ledger_bin_encode(&in, 7, &len);
+        struct sched_ledger bad = {0};
+        assert_int_equal(sched_ledger_bin_decode(&bad, bin, len, &cursor, &err), -1);
+        free(bad.v);
+        free(bin);
+}
+
 int main(void)
 {
         assert_non_null(mkdtemp(dir));
         setenv("RTRUN_ADMISSION_DIR", dir, 1);
         const struct CMUnitTest tests[] = {
+            cmocka_unit_test(binary_round_trip),
             cmocka_unit_test_setup(concurrent_writers, setup),
             cmocka_unit_test_setup(dead_pid_reclaimed, setup),
             cmocka_unit_test_setup(dead_outside_the_window, setup),
