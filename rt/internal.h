@@ -200,6 +200,10 @@ int rt_rootdomain_claimed(struct cpumask *out, struct rterr *err);
 /* ---- rootdomain_claim.c: cpuset files (dir is absolute, file a name in it) ---- */
 
 /* The first line of dir/file. */
+/* cgroup v2, kernel 6.7+: every ancestor of dir below the cgroup root `mount` lends it cpus
+ * through cpuset.cpus.exclusive (a remote partition), each old value saved in st first. */
+int rt_lend_exclusive(struct rt_state *st, const char *mount, const char *dir, const char *list,
+                      const struct cpumask *cpus, struct rterr *err);
 int rt_cgf_read(const char *dir, const char *file, char *out, size_t len, struct rterr *err);
 int rt_cgf_write(const char *dir, const char *file, const char *value, struct rterr *err);
 /* Writes dir/file = value after recording its original value in st ("saved PATH VALUE"). */

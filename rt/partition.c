@@ -105,7 +105,7 @@ static int lend(struct rt_state *st, const char *mount, const char *parent, cons
                 const struct cpumask *cpus, bool exclusive, struct rterr *err)
 {
         const char *rel = parent + strlen(mount);
-        char anc[RT_PATH], cur[CPULIST_MAX], wl[CPULIST_MAX];
+        char anc[RT_PATH];
         if (!exclusive) {
                 parent_of(parent, anc, sizeof(anc));
                 if (strcmp(anc, mount) == 0 || rt_cgf_partition_valid(anc))
@@ -116,21 +116,7 @@ static int lend(struct rt_state *st, const char *mount, const char *parent, cons
                                  "cpuset.cpus.exclusive (6.7+)",
                                  rel, list, anc + strlen(mount));
         }
-        for (const char *p = strchr(rel + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
-                rt_pathf(anc, sizeof(anc), "%s%.*s", mount, (int)(p - rel), rel);
-                struct cpumask have, want;
-                if (rt_cgf_read(anc, "cpuset.cpus.exclusive", cur, sizeof(cur), err) < 0 ||
-                    cpumask_parse(cur, &have, err) < 0)
-                        return -1;
-                if (cpumask_subset(cpus, &have))
-                        continue;
-                cpumask_or(&want, &have, cpus);
-                if (rt_cgf_save_write(st, anc, "cpuset.cpus.exclusive",
-                                      cpumask_format(&want, wl, sizeof(wl)), err) < 0)
-                        return rterr_wrap(err, "cgroup %.*s cannot hold CPUs %s exclusively",
-                                          (int)(p - rel), rel, list);
-        }
-        return 0;
+        return rt_lend_exclusive(st, mount, parent, list, cpus, err);
 }
 
 static int make(struct rt_state *st, const char *mount, const char *parent, const char *list,

@@ -275,10 +275,8 @@ static int make_partition(const char *dir, const char *rel, const char *list, st
                          rel, cur, list);
 }
 
-/* Kernel >= 6.7: a remote partition; each ancestor below the root lends the CPUs through
- * cpuset.cpus.exclusive. */
-static int claim_v2_remote(struct rt_state *st, const char *mount, const char *dir,
-                           const char *list, const struct cpumask *cpus, struct rterr *err)
+int rt_lend_exclusive(struct rt_state *st, const char *mount, const char *dir, const char *list,
+                      const struct cpumask *cpus, struct rterr *err)
 {
         const char *rel = dir + strlen(mount);
         char anc[RT_PATH], cur[CPULIST_MAX], wl[CPULIST_MAX];
@@ -299,6 +297,16 @@ static int claim_v2_remote(struct rt_state *st, const char *mount, const char *d
                                           "cpuset.cpus)",
                                           (int)(p - rel), rel, list);
         }
+        return 0;
+}
+
+/* Kernel >= 6.7: a remote partition; each ancestor below the root lends the CPUs. */
+static int claim_v2_remote(struct rt_state *st, const char *mount, const char *dir,
+                           const char *list, const struct cpumask *cpus, struct rterr *err)
+{
+        const char *rel = dir + strlen(mount);
+        if (rt_lend_exclusive(st, mount, dir, list, cpus, err) < 0)
+                return -1;
         if (rt_cgf_write(dir, "cpuset.cpus.exclusive", list, err) < 0)
                 return -1;
         return make_partition(dir, rel, list, err);
