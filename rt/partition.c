@@ -24,6 +24,9 @@
 #include "common/cleanup.h"
 #include "rt/internal.h"
 
+/* rtrun's own parents, one per CPU set ("/rtrun-rt-2_5"): rt_partition_default_parent. */
+#define PARENT_PREFIX "/rtrun-rt-"
+
 static void parent_of(const char *dir, char *out, size_t len)
 {
         const char *slash = strrchr(dir, '/');
@@ -245,5 +248,15 @@ int rt_partition_default_parent(const struct cpumask *cpus, char *out, size_t le
         for (char *p = list; *p; p++)
                 if (*p == ',')
                         *p = '_';
-        return rt_pathf(out, len, "/rtrun-rt-%s", list);
+        return rt_pathf(out, len, "%s%s", PARENT_PREFIX, list);
+}
+
+int rt_default_parent_of(const char *cgroup_path, char *out, size_t len)
+{
+        const char *slash = cgroup_path ? strchr(cgroup_path + 1, '/') : NULL;
+        if (slash == NULL || strncmp(cgroup_path, PARENT_PREFIX, strlen(PARENT_PREFIX)) != 0 ||
+            strchr(slash + 1, '/') != NULL || (size_t)(slash - cgroup_path) >= len)
+                return 0;
+        snprintf(out, len, "%.*s", (int)(slash - cgroup_path), cgroup_path);
+        return 1;
 }

@@ -33,6 +33,9 @@ int rt_container_removed(struct rterr *err);
  * path, -1 on error. */
 int rt_cgroups_path_default(const struct oci_spec *spec, enum cg_layout layout, const char *id,
                             char *out, size_t len, struct rterr *err);
+/* The parent rt_cgroups_path_default chose for the cgroup at cgroup_path ("/rtrun-rt-2" for
+ * "/rtrun-rt-2/ID") in out; 0 when cgroup_path is not below such a parent. */
+int rt_default_parent_of(const char *cgroup_path, char *out, size_t len);
 
 /* Container side, in the container process after it joined its cgroup and before it drops
  * capabilities: resets affinity to the cpuset where needed and applies process.scheduler.

@@ -170,6 +170,11 @@ int container_destroy(const struct runtime_ctx *g, struct container *c, bool for
         }
         if (r == 0)
                 r = rt_container_removed(err);
+        /* rt/'s default parent of a DEADLINE container on v2: made by create before its claim
+         * is recorded, so a create killed in between leaves it empty and known to nobody. */
+        char rt_parent[256];
+        if (r == 0 && host && rt_default_parent_of(c->cgroup_path, rt_parent, sizeof(rt_parent)))
+                cg_remove_empty(host, rt_parent);
         if (r == 0)
                 r = container_remove_dir(c, err);
         if (r == 0)

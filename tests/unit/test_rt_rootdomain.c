@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "rt/internal.h"
+#include "rt/rt.h"
 
 static char root[64];
 
@@ -83,11 +84,27 @@ static void test_first_balancing_set_on_each_path(void **state)
         assert_null(strstr(out, "/empty"));
 }
 
+/* delete finds rt/'s default parent of a container's cgroup, and nothing else. */
+static void test_default_parent_of(void **state)
+{
+        (void)state;
+        char out[64];
+        assert_int_equal(rt_default_parent_of("/rtrun-rt-2_5/c1", out, sizeof(out)), 1);
+        assert_string_equal(out, "/rtrun-rt-2_5");
+        assert_int_equal(rt_default_parent_of("/rtrun/c1", out, sizeof(out)), 0);
+        assert_int_equal(rt_default_parent_of("/rtrun-rt-2/a/b", out, sizeof(out)), 0);
+        assert_int_equal(rt_default_parent_of("/rtrun-rt-2", out, sizeof(out)), 0);
+        assert_int_equal(
+            rt_default_parent_of("systemd:/system.slice/rtrun-c1.scope", out, sizeof(out)), 0);
+        assert_int_equal(rt_default_parent_of(NULL, out, sizeof(out)), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_root_balancing_is_one_domain, setup, teardown),
             cmocka_unit_test_setup_teardown(test_first_balancing_set_on_each_path, setup, teardown),
+            cmocka_unit_test(test_default_parent_of),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
