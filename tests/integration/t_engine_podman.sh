@@ -9,6 +9,10 @@
 #
 # This host's bounding set lacks CAP_SYS_RESOURCE, so Podman's default RLIMIT_NOFILE/NPROC of
 # 1048576 fails with runc and rtrun alike: containers.conf sets default_ulimits under the limits.
+#
+# ENGINE_CGROUP_MANAGER=systemd runs the same matrix with Podman's default manager (systemd as
+# PID 1: t_engine_podman_systemd.sh in the VM lane): the containers are scopes in a slice of
+# this test's own, and the scenarios read cgroup files wherever the container's cgroup is.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
@@ -22,7 +26,10 @@ ENGINE_RUNC=$(command -v runc)
 W=$TMP
 # conmon writes an "oom" marker into its working directory: keep that the test's.
 cd "$W" || exit 1
+ENGINE_CGROUP_MANAGER=${ENGINE_CGROUP_MANAGER:-cgroupfs}
 CGP=/rtrun-test-engine/podman-$$
+# systemd's parents are slices (a "-" in the name is a level, so none here)
+[ "$ENGINE_CGROUP_MANAGER" = systemd ] && CGP=rtrunengine$$.slice
 mkdir -p "$W/tmp"
 cat >"$W/storage.conf" <<EOF
 [storage]
@@ -36,7 +43,7 @@ default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 netns = "none"
 
 [engine]
-cgroup_manager = "cgroupfs"
+cgroup_manager = "$ENGINE_CGROUP_MANAGER"
 events_logger = "file"
 events_logfile_path = "$W/events.log"
 tmp_dir = "$W/tmp"
@@ -59,6 +66,7 @@ podman_cleanup() {
   for d in /sys/fs/cgroup/*/libpod_parent; do
     [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
   done
+  [ "$ENGINE_CGROUP_MANAGER" = systemd ] && systemctl stop "$CGP" 2>/dev/null
   lib_cleanup
 }
 trap podman_cleanup EXIT
@@ -89,6 +97,17 @@ pr() {
   esac
 }
 rc_of() { "$@" >/dev/null 2>&1; echo "rc=$?"; }
+# cg_file NAME V1_HIERARCHY V1_FILE V2_FILE: the host's path of a cgroup file of container NAME,
+# found from its init's /proc/PID/cgroup (cgroupfs or systemd, v1 or v2).
+cg_file() {
+  local pid
+  pid=$(podman inspect --format '{{.State.Pid}}' "$1")
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    echo "/sys/fs/cgroup$(awk -F: '$1 == 0 { print $3 }' "/proc/$pid/cgroup")/$4"
+  else
+    echo "/sys/fs/cgroup/$2$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$pid/cgroup")/$3"
+  fi
+}
 
 s_exit() { pr "$1" run --rm "$IMG" sh -c 'echo out; exit 7'; echo "rc=$?"; }
 s_env_user_cwd() {
@@ -137,9 +156,10 @@ s_cpuquota() {
     'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.cfs_period_us 2>/dev/null || cat /sys/fs/cgroup/cpu.max'
 }
 s_pids() {
-  pr "$1" run --rm --pids-limit 8 "$IMG" sh -c 'cat /sys/fs/cgroup/pids/pids.max
+  pr "$1" run --rm --pids-limit 8 "$IMG" sh -c 'p=/sys/fs/cgroup/pids; [ -d $p ] || p=/sys/fs/cgroup
+    cat $p/pids.max
     (for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 5 & done) 2>/dev/null; echo "spawn rc=$?"
-    echo "current $(cat /sys/fs/cgroup/pids/pids.current)"'
+    echo "current $(cat $p/pids.current)"'
 }
 s_exec() {
   local n=exec-$2
@@ -161,7 +181,7 @@ s_pause() {
   pr "$1" run -d --name "$n" "$IMG" sleep 1000 >/dev/null
   pr "$1" pause "$n" >/dev/null
   podman inspect --format '{{.State.Status}}' "$n"
-  cat "$(find /sys/fs/cgroup/freezer"$CGP" -maxdepth 2 -name 'libpod-*' -type d | head -1)/freezer.state" 2>/dev/null
+  cat "$(cg_file "$n" freezer freezer.state cgroup.freeze)"
   pr "$1" unpause "$n" >/dev/null
   podman inspect --format '{{.State.Status}}' "$n"
   podman rm -f -t 0 "$n" >/dev/null
@@ -208,16 +228,22 @@ s_create_start_wait() {
   podman rm "$n" >/dev/null
 }
 s_stats_update() {
-  local n=stats-$2 cg
+  local n=stats-$2
   pr "$1" run -d --name "$n" --memory 64m "$IMG" sleep 1000 >/dev/null
   podman stats --no-stream --format '{{.PIDs}} {{.MemLimit}}' "$n"
   pr "$1" update --cpus 0.25 --memory 96m "$n" >/dev/null && echo updated
-  cg=$(find /sys/fs/cgroup/cpu"$CGP" -maxdepth 1 -name 'libpod-*' -type d | head -1)
-  cat "$cg/cpu.cfs_quota_us"
-  cat "/sys/fs/cgroup/memory${cg#/sys/fs/cgroup/cpu}/memory.limit_in_bytes"
+  cat "$(cg_file "$n" cpu cpu.cfs_quota_us cpu.max)"
+  cat "$(cg_file "$n" memory memory.limit_in_bytes memory.max)"
   podman rm -f -t 0 "$n" >/dev/null
 }
-
+# Where the container's cgroup is (every hierarchy on v1): runc's place, the scope on systemd.
+s_cgroup() {
+  local n=cg-$2 id pid
+  id=$(pr "$1" run -d --name "$n" "$IMG" sleep 1000)
+  pid=$(podman inspect --format '{{.State.Pid}}' "$n")
+  sed -e "s/$id/ID/g" "/proc/$pid/cgroup"
+  podman rm -f -t 0 "$n" >/dev/null
+}
 
 scenario exit-code s_exit
 scenario env-user-cwd s_env_user_cwd
@@ -242,6 +268,7 @@ scenario stop-kill s_stop
 scenario restart-rm s_restart
 scenario create-start-wait s_create_start_wait
 scenario stats-update s_stats_update
+scenario cgroup-path s_cgroup
 
 # Podman parses --annotation as CSV: the JSON's commas and quotes need CSV quoting.
 rt_start() {
@@ -269,7 +296,7 @@ check "docs: podman-reservation runs with SCHED_DEADLINE" "policy : 6" "$out"
 dropin=$RTRUN_BUILD/engines/rtrun.conf
 {
   sed -e "s|\"[^\"]*/rtrun\"|\"$RTRUN\"|" -e '/^\[engine\]$/r /dev/stdin' "$dropin" <<EOF2
-cgroup_manager = "cgroupfs"
+cgroup_manager = "$ENGINE_CGROUP_MANAGER"
 events_logger = "file"
 events_logfile_path = "$W/events.log"
 tmp_dir = "$W/tmp"
