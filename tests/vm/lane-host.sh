@@ -27,6 +27,8 @@ lane_boot() { # LIST KERNEL LAYOUT [vm-lane.sh options]
 	[[ $build == "$src"/* ]] || shares+=(-s "$build")
 	# ctest allows 600 s per test: the guest starts no test after 300 s, each test gets at most
 	# 240 s, and the command is killed at 540 s, which leaves time for boot and power-off.
-	(cd "$src" && "$src/tests/vm/vm-lane.sh" -c 4 -k "$kernel" -g "$layout" -t 540 "${shares[@]}" "$@" -- \
-		"$src/tests/vm/run-list.sh" -r "$RTRUN" -s "$src" -b "$build" -t 240 -T 300 "$src/tests/vm/$list")
+	# A boot whose ctest entry has a longer TIMEOUT sets LANE_CMD_S, LANE_TEST_S, LANE_START_S.
+	(cd "$src" && "$src/tests/vm/vm-lane.sh" -c 4 -k "$kernel" -g "$layout" -t "${LANE_CMD_S:-540}" "${shares[@]}" "$@" -- \
+		"$src/tests/vm/run-list.sh" -r "$RTRUN" -s "$src" -b "$build" -t "${LANE_TEST_S:-240}" \
+		-T "${LANE_START_S:-300}" "$src/tests/vm/$list")
 }
