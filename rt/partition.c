@@ -207,6 +207,12 @@ int rt_partition_join(struct rt_state *st, const char *mount, const char *dir,
         return RT_PART_OURS;
 }
 
+static bool is_slice(const char *dir)
+{
+        size_t n = strlen(dir);
+        return n > 6 && strcmp(dir + n - 6, ".slice") == 0;
+}
+
 int rt_partition_tidy(struct rt_state *st, struct rterr *err)
 {
         int ret = 0;
@@ -232,6 +238,12 @@ int rt_partition_tidy(struct rt_state *st, struct rterr *err)
                 struct rt_state_entry *e = &st->v[i];
                 if (strcmp(e->kind, "emptied") != 0)
                         continue;
+                /* A slice is systemd's (the systemd cgroup driver's parent): systemd keeps its
+                 * cgroup while the unit is active and would find it gone. */
+                if (is_slice(e->a)) {
+                        rt_state_remove(st, e);
+                        continue;
+                }
                 /* Still below it: the last member's cgroup, until its container's delete
                  * removes it (rt_container_removed runs this again), or a cgroup that is not
                  * rtrun's, which keeps it. */
