@@ -331,14 +331,31 @@ static int claim_v2_local(const char *mount, const char *dir, const char *list, 
 
 /* The way out when the container's parent cannot be its CPU set's partition: the engine
  * option that gives the containers of one CPU set a parent cgroup of their own. Appended, so
- * that the kernel's or rtrun's reason stays at the front. */
-static int engine_hint(struct rterr *err, const char *why, const char *list)
+ * that the kernel's or rtrun's reason stays at the front. Under the systemd cgroup driver
+ * (the container's cgroup is a scope) that parent is a slice: a cgroupfs path would be refused
+ * there, and a "-" in a slice's name is a level of its own ("rtrun_rt2_3.slice", not
+ * "rtrun-rt-2-3.slice"). */
+static int engine_hint(struct rterr *err, const char *why, const char *list, const char *dir)
 {
         char name[RT_PATH], old[sizeof(err->msg)];
         struct cpumask m;
         cpumask_parse(list, &m, NULL);
         rt_partition_default_parent(&m, name, sizeof(name));
         snprintf(old, sizeof(old), "%s", err->msg);
+        size_t n = strlen(dir);
+        if (n > 6 && strcmp(dir + n - 6, ".scope") == 0) {
+                char slice[RT_PATH] = "rtrun_rt";
+                size_t k = strlen(slice);
+                for (const char *p = list; *p && k + 7 < sizeof(slice); p++)
+                        slice[k++] = (*p == '-' || *p == ',') ? '_' : *p;
+                snprintf(slice + k, sizeof(slice) - k, ".slice");
+                return rterr_set(err, err->code,
+                                 "%s%s%s; DEADLINE containers on CPUs %s share one partition, "
+                                 "their parent cgroup: give them a slice of their own (Podman: "
+                                 "--cgroup-parent=%s --cgroups=no-conmon; a cgroupsPath "
+                                 "%s:PREFIX:ID; see docs/engines.md)",
+                                 why, why[0] ? "; " : "", old, list, slice, slice);
+        }
         return rterr_set(err, err->code,
                          "%s%s%s; DEADLINE containers on CPUs %s share one partition, their parent "
                          "cgroup: give them one of their own (no linux.cgroupsPath: rtrun uses "
@@ -360,8 +377,9 @@ static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
                 return -1;
         int r = rt_partition_join(st, mount, dir, cpus, why, sizeof(why), err);
         if (r < 0)
-                return err->code == EOPNOTSUPP || err->code == EBUSY ? engine_hint(err, "", list)
-                                                                     : -1;
+                return err->code == EOPNOTSUPP || err->code == EBUSY
+                           ? engine_hint(err, "", list, dir)
+                           : -1;
         if (r == RT_PART_NONE && exact_root_domain(cpus))
                 r = RT_PART_ADMIN;
         if (r != RT_PART_NONE) {
@@ -388,7 +406,7 @@ static int claim_v2(struct rt_state *st, const char *mount, const char *dir,
                 r = claim_v2_remote(st, mount, dir, list, cpus, err);
         else
                 r = claim_v2_local(mount, dir, list, err);
-        return r < 0 ? engine_hint(err, why, list) : 0;
+        return r < 0 ? engine_hint(err, why, list, dir) : 0;
 }
 
 int rt_rootdomain_claim(const char *cpuset_dir, const struct cpumask *cpus, struct rterr *err)
