@@ -18,6 +18,7 @@
 #include "rt/rt.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
+#include "runtime/init.h"
 #include "runtime/launch.h"
 #include "devices/devices.h"
 #include "runtime/process.h"

@@ -22,6 +22,7 @@
 #include "runtime/console.h"
 #include "devices/devices.h"
 #include "runtime/hooks.h"
+#include "runtime/init.h"
 #include "runtime/launch.h"
 #include "runtime/mounts.h"
 #include "runtime/log.h"
