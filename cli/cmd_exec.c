@@ -17,7 +17,6 @@
 #include "runtime/exec.h"
 #include "runtime/forward.h"
 #include "runtime/log.h"
-#include "runtime/setup.h"
 #include "runtime/state_dir.h"
 
 static const char usage[] =
@@ -322,7 +321,7 @@ static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const cha
                 goto out;
         }
         struct oci_process *p = from_file ? from_file : &spec->process;
-        if (lsm_check(p, err) < 0)
+        if (exec_process_check(p, err) < 0)
                 goto out;
         char aid[1100];
         bool admitted = false;
