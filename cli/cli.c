@@ -9,8 +9,7 @@
 
 #include "oci/oci.h"
 #include "cli/commands.h"
-#include "runtime/log.h"
-#include "runtime/selfclone.h"
+#include "runtime/runtime.h"
 
 struct cli_cmd {
         const char *name;

@@ -21,8 +21,7 @@
 #include "common/sched_policy.h"
 #include "oci/oci.h"
 #include "cli/commands.h"
-#include "runtime/admission.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 #include "scheduler/scheduler.h"
 
 #define EXIT_REJECTED 2

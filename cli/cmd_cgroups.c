@@ -16,8 +16,7 @@
 #include "common/cleanup.h"
 #include "common/fileio.h"
 #include "cli/commands.h"
-#include "runtime/container.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 /* A loaded container's cgroup, with the host detection it needs. */
 struct target {

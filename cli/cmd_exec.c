@@ -12,12 +12,8 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
-#include "runtime/admission.h"
+#include "runtime/runtime.h"
 #include "cli/commands.h"
-#include "runtime/exec.h"
-#include "runtime/forward.h"
-#include "runtime/log.h"
-#include "runtime/state_dir.h"
 
 static const char usage[] =
     "Usage: rtrun exec [command options] <container-id> <command> [args...]\n"

@@ -13,8 +13,7 @@
 #include "common/json.h"
 #include "common/cleanup.h"
 #include "cli/commands.h"
-#include "runtime/log.h"
-#include "runtime/state_dir.h"
+#include "runtime/runtime.h"
 
 static const char usage[] = "Usage: rtrun list [command options]\n\n"
                             "Lists the containers under --root.\n\n"

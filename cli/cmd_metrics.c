@@ -12,8 +12,7 @@
 #include "cli/commands.h"
 #include "common/cleanup.h"
 #include "common/fileio.h"
-#include "runtime/log.h"
-#include "runtime/admission.h"
+#include "runtime/runtime.h"
 #include "scheduler/scheduler.h"
 
 static const char metrics_usage[] =

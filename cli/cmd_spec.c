@@ -15,7 +15,7 @@
 #include "cli/commands.h"
 #include "scheduler/scheduler.h"
 #include "devices/devices.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 static const char spec_usage[] =
     "Usage: rtrun spec [command options]\n\n"

@@ -2,8 +2,7 @@
 #include <getopt.h>
 
 #include "cli/commands.h"
-#include "runtime/launch.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 static const char usage[] = "Usage: rtrun start <container-id>\n\n"
                             "Executes the user defined process in a created container.\n"

@@ -4,8 +4,7 @@
 #include <stdlib.h>
 
 #include "cli/commands.h"
-#include "runtime/log.h"
-#include "runtime/state_dir.h"
+#include "runtime/runtime.h"
 
 static const char usage[] = "Usage: rtrun state <container-id>\n\n"
                             "Outputs the state of a container as JSON.\n"

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "runtime/context.h"
+#include "runtime/runtime.h"
 
 int cli_main(int argc, char **argv);
 
