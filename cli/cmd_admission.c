@@ -16,9 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "cli/commands.h"
 #include "runtime/runtime.h"

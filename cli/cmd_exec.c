@@ -10,8 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "runtime/runtime.h"
 #include "cli/commands.h"
 

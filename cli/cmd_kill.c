@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "cli/commands.h"
 #include "runtime/runtime.h"
 

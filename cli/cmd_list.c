@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "cli/commands.h"
 #include "runtime/runtime.h"
 

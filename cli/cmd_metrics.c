@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "runtime/runtime.h"
 #include "scheduler/scheduler.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "rt/rt.h"
 #include "cli/commands.h"

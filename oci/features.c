@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "oci/internal.h"
 
 /* Names of a table in order: "key": [...]. */

@@ -3,7 +3,7 @@
 #ifndef RTRUN_OCI_JSON_H
 #define RTRUN_OCI_JSON_H
 
-#include "common/json.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 int j_strv(struct jctx *c, const char *path, yajl_val v, struct oci_strv *out);

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/err.h"
+#include "common/common.h"
 
 #define OCI_VERSION "1.2.0"
 

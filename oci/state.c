@@ -1,7 +1,7 @@
 /* The state document `rtrun state` prints and hooks read on stdin. */
 #include <errno.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 int oci_state_to_json(const struct oci_state *st, bool pretty, char **out, size_t *len,

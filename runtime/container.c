@@ -11,10 +11,8 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "cgroups/cgroups.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
 #include "runtime/state_dir.h"
 
 int container_id_validate(const char *id, struct rterr *err)

@@ -13,8 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "rt/rt.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"

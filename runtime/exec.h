@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "runtime/container.h"
 

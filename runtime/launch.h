@@ -7,7 +7,7 @@
 #include <stdbool.h>
 
 #include "cgroups/cgroups.h"
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "runtime/context.h"
 #include "runtime/container.h"
