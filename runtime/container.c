@@ -205,13 +205,7 @@ int container_save(const struct container *c, struct rterr *err)
                 gen_str(gen, "cgroup_owned");
                 yajl_gen_bool(gen, c->cgroup_owned);
         }
-        gen_str(gen, "annotations");
-        yajl_gen_map_open(gen);
-        for (size_t i = 0; i < c->annotations.n; i++) {
-                gen_str(gen, c->annotations.v[i].key);
-                gen_str(gen, c->annotations.v[i].value);
-        }
-        yajl_gen_map_close(gen);
+        oci_kvs_gen(gen, "annotations", &c->annotations);
         yajl_gen_map_close(gen);
         _cleanup_free_ char *text = gen_copy(gen);
         yajl_gen_free(gen);
