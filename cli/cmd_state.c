@@ -19,19 +19,15 @@ int cmd_state(const struct runtime_ctx *g, int argc, char **argv)
         if (!cli_id_only(g, argc, argv, usage, &id, &code))
                 return code;
         struct rterr err = {0};
-        struct container *c = NULL;
+        _cleanup_container_ struct container *c = NULL;
+        _cleanup_free_ char *json = NULL;
+        struct oci_state st;
+        size_t len;
         if (container_peek(g, id, &c, &err) < 0)
                 return log_fail(g, &err);
-        struct oci_state st;
         container_oci_state(c, c->status, &st);
-        char *json = NULL;
-        size_t len;
-        int rc = 0;
         if (oci_state_to_json(&st, true, &json, &len, &err) < 0)
-                rc = log_fail(g, &err);
-        else
-                printf("%s\n", json);
-        free(json);
-        container_free(c);
-        return rc;
+                return log_fail(g, &err);
+        printf("%s\n", json);
+        return 0;
 }
