@@ -12,22 +12,22 @@ static const char usage[] = "Usage: rtrun state <container-id>\n\n"
                             "Options:\n"
                             "   --help, -h   show this help\n";
 
-int cmd_state(const struct runtime_ctx *g, int argc, char **argv)
+static int print_state(const struct runtime_ctx *g, const char *id, struct rterr *err)
 {
-        const char *id;
-        int code;
-        if (!cli_id_only(g, argc, argv, usage, &id, &code))
-                return code;
-        struct rterr err = {0};
         _cleanup_container_ struct container *c = NULL;
         _cleanup_free_ char *json = NULL;
         struct oci_state st;
         size_t len;
-        if (container_peek(g, id, &c, &err) < 0)
-                return log_fail(g, &err);
+        if (container_peek(g, id, &c, err) < 0)
+                return -1;
         container_oci_state(c, c->status, &st);
-        if (oci_state_to_json(&st, true, &json, &len, &err) < 0)
-                return log_fail(g, &err);
+        if (oci_state_to_json(&st, true, &json, &len, err) < 0)
+                return -1;
         printf("%s\n", json);
         return 0;
+}
+
+int cmd_state(const struct runtime_ctx *g, int argc, char **argv)
+{
+        return cli_on_id(g, argc, argv, usage, print_state);
 }
