@@ -17,8 +17,7 @@ int jo_strv(struct jctx *c, yajl_val obj, const char *parent, const char *key,
             struct oci_strv *out);
 int jo_kvs(struct jctx *c, yajl_val obj, const char *parent, const char *key, struct oci_kvs *out);
 
-/* Frees what the helpers allocate. */
+/* Frees what the helpers allocate (a map: oci_kvs_clear, oci.h). */
 void strv_free(struct oci_strv *s);
-void kvs_free(struct oci_kvs *k);
 
 #endif

@@ -15,17 +15,6 @@ void strv_free(struct oci_strv *s)
         s->n = 0;
 }
 
-void kvs_free(struct oci_kvs *k)
-{
-        for (size_t i = 0; i < k->n; i++) {
-                free(k->v[i].key);
-                free(k->v[i].value);
-        }
-        free(k->v);
-        k->v = NULL;
-        k->n = 0;
-}
-
 int j_strv(struct jctx *c, const char *path, yajl_val v, struct oci_strv *out)
 {
         if (j_array(c, path, v) < 0)
@@ -52,7 +41,7 @@ int j_kvs(struct jctx *c, const char *path, yajl_val v, struct oci_kvs *out)
         if (j_object(c, path, v) < 0)
                 return -1;
         size_t n = v->u.object.len;
-        kvs_free(out);
+        oci_kvs_clear(out);
         if (n == 0)
                 return 0;
         out->v = calloc(n, sizeof(struct oci_kv));
