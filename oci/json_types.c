@@ -63,11 +63,10 @@ int j_kvs(struct jctx *c, const char *path, yajl_val v, struct oci_kvs *out)
 int jo_opt_bool(struct jctx *c, yajl_val obj, const char *parent, const char *key,
                 oci_opt_bool *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         if (j_bool(c, p, v, &out->v) < 0)
                 return -1;
         out->set = true;
@@ -76,11 +75,10 @@ int jo_opt_bool(struct jctx *c, yajl_val obj, const char *parent, const char *ke
 
 int jo_i64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oci_opt_i64 *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         if (j_i64(c, p, v, &out->v) < 0)
                 return -1;
         out->set = true;
@@ -89,11 +87,10 @@ int jo_i64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oc
 
 int jo_u64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oci_opt_u64 *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         if (j_u64(c, p, v, &out->v) < 0)
                 return -1;
         out->set = true;
@@ -102,20 +99,18 @@ int jo_u64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oc
 
 int jo_strv(struct jctx *c, yajl_val obj, const char *parent, const char *key, struct oci_strv *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         return j_strv(c, p, v, out);
 }
 
 int jo_kvs(struct jctx *c, yajl_val obj, const char *parent, const char *key, struct oci_kvs *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         return j_kvs(c, p, v, out);
 }
