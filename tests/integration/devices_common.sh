@@ -104,56 +104,9 @@ cleanup_common() {
 	rmdir "$ROOT" 2>/dev/null || true # still there if another devices test is running
 }
 
-# Named cases: a script defines functions case_NAME (in the order they run), optionally
-# case_setup / case_teardown around each, and ends with `run_cases "$@"`. Each case runs in a
-# subshell of its own (set -e: its first fail ends it, the next case still runs) with a fresh
-# $T, and its containers and cgroups are removed afterwards.
-#   bash t_devices_cdi.sh --list          the cases, one a line
-#   bash t_devices_cdi.sh NAME...         only those (also RTRUN_CASE=NAME,NAME, which ctest
-#                                         passes through)
-run_cases() {
-	local all want c n=0 failed=0 skipped=0 rc
-	all=$(grep -oE '^case_[A-Za-z0-9_]+ *\(\)' "$0" | sed -E 's/^case_//; s/ *\(\)$//' |
-		grep -vxE 'setup|teardown' || true)
-	if [ "${1:-}" = --list ]; then
-		echo "$all"
-		exit 0
-	fi
-	want=${*:-${RTRUN_CASE:-}}
-	want=${want//,/ }
-	for c in $want; do
-		grep -qx -- "$c" <<<"$all" ||
-			{ echo "FATAL: no case '$c' in $(basename "$0"); its cases: $(echo $all)"; exit 2; }
-	done
-	[ -n "$want" ] || want=$all
-	for c in $want; do
-		n=$((n + 1))
-		echo "# case $c"
-		T=$T_SCRIPT/case-$c
-		mkdir -p "$T"
-		set +e
-		(
-			set -e
-			if declare -F case_setup >/dev/null; then case_setup; fi
-			"case_$c"
-		)
-		rc=$?
-		set -e
-		case $rc in
-		0) ;;
-		77) skipped=$((skipped + 1)) ;;
-		*)
-			failed=$((failed + 1))
-			echo "FAIL: case $c (exit $rc)"
-			;;
-		esac
-		if declare -F case_teardown >/dev/null; then case_teardown || true; fi
-		cleanup_containers
-		rm -rf "$T"
-	done
-	T=$T_SCRIPT
-	echo "# $(basename "$0" .sh): $n case(s) run, $failed failed, $skipped skipped"
-	[ "$failed" -eq 0 ] || exit 1
-	[ "$skipped" -lt "$n" ] || exit 77
-	exit 0
-}
+# Named cases (cases_lib.sh): each case gets a fresh $T, and its containers and cgroups go
+# after it.
+CASES_DIR=$T_SCRIPT
+case_after() { cleanup_containers; }
+# shellcheck source=cases_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cases_lib.sh"
