@@ -176,28 +176,28 @@ int j_i32_range(struct jctx *c, const char *path, yajl_val v, int32_t min, int32
         return 0;
 }
 
-int jo_obj(struct jctx *c, yajl_val obj, const char *parent, const char *key, yajl_val *out)
+/* An optional member whose JSON type `is` checks (j_object, j_array). */
+static int jo_typed(struct jctx *c, yajl_val obj, const char *parent, const char *key,
+                    int (*is)(struct jctx *, const char *, yajl_val), yajl_val *out)
 {
         char p[JPATH_MAX];
         yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        if (j_object(c, p, v) < 0)
+        if (is(c, p, v) < 0)
                 return -1;
         *out = v;
         return 0;
 }
 
+int jo_obj(struct jctx *c, yajl_val obj, const char *parent, const char *key, yajl_val *out)
+{
+        return jo_typed(c, obj, parent, key, j_object, out);
+}
+
 int jo_arr(struct jctx *c, yajl_val obj, const char *parent, const char *key, yajl_val *out)
 {
-        char p[JPATH_MAX];
-        yajl_val v = jo_get(obj, parent, key, p);
-        if (v == NULL)
-                return 0;
-        if (j_array(c, p, v) < 0)
-                return -1;
-        *out = v;
-        return 0;
+        return jo_typed(c, obj, parent, key, j_array, out);
 }
 
 int jo_str(struct jctx *c, yajl_val obj, const char *parent, const char *key, char **out)
