@@ -222,6 +222,12 @@ int rt_partition_tidy(struct rt_state *st, struct rterr *err)
                         continue;
                 char parent[RT_PATH];
                 snprintf(parent, sizeof(parent), "%s", e->a);
+                /* systemd rewrites a slice's cpuset.cpus (empty: no AllowedCPUs) when a unit
+                 * in it changes; a partition root left without CPUs is invalid, and on 6.1
+                 * turning an invalid root into a member does not give the parent its CPUs
+                 * back (seen: the root cgroup kept lacking them). Its CPUs first, so that
+                 * "member" below leaves a valid root. */
+                rt_cgf_write(parent, "cpuset.cpus", e->b, NULL);
                 if (restore_files(st, parent, ret < 0 ? NULL : err) < 0) {
                         ret = -1;
                         continue;
