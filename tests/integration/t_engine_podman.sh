@@ -257,6 +257,12 @@ rt_ledger_name() { cat "$TMP/$1.id"; }
 # Podman 4 passes no name of its own: the table shows the 12 characters of `podman ps`.
 rt_shown_name() { cut -c1-12 "$TMP/$1.id"; }
 . "$HERE/engine_rt.sh"
+# v2: the reservations' partition is gone with the last of them, CPU 1 the root cgroup's again
+# (else Podman's next container asking for CPU 1 would run elsewhere).
+if [ -f /sys/fs/cgroup/cpuset.cpus.effective ]; then
+  check "CPU 1 is the root cgroup's again after the last reservation" yes \
+    "$(tr ',' '\n' </sys/fs/cgroup/cpuset.cpus.effective | awk -F- '{ e = NF > 1 ? $2 : $1; if ($1 <= 1 && 1 <= e) y = 1 } END { print y ? "yes" : "no" }')"
+fi
 
 # docs/engines.md's Podman commands, as written.
 out=$(eval "$(doc_cmd podman-one)" 2>&1)
