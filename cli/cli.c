@@ -9,6 +9,7 @@
 
 #include "oci/oci.h"
 #include "cli/commands.h"
+#include "runtime/criu.h"
 #include "runtime/log.h"
 #include "runtime/selfclone.h"
 
@@ -37,11 +38,18 @@ static const struct cli_cmd commands[] = {
     {"admission", cmd_admission, "the real-time admission controller (status, check)"},
     {"cpus", cmd_cpus, "shield, inspect and release isolated CPUs"},
     {"metrics", cmd_metrics, "print real-time metrics in the Prometheus text format"},
+    {"checkpoint", cmd_checkpoint, "checkpoint a running container (CRIU)"},
+    {"restore", cmd_restore, "restore a container from a checkpoint (CRIU)"},
 };
 
 static void print_version(void)
 {
+        char criu[32];
         printf("rtrun version %s\nspec: %s\n", RTRUN_VERSION, OCI_VERSION);
+        if (criu_version(criu, sizeof(criu)) == 0)
+                printf("criu: %s\n", criu);
+        else
+                printf("criu: not installed (checkpoint/restore unavailable)\n");
 }
 
 static void print_usage(void)
