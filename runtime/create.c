@@ -513,6 +513,9 @@ static int restore_process(struct create_ctx *x, struct rterr *err)
 static int create_steps(struct create_ctx *x, struct rterr *err)
 {
         char *rootfs = NULL;
+        char criu[32];
+        if (x->o->restore && criu_restore_check(x->o->restore, criu, sizeof(criu), err) < 0)
+                return -1;
         if (container_id_validate(x->o->id, err) < 0 || load_bundle(x, err) < 0 ||
             rootfs_path(x, &rootfs, err) < 0)
                 return -1;

@@ -38,6 +38,10 @@ int criu_features(struct oci_kvs *out, struct rterr *err);
 int container_checkpoint(const struct runtime_ctx *g, struct container *c,
                          const struct oci_spec *spec, const struct criu_opts *o, struct rterr *err);
 
+/* What restore checks before it makes anything: criu runs (its version into version) and
+ * o->image_path holds a checkpoint. */
+int criu_restore_check(const struct criu_opts *o, char *version, size_t len, struct rterr *err);
+
 /* Called by criu_restore_process with the pid of the helper that becomes criu, before criu
  * runs: the caller finishes the container's cgroup around it and moves it in. */
 typedef int (*criu_cgroup_fn)(void *arg, pid_t helper, struct rterr *err);

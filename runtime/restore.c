@@ -76,6 +76,14 @@ static int check_images(const struct criu_opts *o, struct rterr *err)
         return 0;
 }
 
+int criu_restore_check(const struct criu_opts *o, char *version, size_t len, struct rterr *err)
+{
+        if (criu_version(version, len) < 0)
+                return rterr_set(err, ENOENT,
+                                 "restore: criu is not installed (apt-get install criu)");
+        return check_images(o, err);
+}
+
 static int read_pid(const struct criu_opts *o, pid_t *pid, struct rterr *err)
 {
         char path[4096];
