@@ -8,6 +8,7 @@ pkgs=(
   busybox-static iproute2 util-linux bsdutils procps jq python3 strace libcap2-bin
   python3-prometheus-client
   runc crun rt-tests hyperfine gnuplot-nox
+  criu
   scdoc lintian man-db
   podman containerd conmon
   qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod gzip
