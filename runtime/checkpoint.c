@@ -53,6 +53,8 @@ static int dump(const struct runtime_ctx *g, const struct container *c, const st
 {
         struct criu_argv a = {0};
         int rc = dump_args(&a, c, spec, cg, o, err);
+        if (rc == 0 && !o->pre_dump)
+                rc = criu_stdio_save(c->pid, o->image_path, err);
         pid_t pid;
         if (rc == 0)
                 rc = criu_spawn(&a, o->status_fd, -1, NULL, &pid, err);

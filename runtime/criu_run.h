@@ -44,4 +44,10 @@ int criu_wait(pid_t pid, const struct criu_opts *o, const char *log, const char 
 void criu_argv_externals(struct criu_argv *a, const struct oci_spec *spec, const char *bundle,
                          pid_t dump_pid);
 
+/* runc's descriptors.json: fds 0-2 of the container's init, saved into the image directory at
+ * dump; at restore each pipe among them becomes `--inherit-fd fd[N]:pipe:[...]`, our own fd N
+ * taking its place (criu_stdio.c). */
+int criu_stdio_save(pid_t pid, const char *image_dir, struct rterr *err);
+void criu_argv_stdio(struct criu_argv *a, const char *image_dir);
+
 #endif

@@ -61,6 +61,7 @@ static int restore_args(struct criu_argv *a, const struct criu_opts *o, const st
                 path += 8;
         criu_argv_add(a, "--cgroup-root=%s", path);
         criu_argv_externals(a, spec, bundle, 0);
+        criu_argv_stdio(a, o->image_path);
         if (netns_fd >= 0)
                 criu_argv_add(a, "--inherit-fd=fd[%d]:extRootNetNS", NETNS_FD);
         return criu_argv_check(a, err);

@@ -102,4 +102,23 @@ case_predump() {
   rt delete -f cr-pre
 }
 
+case_stdio_pipe() {
+  # stdio that are the caller's pipes (as conmon's or a shim's): the restore's own take their
+  # place (descriptors.json, --inherit-fd), and the counter goes on writing there.
+  need_criu
+  local b=$CASE_TMP/b img=$CASE_TMP/img
+  rt_bundle "$b" sh -c 'exec </dev/null; i=0; while true; do i=$((i+1)); echo $i; sleep 0.2; done'
+  rt run -d --bundle "$b" cr-pipe </dev/null > >(cat >"$CASE_TMP/out1") 2>&1
+  wait_until 60 test -s "$CASE_TMP/out1" || fail "nothing came through the pipe"
+  check_rc "checkpoint" 0 rt checkpoint --image-path "$img" cr-pipe
+  check_contains "descriptors.json names the pipe" "$(cat "$img/descriptors.json")" "pipe:["
+  sleep 1
+  v=$(tail -n 1 "$CASE_TMP/out1")
+  check_rc "restore -d with new pipes" 0 rt restore -d --bundle "$b" --image-path "$img" cr-pipe </dev/null > >(cat >"$CASE_TMP/out2") 2>&1
+  wait_until 60 test -s "$CASE_TMP/out2" || fail "nothing came through the restore's pipe"
+  sleep 0.5
+  check "the restored counter writes $((v + 1)) first into the new pipe" "$((v + 1))" "$(head -n 1 "$CASE_TMP/out2")"
+  rt delete -f cr-pipe
+}
+
 lib_run_cases "$@"

@@ -1,0 +1,77 @@
+/* The container's stdio across a checkpoint: what fds 0-2 of its init were (runc's
+ * descriptors.json in the image directory, a JSON array of /proc/PID/fd link targets), so a
+ * restore hands its own stdio to criu for each pipe among them (--inherit-fd). A container
+ * whose stdio were the pipes of its caller (conmon, a shim, a shell) then writes to the
+ * restoring caller's. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yajl/yajl_tree.h>
+
+#include "common/cleanup.h"
+#include "common/fileio.h"
+#include "runtime/criu_run.h"
+
+#define DESCRIPTORS "descriptors.json"
+
+static void json_string(FILE *f, const char *s)
+{
+        fputc('"', f);
+        for (; *s; s++) {
+                if (*s == '"' || *s == '\\')
+                        fputc('\\', f);
+                if ((unsigned char)*s < 0x20)
+                        fprintf(f, "\\u%04x", (unsigned char)*s);
+                else
+                        fputc(*s, f);
+        }
+        fputc('"', f);
+}
+
+int criu_stdio_save(pid_t pid, const char *image_dir, struct rterr *err)
+{
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", image_dir, DESCRIPTORS);
+        _cleanup_fclose_ FILE *f = fopen(path, "we");
+        if (f == NULL)
+                return rterr_errno(err, "create %s", path);
+        fputc('[', f);
+        for (int fd = 0; fd < 3; fd++) {
+                char link[64], target[4096];
+                snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)pid, fd);
+                ssize_t n = readlink(link, target, sizeof(target) - 1);
+                target[n < 0 ? 0 : n] = '\0';
+                if (fd)
+                        fputc(',', f);
+                json_string(f, target);
+        }
+        fputs("]\n", f);
+        if (fflush(f) != 0)
+                return rterr_errno(err, "write %s", path);
+        return 0;
+}
+
+void criu_argv_stdio(struct criu_argv *a, const char *image_dir)
+{
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", image_dir, DESCRIPTORS);
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        struct rterr ignore = {0};
+        if (read_file_at(AT_FDCWD, path, &text, &len, &ignore) < 0)
+                return; /* a checkpoint by another tool: criu restores the fds as it can */
+        yajl_val v = yajl_tree_parse(text, NULL, 0);
+        if (v == NULL || !YAJL_IS_ARRAY(v)) {
+                yajl_tree_free(v);
+                return;
+        }
+        for (size_t fd = 0; fd < v->u.array.len && fd < 3; fd++) {
+                const char *s = YAJL_GET_STRING(v->u.array.values[fd]);
+                if (s && strncmp(s, "pipe:", 5) == 0)
+                        criu_argv_add(a, "--inherit-fd=fd[%zu]:%s", fd, s);
+        }
+        yajl_tree_free(v);
+}
