@@ -108,13 +108,13 @@ case_stdio_pipe() {
   need_criu
   local b=$CASE_TMP/b img=$CASE_TMP/img
   rt_bundle "$b" sh -c 'exec </dev/null; i=0; while true; do i=$((i+1)); echo $i; sleep 0.2; done'
-  rt run -d --bundle "$b" cr-pipe </dev/null > >(cat >"$CASE_TMP/out1") 2>&1
+  rt run -d --bundle "$b" cr-pipe </dev/null > >(cat >"$CASE_TMP/out1") 2> >(cat >"$CASE_TMP/err1")
   wait_until 60 test -s "$CASE_TMP/out1" || fail "nothing came through the pipe"
   check_rc "checkpoint" 0 rt checkpoint --image-path "$img" cr-pipe
   check_contains "descriptors.json names the pipe" "$(cat "$img/descriptors.json")" "pipe:["
   sleep 1
   v=$(tail -n 1 "$CASE_TMP/out1")
-  check_rc "restore -d with new pipes" 0 rt restore -d --bundle "$b" --image-path "$img" cr-pipe </dev/null > >(cat >"$CASE_TMP/out2") 2>&1
+  check_rc "restore -d with new pipes" 0 rt restore -d --bundle "$b" --image-path "$img" cr-pipe </dev/null > >(cat >"$CASE_TMP/out2") 2> >(cat >"$CASE_TMP/err2")
   wait_until 60 test -s "$CASE_TMP/out2" || fail "nothing came through the restore's pipe"
   sleep 0.5
   check "the restored counter writes $((v + 1)) first into the new pipe" "$((v + 1))" "$(head -n 1 "$CASE_TMP/out2")"
