@@ -10,6 +10,15 @@ if ! out=$(criu check 2>&1) && grep -q "kernel features detection" <<<"$out"; th
   CRIU_BROKEN="criu $(criu --version | sed -n 's/Version: //p') cannot run on kernel $(uname -r): $(grep -m1 'Error' <<<"$out" | sed 's/^Error ([^)]*): //')"
 fi
 need_criu() { [ -z "$CRIU_BROKEN" ] || skip_case "$CRIU_BROKEN"; }
+# The lane's busybox init makes no /dev/fd, which bash's >(...) needs.
+if [ "${RTRUN_IN_VM:-}" = 1 ] && [ ! -e /dev/fd ]; then ln -s /proc/self/fd /dev/fd; fi
+# criu's own words when a step failed: the Error lines of the log rtrun's message names.
+criu_log_errors() { # FILE with rtrun's error
+  local log
+  log=$(sed -n 's/.*(log: \(.*\))$/\1/p' "$1" | tail -n 1)
+  [ -n "$log" ] && [ -f "$log" ] && grep -E "Error|Warn" "$log" | tail -n 15 | sed 's/^/# criu: /'
+  return 0
+}
 # A ledger of its own in the guest: the refusals must come from these containers only.
 if [ "${RTRUN_IN_VM:-}" = 1 ]; then export RTRUN_ADMISSION_DIR=$TMP/ledger; fi
 

@@ -46,14 +46,22 @@ wait_lines 2 || fail "no output from pc"
 "${P[@]}" container checkpoint pc >"$TMP/ck.out" 2>&1
 rc=$?
 check "podman container checkpoint" 0 "$rc"
-[ "$rc" = 0 ] || sed 's/^/# /' "$TMP/ck.out"
+if [ "$rc" != 0 ]; then
+  sed 's/^/# /' "$TMP/ck.out"
+  criu_log_errors "$TMP/ck.out"
+  lib_done
+  exit 1
+fi
 check "podman: checkpointed (exited)" exited "$("${P[@]}" inspect -f '{{.State.Status}}' pc 2>/dev/null)"
 v=$(last)
 n=$(lines)
 "${P[@]}" container restore pc >"$TMP/rs.out" 2>&1
 rc=$?
 check "podman container restore" 0 "$rc"
-[ "$rc" = 0 ] || sed 's/^/# /' "$TMP/rs.out"
+if [ "$rc" != 0 ]; then
+  sed 's/^/# /' "$TMP/rs.out"
+  criu_log_errors "$TMP/rs.out"
+fi
 check "podman: restored (running)" running "$("${P[@]}" inspect -f '{{.State.Status}}' pc 2>/dev/null)"
 wait_lines "$n" || true
 check "the restored counter writes $((v + 1)) next" "$((v + 1))" "$("${P[@]}" logs pc 2>/dev/null | sed -n "$((n + 1))p")"
