@@ -36,6 +36,8 @@ static int dump_args(struct criu_argv *a, const struct container *c, const struc
         if (o->empty_net)
                 criu_argv_add(a, "--empty-ns=net");
         criu_argv_externals(a, spec, c->bundle, c->pid);
+        if (criu_stdio_externals(a, c->pid, o->image_path, err) < 0)
+                return -1;
         /* A network namespace the container joined (not made): restore gets one passed in. */
         const struct oci_namespace *net = oci_namespace_get(spec, OCI_NS_NETWORK);
         if (net && net->path && !o->empty_net) {

@@ -49,5 +49,8 @@ void criu_argv_externals(struct criu_argv *a, const struct oci_spec *spec, const
  * taking its place (criu_stdio.c). */
 int criu_stdio_save(pid_t pid, const char *image_dir, struct rterr *err);
 void criu_argv_stdio(struct criu_argv *a, const char *image_dir);
+/* At dump: `--external file[MNT:INODE]` for each stdio fd of pid on a mount its mount namespace
+ * lacks (the caller's /dev/null), recorded so that restore passes its own fd in its place. */
+int criu_stdio_externals(struct criu_argv *a, pid_t pid, const char *image_dir, struct rterr *err);
 
 #endif

@@ -114,7 +114,9 @@ case_stdio_pipe() {
   check_contains "descriptors.json names the pipe" "$(cat "$img/descriptors.json")" "pipe:["
   sleep 1
   v=$(tail -n 1 "$CASE_TMP/out1")
-  check_rc "restore -d with new pipes" 0 rt restore -d --bundle "$b" --image-path "$img" cr-pipe </dev/null > >(cat >"$CASE_TMP/out2") 2> >(cat >"$CASE_TMP/err2")
+  rc=0
+  rt restore -d --bundle "$b" --image-path "$img" cr-pipe </dev/null > >(cat >"$CASE_TMP/out2") 2> >(cat >"$CASE_TMP/err2") || rc=$?
+  check "restore -d with new pipes" 0 "$rc"
   wait_until 60 test -s "$CASE_TMP/out2" || fail "nothing came through the restore's pipe"
   sleep 0.5
   check "the restored counter writes $((v + 1)) first into the new pipe" "$((v + 1))" "$(head -n 1 "$CASE_TMP/out2")"
