@@ -18,6 +18,11 @@ const char *sched_fmt_ms(uint64_t ns, char *buf, size_t size);
 /* ceil(a * SCHED_PPB / ppb) without overflow for the ranges the model allows. */
 uint64_t sched_scale_up(unsigned __int128 a, uint64_t ppb);
 
+/* Decides tasks[i] alone against the tasks with granted > 0 (admit.c's batch step: as requested,
+ * else elastic shrink of itself, else refused). */
+bool sched_admit_alone(struct sched_task *set, size_t n, size_t i, const struct sched_host *h,
+                       struct sched_verdict *v);
+
 /* ---- JSON: common/json.h, and one schema check of scheduler/'s own ---- */
 #include "common/json.h"
 

@@ -161,6 +161,58 @@ bool sched_admit_online(struct sched_task *tasks, size_t n, const struct sched_h
  * highest criticality first, then in array order. Returns how many changed. */
 size_t sched_restore(struct sched_task *tasks, size_t n, const struct sched_host *h);
 
+/* ---- placement (placement.c): admission chooses the CPUs ---- */
+
+/* A task whose CPUs admission chooses ("cpus": "auto", org.rtrun.cpus=auto): `count` CPUs
+ * (1, or a DEADLINE partition of more) out of `pool` (the host's CPUs by default). */
+struct sched_place_req {
+        bool place;
+        unsigned count;
+        struct cpumask pool;
+};
+/* Parses "auto", "auto:N", "auto:N@LIST" or "auto@LIST" into r (pool defaults to `all`);
+ * returns 0 with r->place false when s does not start with "auto", -1 with err when it does
+ * but is malformed. */
+int sched_place_req_parse(const char *s, const struct cpumask *all, struct sched_place_req *r,
+                          struct rterr *err);
+
+/* How good a placement is, compared lexicographically: per criticality from control down, the
+ * containers admitted then their granted utilisation (ppb); then the highest CPU load (lower is
+ * better), then the spread between the most and the least loaded CPU (lower is better). */
+struct sched_place_score {
+        uint32_t admitted[4];      /* indexed by enum sched_crit */
+        uint64_t granted_ppb[4];   /* sum of granted / period */
+        uint64_t max_load, spread; /* ppb, over the host's CPUs, foreign bandwidth included */
+};
+/* > 0 when a is better than b, 0 when equal, < 0 when worse. */
+int sched_place_score_cmp(const struct sched_place_score *a, const struct sched_place_score *b);
+/* The score of a decided set (granted > 0 means admitted; kind NONE counts as admitted). */
+void sched_place_score_of(const struct sched_task *t, size_t n, const struct sched_host *h,
+                          struct sched_place_score *s);
+
+struct sched_place_stats {
+        struct sched_place_score heuristic; /* the better of worst-fit and best-fit decreasing */
+        struct sched_place_score best;      /* what was returned */
+        bool exact;                         /* the exact search ran */
+        bool optimal; /* ... and finished within its budget: best is optimal */
+        uint64_t nodes;
+};
+
+/* Batch placement: tasks with req[i].place get CPUs (t[i].cpus is set), the others keep theirs;
+ * every admitted task passes the same tests as sched_admit_batch. Worst-fit and best-fit
+ * decreasing per criticality, then, when exact_budget > 0, a branch-and-bound search over at
+ * most that many nodes seeded with the better heuristic. Fills v[n]; returns the number
+ * rejected. With no task to place this is sched_admit_batch. `st` may be NULL. */
+size_t sched_place_batch(struct sched_task *t, const struct sched_place_req *req, size_t n,
+                         const struct sched_host *h, uint64_t exact_budget, struct sched_verdict *v,
+                         struct sched_place_stats *st);
+/* Online placement of the newcomer t[n] (req): the CPU sets it may take, least loaded first,
+ * are tried where it fits as requested, then through sched_admit_online (compression of lower
+ * classes); the first that admits it wins and t[n].cpus is set. False (nothing changed) when
+ * none does. */
+bool sched_place_online(struct sched_task *t, size_t n, const struct sched_place_req *req,
+                        const struct sched_host *h, struct sched_verdict *v);
+
 /* ---- the ledger (one per host) ---- */
 
 /* One reservation: the task plus who holds it. */
