@@ -131,29 +131,36 @@ static void print_cpus(const struct sched_task *t, size_t n, const struct sched_
 /* ---- check ---- */
 
 static int print_check(const struct opts *o, const struct sched_task *t,
-                       const struct sched_verdict *v, size_t n, const struct sched_host *h)
+                       const struct sched_verdict *v, size_t n, const struct sched_host *h,
+                       const struct sched_place_stats *st)
 {
         if (strcmp(o->format, "json") == 0 || strcmp(o->format, "junit") == 0) {
                 _cleanup_free_ char *doc = strcmp(o->format, "json") == 0
-                                               ? sched_report_json(t, v, n, h)
-                                               : sched_report_junit(t, v, n, h);
+                                               ? sched_report_json_placed(t, v, n, h, st)
+                                               : sched_report_junit_placed(t, v, n, h, st);
                 if (doc == NULL)
                         return -1;
                 printf("%s\n", doc);
                 return 0;
         }
-        printf("%-24s %-9s %-12s %-8s %-12s %s\n", "CONTAINER", "ADMITTED", "CRITICALITY", "POLICY",
-               "GRANTED(ms)", "REASON");
+        printf("%-24s %-9s %-12s %-8s %-12s %-8s %s\n", "CONTAINER", "ADMITTED", "CRITICALITY",
+               "POLICY", "GRANTED(ms)", "CPUS", "REASON");
         for (size_t i = 0; i < n; i++) {
-                char granted[32] = "-";
-                if (v[i].admitted && t[i].kind != SCHED_KIND_NONE)
+                char granted[32] = "-", cpus[64] = "-";
+                if (v[i].admitted && t[i].kind != SCHED_KIND_NONE) {
                         snprintf(granted, sizeof(granted), "%.3f", ms(t[i].granted));
-                printf("%-24s %-9s %-12s %-8s %-12s %s\n", shown_name(&t[i]).s,
+                        cpumask_format(&t[i].cpus, cpus, sizeof(cpus));
+                }
+                printf("%-24s %-9s %-12s %-8s %-12s %-8s %s\n", shown_name(&t[i]).s,
                        v[i].admitted ? "yes" : "no", sched_crit_name(t[i].crit),
-                       policy_name(t[i].policy), granted, v[i].reason);
+                       policy_name(t[i].policy), granted, cpus, v[i].reason);
         }
         printf("\n");
         print_cpus(t, n, h);
+        if (st != NULL) {
+                char gap[256];
+                printf("\n%s\n", sched_place_gap_text(st, gap, sizeof(gap)));
+        }
         return 0;
 }
 
@@ -187,7 +194,8 @@ static int check_taskset(const struct runtime_ctx *g, const struct opts *o)
                 return log_fail(g, &err);
         }
         size_t rejected = sched_taskset_run(&ts, v);
-        int r = print_check(o, ts.tasks, v, ts.n, &ts.host);
+        int r =
+            print_check(o, ts.tasks, v, ts.n, &ts.host, ts.placed && !ts.online ? &ts.stats : NULL);
         sched_taskset_free(&ts);
         if (r < 0) {
                 rterr_set(&err, ENOMEM, "admission check: out of memory");
@@ -386,7 +394,7 @@ static int check_bundles(const struct runtime_ctx *g, const struct opts *o)
                         snprintf(v[i].reason, sizeof(v[i].reason),
                                  "running; would be compressed to %.3f ms of %.3f ms",
                                  ms(t[i].granted), ms(t[i].runtime));
-        if (print_check(o, t, v, n, &h) < 0) {
+        if (print_check(o, t, v, n, &h, NULL) < 0) {
                 rterr_set(&err, ENOMEM, "admission check: out of memory");
                 return log_fail(g, &err);
         }

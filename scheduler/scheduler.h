@@ -310,7 +310,13 @@ struct sched_taskset {
         bool online;
         struct sched_task *tasks;
         size_t n;
+        struct sched_place_req *place;  /* per task: "cpus": "auto..." (place false otherwise) */
+        struct sched_place_stats stats; /* batch mode with auto tasks: heuristic vs exact */
+        bool placed;                    /* some task asked for auto CPUs */
 };
+/* Nodes the exact placement search of a taskset may visit before it settles for the best found
+ * (the instance is then "too large for the exact search"). */
+#define SCHED_PLACE_EXACT_BUDGET UINT64_C(200000)
 
 /* Parses the JSON taskset; host fields left out come from `kernel`. Errors give the JSON path:
  * "taskset.json: containers[1].scheduler.runtime: expected a positive integer". */
@@ -325,10 +331,19 @@ double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu);
 /* The result document: {"containers": [...], "cpus": [...]}; malloc'd. */
 char *sched_report_json(const struct sched_task *tasks, const struct sched_verdict *verdicts,
                         size_t n, const struct sched_host *h);
+/* The same with a "placement" object (heuristic against exact search) when st is not NULL. */
+char *sched_report_json_placed(const struct sched_task *tasks, const struct sched_verdict *verdicts,
+                               size_t n, const struct sched_host *h,
+                               const struct sched_place_stats *st);
+/* One line on how far the heuristic is from the exact search ("placement: ..."), into buf. */
+const char *sched_place_gap_text(const struct sched_place_stats *st, char *buf, size_t size);
 /* The same verdicts as a JUnit XML report (one testcase per container, a rejection is a
  * failure); malloc'd. */
 char *sched_report_junit(const struct sched_task *tasks, const struct sched_verdict *verdicts,
                          size_t n, const struct sched_host *h);
+char *sched_report_junit_placed(const struct sched_task *tasks,
+                                const struct sched_verdict *verdicts, size_t n,
+                                const struct sched_host *h, const struct sched_place_stats *st);
 /* The kernel's accounting of a reservation's process, for metrics (valid: it was read). */
 struct sched_proc_stats {
         bool valid;

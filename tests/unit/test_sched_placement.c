@@ -379,6 +379,69 @@ static void online_least_loaded(void **state)
         assert_schedulable(u, 4, &h);
 }
 
+/* The taskset takes "cpus": "auto"; the report gives each admitted container its CPUs and says
+ * how far the heuristic is from the exact search (the example of bundles/tasksets/
+ * auto-placement.json: worst-fit per class ends at 0.6 on one CPU, the optimum at 0.48). */
+static void taskset_auto_report(void **state)
+{
+        (void)state;
+        struct sched_host k = host("0-3");
+        struct sched_taskset ts;
+        struct rterr err;
+        const char *json =
+            "{\"host\": {\"cpus\": \"1-3\", \"bandwidth\": 1, \"fair_server\": null},"
+            "\"containers\": ["
+            "{\"id\": \"control\", \"criticality\": \"control\", \"cpus\": \"auto\", "
+            "\"scheduler\": {\"policy\": \"SCHED_DEADLINE\", \"runtime\": 4300000, \"period\": "
+            "10000000}},"
+            "{\"id\": \"lidar\", \"criticality\": \"perception\", \"cpus\": \"auto\", "
+            "\"scheduler\": {\"policy\": \"SCHED_DEADLINE\", \"runtime\": 2700000, \"period\": "
+            "10000000}},"
+            "{\"id\": \"camera\", \"criticality\": \"perception\", \"cpus\": \"auto\", "
+            "\"scheduler\": {\"policy\": \"SCHED_DEADLINE\", \"runtime\": 1100000, \"period\": "
+            "10000000}},"
+            "{\"id\": \"radar\", \"criticality\": \"perception\", \"cpus\": \"auto\", "
+            "\"scheduler\": {\"policy\": \"SCHED_DEADLINE\", \"runtime\": 1000000, \"period\": "
+            "10000000}},"
+            "{\"id\": \"logger\", \"cpus\": \"auto@2-3\", \"scheduler\": {\"policy\": "
+            "\"SCHED_DEADLINE\", \"runtime\": 3900000, \"deadline\": 7500000, \"period\": "
+            "10000000}},"
+            "{\"id\": \"can\", \"criticality\": \"control\", \"cpus\": \"2\", \"scheduler\": "
+            "{\"policy\": \"SCHED_FIFO\", \"priority\": 80}, \"timing\": {\"wcet\": 1000000, "
+            "\"period\": 200000000}}]}";
+        assert_int_equal(sched_taskset_parse(json, "t", &k, &ts, &err), 0);
+        assert_true(ts.placed);
+        struct sched_verdict v[6];
+        assert_int_equal(sched_taskset_run(&ts, v), 0);
+        assert_true(ts.stats.optimal);
+        assert_true(sched_place_score_cmp(&ts.stats.best, &ts.stats.heuristic) > 0);
+        char *doc = sched_report_json_placed(ts.tasks, v, ts.n, &ts.host, &ts.stats);
+        assert_non_null(doc);
+        assert_non_null(strstr(doc, "\"granted_runtime\": 4300000,\n"
+                                    "            \"cpus\": \"1\","));
+        /* the FIFO task named CPU 2 (0.005) and the logger's pool shape the choice: the optimum
+         * gives the three perception tasks CPU 3 (0.48) and the logger CPU 2 (0.395) */
+        assert_non_null(strstr(doc, "\"id\": \"logger\",\n"
+                                    "            \"admitted\": true,\n"
+                                    "            \"granted_runtime\": 3900000,\n"
+                                    "            \"cpus\": \"2\","));
+        assert_non_null(strstr(doc, "\"gap\": \"placement: the exact optimum admits 6 "
+                                    "(heuristic 6), highest CPU load 0.480 (heuristic 0.605)"));
+        free(doc);
+        char *x = sched_report_junit_placed(ts.tasks, v, ts.n, &ts.host, &ts.stats);
+        assert_non_null(strstr(x, "<property name=\"cpus\" value=\"3\"/>"));
+        assert_non_null(strstr(x, "placement: the exact optimum"));
+        free(x);
+        sched_taskset_free(&ts);
+
+        /* a partition of more than one CPU is DEADLINE only */
+        const char *bad = "{\"containers\": [{\"id\": \"f\", \"cpus\": \"auto:2\", "
+                          "\"scheduler\": {\"policy\": \"SCHED_FIFO\", \"priority\": 5}}]}";
+        assert_int_equal(sched_taskset_parse(bad, "t.json", &k, &ts, &err), -1);
+        assert_string_equal(err.msg, "t.json: containers[0].cpus: auto with more than one CPU is "
+                                     "for SCHED_DEADLINE partitions only");
+}
+
 static void request_syntax(void **state)
 {
         (void)state;
@@ -410,6 +473,7 @@ int main(void)
             cmocka_unit_test(named_tasks_and_partitions),
             cmocka_unit_test(elastic_shrinks_where_it_keeps_most),
             cmocka_unit_test(online_least_loaded),
+            cmocka_unit_test(taskset_auto_report),
             cmocka_unit_test(request_syntax),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
