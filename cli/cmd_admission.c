@@ -380,13 +380,18 @@ static int check_bundles(const struct runtime_ctx *g, const struct opts *o)
                 bundle_id(&bl, b, id, sizeof(id));
                 if (oci_spec_load(bl.path[b], &spec, &err) < 0)
                         return log_fail(g, &err);
+                struct sched_place_req place;
                 int r = sched_task_from_spec(spec, id, &h, &t[n], &err);
+                if (r == 0)
+                        r = sched_place_req_from_spec(spec, &t[n], &h, &place, &err);
                 oci_spec_free(spec);
                 if (r < 0) {
                         rterr_wrap(&err, "%s", bl.path[b]);
                         return log_fail(g, &err);
                 }
-                rejected += !sched_admit_online(t, n, &h, &v[n]);
+                if (place.place)
+                        t[n].cpus = place.pool;
+                rejected += !sched_place_online(t, n, &place, &h, &v[n]);
                 n++;
         }
         for (size_t i = 0; i < running; i++)

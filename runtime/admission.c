@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "common/cleanup.h"
 #include "rt/rt.h"
 #include "runtime/log.h"
 #include "scheduler/scheduler.h"
@@ -67,8 +68,29 @@ void admission_host_free(struct sched_host *h)
         h->n_foreign = 0;
 }
 
-int admission_reserve(const struct runtime_ctx *g, const char *id, struct oci_spec *spec,
-                      bool *reserved, struct rterr *err)
+/* The CPUs admission chose become linux.resources.cpu.cpus, so the cpuset, the partition and
+ * the affinity are made from them exactly as if the user had named them. */
+static int use_chosen_cpus(const struct runtime_ctx *g, const char *id, struct oci_spec *spec,
+                           const struct cpumask *chosen, struct rterr *err)
+{
+        char list[CPULIST_MAX];
+        cpumask_format(chosen, list, sizeof(list));
+        char *copy = strdup(list);
+        if (copy == NULL)
+                return rterr_errno(err, "admission");
+        free(spec->linux_.resources.cpu.cpus);
+        spec->linux_.resources.cpu.cpus = copy;
+        spec->linux_.resources.cpu.set = true;
+        spec->has_linux = true;
+        log_msg(g, LOG_INFO, "admission: %s placed on CPUs %s (%s)", id, list,
+                SCHED_PLACE_ANNOTATION);
+        return 0;
+}
+
+/* `placed_cpus`: an exec into a container whose CPUs admission chose; spec's cpus are those
+ * (from the ledger) and its org.rtrun.cpus annotation is not asked again. */
+static int reserve(const struct runtime_ctx *g, const char *id, struct oci_spec *spec,
+                   bool placed_cpus, bool *reserved, struct rterr *err)
 {
         __attribute__((cleanup(admission_host_free))) struct sched_host h = {0};
         struct sched_task t;
@@ -79,21 +101,39 @@ int admission_reserve(const struct runtime_ctx *g, const char *id, struct oci_sp
                 return 0; /* nothing to analyse: no kernel or ledger work for ordinary ones */
         if (strlen(id) >= sizeof(t.id))
                 return rterr_set(err, ENAMETOOLONG, "admission: container id too long");
-        if (admission_host_read(&h, err) < 0 || sched_task_from_spec(spec, id, &h, &t, err) < 0)
+        struct sched_place_req place = {0};
+        struct cpumask chosen;
+        if (admission_host_read(&h, err) < 0 || sched_task_from_spec(spec, id, &h, &t, err) < 0 ||
+            (!placed_cpus && sched_place_req_from_spec(spec, &t, &h, &place, err) < 0))
                 return rterr_wrap(err, "admission");
+        if (placed_cpus)
+                place.place = false;
         if (t.kind == SCHED_KIND_NONE)
                 return 0;
-        int r = sched_admission_reserve(&t, &h, g->root, getpid(), resize, (void *)g, &granted,
-                                        &warn, err);
+        if (place.place)
+                t.cpus = place.pool;
+        int r = sched_admission_reserve_placed(&t, &place, &h, g->root, getpid(), resize, (void *)g,
+                                               &granted, &chosen, &warn, err);
         if (r < 0)
                 return -1;
         *reserved = true;
+        if (place.place && use_chosen_cpus(g, id, spec, &chosen, err) < 0) {
+                admission_release(g, id, spec);
+                *reserved = false;
+                return -1;
+        }
         if (t.kind == SCHED_KIND_DEADLINE && granted != t.runtime) {
                 log_msg(g, LOG_INFO, "admission: %s granted runtime %llu of %llu ns (elastic)", id,
                         (unsigned long long)granted, (unsigned long long)t.runtime);
                 spec->process.scheduler.runtime = granted;
         }
         return 0;
+}
+
+int admission_reserve(const struct runtime_ctx *g, const char *id, struct oci_spec *spec,
+                      bool *reserved, struct rterr *err)
+{
+        return reserve(g, id, spec, false, reserved, err);
 }
 
 int admission_reserve_exec(const struct runtime_ctx *g, const char *id, const struct oci_spec *spec,
@@ -108,7 +148,21 @@ int admission_reserve_exec(const struct runtime_ctx *g, const char *id, const st
         struct oci_spec view = *spec;
         view.has_process = true;
         view.process = *p;
-        int r = admission_reserve(g, aid, &view, reserved, err);
+        /* a container whose CPUs admission chose: the exec'd process runs on those */
+        _cleanup_free_ char *chosen = NULL;
+        const char *cpus = spec->has_linux ? spec->linux_.resources.cpu.cpus : NULL;
+        if (oci_annotation(spec, SCHED_PLACE_ANNOTATION) != NULL && (cpus == NULL || !*cpus)) {
+                struct cpumask m;
+                char list[CPULIST_MAX];
+                if (sched_admission_cpus(g->root, id, &m, err) < 0)
+                        return rterr_wrap(err, "exec: the CPUs admission chose for %s", id);
+                chosen = strdup(cpumask_format(&m, list, sizeof(list)));
+                if (chosen == NULL)
+                        return rterr_errno(err, "exec");
+                view.has_linux = true;
+                view.linux_.resources.cpu.cpus = chosen;
+        }
+        int r = reserve(g, aid, &view, chosen != NULL, reserved, err);
         p->scheduler.runtime = view.process.scheduler.runtime;
         return r;
 }

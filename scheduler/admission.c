@@ -77,7 +77,31 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                             const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
                             uint64_t *granted, const struct rtwarn *warn, struct rterr *err)
 {
+        struct cpumask chosen;
+        return sched_admission_reserve_placed(t, NULL, h, root, pid, apply, ctx, granted, &chosen,
+                                              warn, err);
+}
+
+int sched_admission_cpus(const char *root, const char *id, struct cpumask *cpus, struct rterr *err)
+{
+        _cleanup_ledger_ struct sched_ledger l = SCHED_LEDGER_INIT;
+        if (sched_ledger_snapshot(&l, err) < 0)
+                return -1;
+        ssize_t i = find(&l, root, id);
+        if (i < 0)
+                return rterr_set(err, ENOENT, "admission: %s holds no reservation", id);
+        *cpus = l.v[i].task.cpus;
+        return 0;
+}
+
+int sched_admission_reserve_placed(const struct sched_task *t, const struct sched_place_req *req,
+                                   const struct sched_host *h, const char *root, pid_t pid,
+                                   sched_apply_fn apply, void *ctx, uint64_t *granted,
+                                   struct cpumask *chosen, const struct rtwarn *warn,
+                                   struct rterr *err)
+{
         *granted = 0;
+        *chosen = t->cpus;
         if (t->kind == SCHED_KIND_NONE)
                 return 0;
         if (strlen(root) >= sizeof(((struct sched_entry *)0)->root) ||
@@ -105,7 +129,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                 sched_restore(tasks, l.n, h);
         tasks[l.n] = *t;
         struct sched_verdict v;
-        bool ok = sched_admit_online(tasks, l.n, h, &v);
+        bool ok = sched_place_online(tasks, l.n, req, h, &v);
         /* refused, or admitted only by compressing someone: first make sure no dead entry
          * holds the capacity (the sweep checks only a window of entries per decision) */
         if ((!ok || compresses(&l, tasks)) && sched_ledger_sweep(&l, true) > 0) {
@@ -117,7 +141,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                 }
                 sched_restore(tasks, l.n, h);
                 tasks[l.n] = *t;
-                ok = sched_admit_online(tasks, l.n, h, &v);
+                ok = sched_place_online(tasks, l.n, req, h, &v);
         }
         if (!ok) {
                 rterr_set(err, EBUSY, "admission: %s rejected: %s", t->id, v.reason);
@@ -149,6 +173,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         if (sched_ledger_commit(&l, err) < 0)
                 goto out;
         *granted = e.task.granted;
+        *chosen = e.task.cpus;
         r = 0;
 out:
         sched_ledger_close(&l);

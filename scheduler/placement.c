@@ -70,6 +70,40 @@ int sched_place_req_parse(const char *s, const struct cpumask *all, struct sched
         return 0;
 }
 
+int sched_place_req_from_spec(const struct oci_spec *spec, const struct sched_task *t,
+                              const struct sched_host *h, struct sched_place_req *r,
+                              struct rterr *err)
+{
+        memset(r, 0, sizeof(*r));
+        const char *a = oci_annotation(spec, SCHED_PLACE_ANNOTATION);
+        if (a == NULL)
+                return 0;
+        if (strncmp(a, "auto", 4) != 0)
+                return rterr_set(err, EINVAL,
+                                 "config.json: annotations[\"%s\"]: '%s': expected auto, "
+                                 "auto:COUNT, auto@CPUS or auto:COUNT@CPUS",
+                                 SCHED_PLACE_ANNOTATION, a);
+        if (sched_place_req_parse(a, &h->cpus, r, err) < 0)
+                return rterr_wrap(err, "config.json: annotations[\"%s\"]", SCHED_PLACE_ANNOTATION);
+        const char *cpus = spec->has_linux ? spec->linux_.resources.cpu.cpus : NULL;
+        if (cpus != NULL && *cpus)
+                return rterr_set(err, EINVAL,
+                                 "config.json: annotations[\"%s\"]: '%s' asks admission to "
+                                 "choose the CPUs, but linux.resources.cpu.cpus names %s: give "
+                                 "one or the other",
+                                 SCHED_PLACE_ANNOTATION, a, cpus);
+        if (t->kind == SCHED_KIND_NONE) { /* nothing to place: its CPUs stay the cgroup's */
+                r->place = false;
+                return 0;
+        }
+        if (r->count > 1 && t->kind != SCHED_KIND_DEADLINE)
+                return rterr_set(err, EINVAL,
+                                 "config.json: annotations[\"%s\"]: '%s': more than one CPU is "
+                                 "for SCHED_DEADLINE partitions only (FIFO/RR runs on one)",
+                                 SCHED_PLACE_ANNOTATION, a);
+        return 0;
+}
+
 /* ---- scores ---- */
 
 uint64_t sched_place_load_ppb(const struct sched_task *t)

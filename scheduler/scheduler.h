@@ -176,6 +176,14 @@ struct sched_place_req {
 int sched_place_req_parse(const char *s, const struct cpumask *all, struct sched_place_req *r,
                           struct rterr *err);
 
+/* The annotation org.rtrun.cpus ("auto", "auto:N", "auto@CPUS", "auto:N@CPUS") of a real-time
+ * container; r->place false without it (or for a container admitted without analysis). An
+ * error names the annotation: a malformed value, or CPUs named in linux.resources.cpu.cpus too. */
+#define SCHED_PLACE_ANNOTATION "org.rtrun.cpus"
+int sched_place_req_from_spec(const struct oci_spec *spec, const struct sched_task *t,
+                              const struct sched_host *h, struct sched_place_req *r,
+                              struct rterr *err);
+
 /* How good a placement is, compared lexicographically: per criticality from control down, the
  * containers admitted then their granted utilisation (ppb); then the highest CPU load (lower is
  * better), then the spread between the most and the least loaded CPU (lower is better). */
@@ -293,6 +301,15 @@ typedef int (*sched_apply_fn)(const struct sched_entry *e, uint64_t runtime, voi
 int sched_admission_reserve(const struct sched_task *t, const struct sched_host *h,
                             const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
                             uint64_t *granted, const struct rtwarn *warn, struct rterr *err);
+/* The same for a task whose CPUs admission chooses (req->place): on admission *chosen holds
+ * them (the ledger entry too). req may be NULL (as sched_admission_reserve). */
+int sched_admission_reserve_placed(const struct sched_task *t, const struct sched_place_req *req,
+                                   const struct sched_host *h, const char *root, pid_t pid,
+                                   sched_apply_fn apply, void *ctx, uint64_t *granted,
+                                   struct cpumask *chosen, const struct rtwarn *warn,
+                                   struct rterr *err);
+/* The CPUs the ledger holds for (root, id): -1 with ENOENT when it holds no reservation. */
+int sched_admission_cpus(const char *root, const char *id, struct cpumask *cpus, struct rterr *err);
 /* Hands a reservation to the process that holds it from now on (create reserves as itself,
  * before the container's pid is final, then binds the container's init). */
 int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rterr *err);
