@@ -292,6 +292,11 @@ struct pctx {
         uint8_t *seen;     /* scratch, per class */
         struct cpumask *cand;
         uint64_t *cand_key;
+        struct cpumask *cand2; /* the other buffer candidates() sorts into */
+        struct cand_pair {
+                uint64_t key;
+                size_t idx;
+        } * cand_pair;
         struct sched_verdict v;
         /* the exact search */
         uint32_t adm[4];
@@ -317,6 +322,8 @@ static void pctx_free(struct pctx *c)
         free(c->seen);
         free(c->cand);
         free(c->cand_key);
+        free(c->cand2);
+        free(c->cand_pair);
         free(c->suf_adm);
         free(c->suf_ppb);
         free(c->pick);
@@ -376,8 +383,10 @@ static int pctx_init(struct pctx *c, struct sched_task *t, const struct sched_pl
         c->seen = calloc(m, 1);
         c->cand = malloc(sizeof(struct cpumask) * (m + n + 1));
         c->cand_key = malloc(sizeof(uint64_t) * (m + n + 1));
+        c->cand2 = malloc(sizeof(struct cpumask) * (m + n + 1));
+        c->cand_pair = malloc(sizeof(*c->cand_pair) * (m + n + 1));
         if (!c->order || !c->load || !c->touched || !c->dl || !c->cls || !c->seen || !c->cand ||
-            !c->cand_key)
+            !c->cand_key || !c->cand2 || !c->cand_pair)
                 return -1;
         for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu))
                 c->load[cpu] = foreign_ppb(h, cpu);
@@ -402,6 +411,14 @@ static void account(struct pctx *c, const struct sched_task *t, int sign)
                 if (t->kind == SCHED_KIND_DEADLINE)
                         c->dl[cpu] += sign > 0 ? 1 : -1;
         }
+}
+
+static int pair_cmp(const void *pa, const void *pb)
+{
+        const struct cand_pair *a = pa, *b = pb;
+        if (a->key != b->key)
+                return a->key < b->key ? -1 : 1;
+        return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
 /* The CPU sets task i may take now, least loaded first (ties: lower CPU first); returns how
@@ -466,19 +483,19 @@ static size_t candidates(struct pctx *c, size_t i)
                         c->cand_key[k++] = worst;
                 }
         }
-        /* insertion sort by key, stable (k is at most the pool's size plus the partitions) */
-        for (size_t a = 1; a < k; a++) {
-                struct cpumask m = c->cand[a];
-                uint64_t key = c->cand_key[a];
-                size_t b = a;
-                while (b > 0 && c->cand_key[b - 1] > key) {
-                        c->cand[b] = c->cand[b - 1];
-                        c->cand_key[b] = c->cand_key[b - 1];
-                        b--;
-                }
-                c->cand[b] = m;
-                c->cand_key[b] = key;
+        /* by key, stable: sort (key, index) pairs, then move the masks once */
+        for (size_t a = 0; a < k; a++) {
+                c->cand_pair[a].key = c->cand_key[a];
+                c->cand_pair[a].idx = a;
         }
+        qsort(c->cand_pair, k, sizeof(c->cand_pair[0]), pair_cmp);
+        for (size_t a = 0; a < k; a++) {
+                c->cand2[a] = c->cand[c->cand_pair[a].idx];
+                c->cand_key[a] = c->cand_pair[a].key;
+        }
+        struct cpumask *swap = c->cand;
+        c->cand = c->cand2;
+        c->cand2 = swap;
         return k;
 }
 
@@ -825,7 +842,11 @@ size_t sched_place_batch(struct sched_task *t, const struct sched_place_req *req
                 wf = bf;
         }
         st->heuristic = c.best = wf;
-        if (exact_budget > 0) {
+        size_t n_auto = 0;
+        for (size_t i = 0; i < n; i++)
+                n_auto += is_auto(req, t, i);
+        st->to_place = n_auto;
+        if (exact_budget > 0 && n_auto <= SCHED_PLACE_EXACT_MAX) {
                 for (size_t i = 0; i < n; i++)
                         t[i].granted = 0;
                 for (size_t i = 0; i < (size_t)c.ncpu; i++)
@@ -878,7 +899,10 @@ bool sched_place_online(struct sched_task *t, size_t n, const struct sched_place
         c.seen = calloc((size_t)c.ncpu, 1);
         c.cand = malloc(sizeof(struct cpumask) * ((size_t)c.ncpu + n + 1));
         c.cand_key = malloc(sizeof(uint64_t) * ((size_t)c.ncpu + n + 1));
-        if (!c.load || !c.touched || !c.dl || !c.cls || !c.seen || !c.cand || !c.cand_key)
+        c.cand2 = malloc(sizeof(struct cpumask) * ((size_t)c.ncpu + n + 1));
+        c.cand_pair = malloc(sizeof(*c.cand_pair) * ((size_t)c.ncpu + n + 1));
+        if (!c.load || !c.touched || !c.dl || !c.cls || !c.seen || !c.cand || !c.cand_key ||
+            !c.cand2 || !c.cand_pair)
                 goto oom;
         for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu))
                 c.load[cpu] = foreign_ppb(h, cpu);

@@ -119,7 +119,10 @@ const char *sched_place_gap_text(const struct sched_place_stats *st, char *buf, 
         }
         int cmp = sched_place_score_cmp(&st->best, &st->heuristic);
         if (!st->exact)
-                snprintf(buf, size, "placement: heuristic only (exact search not run)");
+                snprintf(buf, size,
+                         "placement: heuristics only (%zu containers to place; the exact search "
+                         "runs for at most %d)",
+                         st->to_place, SCHED_PLACE_EXACT_MAX);
         else if (cmp == 0)
                 snprintf(buf, size,
                          "placement: the heuristic is %s (%u admitted, highest CPU load %.3f)",

@@ -204,12 +204,14 @@ struct sched_place_stats {
         bool exact;                         /* the exact search ran */
         bool optimal; /* ... and finished within its budget: best is optimal */
         uint64_t nodes;
+        size_t to_place; /* auto tasks in the set */
 };
 
 /* Batch placement: tasks with req[i].place get CPUs (t[i].cpus is set), the others keep theirs;
  * every admitted task passes the same tests as sched_admit_batch. Worst-fit and best-fit
- * decreasing per criticality, then, when exact_budget > 0, a branch-and-bound search over at
- * most that many nodes seeded with the better heuristic. Fills v[n]; returns the number
+ * decreasing per criticality, then, when exact_budget > 0 and at most SCHED_PLACE_EXACT_MAX
+ * tasks are to be placed, a branch-and-bound search over at most exact_budget nodes seeded with
+ * the better heuristic. Fills v[n]; returns the number
  * rejected. With no task to place this is sched_admit_batch. `st` may be NULL. */
 size_t sched_place_batch(struct sched_task *t, const struct sched_place_req *req, size_t n,
                          const struct sched_host *h, uint64_t exact_budget, struct sched_verdict *v,
@@ -334,6 +336,9 @@ struct sched_taskset {
 /* Nodes the exact placement search of a taskset may visit before it settles for the best found
  * (the instance is then "too large for the exact search"). */
 #define SCHED_PLACE_EXACT_BUDGET UINT64_C(200000)
+/* The exact search runs for at most this many auto containers (small instances); larger sets
+ * get the heuristics alone. */
+#define SCHED_PLACE_EXACT_MAX 16
 
 /* Parses the JSON taskset; host fields left out come from `kernel`. Errors give the JSON path:
  * "taskset.json: containers[1].scheduler.runtime: expected a positive integer". */

@@ -89,6 +89,34 @@ case_placed_on_chosen_cpus() {
         check "delete releases it" none "$(ledger_cpus ctrl)"
 }
 
+# A driving stack over CPUs 1-3 (the VM lane's 4 CPUs; skipped with fewer): control, planning
+# and perception ask for auto@1-3 and get a CPU each, the least loaded first; each runs
+# SCHED_DEADLINE with its affinity and root domain on its CPU. After control is deleted, a
+# newcomer goes to the CPU control left empty.
+case_stack_over_cpus() {
+        [ "$(nproc)" -ge 4 ] || skip_case "needs 4 CPUs (the VM lane, tests/vm/v2-rt.list)"
+        local id got seen=""
+        for id in ctrl plan perc; do
+                case $id in ctrl) crit=control ;; plan) crit=planning ;; perc) crit=perception ;; esac
+                dl_bundle "$CASE_TMP/$id" $crit 3000000 auto@1-3
+                if ! rt create --bundle "$CASE_TMP/$id" $id 2>"$CASE_TMP/$id.err"; then
+                        fail "create $id: $(head -c 300 "$CASE_TMP/$id.err")"
+                        return
+                fi
+                got=$(ledger_cpus $id)
+                check_contains "$id placed within 1-3" " 1 2 3 " " $got "
+                check "$id's affinity is its CPU" "$got" \
+                  "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$(init_pid $id)/status")"
+                check_contains "$id runs SCHED_DEADLINE" "$(chrt -p "$(init_pid $id)")" SCHED_DEADLINE
+                seen="$seen $got"
+        done
+        check "one CPU each, least loaded first" " 1 2 3" "$seen"
+        rt delete --force ctrl
+        dl_bundle "$CASE_TMP/next" control 3000000 auto@1-3
+        check_rc "newcomer created" 0 rt create --bundle "$CASE_TMP/next" next
+        check "newcomer takes the CPU control left" 1 "$(ledger_cpus next)"
+}
+
 # Two auto containers on a pool of CPU 1 where only one fits: the second is refused with the
 # placement's reason naming the test that failed, and nothing is left behind.
 case_refused_when_nothing_fits() {
