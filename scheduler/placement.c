@@ -538,18 +538,29 @@ static void heuristic(struct pctx *c, enum sched_fit fit)
                 size_t nc = candidates(c, i);
                 uint64_t best_g = 0;
                 size_t best = nc;
-                for (size_t x = 0; x < nc; x++) {
+                char why[64];
+                /* first where it fits as requested: one test per candidate */
+                for (size_t x = 0; x < nc && best == nc; x++) {
+                        size_t y = fit == SCHED_FIT_WORST ? x : nc - 1 - x;
+                        t->cpus = c->cand[y];
+                        t->granted = t->kind == SCHED_KIND_UNTIMED_FP ? 1 : t->runtime;
+                        if ((t->kind != SCHED_KIND_TIMED_FP || cpumask_count(&t->cpus) == 1) &&
+                            sched_feasible(c->t, c->n, c->h, &t->cpus, why, sizeof(why)))
+                                best = y;
+                        t->granted = 0;
+                }
+                /* else an elastic task where it keeps the most runtime */
+                bool full = best < nc;
+                for (size_t x = 0; x < nc && !full && t->elastic; x++) {
                         size_t y = fit == SCHED_FIT_WORST ? x : nc - 1 - x;
                         if (!try_on(c, i, &c->cand[y]))
                                 continue;
                         uint64_t g = t->granted;
                         undo(c, i);
-                        if (best == nc || g > best_g) {
+                        if (g > best_g) {
                                 best = y;
                                 best_g = g;
                         }
-                        if (g >= t->runtime || t->kind == SCHED_KIND_UNTIMED_FP)
-                                break;
                 }
                 if (best < nc) {
                         c->pick[i] = c->cand[best];
