@@ -18,6 +18,7 @@
 
 #include "common/cleanup.h"
 #include "common/fileio.h"
+#include "common/json.h"
 #include "common/sched_policy.h"
 #include "oci/oci.h"
 #include "cli/commands.h"
@@ -492,6 +493,7 @@ static const char admission_usage[] =
     "Usage: rtrun admission status [--format table|json]\n"
     "       rtrun admission check --taskset FILE [--format table|json|junit]\n"
     "       rtrun admission check BUNDLE|DIR... [--format table|json|junit]\n"
+    "       rtrun admission rebalance [--format table|json]\n"
     "\n"
     "status   the host's reservations: per CPU and per container, requested and granted\n"
     "         budgets, utilisation, criticality\n"
@@ -499,6 +501,9 @@ static const char admission_usage[] =
     "         A DIR without config.json is searched for bundles, recursively (directories\n"
     "         without one are skipped with a note). Changes nothing.\n"
     "         Exit 0: all admitted, 2: some rejected, 1: invalid input.\n"
+    "rebalance  drops dead reservations, raises compressed grants as far as they fit, and\n"
+    "         reports the moves a balanced placement would make (never applied to running\n"
+    "         containers).\n"
     "\n"
     "Options:\n"
     "   --format table|json|junit  output: a table (default), JSON, or a JUnit XML report\n"
@@ -512,6 +517,59 @@ static bool wants_help(int argc, char **argv)
                 if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
                         return true;
         return false;
+}
+
+/* ---- rebalance ---- */
+
+static void score_line(const char *what, const struct sched_place_score *s)
+{
+        printf("%-26s highest CPU load %.3f, spread %.3f\n", what, (double)s->max_load / 1e9,
+               (double)s->spread / 1e9);
+}
+
+static int rebalance(const struct runtime_ctx *g, const struct opts *o)
+{
+        struct rterr err;
+        struct sched_rebalance rb;
+        if (admission_rebalance(g, &rb, &err) < 0)
+                return log_fail(g, &err);
+        _cleanup_free_ struct sched_move *moves = rb.moves;
+        char a[CPULIST_MAX], b[CPULIST_MAX];
+        if (strcmp(o->format, "json") == 0) {
+                printf("{\"reclaimed\": %zu, \"raised\": %zu, \"max_load_before\": %.6f, "
+                       "\"max_load_after\": %.6f, \"plan\": {\"keeps_all\": %s, \"max_load\": "
+                       "%.6f, \"spread\": %.6f, \"applied\": false, \"moves\": [",
+                       rb.reclaimed, rb.raised, (double)rb.before.max_load / 1e9,
+                       (double)rb.after.max_load / 1e9, rb.plan_keeps_all ? "true" : "false",
+                       (double)rb.plan.max_load / 1e9, (double)rb.plan.spread / 1e9);
+                for (size_t i = 0; i < rb.n_moves; i++) {
+                        _cleanup_free_ char *id = json_quote(moves[i].id);
+                        printf("%s{\"id\": %s, \"from\": \"%s\", \"to\": \"%s\"}", i ? ", " : "",
+                               id ? id : "\"?\"", cpumask_format(&moves[i].from, a, sizeof(a)),
+                               cpumask_format(&moves[i].to, b, sizeof(b)));
+                }
+                printf("]}}\n");
+                return 0;
+        }
+        printf("reclaimed %zu dead reservation(s); raised %zu compressed grant(s) toward their "
+               "request\n",
+               rb.reclaimed, rb.raised);
+        score_line("before:", &rb.before);
+        score_line("now:", &rb.after);
+        if (rb.n_moves == 0) {
+                printf("placement: already balanced (no move of an elastic container below "
+                       "control would lower the highest CPU load or the spread)\n");
+                return 0;
+        }
+        score_line("with the moves below:", &rb.plan);
+        for (size_t i = 0; i < rb.n_moves; i++)
+                printf("would move %s from CPU %s to CPU %s\n", moves[i].id,
+                       cpumask_format(&moves[i].from, a, sizeof(a)),
+                       cpumask_format(&moves[i].to, b, sizeof(b)));
+        printf("not applied: a running container's reservation is not moved between root "
+               "domains (docs/admission.md, Balancing); it takes the better CPUs when it is "
+               "created again\n");
+        return 0;
 }
 
 int cmd_admission(const struct runtime_ctx *g, int argc, char **argv)
@@ -551,6 +609,14 @@ int cmd_admission(const struct runtime_ctx *g, int argc, char **argv)
                 }
                 return o.taskset ? check_taskset(g, &o) : check_bundles(g, &o);
         }
-        rterr_set(&err, EINVAL, "admission: unknown subcommand %s (status, check)", sub);
+        if (strcmp(sub, "rebalance") == 0) {
+                if (o.taskset || o.n_bundles || strcmp(o.format, "junit") == 0) {
+                        rterr_set(&err, EINVAL,
+                                  "admission rebalance: takes only --format table|json");
+                        return log_fail(g, &err);
+                }
+                return rebalance(g, &o);
+        }
+        rterr_set(&err, EINVAL, "admission: unknown subcommand %s (status, check, rebalance)", sub);
         return log_fail(g, &err);
 }

@@ -183,3 +183,12 @@ void admission_release(const struct runtime_ctx *g, const char *id, const struct
             sched_admission_release(&h, g->root, id, resize, (void *)g, &warn, &err) < 0)
                 log_msg(g, LOG_WARN, "admission: release %s: %s", id, err.msg);
 }
+
+int admission_rebalance(const struct runtime_ctx *g, struct sched_rebalance *out, struct rterr *err)
+{
+        __attribute__((cleanup(admission_host_free))) struct sched_host h = {0};
+        struct rtwarn warn = log_warn_sink(g);
+        if (admission_host_read(&h, err) < 0)
+                return rterr_wrap(err, "admission rebalance");
+        return sched_admission_rebalance(&h, resize, (void *)g, &warn, out, err);
+}

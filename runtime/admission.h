@@ -39,4 +39,9 @@ int admission_bind(const struct runtime_ctx *g, const char *id, pid_t pid, struc
  * container's spec (may be NULL: unknown), ordinary containers skip the ledger. */
 void admission_release(const struct runtime_ctx *g, const char *id, const struct oci_spec *spec);
 
+/* `rtrun admission rebalance`: dead reservations dropped, compressed grants raised (applied
+ * with sched_setattr), and the moves a balanced placement would make (reported only). */
+int admission_rebalance(const struct runtime_ctx *g, struct sched_rebalance *out,
+                        struct rterr *err);
+
 #endif

@@ -245,3 +245,88 @@ int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rte
         sched_ledger_close(&l);
         return r;
 }
+
+/* Elastic DEADLINE reservations below control on one CPU: the ones a balanced placement may
+ * move (control never moves; a partition of several CPUs is its user's choice). */
+static bool movable(const struct sched_task *t)
+{
+        return t->kind == SCHED_KIND_DEADLINE && t->elastic && t->crit < SCHED_CRIT_CONTROL &&
+               t->granted > 0 && cpumask_count(&t->cpus) == 1;
+}
+
+/* The plan: the movable reservations placed again (batch placement, exact for small sets), the
+ * others where they are. Kept only when it admits every reservation with at least its grant. */
+static int plan(const struct sched_ledger *l, const struct sched_task *tasks,
+                const struct sched_host *h, struct sched_rebalance *out, struct rterr *err)
+{
+        size_t n = l->n;
+        _cleanup_free_ struct sched_task *t = malloc(sizeof(*t) * (n + 1));
+        _cleanup_free_ struct sched_place_req *req = calloc(n + 1, sizeof(*req));
+        _cleanup_free_ struct sched_verdict *v = calloc(n + 1, sizeof(*v));
+        if (t == NULL || req == NULL || v == NULL)
+                return rterr_errno(err, "admission rebalance");
+        memcpy(t, tasks, sizeof(*t) * n);
+        for (size_t i = 0; i < n; i++)
+                if (movable(&tasks[i])) {
+                        req[i].place = true;
+                        req[i].count = 1;
+                        req[i].pool = h->cpus;
+                }
+        sched_place_batch(t, req, n, h, SCHED_PLACE_EXACT_BUDGET, v, NULL);
+        sched_place_score_of(t, n, h, &out->plan);
+        out->plan_keeps_all = true;
+        for (size_t i = 0; i < n; i++)
+                if (tasks[i].granted > 0 && t[i].granted < tasks[i].granted)
+                        out->plan_keeps_all = false;
+        if (!out->plan_keeps_all || sched_place_score_cmp(&out->plan, &out->after) <= 0)
+                return 0;
+        out->moves = calloc(n + 1, sizeof(*out->moves));
+        if (out->moves == NULL)
+                return rterr_errno(err, "admission rebalance");
+        for (size_t i = 0; i < n; i++) {
+                if (!req[i].place || cpumask_equal(&t[i].cpus, &tasks[i].cpus))
+                        continue;
+                struct sched_move *m = &out->moves[out->n_moves++];
+                snprintf(m->id, sizeof(m->id), "%s", tasks[i].id);
+                snprintf(m->root, sizeof(m->root), "%s", l->v[i].root);
+                m->from = tasks[i].cpus;
+                m->to = t[i].cpus;
+        }
+        return 0;
+}
+
+int sched_admission_rebalance(const struct sched_host *h, sched_apply_fn apply, void *ctx,
+                              const struct rtwarn *warn, struct sched_rebalance *out,
+                              struct rterr *err)
+{
+        memset(out, 0, sizeof(*out));
+        struct sched_ledger l;
+        if (sched_ledger_open(&l, err) < 0)
+                return -1;
+        note(&l, warn);
+        sched_foreign_match(h->foreign, h->n_foreign, l.v, l.n);
+        int r = -1;
+        sched_ledger_sweep(&l, true);
+        out->reclaimed = l.reclaimed;
+        _cleanup_free_ struct sched_task *tasks = tasks_of(&l, 1);
+        if (tasks == NULL) {
+                rterr_errno(err, "admission rebalance");
+                goto out;
+        }
+        sched_place_score_of(tasks, l.n, h, &out->before);
+        sched_restore(tasks, l.n, h);
+        for (size_t i = 0; i < l.n; i++)
+                out->raised += tasks[i].granted > l.v[i].task.granted;
+        if (apply_changes(&l, tasks, apply, ctx, err) < 0)
+                goto out;
+        bool dirty = l.reclaimed || l.rebuilt;
+        for (size_t i = 0; i < l.n; i++)
+                dirty |= l.v[i].changed;
+        if (dirty && sched_ledger_commit(&l, err) < 0)
+                goto out;
+        sched_place_score_of(tasks, l.n, h, &out->after);
+        r = plan(&l, tasks, h, out, err);
+out:
+        sched_ledger_close(&l);
+        return r;
+}

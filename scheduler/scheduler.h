@@ -310,6 +310,30 @@ int sched_admission_reserve_placed(const struct sched_task *t, const struct sche
                                    sched_apply_fn apply, void *ctx, uint64_t *granted,
                                    struct cpumask *chosen, const struct rtwarn *warn,
                                    struct rterr *err);
+/* `rtrun admission rebalance` (and what it would move). */
+struct sched_move {
+        char id[1088];
+        char root[512];
+        struct cpumask from, to;
+};
+struct sched_rebalance {
+        size_t reclaimed;                       /* dead reservations dropped */
+        size_t raised;                          /* compressed grants raised toward their request */
+        struct sched_place_score before, after; /* the live set before and after raising */
+        struct sched_place_score plan;          /* with the moves below */
+        bool plan_keeps_all;      /* the plan admits every running reservation with its grant */
+        struct sched_move *moves; /* malloc'd; moves of elastic non-control 1-CPU DEADLINE
+                                   * reservations that would balance the load: reported,
+                                   * never applied to running containers (docs/admission.md) */
+        size_t n_moves;
+};
+/* Under the ledger's lock: drops every dead reservation, raises compressed grants as far as
+ * they fit (highest criticality first, through `apply`), commits; then computes the balanced
+ * placement of the movable reservations and the moves it would take. */
+int sched_admission_rebalance(const struct sched_host *h, sched_apply_fn apply, void *ctx,
+                              const struct rtwarn *warn, struct sched_rebalance *out,
+                              struct rterr *err);
+
 /* The CPUs the ledger holds for (root, id): -1 with ENOENT when it holds no reservation. */
 int sched_admission_cpus(const char *root, const char *id, struct cpumask *cpus, struct rterr *err);
 /* Hands a reservation to the process that holds it from now on (create reserves as itself,
