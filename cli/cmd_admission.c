@@ -29,6 +29,7 @@
 #define EXIT_REJECTED 2
 
 struct opts {
+        const char *window; /* adjust: milliseconds to measure over */
         const char *format; /* "table", "json" or "junit" */
         const char *taskset;
         char **bundles;
@@ -40,9 +41,11 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct rterr *err)
         for (int i = 0; i < argc; i++) {
                 const char *a = argv[i];
                 const char *val = NULL;
-                if (strncmp(a, "--format=", 9) == 0 || strncmp(a, "--taskset=", 10) == 0) {
+                if (strncmp(a, "--format=", 9) == 0 || strncmp(a, "--taskset=", 10) == 0 ||
+                    strncmp(a, "--window=", 9) == 0) {
                         val = strchr(a, '=') + 1;
-                } else if (strcmp(a, "--format") == 0 || strcmp(a, "--taskset") == 0) {
+                } else if (strcmp(a, "--format") == 0 || strcmp(a, "--taskset") == 0 ||
+                           strcmp(a, "--window") == 0) {
                         if (i + 1 >= argc)
                                 return rterr_set(err, EINVAL, "admission: %s needs a value", a);
                         val = argv[++i];
@@ -54,6 +57,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct rterr *err)
                 }
                 if (strncmp(a, "--format", 8) == 0)
                         o->format = val;
+                else if (strncmp(a, "--window", 8) == 0)
+                        o->window = val;
                 else
                         o->taskset = val;
         }
@@ -494,6 +499,7 @@ static const char admission_usage[] =
     "       rtrun admission check --taskset FILE [--format table|json|junit]\n"
     "       rtrun admission check BUNDLE|DIR... [--format table|json|junit]\n"
     "       rtrun admission rebalance [--format table|json]\n"
+    "       rtrun admission adjust [--window MS] [--format table|json]\n"
     "\n"
     "status   the host's reservations: per CPU and per container, requested and granted\n"
     "         budgets, utilisation, criticality\n"
@@ -504,6 +510,9 @@ static const char admission_usage[] =
     "rebalance  drops dead reservations, raises compressed grants as far as they fit, and\n"
     "         reports the moves a balanced placement would make (never applied to running\n"
     "         containers).\n"
+    "adjust   measures each DEADLINE reservation's CPU time over MS (default 1000); an\n"
+    "         elastic one that used 95% of a compressed grant grows toward its request as\n"
+    "         far as the admission decision allows (opt-in: run it, e.g. from a timer).\n"
     "\n"
     "Options:\n"
     "   --format table|json|junit  output: a table (default), JSON, or a JUnit XML report\n"
@@ -572,6 +581,53 @@ static int rebalance(const struct runtime_ctx *g, const struct opts *o)
         return 0;
 }
 
+/* ---- adjust ---- */
+
+static int adjust(const struct runtime_ctx *g, const struct opts *o)
+{
+        struct rterr err;
+        char *end = NULL;
+        unsigned long w = o->window ? strtoul(o->window, &end, 10) : 1000;
+        if (o->window && (end == o->window || *end || w == 0 || w > 60000)) {
+                rterr_set(&err, EINVAL, "admission adjust: --window %s: milliseconds in 1..60000",
+                          o->window);
+                return log_fail(g, &err);
+        }
+        struct admission_measure *m = NULL;
+        size_t n = 0;
+        if (admission_adjust(g, (unsigned)w, &m, &n, &err) < 0)
+                return log_fail(g, &err);
+        _cleanup_free_ struct admission_measure *keep = m;
+        if (strcmp(o->format, "json") == 0) {
+                printf("{\"window_ms\": %lu, \"containers\": [", w);
+                for (size_t i = 0; i < n; i++) {
+                        _cleanup_free_ char *id = json_quote(m[i].id);
+                        printf("%s{\"id\": %s, \"requested_runtime\": %llu, \"granted_before\": "
+                               "%llu, \"granted_runtime\": %llu, \"period\": %llu, "
+                               "\"measured_runtime\": %llu, \"elastic\": %s, \"grown\": %s}",
+                               i ? ", " : "", id ? id : "\"?\"", (unsigned long long)m[i].runtime,
+                               (unsigned long long)m[i].before, (unsigned long long)m[i].granted,
+                               (unsigned long long)m[i].period, (unsigned long long)m[i].demand,
+                               m[i].elastic ? "true" : "false", m[i].grown ? "true" : "false");
+                }
+                printf("]}\n");
+                return 0;
+        }
+        printf("%-24s %-13s %-12s %-14s %s\n", "CONTAINER", "REQUESTED(ms)", "GRANTED(ms)",
+               "MEASURED(ms)", "ACTION");
+        for (size_t i = 0; i < n; i++) {
+                char action[96] = "-";
+                if (m[i].grown)
+                        snprintf(action, sizeof(action), "grown from %.3f ms", ms(m[i].before));
+                else if (m[i].elastic && m[i].before < m[i].runtime &&
+                         m[i].demand * 100 >= m[i].before * 95)
+                        snprintf(action, sizeof(action), "needs more; nothing more fits");
+                printf("%-24s %-13.3f %-12.3f %-14.3f %s\n", m[i].id, ms(m[i].runtime),
+                       ms(m[i].granted), ms(m[i].demand), action);
+        }
+        return 0;
+}
+
 int cmd_admission(const struct runtime_ctx *g, int argc, char **argv)
 {
         if (wants_help(argc, argv)) {
@@ -609,6 +665,19 @@ int cmd_admission(const struct runtime_ctx *g, int argc, char **argv)
                 }
                 return o.taskset ? check_taskset(g, &o) : check_bundles(g, &o);
         }
+        if (strcmp(sub, "adjust") == 0) {
+                if (o.taskset || o.n_bundles || strcmp(o.format, "junit") == 0) {
+                        rterr_set(
+                            &err, EINVAL,
+                            "admission adjust: takes only --window MS and --format table|json");
+                        return log_fail(g, &err);
+                }
+                return adjust(g, &o);
+        }
+        if (o.window) {
+                rterr_set(&err, EINVAL, "admission: --window is for adjust only");
+                return log_fail(g, &err);
+        }
         if (strcmp(sub, "rebalance") == 0) {
                 if (o.taskset || o.n_bundles || strcmp(o.format, "junit") == 0) {
                         rterr_set(&err, EINVAL,
@@ -617,6 +686,7 @@ int cmd_admission(const struct runtime_ctx *g, int argc, char **argv)
                 }
                 return rebalance(g, &o);
         }
-        rterr_set(&err, EINVAL, "admission: unknown subcommand %s (status, check, rebalance)", sub);
+        rterr_set(&err, EINVAL,
+                  "admission: unknown subcommand %s (status, check, rebalance, adjust)", sub);
         return log_fail(g, &err);
 }

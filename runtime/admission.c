@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <string.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -191,4 +192,96 @@ int admission_rebalance(const struct runtime_ctx *g, struct sched_rebalance *out
         if (admission_host_read(&h, err) < 0)
                 return rterr_wrap(err, "admission rebalance");
         return sched_admission_rebalance(&h, resize, (void *)g, &warn, out, err);
+}
+
+/* se.sum_exec_runtime of /proc/PID/sched (milliseconds with six decimals) in ns; 0 when gone. */
+static uint64_t sum_exec_ns(pid_t pid)
+{
+        char path[64], line[256];
+        snprintf(path, sizeof(path), "/proc/%d/sched", (int)pid);
+        FILE *f = fopen(path, "re");
+        if (f == NULL)
+                return 0;
+        uint64_t ns = 0;
+        while (fgets(line, sizeof(line), f)) {
+                unsigned long long whole = 0, frac = 0;
+                if (strncmp(line, "se.sum_exec_runtime", 19) != 0)
+                        continue;
+                const char *colon = strchr(line, ':');
+                if (colon && sscanf(colon + 1, " %llu.%6llu", &whole, &frac) >= 1)
+                        ns = (uint64_t)whole * 1000000 + (uint64_t)frac;
+                break;
+        }
+        fclose(f);
+        return ns;
+}
+
+int admission_adjust(const struct runtime_ctx *g, unsigned window_ms,
+                     struct admission_measure **out, size_t *n, struct rterr *err)
+{
+        *out = NULL;
+        *n = 0;
+        __attribute__((cleanup(admission_host_free))) struct sched_host h = {0};
+        struct rtwarn warn = log_warn_sink(g);
+        if (admission_host_read(&h, err) < 0)
+                return rterr_wrap(err, "admission adjust");
+        _cleanup_free_ struct admission_measure *m = NULL;
+        _cleanup_free_ pid_t *pid = NULL;
+        _cleanup_free_ uint64_t *t0 = NULL;
+        size_t k = 0;
+        {
+                _cleanup_ledger_ struct sched_ledger l = SCHED_LEDGER_INIT;
+                if (sched_ledger_snapshot(&l, err) < 0)
+                        return -1;
+                m = calloc(l.n + 1, sizeof(*m));
+                pid = calloc(l.n + 1, sizeof(*pid));
+                t0 = calloc(l.n + 1, sizeof(*t0));
+                if (m == NULL || pid == NULL || t0 == NULL)
+                        return rterr_errno(err, "admission adjust");
+                for (size_t i = 0; i < l.n; i++) {
+                        const struct sched_task *t = &l.v[i].task;
+                        if (t->kind != SCHED_KIND_DEADLINE || !sched_entry_alive(&l.v[i]))
+                                continue;
+                        snprintf(m[k].id, sizeof(m[k].id), "%s", t->id);
+                        snprintf(m[k].root, sizeof(m[k].root), "%s", l.v[i].root);
+                        m[k].runtime = t->runtime;
+                        m[k].granted = m[k].before = t->granted;
+                        m[k].period = t->period;
+                        m[k].elastic = t->elastic;
+                        pid[k] = l.v[i].pid;
+                        t0[k] = sum_exec_ns(pid[k]);
+                        k++;
+                }
+        }
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        struct timespec w = {window_ms / 1000, (long)(window_ms % 1000) * 1000000L};
+        while (nanosleep(&w, &w) < 0 && errno == EINTR)
+                ;
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        uint64_t elapsed =
+            (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000ull + (uint64_t)(b.tv_nsec - a.tv_nsec);
+        for (size_t i = 0; i < k; i++) {
+                uint64_t t1 = sum_exec_ns(pid[i]);
+                uint64_t used = t1 > t0[i] ? t1 - t0[i] : 0;
+                m[i].demand =
+                    elapsed ? (uint64_t)((unsigned __int128)used * m[i].period / elapsed) : 0;
+                /* the kernel throttles at the grant: using 95% of it means it wants more */
+                if (!m[i].elastic || m[i].granted >= m[i].runtime ||
+                    m[i].demand * 100 < m[i].granted * 95)
+                        continue;
+                uint64_t granted = m[i].granted;
+                struct rterr e;
+                if (sched_admission_grow(&h, m[i].root, m[i].id, resize, (void *)g, &warn, &granted,
+                                         &e) < 0) {
+                        log_msg(g, LOG_WARN, "admission adjust: %s: %s", m[i].id, e.msg);
+                        continue;
+                }
+                m[i].grown = granted > m[i].granted;
+                m[i].granted = granted;
+        }
+        *out = m;
+        *n = k;
+        m = NULL;
+        return 0;
 }

@@ -330,3 +330,99 @@ out:
         sched_ledger_close(&l);
         return r;
 }
+
+/* Whether entry k of `base` (n tasks, k moved to the end) fits with runtime r by the online
+ * decision; on success `out` holds the grants (k last). */
+static bool grow_fits(const struct sched_task *base, size_t n, size_t k, uint64_t r,
+                      const struct sched_host *h, struct sched_task *out)
+{
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++)
+                if (i != k)
+                        out[j++] = base[i];
+        out[n - 1] = base[k];
+        out[n - 1].runtime = r;
+        out[n - 1].granted = 0;
+        if (out[n - 1].min_runtime > r)
+                out[n - 1].min_runtime = r;
+        struct sched_verdict v;
+        /* as its own request: it must fit at r itself, compressing lower classes if need be */
+        out[n - 1].elastic = false;
+        bool ok = sched_admit_online(out, n - 1, h, &v) && out[n - 1].granted == r;
+        out[n - 1].elastic = base[k].elastic;
+        return ok;
+}
+
+int sched_admission_grow(const struct sched_host *h, const char *root, const char *id,
+                         sched_apply_fn apply, void *ctx, const struct rtwarn *warn,
+                         uint64_t *granted, struct rterr *err)
+{
+        struct sched_ledger l;
+        if (sched_ledger_open(&l, err) < 0)
+                return -1;
+        note(&l, warn);
+        sched_foreign_match(h->foreign, h->n_foreign, l.v, l.n);
+        int r = -1;
+        _cleanup_free_ struct sched_task *base = NULL, *best = NULL, *try = NULL;
+        ssize_t k = find(&l, root, id);
+        if (k < 0) {
+                rterr_set(err, ENOENT, "admission: %s holds no reservation", id);
+                goto out;
+        }
+        const struct sched_task *me = &l.v[k].task;
+        *granted = me->granted;
+        if (me->kind != SCHED_KIND_DEADLINE || !me->elastic || me->granted >= me->runtime) {
+                r = 0;
+                goto out;
+        }
+        base = tasks_of(&l, 1);
+        best = tasks_of(&l, 1);
+        try = tasks_of(&l, 1);
+        if (base == NULL || best == NULL || try == NULL) {
+                rterr_errno(err, "admission");
+                goto out;
+        }
+        /* bisection on whole microseconds in (granted, runtime]: fitting is monotone in r */
+        uint64_t lo = me->granted, hi = me->runtime;
+        bool found = false;
+        if (grow_fits(base, l.n, (size_t)k, hi, h, try)) {
+                memcpy(best, try, sizeof(*best) * l.n);
+                lo = hi;
+                found = true;
+        } else {
+                hi = (hi - 1) / SCHED_US * SCHED_US;
+                while (hi > lo) {
+                        uint64_t mid =
+                            lo + ((hi - lo + SCHED_US - 1) / SCHED_US + 1) / 2 * SCHED_US;
+                        if (mid > hi)
+                                mid = hi;
+                        if (grow_fits(base, l.n, (size_t)k, mid, h, try)) {
+                                memcpy(best, try, sizeof(*best) * l.n);
+                                lo = mid;
+                                found = true;
+                        } else {
+                                hi = mid - SCHED_US;
+                        }
+                }
+        }
+        if (!found) {
+                r = 0;
+                goto out;
+        }
+        /* back to ledger order: best holds the others in order, then k */
+        struct sched_task mine = best[l.n - 1];
+        memmove(&best[k + 1], &best[k], sizeof(*best) * (l.n - 1 - (size_t)k));
+        best[k] = mine;
+        best[k].runtime = l.v[k].task.runtime;
+        best[k].min_runtime = l.v[k].task.min_runtime;
+        best[k].granted = lo;
+        if (apply_changes(&l, best, apply, ctx, err) < 0)
+                goto out;
+        if (sched_ledger_commit(&l, err) < 0)
+                goto out;
+        *granted = lo;
+        r = 0;
+out:
+        sched_ledger_close(&l);
+        return r;
+}

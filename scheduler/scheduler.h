@@ -334,6 +334,15 @@ int sched_admission_rebalance(const struct sched_host *h, sched_apply_fn apply, 
                               const struct rtwarn *warn, struct sched_rebalance *out,
                               struct rterr *err);
 
+/* The adjust policy's decision for one elastic DEADLINE reservation whose measured demand needs
+ * more than its grant: the largest whole-microsecond runtime up to its request that the online
+ * decision admits when the reservation arrives again with that runtime (compressing elastic
+ * reservations of strictly lower classes, never its own class or above), applied through
+ * `apply` (shrinks first). *granted is the new grant (the old one when nothing more fits). */
+int sched_admission_grow(const struct sched_host *h, const char *root, const char *id,
+                         sched_apply_fn apply, void *ctx, const struct rtwarn *warn,
+                         uint64_t *granted, struct rterr *err);
+
 /* The CPUs the ledger holds for (root, id): -1 with ENOENT when it holds no reservation. */
 int sched_admission_cpus(const char *root, const char *id, struct cpumask *cpus, struct rterr *err);
 /* Hands a reservation to the process that holds it from now on (create reserves as itself,

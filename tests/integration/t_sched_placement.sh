@@ -185,6 +185,54 @@ case_rebalance_raises_grants() {
         check "perception keeps its request after delete" 4000000 "$(kr perc)"
 }
 
+# Monitor and adjust with rtprobe: best-effort (0.3, elastic to 0.1) and perception (0.3,
+# elastic to 0.1) are placed on CPU 1, then control (0.6) compresses both (to about 0.15 each).
+# Perception runs rtprobe asking for 3 ms of CPU every 10 ms: the kernel throttles it at its
+# grant, so `admission adjust` measures it using all of it, and grows it by compressing
+# best-effort (the class below) to its floor; the kernel holds the new runtimes.
+case_adjust_grows_with_rtprobe() {
+        local p probe=$RTRUN_BUILD/tests/helpers/rtprobe
+        [ -x "$probe" ] || skip_case "rtprobe not built"
+        p=$(pool)
+        [ "${p% *}" = auto@1 ] || skip_case "CPU 1 cannot be a root domain here"
+        [ "$(rt admission status --format json | jq '.host.capacity >= 0.85')" = true ] ||
+          skip_case "assumes a capacity of at least 0.85 per CPU"
+        dl_bundle "$CASE_TMP/be" best-effort 3000000 auto@1
+        bundle_set "$CASE_TMP/be" '.annotations["org.rtrun.elastic.min-runtime"] = "1000000"'
+        dl_bundle "$CASE_TMP/perc" perception 3000000 auto@1
+        bundle_set "$CASE_TMP/perc" '.annotations["org.rtrun.elastic.min-runtime"] = "1000000"
+          | .process.args = ["/bin/rtprobe", "--period", "10ms", "--budget", "3ms", "--duration", "60s"]'
+        cp "$probe" "$CASE_TMP/perc/rootfs/bin/rtprobe"
+        dl_bundle "$CASE_TMP/ctrl" control 6000000 auto@1
+        local id
+        for id in be perc ctrl; do
+                rt create --bundle "$CASE_TMP/$id" $id 2>"$CASE_TMP/$id.err" ||
+                  { fail "create $id: $(head -c 300 "$CASE_TMP/$id.err")"; return; }
+        done
+        kr() { chrt -p "$(init_pid "$1")" | sed -n 's/.*parameters: \([0-9]*\)\/.*/\1/p'; }
+        local before be_before
+        before=$(kr perc)
+        be_before=$(kr be)
+        check "perception compressed" true "$([ "${before:-0}" -lt 3000000 ] && echo true)"
+        check "best-effort compressed above its floor" true \
+          "$([ "${be_before:-0}" -gt 1000000 ] && echo true)"
+        rt start perc
+        sleep 0.5
+        local out after
+        out=$(rt admission adjust --window 1000 --format json)
+        check "adjust measured perception at its grant" true "$(jq --argjson g "$before" \
+          '[.containers[] | select(.id == "perc") | .measured_runtime * 100 >= $g * 95][0]' <<<"$out")"
+        check "adjust grew perception" true "$(jq '[.containers[] | select(.id == "perc") | .grown][0]' <<<"$out")"
+        after=$(kr perc)
+        check "perception grew in the kernel" true "$([ "${after:-0}" -gt "$before" ] && echo true || echo "false: $before -> $after")"
+        check "the ledger agrees" "$after" "$(jq '[.containers[] | select(.id == "perc") | .granted_runtime][0]' <<<"$out")"
+        check "best-effort lowered to its floor (kernel)" 1000000 "$(kr be)"
+        check "control untouched" 6000000 "$(kr ctrl)"
+        check "best-effort (sleeping) is not grown" false \
+          "$(jq '[.containers[] | select(.id == "be") | .grown][0]' <<<"$out")"
+        check_rc "a bad window is refused" 1 rt admission adjust --window 0
+}
+
 # Malformed annotations and a spec that names CPUs too are invalid input, with the annotation
 # named, and leave nothing behind.
 case_bad_annotation() {

@@ -185,6 +185,59 @@ static void rebalance_reclaims_raises_and_plans(void **state)
         free(rb.moves);
 }
 
+/* The adjust policy's decision: best-effort (0.4, elastic to 0.1) and perception (0.4, elastic
+ * to 0.1) were both compressed to 0.2 when control (0.6) arrived. Perception's measured demand
+ * needs more: it grows to the most the online decision gives it by compressing only the class
+ * below (best-effort down to its floor 0.1): 0.3, not its full 0.4; control is untouched. A
+ * best-effort reservation cannot grow at perception's expense. */
+static void grow_through_the_same_decision(void **state)
+{
+        (void)state;
+        struct sched_host h = host("0");
+        struct rterr err;
+        uint64_t granted;
+        struct calls c = {0};
+        struct sched_task be = dl("be", SCHED_CRIT_BEST_EFFORT, "0", 4 * MS, 1 * MS);
+        struct sched_task perc = dl("perc", SCHED_CRIT_PERCEPTION, "0", 4 * MS, 1 * MS);
+        struct sched_task ctrl = dl("ctrl", SCHED_CRIT_CONTROL, "0", 6 * MS, 0);
+        assert_int_equal(
+            sched_admission_reserve(&be, &h, "/r", getpid(), record, &c, &granted, NULL, &err), 0);
+        assert_int_equal(
+            sched_admission_reserve(&perc, &h, "/r", getpid(), record, &c, &granted, NULL, &err),
+            0);
+        assert_int_equal(
+            sched_admission_reserve(&ctrl, &h, "/r", getpid(), record, &c, &granted, NULL, &err),
+            0);
+        assert_int_equal(c.n, 2);
+        assert_int_equal(c.to[0], 2 * MS);
+        assert_int_equal(c.to[1], 2 * MS);
+        /* best-effort has no class below it to take from */
+        assert_int_equal(sched_admission_grow(&h, "/r", "be", record, &c, NULL, &granted, &err), 0);
+        assert_int_equal(granted, 2 * MS);
+        assert_int_equal(c.n, 2);
+        assert_int_equal(sched_admission_grow(&h, "/r", "perc", record, &c, NULL, &granted, &err),
+                         0);
+        assert_int_equal(granted, 3 * MS);
+        assert_int_equal(c.n, 4); /* best-effort lowered first, then perception raised */
+        assert_string_equal(c.who[2], "be");
+        assert_int_equal(c.to[2], 1 * MS);
+        assert_string_equal(c.who[3], "perc");
+        assert_int_equal(c.to[3], 3 * MS);
+        struct sched_ledger l;
+        assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
+        for (size_t i = 0; i < l.n; i++) {
+                const struct sched_task *t = &l.v[i].task;
+                uint64_t want = strcmp(t->id, "ctrl") == 0   ? 6 * MS
+                                : strcmp(t->id, "perc") == 0 ? 3 * MS
+                                                             : 1 * MS;
+                assert_int_equal(t->granted, want);
+                assert_int_equal(t->runtime, strcmp(t->id, "ctrl") == 0 ? 6 * MS : 4 * MS);
+        }
+        sched_ledger_close(&l);
+        assert_int_equal(sched_admission_grow(&h, "/r", "nope", record, &c, NULL, &granted, &err),
+                         -1);
+}
+
 int main(void)
 {
         assert_non_null(mkdtemp(dir));
@@ -192,6 +245,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup(reserve_placed, setup),
             cmocka_unit_test_setup(rebalance_reclaims_raises_and_plans, setup),
+            cmocka_unit_test_setup(grow_through_the_same_decision, setup),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);
         char cmd[128];
