@@ -34,7 +34,8 @@ static const struct cli_cmd commands[] = {
     {"resume", cmd_resume, "resumes all processes that have been previously paused"},
     {"update", cmd_update, "update container resource constraints"},
     {"events", cmd_events, "display container events such as OOM notifications and stats"},
-    {"admission", cmd_admission, "the real-time admission controller (status, check)"},
+    {"admission", cmd_admission,
+     "the real-time admission controller (status, check, rebalance, adjust)"},
     {"cpus", cmd_cpus, "shield, inspect and release isolated CPUs"},
     {"metrics", cmd_metrics, "print real-time metrics in the Prometheus text format"},
 };
