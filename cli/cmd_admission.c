@@ -593,11 +593,10 @@ static int adjust(const struct runtime_ctx *g, const struct opts *o)
                           o->window);
                 return log_fail(g, &err);
         }
-        struct admission_measure *m = NULL;
+        _cleanup_free_ struct admission_measure *m = NULL;
         size_t n = 0;
         if (admission_adjust(g, (unsigned)w, &m, &n, &err) < 0)
                 return log_fail(g, &err);
-        _cleanup_free_ struct admission_measure *keep = m;
         if (strcmp(o->format, "json") == 0) {
                 printf("{\"window_ms\": %lu, \"containers\": [", w);
                 for (size_t i = 0; i < n; i++) {
