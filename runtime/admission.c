@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "rt/rt.h"
 #include "runtime/log.h"
 #include "scheduler/scheduler.h"

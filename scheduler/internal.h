@@ -24,7 +24,7 @@ bool sched_admit_alone(struct sched_task *set, size_t n, size_t i, const struct 
                        struct sched_verdict *v);
 
 /* ---- JSON: common/json.h, and one schema check of scheduler/'s own ---- */
-#include "common/json.h"
+#include "common/common.h"
 
 /* A non-negative integer member; -1 with err "<path>.<key>: ..." when absent or not one. */
 int sj_u64(yajl_val obj, const char *path, const char *key, bool required, uint64_t *out,

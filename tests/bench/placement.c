@@ -10,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "scheduler/placement.h"
 #include "scheduler/scheduler.h"
 
 static double now_ms(void)

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "scheduler/placement.h"
 #include "scheduler/scheduler.h"
 
