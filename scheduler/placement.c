@@ -298,6 +298,10 @@ struct pctx {
                 size_t idx;
         } * cand_pair;
         struct sched_verdict v;
+        /* the tasks a check needs: every test looks only at tasks on the CPUs it checks
+         * (feasible.c), so a check runs on a copy of those instead of the whole set */
+        struct sched_task *sub;
+        int *one; /* per task: its CPU when it has exactly one, else -1 (set when accounted) */
         /* the exact search */
         uint32_t adm[4];
         uint64_t ppb[4];
@@ -322,6 +326,8 @@ static void pctx_free(struct pctx *c)
         free(c->seen);
         free(c->cand);
         free(c->cand_key);
+        free(c->sub);
+        free(c->one);
         free(c->cand2);
         free(c->cand_pair);
         free(c->suf_adm);
@@ -385,8 +391,10 @@ static int pctx_init(struct pctx *c, struct sched_task *t, const struct sched_pl
         c->cand_key = malloc(sizeof(uint64_t) * (m + n + 1));
         c->cand2 = malloc(sizeof(struct cpumask) * (m + n + 1));
         c->cand_pair = malloc(sizeof(*c->cand_pair) * (m + n + 1));
+        c->sub = malloc(sizeof(struct sched_task) * (n + 1));
+        c->one = malloc(sizeof(int) * (n + 1));
         if (!c->order || !c->load || !c->touched || !c->dl || !c->cls || !c->seen || !c->cand ||
-            !c->cand_key || !c->cand2 || !c->cand_pair)
+            !c->cand_key || !c->cand2 || !c->cand_pair || !c->sub || !c->one)
                 return -1;
         for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu))
                 c->load[cpu] = foreign_ppb(h, cpu);
@@ -402,6 +410,8 @@ static void account(struct pctx *c, const struct sched_task *t, int sign)
 {
         if (t->kind == SCHED_KIND_NONE)
                 return;
+        if (sign > 0)
+                c->one[t - c->t] = cpumask_count(&t->cpus) == 1 ? cpumask_first(&t->cpus) : -1;
         uint64_t l = sched_place_load_ppb(t);
         for (int cpu = cpumask_first(&t->cpus); cpu >= 0; cpu = cpumask_next(&t->cpus, cpu)) {
                 if (cpu >= c->ncpu)
@@ -499,15 +509,58 @@ static size_t candidates(struct pctx *c, size_t i)
         return k;
 }
 
+/* Copies into c->sub the admitted tasks (other than i) on `cpus`, then task i last; returns
+ * the count. */
+static size_t gather(struct pctx *c, size_t i, const struct cpumask *cpus)
+{
+        int single = cpumask_count(cpus) == 1 ? cpumask_first(cpus) : -1;
+        size_t k = 0;
+        for (size_t j = 0; j < c->n; j++) {
+                const struct sched_task *o = &c->t[j];
+                if (j == i || o->kind == SCHED_KIND_NONE || o->granted == 0)
+                        continue;
+                bool on = single >= 0 && c->one[j] >= 0
+                              ? c->one[j] == single
+                              : (single >= 0 ? cpumask_test(&o->cpus, (unsigned)single)
+                                             : cpumask_intersects(&o->cpus, cpus));
+                if (on)
+                        c->sub[k++] = *o;
+        }
+        c->sub[k] = c->t[i];
+        c->sub[k].cpus = *cpus;
+        return k + 1;
+}
+
+/* The batch rule for task i on `cpus`, on the tasks there only; sets t[i].cpus and granted. */
+static bool admit_on(struct pctx *c, size_t i, const struct cpumask *cpus, struct sched_verdict *v)
+{
+        size_t k = gather(c, i, cpus);
+        bool ok = sched_admit_alone(c->sub, k, k - 1, c->h, v) && v->admitted;
+        c->t[i].cpus = *cpus;
+        c->t[i].granted = ok ? c->sub[k - 1].granted : 0;
+        return ok;
+}
+
+/* Whether task i fits on `cpus` as requested (no shrinking). */
+static bool fits_as_requested(struct pctx *c, size_t i, const struct cpumask *cpus)
+{
+        const struct sched_task *t = &c->t[i];
+        char why[64];
+        if (t->kind == SCHED_KIND_TIMED_FP && cpumask_count(cpus) != 1)
+                return false;
+        size_t k = gather(c, i, cpus);
+        c->sub[k - 1].granted = t->kind == SCHED_KIND_UNTIMED_FP ? 1 : t->runtime;
+        return sched_feasible(c->sub, k, c->h, cpus, why, sizeof(why));
+}
+
 /* Tries task i on `cpus` with the batch rule; on admission its load is accounted. */
 static bool try_on(struct pctx *c, size_t i, const struct cpumask *cpus)
 {
-        c->t[i].cpus = *cpus;
-        if (sched_admit_alone(c->t, c->n, i, c->h, &c->v) && c->v.admitted) {
+        struct cpumask m = *cpus; /* cpus may be c->cand, which gather does not touch */
+        if (admit_on(c, i, &m, &c->v)) {
                 account(c, &c->t[i], 1);
                 return true;
         }
-        c->t[i].granted = 0;
         return false;
 }
 
@@ -529,25 +582,19 @@ static void heuristic(struct pctx *c, enum sched_fit fit)
                 struct sched_task *t = &c->t[i];
                 c->picked[i] = false;
                 if (!is_auto(c->req, c->t, i)) {
-                        if (sched_admit_alone(c->t, c->n, i, c->h, &c->v) && c->v.admitted)
+                        struct cpumask own = t->cpus;
+                        if (admit_on(c, i, &own, &c->v))
                                 account(c, t, 1);
-                        else
-                                t->granted = 0;
                         continue;
                 }
                 size_t nc = candidates(c, i);
                 uint64_t best_g = 0;
                 size_t best = nc;
-                char why[64];
                 /* first where it fits as requested: one test per candidate */
                 for (size_t x = 0; x < nc && best == nc; x++) {
                         size_t y = fit == SCHED_FIT_WORST ? x : nc - 1 - x;
-                        t->cpus = c->cand[y];
-                        t->granted = t->kind == SCHED_KIND_UNTIMED_FP ? 1 : t->runtime;
-                        if ((t->kind != SCHED_KIND_TIMED_FP || cpumask_count(&t->cpus) == 1) &&
-                            sched_feasible(c->t, c->n, c->h, &t->cpus, why, sizeof(why)))
+                        if (fits_as_requested(c, i, &c->cand[y]))
                                 best = y;
-                        t->granted = 0;
                 }
                 /* else an elastic task where it keeps the most runtime */
                 bool full = best < nc;
@@ -649,10 +696,9 @@ static void search(struct pctx *c, size_t k)
         size_t i = c->order[k];
         struct sched_task *t = &c->t[i];
         if (!is_auto(c->req, c->t, i)) {
-                if (sched_admit_alone(c->t, c->n, i, c->h, &c->v) && c->v.admitted)
+                struct cpumask own = t->cpus;
+                if (admit_on(c, i, &own, &c->v))
                         account(c, t, 1);
-                else
-                        t->granted = 0;
                 take(c, i, 1);
                 search(c, k + 1);
                 take(c, i, -1);
@@ -701,7 +747,8 @@ static size_t replay(struct pctx *c, const bool *picked, const struct cpumask *p
                 size_t i = c->order[k];
                 struct sched_task *t = &c->t[i];
                 if (!is_auto(c->req, c->t, i)) {
-                        if (sched_admit_alone(c->t, c->n, i, c->h, &v[i]) && v[i].admitted)
+                        struct cpumask own = t->cpus;
+                        if (admit_on(c, i, &own, &v[i]))
                                 account(c, t, 1);
                         else
                                 rejected++;
@@ -912,8 +959,10 @@ bool sched_place_online(struct sched_task *t, size_t n, const struct sched_place
         c.cand_key = malloc(sizeof(uint64_t) * ((size_t)c.ncpu + n + 1));
         c.cand2 = malloc(sizeof(struct cpumask) * ((size_t)c.ncpu + n + 1));
         c.cand_pair = malloc(sizeof(*c.cand_pair) * ((size_t)c.ncpu + n + 1));
+        c.sub = malloc(sizeof(struct sched_task) * (n + 2));
+        c.one = malloc(sizeof(int) * (n + 2));
         if (!c.load || !c.touched || !c.dl || !c.cls || !c.seen || !c.cand || !c.cand_key ||
-            !c.cand2 || !c.cand_pair)
+            !c.cand2 || !c.cand_pair || !c.sub || !c.one)
                 goto oom;
         for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu))
                 c.load[cpu] = foreign_ppb(h, cpu);
