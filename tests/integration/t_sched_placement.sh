@@ -36,7 +36,7 @@ dl_bundle() {
         local dir=$1
         make_bundle "$dir" sleep 1000
         bundle_set "$dir" "del(.process.capabilities.ambient)
-          | .linux.cgroupsPath = \"/rtrun-test-place-$$-$(basename "$dir")\"
+          | .linux.cgroupsPath = \"${SHARED_PARENT:-}/rtrun-test-place-$$-$(basename "$dir")\"
           | .process.scheduler = {\"policy\": \"SCHED_DEADLINE\", \"runtime\": $3,
                                   \"deadline\": 10000000, \"period\": 10000000}
           | .annotations[\"org.rtrun.criticality\"] = \"$2\"
@@ -61,6 +61,34 @@ pool() {
                 echo "none"
         fi
         rt delete --force probe >/dev/null 2>&1
+}
+
+# Several DEADLINE containers on CPU 1 share one partition. On cgroup v2 before
+# cpuset.cpus.exclusive (6.7; the VM lane's 6.1) only a child of the root can be one, and
+# siblings cannot share CPUs, so the test plays the administrator: a top-level partition of
+# CPU 1 under which the containers' cgroups go (as t_rt_deadline.sh does). Elsewhere rtrun
+# makes the shared partition itself.
+share_cpu1() {
+        local cs=/sys/fs/cgroup probe
+        [ "$(stat -fc %T $cs)" = cgroup2fs ] || return 0
+        probe=$cs/rtrun-test-place-$$-probe
+        mkdir "$probe" || return 0
+        if [ -e "$probe/cpuset.cpus.exclusive" ]; then
+                rmdir "$probe"
+                return 0
+        fi
+        rmdir "$probe"
+        local d=$cs/rtrun-test-place-$$-cpu1
+        mkdir -p "$d" && echo 1 >"$d/cpuset.cpus" && echo root >"$d/cpuset.cpus.partition" ||
+          skip_case "cannot make CPU 1 a partition for the containers to share"
+        SHARED_PARENT=/rtrun-test-place-$$-cpu1
+}
+
+# The previous case's containers are gone by now (lib_run_cases): so can its shared partition.
+case_setup() {
+        local d=/sys/fs/cgroup/rtrun-test-place-$$-cpu1
+        [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+        SHARED_PARENT=
 }
 
 # The chosen CPUs are the cpuset, the affinity and the root domain; DEADLINE runs there.
@@ -153,6 +181,7 @@ case_rebalance_raises_grants() {
         [ "${p% *}" = auto@1 ] || skip_case "CPU 1 cannot be a root domain here"
         [ "$(rt admission status --format json | jq '.host.capacity >= 0.85')" = true ] ||
           skip_case "assumes a capacity of at least 0.85 per CPU"
+        share_cpu1
         dl_bundle "$CASE_TMP/ctrl" control 5000000 auto@1
         dl_bundle "$CASE_TMP/perc" perception 4000000 auto@1
         bundle_set "$CASE_TMP/perc" '.annotations["org.rtrun.elastic.min-runtime"] = "1000000"'
@@ -197,6 +226,7 @@ case_adjust_grows_with_rtprobe() {
         [ "${p% *}" = auto@1 ] || skip_case "CPU 1 cannot be a root domain here"
         [ "$(rt admission status --format json | jq '.host.capacity >= 0.85')" = true ] ||
           skip_case "assumes a capacity of at least 0.85 per CPU"
+        share_cpu1
         dl_bundle "$CASE_TMP/be" best-effort 3000000 auto@1
         bundle_set "$CASE_TMP/be" '.annotations["org.rtrun.elastic.min-runtime"] = "1000000"'
         dl_bundle "$CASE_TMP/perc" perception 3000000 auto@1
