@@ -155,6 +155,7 @@ int sched_admission_reserve_placed(const struct sched_task *t, const struct sche
         if (apply_changes(&l, tasks, apply, ctx, err) < 0)
                 goto out;
         struct sched_entry e = {.task = tasks[l.n], .pid = pid, .changed = true};
+        e.task.placed = req != NULL && req->place;
         snprintf(e.root, sizeof(e.root), "%s", root);
         e.starttime = sched_proc_starttime(pid);
         e.pidfs_ino = sched_proc_pidfs_ino(pid);
@@ -246,12 +247,13 @@ int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rte
         return r;
 }
 
-/* Elastic DEADLINE reservations below control on one CPU: the ones a balanced placement may
- * move (control never moves; a partition of several CPUs is its user's choice). */
+/* Placed (auto) elastic DEADLINE reservations below control on one CPU: the ones a balanced
+ * placement may move (control never moves; CPUs a user named, or a partition of several, are
+ * the user's choice). */
 static bool movable(const struct sched_task *t)
 {
-        return t->kind == SCHED_KIND_DEADLINE && t->elastic && t->crit < SCHED_CRIT_CONTROL &&
-               t->granted > 0 && cpumask_count(&t->cpus) == 1;
+        return t->placed && t->kind == SCHED_KIND_DEADLINE && t->elastic &&
+               t->crit < SCHED_CRIT_CONTROL && t->granted > 0 && cpumask_count(&t->cpus) == 1;
 }
 
 /* The plan: the movable reservations placed again (batch placement, exact for small sets), the

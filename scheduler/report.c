@@ -231,6 +231,7 @@ char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive
                 gen_key_dbl(g, "utilisation",
                             t->period ? (double)t->granted / (double)t->period : 0);
                 gen_key_bool(g, "elastic", t->elastic);
+                gen_key_bool(g, "placed", t->placed);
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);

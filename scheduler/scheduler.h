@@ -47,6 +47,7 @@ struct sched_task {
         struct cpumask cpus; /* the partition, or the one CPU of a timed FIFO/RR task */
         uint64_t runtime, deadline, period;
         bool elastic;
+        bool placed;          /* its CPUs were chosen by admission (org.rtrun.cpus=auto) */
         uint64_t min_runtime; /* elastic only */
         double weight;        /* elastic only, > 0 */
         uint64_t granted;     /* 0 when not admitted */

@@ -136,12 +136,16 @@ static void rebalance_reclaims_raises_and_plans(void **state)
         struct sched_task plan = dl("plan", SCHED_CRIT_PLANNING, "1", 3 * MS, 1 * MS);
         assert_int_equal(
             sched_admission_reserve(&ctrl, &h, "/r", dead, record, &c, &granted, NULL, &err), 0);
-        assert_int_equal(
-            sched_admission_reserve(&perc, &h, "/r", getpid(), record, &c, &granted, NULL, &err),
-            0);
-        assert_int_equal(
-            sched_admission_reserve(&plan, &h, "/r", getpid(), record, &c, &granted, NULL, &err),
-            0);
+        /* perception and planning asked admission to choose, from CPU 1 only */
+        struct sched_place_req one;
+        struct cpumask chosen;
+        assert_int_equal(sched_place_req_parse("auto@1", &h.cpus, &one, &err), 0);
+        assert_int_equal(sched_admission_reserve_placed(&perc, &one, &h, "/r", getpid(), record, &c,
+                                                        &granted, &chosen, NULL, &err),
+                         0);
+        assert_int_equal(sched_admission_reserve_placed(&plan, &one, &h, "/r", getpid(), record, &c,
+                                                        &granted, &chosen, NULL, &err),
+                         0);
         assert_int_equal(c.n, 1);
         assert_string_equal(c.who[0], "perc");
         assert_int_equal(c.to[0], 2 * MS);
@@ -176,6 +180,11 @@ static void rebalance_reclaims_raises_and_plans(void **state)
                 if (strcmp(l.v[i].task.id, "perc") == 0)
                         assert_int_equal(l.v[i].task.granted, 5 * MS);
         }
+        sched_ledger_close(&l);
+        /* the ledger remembers which were placed */
+        assert_int_equal(sched_ledger_snapshot(&l, &err), 0);
+        for (size_t i = 0; i < l.n; i++)
+                assert_true(l.v[i].task.placed);
         sched_ledger_close(&l);
         /* a second rebalance has nothing to raise or reclaim */
         assert_int_equal(sched_admission_rebalance(&h, record, &c, NULL, &rb, &err), 0);
