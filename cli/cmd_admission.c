@@ -431,26 +431,28 @@ static void print_host(const struct sched_host *h)
 }
 
 static void status_table(const struct sched_ledger *l, const struct sched_task *t, size_t n,
-                         const struct sched_host *h)
+                         const struct sched_host *h, const bool *alive, const uint64_t *used,
+                         const uint64_t *age)
 {
         print_host(h);
         print_cpus(t, n, h);
-        printf("\n%-24s %-8s %-12s %-9s %-6s %-13s %-12s %-11s %-7s %s\n", "CONTAINER", "PID",
+        printf("\n%-24s %-8s %-12s %-9s %-6s %-13s %-12s %-11s %-7s %-7s %s\n", "CONTAINER", "PID",
                "CRITICALITY", "POLICY", "CPUS", "REQUESTED(ms)", "GRANTED(ms)", "PERIOD(ms)",
-               "UTIL", "ROOT");
+               "UTIL", "USED", "ROOT");
         for (size_t i = 0; i < l->n; i++) {
                 const struct sched_entry *e = &l->v[i];
-                char c[256];
+                char c[256], u[32] = "-";
                 cpumask_format(&e->task.cpus, c, sizeof(c));
-                printf("%-24s %-8d %-12s %-9s %-6s %-13.3f %-12.3f %-11.3f %-7.3f %s%s\n",
+                /* what the holder used over its life, against UTIL, the grant's share */
+                if (alive && used && age && alive[i] && age[i] > 0)
+                        snprintf(u, sizeof(u), "%.3f", (double)used[i] / (double)age[i]);
+                printf("%-24s %-8d %-12s %-9s %-6s %-13.3f %-12.3f %-11.3f %-7.3f %-7s %s%s\n",
                        shown_name(&e->task).s, (int)e->pid, sched_crit_name(e->task.crit),
                        policy_name(e->task.policy), c, ms(e->task.runtime), ms(e->task.granted),
                        ms(e->task.period),
-                       e->task.period ? (double)e->task.granted / (double)e->task.period : 0,
+                       e->task.period ? (double)e->task.granted / (double)e->task.period : 0, u,
                        e->root,
-                       sched_entry_alive(e) ? ""
-                                            : " (dead: reclaimed "
-                                              "at the next decision)");
+                       alive == NULL || alive[i] ? "" : " (dead: reclaimed at the next decision)");
         }
 }
 
@@ -476,9 +478,17 @@ static int status(const struct runtime_ctx *g, const struct opts *o)
                 if (alive[i])
                         t[n++] = l.v[i].task;
         }
+        _cleanup_free_ uint64_t *used = calloc(l.n + 1, sizeof(uint64_t));
+        _cleanup_free_ uint64_t *age = calloc(l.n + 1, sizeof(uint64_t));
+        for (size_t i = 0; used && age && alive && i < l.n; i++)
+                if (alive[i]) {
+                        used[i] = admission_cpu_time_ns(l.v[i].pid);
+                        age[i] = admission_age_ns(l.v[i].starttime);
+                }
         _cleanup_free_ char *doc = NULL;
         if (alive && strcmp(o->format, "json") == 0)
-                doc = sched_status_json(l.v, l.n, alive, &h);
+                doc = used && age ? sched_status_json_measured(l.v, l.n, alive, used, age, &h)
+                                  : sched_status_json(l.v, l.n, alive, &h);
         if (alive == NULL || (strcmp(o->format, "json") == 0 && doc == NULL)) {
                 rterr_set(&err, ENOMEM, "admission status: out of memory");
                 return log_fail(g, &err);
@@ -486,7 +496,7 @@ static int status(const struct runtime_ctx *g, const struct opts *o)
         if (doc)
                 printf("%s\n", doc);
         else
-                status_table(&l, t, n, &h);
+                status_table(&l, t, n, &h, alive, used, age);
         return 0;
 }
 

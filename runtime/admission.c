@@ -194,6 +194,27 @@ int admission_rebalance(const struct runtime_ctx *g, struct sched_rebalance *out
         return sched_admission_rebalance(&h, resize, (void *)g, &warn, out, err);
 }
 
+static uint64_t sum_exec_ns(pid_t pid);
+
+uint64_t admission_age_ns(uint64_t starttime)
+{
+        FILE *f = fopen("/proc/uptime", "re");
+        double up = 0;
+        long tck = sysconf(_SC_CLK_TCK);
+        if (f == NULL)
+                return 0;
+        if (fscanf(f, "%lf", &up) != 1)
+                up = 0;
+        fclose(f);
+        double start = tck > 0 ? (double)starttime / (double)tck : 0;
+        return up > start ? (uint64_t)((up - start) * 1e9) : 0;
+}
+
+uint64_t admission_cpu_time_ns(pid_t pid)
+{
+        return sum_exec_ns(pid);
+}
+
 /* se.sum_exec_runtime of /proc/PID/sched (milliseconds with six decimals) in ns; 0 when gone. */
 static uint64_t sum_exec_ns(pid_t pid)
 {

@@ -54,6 +54,11 @@ struct admission_measure {
         bool elastic, grown; /* grown: the policy raised the grant (granted is the new one) */
         uint64_t before;     /* the grant before */
 };
+/* The CPU time process pid has used (se.sum_exec_runtime of /proc/PID/sched, ns) and how long
+ * it has lived (ns since its start, from /proc/PID/stat and /proc/uptime); 0 when gone. */
+uint64_t admission_cpu_time_ns(pid_t pid);
+uint64_t admission_age_ns(uint64_t starttime);
+
 /* The opt-in adjust policy: measures every live DEADLINE reservation over window_ms; an
  * elastic one that used at least 95% of its grant while compressed below its request grows
  * through sched_admission_grow (the online decision: lower classes may be compressed, nothing

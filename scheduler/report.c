@@ -180,6 +180,13 @@ char *sched_report_json_placed(const struct sched_task *tasks, const struct sche
 char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive,
                         const struct sched_host *h)
 {
+        return sched_status_json_measured(e, n, alive, NULL, NULL, h);
+}
+
+char *sched_status_json_measured(const struct sched_entry *e, size_t n, const bool *alive,
+                                 const uint64_t *used, const uint64_t *age,
+                                 const struct sched_host *h)
+{
         struct sched_task *live = calloc(n + 1, sizeof(*live));
         yajl_gen g = yajl_gen_alloc(NULL);
         char *s = NULL;
@@ -232,6 +239,10 @@ char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive
                             t->period ? (double)t->granted / (double)t->period : 0);
                 gen_key_bool(g, "elastic", t->elastic);
                 gen_key_bool(g, "placed", t->placed);
+                if (used != NULL && age != NULL && alive[i] && age[i] > 0) {
+                        gen_key_int(g, "cpu_time_ns", (long long)used[i]);
+                        gen_key_dbl(g, "measured_utilisation", (double)used[i] / (double)age[i]);
+                }
                 yajl_gen_map_close(g);
         }
         yajl_gen_array_close(g);

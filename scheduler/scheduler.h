@@ -414,6 +414,12 @@ char *sched_metrics_text(const struct sched_entry *e, size_t n, const bool *aliv
  * "cpus"} (dead entries listed, not counted); malloc'd. */
 char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive,
                         const struct sched_host *h);
+/* The same with what the kernel measured per entry (may be NULL): used[i] the CPU time the
+ * holder consumed (se.sum_exec_runtime, ns) over age[i] ns of its life, as "cpu_time_ns" and
+ * "measured_utilisation" (used / age, against "utilisation", the grant's share). */
+char *sched_status_json_measured(const struct sched_entry *e, size_t n, const bool *alive,
+                                 const uint64_t *used, const uint64_t *age,
+                                 const struct sched_host *h);
 
 /* The name an engine gave the container, from the annotations it passes: org.rtrun.name (any
  * engine, e.g. `podman run --annotation org.rtrun.name=NAME`; Podman 4 passes no name of its

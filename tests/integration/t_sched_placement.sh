@@ -261,6 +261,14 @@ case_adjust_grows_with_rtprobe() {
         check "best-effort (sleeping) is not grown" false \
           "$(jq '[.containers[] | select(.id == "be") | .grown][0]' <<<"$out")"
         check_rc "a bad window is refused" 1 rt admission adjust --window 0
+        # status shows what each holder used over its life next to its grant's share
+        local st
+        st=$(rt admission status --format json)
+        check "status: perception measured using CPU" true \
+          "$(jq '[.containers[] | select(.id == "perc") | .measured_utilisation > 0.05][0]' <<<"$st")"
+        check "status: sleeping best-effort measured near zero" true \
+          "$(jq '[.containers[] | select(.id == "be") | .measured_utilisation < 0.05][0]' <<<"$st")"
+        check_contains "status table has the USED column" "$(rt admission status)" " USED "
 }
 
 # Malformed annotations and a spec that names CPUs too are invalid input, with the annotation
