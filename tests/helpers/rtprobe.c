@@ -168,9 +168,10 @@ static void print_json(const struct options *o, const struct rtprobe_summary *s,
                o->deadline);
         printf("\"latency_ns\":{\"min\":%" PRId64 ",\"avg\":%" PRId64 ",\"p50\":%" PRId64
                ",\"p99\":%" PRId64 ",\"p999\":%" PRId64 ",\"max\":%" PRId64
-               "},\"completion_ns\":{\"p99\":%" PRId64 ",\"max\":%" PRId64 "},",
+               "},\"completion_ns\":{\"p99\":%" PRId64 ",\"max\":%" PRId64
+               "},\"job_ns\":{\"p999\":%" PRId64 ",\"max\":%" PRId64 "},",
                s->lat_min, s->lat_avg, s->lat_p50, s->lat_p99, s->lat_p999, s->lat_max,
-               s->response_p99, s->response_max);
+               s->response_p99, s->response_max, s->job_p999, s->job_max);
         printf("\"mlocked\":%s,\"fifo_request\":\"%s\",", o->mlocked ? "true" : "false",
                o->fifo_result);
         printf("\"sched\":{\"policy\":\"%s\",\"flags\":%" PRIu64 ",\"runtime\":%" PRIu64

@@ -31,6 +31,8 @@ struct rtprobe_summary {
         int64_t lat_max;
         int64_t response_max; /* completion - release (ns) */
         int64_t response_p99;
+        int64_t job_p999; /* completion - wakeup: the job's wall time, its WCET as run */
+        int64_t job_max;
 };
 
 static inline int rtprobe_cmp_i64(const void *a, const void *b)
@@ -114,6 +116,11 @@ static inline void rtprobe_summarize(const struct rtprobe_sample *s, size_t n, u
                 scratch[i] = s[i].completion - s[i].release;
         qsort(scratch, n, sizeof(*scratch), rtprobe_cmp_i64);
         out->response_p99 = rtprobe_percentile_sorted(scratch, n, 99);
+        for (size_t i = 0; i < n; i++)
+                scratch[i] = s[i].completion - s[i].wakeup;
+        qsort(scratch, n, sizeof(*scratch), rtprobe_cmp_i64);
+        out->job_p999 = rtprobe_permille_sorted(scratch, n, 999);
+        out->job_max = scratch[n - 1];
 }
 
 /* Adds each sample's wake-up latency to a histogram of RTPROBE_HIST_BUCKETS 1 us buckets

@@ -82,6 +82,9 @@ static void test_p50_and_p999_are_nearest_rank(void **state)
         assert_int_equal(sum.lat_p50, 999000);
         assert_int_equal(sum.lat_p99, 1979000);
         assert_int_equal(sum.lat_p999, 1997000);
+        /* Every job ran 100 us from wake-up to completion. */
+        assert_int_equal(sum.job_p999, 100000);
+        assert_int_equal(sum.job_max, 100000);
 }
 
 static void test_single_and_empty_schedules(void **state)
