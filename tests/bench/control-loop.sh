@@ -229,7 +229,12 @@ side_stop() { # S RT NAME -> what the side container's own probe said
 	local bin root id=$tag-$1-$3-$2
 	bin=$(bin_of "$2") root=$(root_of "$2")
 	"$bin" --root "$root" kill "$id" TERM >/dev/null 2>&1 || true
-	sleep 0.3
+	# rtprobe finishes the job it is in (up to 95 ms of CPU for the rogue) and prints its JSON.
+	local t
+	for t in $(seq 50); do
+		[ "$("$bin" --root "$root" state "$id" 2>/dev/null | jq -r .status)" = running ] || break
+		sleep 0.1
+	done
 	"$bin" --root "$root" delete --force "$id" >/dev/null 2>&1 || true
 	local j
 	j=$(grep '^{' "$work/$id.out" 2>/dev/null | tail -n 1)
@@ -240,11 +245,11 @@ side_stop() { # S RT NAME -> what the side container's own probe said
 
 note=""
 join_rogue() { # S RT: the over-asking DEADLINE container arrives while control runs
-	sleep 1
+	sleep 0.3
 	note="$note; $(side_start "$1" "$2" overask "$work/b-overask")"
 }
 join_rt() { # S RT: two more real-time containers arrive while control runs
-	sleep 1
+	sleep 0.3
 	note="$note; $(side_start "$1" "$2" rt-a "$work/b-rt"); $(side_start "$1" "$2" rt-b "$work/b-rt")"
 }
 
