@@ -369,3 +369,6 @@ done
 	echo "unset multiplot"
 } | gnuplot
 echo "wrote $table, $bench_out/control-loop.json, control-loop-hist-{${scenarios// /,}}.png, control-loop-cdf.png"
+bad=$(jq -r 'select((.runtime | startswith("rtrun")) and .status == "ran" and .policy != "SCHED_DEADLINE") |
+	"S\(.scenario) \(.runtime) ran as \(.policy)"' "$work/results.jsonl")
+[ -z "$bad" ] || bench_die "rtrun did not apply the reservation: $bad"
