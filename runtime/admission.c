@@ -152,18 +152,26 @@ int admission_reserve_exec(const struct runtime_ctx *g, const char *id, const st
         /* a container whose CPUs admission chose: the exec'd process runs on those */
         _cleanup_free_ char *chosen = NULL;
         const char *cpus = spec->has_linux ? spec->linux_.resources.cpu.cpus : NULL;
-        if (oci_annotation(spec, SCHED_PLACE_ANNOTATION) != NULL && (cpus == NULL || !*cpus)) {
+        bool placed =
+            oci_annotation(spec, SCHED_PLACE_ANNOTATION) != NULL && (cpus == NULL || !*cpus);
+        if (placed) {
                 struct cpumask m;
                 char list[CPULIST_MAX];
-                if (sched_admission_cpus(g->root, id, &m, err) < 0)
+                struct rterr e;
+                /* none held: the container is not real-time (nothing was placed), so its
+                 * cgroup has every CPU and so does the exec'd process */
+                if (sched_admission_cpus(g->root, id, &m, &e) == 0) {
+                        chosen = strdup(cpumask_format(&m, list, sizeof(list)));
+                        if (chosen == NULL)
+                                return rterr_errno(err, "exec");
+                        view.has_linux = true;
+                        view.linux_.resources.cpu.cpus = chosen;
+                } else if (e.code != ENOENT) {
+                        *err = e;
                         return rterr_wrap(err, "exec: the CPUs admission chose for %s", id);
-                chosen = strdup(cpumask_format(&m, list, sizeof(list)));
-                if (chosen == NULL)
-                        return rterr_errno(err, "exec");
-                view.has_linux = true;
-                view.linux_.resources.cpu.cpus = chosen;
+                }
         }
-        int r = reserve(g, aid, &view, chosen != NULL, reserved, err);
+        int r = reserve(g, aid, &view, placed, reserved, err);
         p->scheduler.runtime = view.process.scheduler.runtime;
         return r;
 }

@@ -271,6 +271,28 @@ case_adjust_grows_with_rtprobe() {
         check_contains "status table has the USED column" "$(rt admission status)" " USED "
 }
 
+# A container that is not real-time has nothing placed (the annotation is ignored, as runc
+# ignores it); a DEADLINE process exec'd into it reserves on the container's CPUs, every one.
+case_exec_into_unplaced() {
+        make_bundle "$CASE_TMP/plain" sleep 1000
+        bundle_set "$CASE_TMP/plain" '.annotations["org.rtrun.cpus"] = "auto@1"'
+        check_rc "create (SCHED_OTHER, auto ignored)" 0 rt run -d --bundle "$CASE_TMP/plain" plain
+        check "no reservation for it" none "$(ledger_cpus plain)"
+        jq '.process | .args = ["sleep", "100"]
+          | .scheduler = {"policy": "SCHED_DEADLINE", "runtime": 100000, "deadline": 10000000,
+                          "period": 10000000}' "$CASE_TMP/plain/config.json" >"$CASE_TMP/exec.json"
+        if ! rt exec --detach --process "$CASE_TMP/exec.json" plain 2>"$CASE_TMP/exec.err"; then
+                grep -q "sched_setattr\|root domain" "$CASE_TMP/exec.err" &&
+                  skip_case "the kernel refused DEADLINE on all CPUs ($(head -c 200 "$CASE_TMP/exec.err"))"
+                fail "exec DEADLINE: $(head -c 300 "$CASE_TMP/exec.err")"
+                return
+        fi
+        pass "exec DEADLINE admitted"
+        check "exec reserves on every CPU" "$(cat /sys/devices/system/cpu/online)" \
+          "$(rt admission status --format json |
+            jq -r '[.containers[] | select(.id | startswith("plain/exec-")) | .cpus][0]')"
+}
+
 # Malformed annotations and a spec that names CPUs too are invalid input, with the annotation
 # named, and leave nothing behind.
 case_bad_annotation() {
