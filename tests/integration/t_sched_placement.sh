@@ -322,6 +322,13 @@ case_check_plans_a_directory() {
           '<property name="cpus" value="'
         check_contains "table CPUS column" "$(rt admission check "$d")" "CPUS"
         check_contains "the reason says where" "$(jq -r '.containers[0].reason' <<<"$out")" "placed on CPU"
+        # a taskset with auto CPUs: the plan, and how far the heuristic is from the exact search
+        out=$(rt admission check --taskset "$RTRUN_SRC/bundles/tasksets/auto-placement.json" --format json)
+        check "taskset: all placed, one CPU each" "1 2 2 2 3" \
+          "$(jq -r '[.containers[] | .cpus] | join(" ")' <<<"$out")"
+        check "taskset: the exact search proved its plan" true "$(jq .placement.optimal <<<"$out")"
+        check "taskset: gap reported" "placement: the exact optimum admits 5 (heuristic 5), highest CPU load 0.480 (heuristic 0.600), spread 0.090 (heuristic 0.330)" \
+          "$(jq -r .placement.gap <<<"$out")"
 }
 
 # runc ignores the annotation. A container that is not real-time needs no placement: rtrun runs
