@@ -37,6 +37,7 @@ static const struct cli_cmd commands[] = {
     {"admission", cmd_admission, "the real-time admission controller (status, check)"},
     {"cpus", cmd_cpus, "shield, inspect and release isolated CPUs"},
     {"metrics", cmd_metrics, "print real-time metrics in the Prometheus text format"},
+    {"cdi", cmd_cdi, "generate a CDI spec for this host's GPUs"},
 };
 
 static void print_version(void)

@@ -51,4 +51,10 @@ void gpu_host_free(struct gpu_host *h);
 int gpu_spec_rewrite(const struct gpu_host *h, const char *json, char **out, size_t *out_len,
                      struct rterr *err);
 
+/* The host's GPUs as a CDI spec tree (kind nvidia.com/gpu: devices "0".., "all" and
+ * "imex-channel-N"; the control nodes and driver files in the spec-wide edits), to write with
+ * cdi_node_to_json / cdi_node_to_yaml. */
+struct cdi_node;
+int gpu_cdi_spec(const struct gpu_host *h, struct cdi_node **out, struct rterr *err);
+
 #endif
