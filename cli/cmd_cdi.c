@@ -24,7 +24,7 @@ static const char cdi_usage[] =
     "control nodes and the driver's files (found through the loader's cache, the driver roots\n"
     "and the targets of wrapper scripts such as a /usr/bin/nvidia-smi that execs the driver\n"
     "root's binary) are edits of every device. Containers then ask for nvidia.com/gpu=0\n"
-    "through Podman's --device, containerd's CDI support or the org.rtrun.cdi.devices\n"
+    "through Podman's device option, containerd's CDI support or the org.rtrun.cdi.devices\n"
     "annotation.\n"
     "\n"
     "Options:\n"
