@@ -30,6 +30,7 @@
 #include <sys/file.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <linux/magic.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -349,18 +350,53 @@ static void sweep(const struct sched_ledger *l)
         }
 }
 
+/* The sidecar directory's identity and last change, on tmpfs only: there a directory's size
+ * counts its entries (BOGO_DIRENT_SIZE each), so a sidecar added within the same coarse
+ * clock tick as the stamp still changes it. Elsewhere (size in blocks) all 0s: never trusted. */
+static void sidecar_stamp(const struct sched_ledger *l, uint64_t out[4])
+{
+        memset(out, 0, 4 * sizeof(out[0]));
+        _cleanup_close_ int d =
+            openat(l->dir_fd, SCHED_SIDECARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+        struct statfs sf;
+        if (d < 0 || fstat(d, &st) < 0 || fstatfs(d, &sf) < 0 || sf.f_type != TMPFS_MAGIC)
+                return;
+        out[0] = (uint64_t)st.st_dev;
+        out[1] = (uint64_t)st.st_ino;
+        out[2] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+        out[3] = (uint64_t)st.st_size;
+}
+
+/* Whether the sidecars must be read against the ledger: always after a commit was cut short
+ * (its marker is there), for a ledger without a stamp (ledger.json, an older ledger.bin, not
+ * tmpfs), and whenever the directory changed since the last commit recorded it. Otherwise
+ * every sidecar is one the ledger names, and the readdir of n files is skipped. */
+static bool must_reconcile(const struct sched_ledger *l, bool committing)
+{
+        uint64_t now[4];
+        if (committing || l->sidecar_stamp[1] == 0)
+                return true;
+        sidecar_stamp(l, now);
+        return memcmp(now, l->sidecar_stamp, sizeof(now)) != 0;
+}
+
 int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
 {
-        if (open_dir(l, LOCK_EX, err) < 0 || load(l, true, err) < 0 ||
-            sched_ledger_reconcile(l, true, err) < 0) {
+        if (open_dir(l, LOCK_EX, err) < 0) {
+                sched_ledger_close(l);
+                return -1;
+        }
+        bool committing = faccessat(l->dir_fd, COMMITTING, F_OK, 0) == 0;
+        if (load(l, true, err) < 0 ||
+            (must_reconcile(l, committing) && sched_ledger_reconcile(l, true, err) < 0)) {
                 sched_ledger_close(l);
                 return -1;
         }
         /* temporaries and orphan sidecars of dead writers: only a commit can leave them, and
          * a finished commit leaves no marker, so the directory scans (O(n) files) run only
          * after a crash, or for a ledger an older rtrun (without the marker) wrote */
-        if (faccessat(l->dir_fd, COMMITTING, F_OK, 0) == 0 ||
-            faccessat(l->dir_fd, LEDGER_BIN, F_OK, 0) < 0)
+        if (committing || faccessat(l->dir_fd, LEDGER_BIN, F_OK, 0) < 0)
                 sweep(l);
         sched_ledger_sweep(l, false);
         return 0;
@@ -414,7 +450,8 @@ size_t sched_ledger_sweep(struct sched_ledger *l, bool all)
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err)
 {
         if (open_dir(l, LOCK_SH, err) < 0 || load(l, false, err) < 0 ||
-            sched_ledger_reconcile(l, false, err) < 0) {
+            (must_reconcile(l, faccessat(l->dir_fd, COMMITTING, F_OK, 0) == 0) &&
+             sched_ledger_reconcile(l, false, err) < 0)) {
                 sched_ledger_close(l);
                 return -1;
         }
@@ -455,6 +492,9 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
                         return rterr_wrap(err, "admission sidecar for %s", l->v[i].task.id);
                 l->v[i].changed = false;
         }
+        /* the directory as this commit leaves it: ledger.bin and the marker live outside it */
+        sidecar_stamp(l, l->sidecar_stamp);
+        sched_ledger_bin_set_stamp(bin, l->sidecar_stamp);
         if (write_file_atomic_at(l->dir_fd, LEDGER_BIN, bin, len, 0600, err) < 0)
                 return rterr_wrap(err, "admission ledger %s", sched_ledger_dir());
         /* an older rtrun's (or a hand-written) ledger.json is now stale */

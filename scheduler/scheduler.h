@@ -192,6 +192,10 @@ struct sched_ledger {
         struct sched_counters counters; /* since the ledger was created (or rebuilt) */
         uint64_t cursor; /* where the next full liveness sweep starts (sched_ledger_open) */
         char warning[512];
+        /* The sidecar directory as the last commit left it (device, inode, mtime in ns, size;
+         * all 0 when unknown or not on tmpfs): while it is unchanged and no commit was cut
+         * short, the sidecars cannot disagree with the ledger and open skips reading them. */
+        uint64_t sidecar_stamp[4];
 };
 
 /* RTRUN_ADMISSION_DIR or /run/rtrun/admission. */
