@@ -10,7 +10,7 @@
 # `systemd-analyze verify`; purge removes /etc/rtrun.
 # The root is made once and cached as a tarball under /var/tmp/rtrun-deb12 (key: the package's
 # Depends and the extra packages), so reruns take seconds; the first run needs Debian's archive
-# and took 1-2 minutes here. RTRUN_DEB12_CACHE overrides the cache folder.
+# (80 s here; the whole test 106 s cold, 17 s warm). RTRUN_DEB12_CACHE overrides the cache folder.
 set -u
 : "${RTRUN_BUILD:?}"
 for tool in cpack lintian dpkg-deb mmdebstrap unshare chroot sha256sum; do
@@ -40,9 +40,11 @@ if [ ! -s "$base" ]; then
 	mkdir -p "$cache"
 	echo "making the clean root (once): mmdebstrap bookworm + $extra,$depends"
 	start=$(date +%s)
-	mmdebstrap --variant=apt --include="$extra,$depends" bookworm "$base.part" >"$tmp/mmdebstrap.log" 2>&1 ||
-		{ tail -20 "$tmp/mmdebstrap.log"; rm -f "$base.part"; echo "FAIL: mmdebstrap (Debian's archive reachable?)"; exit 1; }
-	mv "$base.part" "$base"
+	# mmdebstrap picks the output's format by its name unless told: a tar, named .tar
+	part=$cache/.bookworm-$key.$$.tar
+	mmdebstrap --variant=apt --format=tar --include="$extra,$depends" bookworm "$part" >"$tmp/mmdebstrap.log" 2>&1 ||
+		{ tail -20 "$tmp/mmdebstrap.log"; rm -rf "$part"; echo "FAIL: mmdebstrap (Debian's archive reachable?)"; exit 1; }
+	mv "$part" "$base"
 	echo "clean root made in $(($(date +%s) - start)) s: $base ($(du -h "$base" | cut -f1))"
 fi
 r=$tmp/root
