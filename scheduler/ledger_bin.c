@@ -3,8 +3,7 @@
  * (issue 19: 17.8 ms for reserve+release at 1000, most of it JSON and per-entry checks).
  * Layout, little-endian as the host (the file lives on /run and never leaves the machine):
  *   header: "RTRUNLB1", u32 version, u32 count, u64 cursor, u64 admitted, refused,
- *           compressed, u64 payload bytes, u64 checksum of the payload, and from version 3
- *           u64 sidecar stamp[4] (struct sched_ledger; version 2 files read with 0s)
+ *           compressed, u64 payload bytes, u64 checksum of the payload
  *   payload: count records: struct rec, then the CPU set's words up to its last non-zero one
  *            (cpu_words of them: a few bytes on a small host, not the 1 KiB of an 8192-CPU
  *            mask), then id, name, root (lengths in the record, no NUL).
@@ -18,22 +17,13 @@
 #include <string.h>
 
 #define MAGIC "RTRUNLB1"
-#include <stddef.h>
-
-#define VERSION 3
+#define VERSION 2
 
 struct header {
         char magic[8];
         uint32_t version, count;
         uint64_t cursor, admitted, refused, compressed, bytes, sum;
-        uint64_t stamp[4]; /* version 3 */
 };
-#define HEADER_V2_SIZE offsetof(struct header, stamp)
-
-void sched_ledger_bin_set_stamp(char *buf, const uint64_t stamp[4])
-{
-        memcpy(buf + offsetof(struct header, stamp), stamp, sizeof(((struct header *)0)->stamp));
-}
 
 struct rec {
         int32_t pid, policy, priority;
@@ -119,12 +109,18 @@ char *sched_ledger_bin_encode(const struct sched_ledger *l, uint64_t cursor, siz
                            .refused = l->counters.refused,
                            .compressed = l->counters.compressed,
                            .bytes = size - sizeof(h)};
-        memcpy(h.stamp, l->sidecar_stamp, sizeof(h.stamp));
         memcpy(h.magic, MAGIC, 8);
         h.sum = checksum((unsigned char *)buf + sizeof(h), h.bytes);
         memcpy(buf, &h, sizeof(h));
         *len = size;
         return buf;
+}
+
+uint64_t sched_ledger_bin_sum(const char *buf)
+{
+        struct header h;
+        memcpy(&h, buf, sizeof(h));
+        return h.sum;
 }
 
 static int bad(struct rterr *err, const char *why, size_t i)
@@ -135,25 +131,21 @@ static int bad(struct rterr *err, const char *why, size_t i)
 int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len, uint64_t *cursor,
                             struct rterr *err)
 {
-        struct header h = {0};
-        if (len < HEADER_V2_SIZE)
+        struct header h;
+        if (len < sizeof(h))
                 return rterr_set(err, EINVAL, "shorter than its header");
-        memcpy(&h, buf, HEADER_V2_SIZE);
-        if (memcmp(h.magic, MAGIC, 8) != 0 || (h.version != VERSION && h.version != 2))
-                return rterr_set(err, EINVAL, "not an rtrun ledger of version 2 or %d", VERSION);
-        size_t hsize = h.version == 2 ? HEADER_V2_SIZE : sizeof(h);
-        if (len < hsize)
-                return rterr_set(err, EINVAL, "shorter than its header");
-        memcpy(&h, buf, hsize);
-        if (h.bytes != len - hsize ||
-            checksum((const unsigned char *)buf + hsize, h.bytes) != h.sum)
+        memcpy(&h, buf, sizeof(h));
+        if (memcmp(h.magic, MAGIC, 8) != 0 || h.version != VERSION)
+                return rterr_set(err, EINVAL, "not an rtrun ledger of version %d", VERSION);
+        if (h.bytes != len - sizeof(h) ||
+            checksum((const unsigned char *)buf + sizeof(h), h.bytes) != h.sum)
                 return rterr_set(err, EINVAL, "truncated or damaged (checksum)");
         free(l->v);
         l->n = 0;
         l->v = calloc((size_t)h.count + 1, sizeof(*l->v));
         if (l->v == NULL)
                 return rterr_errno(err, "admission ledger");
-        size_t off = hsize;
+        size_t off = sizeof(h);
         for (size_t i = 0; i < h.count; i++) {
                 struct rec r;
                 struct sched_entry *e = &l->v[i];
@@ -203,7 +195,7 @@ int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len,
         l->counters.admitted = h.admitted;
         l->counters.refused = h.refused;
         l->counters.compressed = h.compressed;
-        memcpy(l->sidecar_stamp, h.stamp, sizeof(h.stamp));
+        l->bin_sum = h.sum;
         *cursor = h.cursor;
         return 0;
 }
