@@ -3,6 +3,7 @@
 # (glibc and the loader included, so the GPU machine's own libraries do not matter) and a static
 # busybox into build/gpu-stage/, which the device tool carries to the GPU machine:
 #   tests/gpu/stage.sh && run(command="bash tests/gpu/gpu-check.sh", carry=["build/gpu-stage"])
+# (and tests/gpu/gpu-check-cdi.sh for the CDI path, with the same staging)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${RTRUN_BUILD_DIR:-$src/build}
