@@ -9,8 +9,7 @@
 
 #include "oci/oci.h"
 #include "cli/commands.h"
-#include "runtime/log.h"
-#include "runtime/selfclone.h"
+#include "runtime/runtime.h"
 
 struct cli_cmd {
         const char *name;
@@ -108,6 +107,16 @@ bool cli_id_only(const struct runtime_ctx *g, int argc, char **argv, const char 
         }
         *exit_code = cli_take_id(g, argv[0], argc, argv, optind, id);
         return *exit_code == 0;
+}
+
+int cli_on_id(const struct runtime_ctx *g, int argc, char **argv, const char *usage, cli_id_fn fn)
+{
+        const char *id;
+        int code;
+        if (!cli_id_only(g, argc, argv, usage, &id, &code))
+                return code;
+        struct rterr err = {0};
+        return fn(g, id, &err) < 0 ? log_fail(g, &err) : 0;
 }
 
 /* Matches "--name" (value in the next argument) or "--name=value"; also "-name" as urfave/cli

@@ -16,13 +16,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "cli/commands.h"
-#include "runtime/admission.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 #include "scheduler/scheduler.h"
 
 #define EXIT_REJECTED 2

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "runtime/context.h"
+#include "runtime/runtime.h"
 
 int cli_main(int argc, char **argv);
 
@@ -45,6 +45,10 @@ int cli_take_id(const struct runtime_ctx *g, const char *cmd, int argc, char **a
  * goes on; false with *exit_code set when --help was printed or the arguments were wrong. */
 bool cli_id_only(const struct runtime_ctx *g, int argc, char **argv, const char *usage,
                  const char **id, int *exit_code);
+/* The whole of such a command: cli_id_only, then fn on the ID; fn's error is logged and becomes
+ * the exit code 1 (log_fail). */
+typedef int (*cli_id_fn)(const struct runtime_ctx *g, const char *id, struct rterr *err);
+int cli_on_id(const struct runtime_ctx *g, int argc, char **argv, const char *usage, cli_id_fn fn);
 
 /* The flags create and run share; run also takes --detach/-d (detach may be NULL for create).
  * Returns 0 with *consumed = the index of the ID, 1 when --help was printed, -1 on error. */

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "common/err.h"
+#include "common/common.h"
 
 enum cdi_node_kind { CDI_NODE_NULL, CDI_NODE_SCALAR, CDI_NODE_MAP, CDI_NODE_SEQ };
 

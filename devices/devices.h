@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 /* ---- device nodes (devices.c) ---- */

@@ -13,8 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "devices/cdi.h"
 #include "devices/devices_resolve.h"
 #include "devices/gpu.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "devices/gpu.h"
 
 struct emit {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "scheduler/scheduler.h"
 #include "runtime/context.h"

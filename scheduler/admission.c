@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 
 static ssize_t find(const struct sched_ledger *l, const char *root, const char *id)
 {

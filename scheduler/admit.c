@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 
 static uint64_t ceil_us(uint64_t ns)
 {

@@ -19,7 +19,7 @@ const char *sched_fmt_ms(uint64_t ns, char *buf, size_t size);
 uint64_t sched_scale_up(unsigned __int128 a, uint64_t ppb);
 
 /* ---- JSON: common/json.h, and one schema check of scheduler/'s own ---- */
-#include "common/json.h"
+#include "common/common.h"
 
 /* A non-negative integer member; -1 with err "<path>.<key>: ..." when absent or not one. */
 int sj_u64(yajl_val obj, const char *path, const char *key, bool required, uint64_t *out,

@@ -35,8 +35,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 
 #define LEDGER "ledger.json"
 #define LEDGER_BIN "ledger.bin"

@@ -12,8 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "common/cpumask.h"
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 /* ---- model ---- */

@@ -6,7 +6,7 @@
  *                  "deadline"}}]}
  * Host fields left out come from the running kernel. Unknown keys are errors (typos in a CI
  * file must not pass silently); every error names the JSON path. */
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "scheduler/internal.h"
 
 #include <errno.h>
@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "common/cleanup.h"
 
 static const struct {
         const char *name;
