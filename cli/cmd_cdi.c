@@ -9,11 +9,9 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
-#include "devices/cdi_node.h"
-#include "devices/gpu.h"
-#include "runtime/log.h"
+#include "common/common.h"
+#include "devices/devices.h"
+#include "runtime/runtime.h"
 
 static const char cdi_usage[] =
     "Usage: rtrun cdi generate [--format json|yaml] [--output FILE] [--driver-root DIR]...\n"
@@ -46,11 +44,6 @@ static bool ends_with(const char *s, const char *suffix)
         return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-static void cdi_node_freep(struct cdi_node **n)
-{
-        cdi_node_free(*n);
-}
-
 /* /etc/cdi may not exist yet on a fresh host: make the file's missing parents (0755). */
 static int make_parents(const char *file, struct rterr *err)
 {
@@ -66,17 +59,13 @@ static int make_parents(const char *file, struct rterr *err)
         return 0;
 }
 
-static int generate(const struct runtime_ctx *g, const struct gpu_where *w, bool yaml,
-                    const char *output)
+static int generate(const struct runtime_ctx *g, const char *host_root,
+                    const char *const *driver_roots, bool yaml, const char *output)
 {
         struct rterr err = {0};
-        __attribute__((cleanup(gpu_host_free))) struct gpu_host h = {0};
-        __attribute__((cleanup(cdi_node_freep))) struct cdi_node *spec = NULL;
         _cleanup_free_ char *text = NULL;
         size_t len;
-        if (gpu_discover(w, &h, &err) < 0 || gpu_cdi_spec(&h, &spec, &err) < 0 ||
-            (yaml ? cdi_node_to_yaml(spec, &text, &len, &err)
-                  : cdi_node_to_json(spec, &text, &len, &err)) < 0)
+        if (gpu_cdi_generate(host_root, driver_roots, yaml, &text, &len, &err) < 0)
                 return log_fail(g, &err);
         if (output == NULL) {
                 fwrite(text, 1, len, stdout);
@@ -107,7 +96,7 @@ int cmd_cdi(const struct runtime_ctx *g, int argc, char **argv)
                                        argv[1]);
         argc--;
         argv++;
-        struct gpu_where w = gpu_where_default;
+        const char *host_root = NULL;
         const char *roots[MAX_DRIVER_ROOTS + 1] = {0};
         size_t n_roots = 0;
         const char *format = NULL, *output = NULL;
@@ -122,7 +111,7 @@ int cmd_cdi(const struct runtime_ctx *g, int argc, char **argv)
                 else if (ch == 'o')
                         output = optarg;
                 else if (ch == 'r')
-                        w.host_root = optarg;
+                        host_root = optarg;
                 else if (ch == 'd' && n_roots < MAX_DRIVER_ROOTS)
                         roots[n_roots++] = optarg;
                 else if (ch == 'd')
@@ -140,9 +129,7 @@ int cmd_cdi(const struct runtime_ctx *g, int argc, char **argv)
                                        argv[optind]);
         if (format && strcmp(format, "json") != 0 && strcmp(format, "yaml") != 0)
                 return cli_usage_error(g, "cdi generate", "--format %s: use json or yaml", format);
-        if (n_roots > 0)
-                w.driver_roots = roots;
         bool yaml = format ? strcmp(format, "yaml") == 0
                            : output && (ends_with(output, ".yaml") || ends_with(output, ".yml"));
-        return generate(g, &w, yaml, output);
+        return generate(g, host_root, n_roots > 0 ? roots : NULL, yaml, output);
 }

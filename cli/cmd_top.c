@@ -21,11 +21,8 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
-#include "common/sched_policy.h"
-#include "runtime/admission.h"
-#include "runtime/log.h"
+#include "common/common.h"
+#include "runtime/runtime.h"
 #include "scheduler/scheduler.h"
 
 static const char top_usage[] =

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "devices/cdi_node.h"
 
 static int json_node(yajl_gen g, const struct cdi_node *n)

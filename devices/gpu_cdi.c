@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "devices/cdi_node.h"
+#include "devices/devices.h"
 #include "devices/gpu.h"
 
 #define CDI_GEN_VERSION "0.5.0"
@@ -208,4 +209,24 @@ int gpu_cdi_spec(const struct gpu_host *h, struct cdi_node **out, struct rterr *
         }
         *out = spec;
         return 0;
+}
+
+static void cdi_node_freep(struct cdi_node **n)
+{
+        cdi_node_free(*n);
+}
+
+int gpu_cdi_generate(const char *host_root, const char *const *driver_roots, bool yaml, char **out,
+                     size_t *out_len, struct rterr *err)
+{
+        struct gpu_where w = gpu_where_default;
+        w.host_root = host_root;
+        if (driver_roots)
+                w.driver_roots = driver_roots;
+        __attribute__((cleanup(gpu_host_free))) struct gpu_host h = {0};
+        __attribute__((cleanup(cdi_node_freep))) struct cdi_node *spec = NULL;
+        if (gpu_discover(&w, &h, err) < 0 || gpu_cdi_spec(&h, &spec, err) < 0)
+                return -1;
+        return yaml ? cdi_node_to_yaml(spec, out, out_len, err)
+                    : cdi_node_to_json(spec, out, out_len, err);
 }

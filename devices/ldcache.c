@@ -11,8 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "devices/ldcache.h"
 
 #define MAGIC "glibc-ld.so.cache1.1"

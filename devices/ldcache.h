@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "common/err.h"
+#include "common/common.h"
 
 /* Called per entry of this machine's ABI (x86-64 or aarch64 libc6; every entry elsewhere):
  * soname and the path ldconfig recorded. Returns 0 to go on, -1 to stop with err set. */
