@@ -23,8 +23,10 @@ fail() {
 }
 [ -x "$stage/rtrun" ] || fail "no $stage/rtrun: run tests/gpu/stage.sh here and carry build/gpu-stage"
 [ "$(id -u)" = 0 ] || fail "needs root"
-loader=$(ls "$stage"/lib/ld-linux-*.so.* 2>/dev/null | head -1)
-rtrun() { "$loader" --library-path "$stage/lib" "$stage/rtrun" --root /run/rtrun-gpu-check "$@"; }
+# the staged rtrun names /tmp/rtrun-gpu-stage/lib as its loader and library path (stage.sh)
+rm -rf /tmp/rtrun-gpu-stage && mkdir -p /tmp/rtrun-gpu-stage && cp -a "$stage/lib" /tmp/rtrun-gpu-stage/ ||
+	fail "copy the staged libraries to /tmp/rtrun-gpu-stage"
+rtrun() { "$stage/rtrun" --root /run/rtrun-gpu-check "$@"; }
 smi=$(command -v nvidia-smi || true)
 [ -n "$smi" ] || { say "SKIP: no nvidia-smi on this machine"; exit 77; }
 ls /dev/nvidia[0-9]* >/dev/null 2>&1 || { say "SKIP: no /dev/nvidiaN node"; exit 77; }
