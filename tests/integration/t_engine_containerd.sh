@@ -236,6 +236,9 @@ s_logs() {
   local n=logs-$2
   cr "$1" "$n" -d --log-uri "file://$W/$n.log" -- sh -c 'echo to-out; echo to-err >&2' >/dev/null
   wait_until 5 sh -c "ctr -a $SOCK -n $NS task ls | grep -q '^$n .*STOPPED'"
+  # The shim copies the two pipes to the file on its own: the task may be STOPPED before the
+  # second line lands (seen once with runc as the binary).
+  wait_until 5 sh -c "[ \$(wc -l <'$W/$n.log') -ge 2 ]"
   sort "$W/$n.log"
   c task rm "$n" >/dev/null
   c container rm "$n"
