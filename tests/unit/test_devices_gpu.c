@@ -72,7 +72,8 @@ static void no_gpu(void **state)
 {
         struct fake *f = *state;
         const char *const dirs[] = {f->lib, NULL};
-        struct gpu_where w = {f->dev, "Character devices:\n  1 mem\n", dirs, dirs, NULL, NULL, NULL};
+        struct gpu_where w = {f->dev, "Character devices:\n  1 mem\n", dirs, dirs, NULL, NULL,
+                              NULL};
         struct gpu_host h;
         struct rterr err = {0};
         assert_int_equal(gpu_discover(&w, &h, &err), -1);
