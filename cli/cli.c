@@ -37,6 +37,8 @@ static const struct cli_cmd commands[] = {
      "the real-time admission controller (status, check, rebalance, adjust)"},
     {"cpus", cmd_cpus, "shield, inspect and release isolated CPUs"},
     {"metrics", cmd_metrics, "print real-time metrics in the Prometheus text format"},
+    {"cdi", cmd_cdi, "generate a CDI spec for this host's GPUs"},
+    {"top", cmd_top, "a live view of the real-time reservations"},
 };
 
 static void print_version(void)

@@ -26,6 +26,8 @@ int cmd_features(const struct runtime_ctx *g, int argc, char **argv);  /* cmd_sp
 int cmd_admission(const struct runtime_ctx *g, int argc, char **argv); /* cmd_admission.c */
 int cmd_cpus(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_cpus.c */
 int cmd_metrics(const struct runtime_ctx *g, int argc, char **argv);   /* cmd_metrics.c */
+int cmd_cdi(const struct runtime_ctx *g, int argc, char **argv);       /* cmd_cdi.c */
+int cmd_top(const struct runtime_ctx *g, int argc, char **argv);       /* cmd_top.c */
 int cmd_update(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_cgroups.c */
 int cmd_pause(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_cgroups.c */
 int cmd_resume(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_cgroups.c */

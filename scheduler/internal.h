@@ -47,9 +47,11 @@ int sched_ledger_push(struct sched_ledger *l, const struct sched_entry *e, struc
  * without a sidecar get one at the next commit. */
 int sched_ledger_reconcile(struct sched_ledger *l, bool repair, struct rterr *err);
 /* ledger.bin (ledger_bin.c): encode to a malloc'd buffer; decode into l->v, l->n, the
- * counters and the liveness sweep's cursor (-1 with err when corrupt). */
+ * counters, l->bin_sum and the liveness sweep's cursor (-1 with err when corrupt). */
 char *sched_ledger_bin_encode(const struct sched_ledger *l, uint64_t cursor, size_t *len);
 int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len, uint64_t *cursor,
                             struct rterr *err);
+/* The payload checksum of an encoded buffer (what decode leaves in l->bin_sum). */
+uint64_t sched_ledger_bin_sum(const char *buf);
 
 #endif

@@ -117,6 +117,13 @@ char *sched_ledger_bin_encode(const struct sched_ledger *l, uint64_t cursor, siz
         return buf;
 }
 
+uint64_t sched_ledger_bin_sum(const char *buf)
+{
+        struct header h;
+        memcpy(&h, buf, sizeof(h));
+        return h.sum;
+}
+
 static int bad(struct rterr *err, const char *why, size_t i)
 {
         return rterr_set(err, EINVAL, "%s (record %zu)", why, i);
@@ -190,6 +197,7 @@ int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len,
         l->counters.admitted = h.admitted;
         l->counters.refused = h.refused;
         l->counters.compressed = h.compressed;
+        l->bin_sum = h.sum;
         *cursor = h.cursor;
         return 0;
 }

@@ -254,6 +254,13 @@ struct sched_ledger {
         struct sched_counters counters; /* since the ledger was created (or rebuilt) */
         uint64_t cursor; /* where the next full liveness sweep starts (sched_ledger_open) */
         char warning[512];
+        /* The sidecar directory as the commit that wrote the loaded ledger.bin left it
+         * (device, inode, mtime in ns, size; from ledger.stamp, all 0 when that file does not
+         * vouch for this ledger.bin or the directory is not on tmpfs): while the directory is
+         * unchanged and no commit was cut short, the sidecars cannot disagree with the ledger
+         * and open skips reading them. */
+        uint64_t sidecar_stamp[4];
+        uint64_t bin_sum; /* the loaded ledger.bin's payload checksum, 0 if none was loaded */
 };
 
 /* RTRUN_ADMISSION_DIR or /run/rtrun/admission. */

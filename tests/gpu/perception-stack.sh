@@ -33,6 +33,8 @@ for c in jq taskset chrt; do command -v $c >/dev/null || die "missing $c"; done
 stage=$src/build/gpu-stage
 if [ -z "${RTRUN_BUILD:-}" ] && [ -x "$stage/rtrun" ]; then
 	loader=$(ls "$stage"/lib/ld-linux-*.so.* | head -1)
+	# stage.sh points the staged rtrun at its loader and libraries in /tmp/rtrun-gpu-stage/lib
+	rm -rf /tmp/rtrun-gpu-stage && mkdir -p /tmp/rtrun-gpu-stage && cp -a "$stage/lib" /tmp/rtrun-gpu-stage/
 	# rtrun re-executes itself (/proc/self/exe) for the container's init, which under an
 	# explicit loader is the loader: run it directly wherever this machine's libraries allow.
 	if "$stage/rtrun" --version >/dev/null 2>&1; then
