@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 int cg_write(const struct cg_dir *d, const char *file, const char *val, struct rterr *err)
 {

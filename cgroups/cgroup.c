@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 const struct cg_dir *cg_dir_of(const struct cgroup *cg, enum cg_ctrl c)
 {

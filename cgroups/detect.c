@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 
 static const struct {
         const char *v1;

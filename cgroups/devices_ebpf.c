@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 #define MAX_OLD_PROGS 64
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 static void free_lines(char **v, size_t n)
 {

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 /* Freezing is asynchronous: the state reads FREEZING (v1) or "frozen 0" (v2) until every task
  * has stopped. Wait up to about five seconds. */

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 int cg_clone_fd(const struct cgroup *cg)
 {

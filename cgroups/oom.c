@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 struct cg_oom {
         const struct cg_dir *dir;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 static uint64_t rd(const struct cg_dir *d, const char *file)
 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 /* PATH cleaned lexically ("a//b/./c" -> "a/b/c", "/" -> ""); ".." may not leave the container's
  * cgroup. */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 void cg_sd_name_free(struct cg_sd_name *n)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 static const struct cg_dir *v1_dir(const struct cgroup *cg, enum cg_ctrl c)
 {

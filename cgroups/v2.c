@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 
 static const struct cg_dir *v2_dir(const struct cgroup *cg, enum cg_ctrl c)
 {

@@ -9,9 +9,7 @@
 
 #include "oci/oci.h"
 #include "cli/commands.h"
-#include "runtime/criu.h"
-#include "runtime/log.h"
-#include "runtime/selfclone.h"
+#include "runtime/runtime.h"
 
 struct cli_cmd {
         const char *name;
@@ -35,9 +33,12 @@ static const struct cli_cmd commands[] = {
     {"resume", cmd_resume, "resumes all processes that have been previously paused"},
     {"update", cmd_update, "update container resource constraints"},
     {"events", cmd_events, "display container events such as OOM notifications and stats"},
-    {"admission", cmd_admission, "the real-time admission controller (status, check)"},
+    {"admission", cmd_admission,
+     "the real-time admission controller (status, check, rebalance, adjust)"},
     {"cpus", cmd_cpus, "shield, inspect and release isolated CPUs"},
     {"metrics", cmd_metrics, "print real-time metrics in the Prometheus text format"},
+    {"cdi", cmd_cdi, "generate a CDI spec for this host's GPUs"},
+    {"top", cmd_top, "a live view of the real-time reservations"},
     {"checkpoint", cmd_checkpoint, "checkpoint a running container (CRIU)"},
     {"restore", cmd_restore, "restore a container from a checkpoint (CRIU)"},
 };
@@ -114,6 +115,16 @@ bool cli_id_only(const struct runtime_ctx *g, int argc, char **argv, const char 
         }
         *exit_code = cli_take_id(g, argv[0], argc, argv, optind, id);
         return *exit_code == 0;
+}
+
+int cli_on_id(const struct runtime_ctx *g, int argc, char **argv, const char *usage, cli_id_fn fn)
+{
+        const char *id;
+        int code;
+        if (!cli_id_only(g, argc, argv, usage, &id, &code))
+                return code;
+        struct rterr err = {0};
+        return fn(g, id, &err) < 0 ? log_fail(g, &err) : 0;
 }
 
 /* Matches "--name" (value in the next argument) or "--name=value"; also "-name" as urfave/cli

@@ -13,11 +13,9 @@
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "cli/commands.h"
-#include "runtime/container.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 /* A loaded container's cgroup, with the host detection it needs. */
 struct target {

@@ -3,8 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/criu_flags.h"
-#include "runtime/launch.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 static const char usage[] =
     "Usage: rtrun checkpoint [command options] <container-id>\n\n"

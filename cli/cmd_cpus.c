@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "common/cleanup.h"
-#include "common/json.h"
+#include "common/common.h"
 #include "rt/rt.h"
 
 static void usage(FILE *f)

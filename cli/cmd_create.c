@@ -4,8 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "runtime/launch.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 static const char usage[] =
     "Usage: rtrun create [command options] <container-id>\n\n"

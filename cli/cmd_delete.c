@@ -7,8 +7,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "runtime/launch.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 static const char usage[] =
     "Usage: rtrun delete [command options] <container-id>\n\n"

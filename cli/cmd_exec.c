@@ -10,15 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
-#include "runtime/admission.h"
+#include "common/common.h"
+#include "runtime/runtime.h"
 #include "cli/commands.h"
-#include "runtime/exec.h"
-#include "runtime/forward.h"
-#include "runtime/log.h"
-#include "runtime/setup.h"
-#include "runtime/state_dir.h"
 
 static const char usage[] =
     "Usage: rtrun exec [command options] <container-id> <command> [args...]\n"
@@ -322,7 +316,7 @@ static int run_exec(const struct runtime_ctx *g, struct exec_flags *f, const cha
                 goto out;
         }
         struct oci_process *p = from_file ? from_file : &spec->process;
-        if (lsm_check(p, err) < 0)
+        if (exec_process_check(p, err) < 0)
                 goto out;
         char aid[1100];
         bool admitted = false;

@@ -7,10 +7,9 @@
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "cli/commands.h"
-#include "runtime/log.h"
-#include "runtime/state_dir.h"
+#include "runtime/runtime.h"
 
 static const char usage[] =
     "Usage: rtrun kill [command options] <container-id> [signal]\n\n"

@@ -10,11 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "cli/commands.h"
-#include "runtime/log.h"
-#include "runtime/state_dir.h"
+#include "runtime/runtime.h"
 
 static const char usage[] = "Usage: rtrun list [command options]\n\n"
                             "Lists the containers under --root.\n\n"
@@ -60,32 +58,10 @@ static void print_json(struct entry *e, size_t n)
         yajl_gen gen = yajl_gen_alloc(NULL);
         yajl_gen_array_open(gen);
         for (size_t i = 0; i < n; i++) {
-                const struct container *c = e[i].c;
-                yajl_gen_map_open(gen);
-                gen_str(gen, "ociVersion");
-                gen_str(gen, OCI_VERSION);
-                gen_str(gen, "id");
-                gen_str(gen, c->id);
-                gen_str(gen, "pid");
-                yajl_gen_integer(gen, c->status == OCI_STATUS_STOPPED ? 0 : c->pid);
-                gen_str(gen, "status");
-                gen_str(gen, oci_status_name(c->status));
-                gen_str(gen, "bundle");
-                gen_str(gen, c->bundle);
-                gen_str(gen, "rootfs");
-                gen_str(gen, c->rootfs);
-                gen_str(gen, "created");
-                gen_str(gen, c->created);
-                gen_str(gen, "owner");
-                gen_str(gen, e[i].owner);
-                gen_str(gen, "annotations");
-                yajl_gen_map_open(gen);
-                for (size_t k = 0; k < c->annotations.n; k++) {
-                        gen_str(gen, c->annotations.v[k].key);
-                        gen_str(gen, c->annotations.v[k].value);
-                }
-                yajl_gen_map_close(gen);
-                yajl_gen_map_close(gen);
+                struct oci_state st;
+                container_oci_state(e[i].c, e[i].c->status, &st);
+                st.owner = e[i].owner;
+                oci_state_gen(gen, &st);
         }
         yajl_gen_array_close(gen);
         const unsigned char *buf;

@@ -10,10 +10,8 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
-#include "runtime/log.h"
-#include "runtime/admission.h"
+#include "common/common.h"
+#include "runtime/runtime.h"
 #include "scheduler/scheduler.h"
 
 static const char metrics_usage[] =

@@ -7,9 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/criu_flags.h"
-#include "runtime/forward.h"
-#include "runtime/launch.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 static const char usage[] =
     "Usage: rtrun restore [command options] <container-id>\n\n"

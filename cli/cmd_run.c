@@ -5,9 +5,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "runtime/forward.h"
-#include "runtime/launch.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 static const char usage[] =
     "Usage: rtrun run [command options] <container-id>\n\n"

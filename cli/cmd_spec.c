@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "rt/rt.h"
 #include "cli/commands.h"
-#include "runtime/criu.h"
+#include "runtime/runtime.h"
 #include "scheduler/scheduler.h"
 #include "devices/devices.h"
-#include "runtime/log.h"
+#include "runtime/runtime.h"
 
 static const char spec_usage[] =
     "Usage: rtrun spec [command options]\n\n"

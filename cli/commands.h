@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "runtime/context.h"
+#include "runtime/runtime.h"
 
 int cli_main(int argc, char **argv);
 
@@ -26,6 +26,8 @@ int cmd_features(const struct runtime_ctx *g, int argc, char **argv);   /* cmd_s
 int cmd_admission(const struct runtime_ctx *g, int argc, char **argv);  /* cmd_admission.c */
 int cmd_cpus(const struct runtime_ctx *g, int argc, char **argv);       /* cmd_cpus.c */
 int cmd_metrics(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_metrics.c */
+int cmd_cdi(const struct runtime_ctx *g, int argc, char **argv);        /* cmd_cdi.c */
+int cmd_top(const struct runtime_ctx *g, int argc, char **argv);        /* cmd_top.c */
 int cmd_update(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_cgroups.c */
 int cmd_pause(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_cgroups.c */
 int cmd_resume(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_cgroups.c */
@@ -45,6 +47,10 @@ int cli_take_id(const struct runtime_ctx *g, const char *cmd, int argc, char **a
  * goes on; false with *exit_code set when --help was printed or the arguments were wrong. */
 bool cli_id_only(const struct runtime_ctx *g, int argc, char **argv, const char *usage,
                  const char **id, int *exit_code);
+/* The whole of such a command: cli_id_only, then fn on the ID; fn's error is logged and becomes
+ * the exit code 1 (log_fail). */
+typedef int (*cli_id_fn)(const struct runtime_ctx *g, const char *id, struct rterr *err);
+int cli_on_id(const struct runtime_ctx *g, int argc, char **argv, const char *usage, cli_id_fn fn);
 
 /* The flags create and run share; run also takes --detach/-d (detach may be NULL for create).
  * Returns 0 with *consumed = the index of the ID, 1 when --help was printed, -1 on error. */

@@ -2,8 +2,7 @@
 #ifndef RTRUN_CLI_CRIU_FLAGS_H
 #define RTRUN_CLI_CRIU_FLAGS_H
 
-#include "runtime/context.h"
-#include "runtime/criu.h"
+#include "runtime/runtime.h"
 
 enum {
         CRIU_OPT_IMAGE = 300,

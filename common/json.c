@@ -65,6 +65,12 @@ yajl_val jfield(yajl_val obj, const char *key)
         return v && YAJL_IS_NULL(v) ? NULL : v;
 }
 
+yajl_val jo_get(yajl_val obj, const char *parent, const char *key, char path[JPATH_MAX])
+{
+        jpath(path, parent, key);
+        return jfield(obj, key);
+}
+
 int jparse(struct jctx *c, const char *json, size_t len, yajl_val *out)
 {
         return json_parse_strict(c->src, json, len, out, c->err);
@@ -170,39 +176,36 @@ int j_i32_range(struct jctx *c, const char *path, yajl_val v, int32_t min, int32
         return 0;
 }
 
-int jo_obj(struct jctx *c, yajl_val obj, const char *parent, const char *key, yajl_val *out)
+/* An optional member whose JSON type `is` checks (j_object, j_array). */
+static int jo_typed(struct jctx *c, yajl_val obj, const char *parent, const char *key,
+                    int (*is)(struct jctx *, const char *, yajl_val), yajl_val *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
-        if (j_object(c, p, v) < 0)
+        if (is(c, p, v) < 0)
                 return -1;
         *out = v;
         return 0;
+}
+
+int jo_obj(struct jctx *c, yajl_val obj, const char *parent, const char *key, yajl_val *out)
+{
+        return jo_typed(c, obj, parent, key, j_object, out);
 }
 
 int jo_arr(struct jctx *c, yajl_val obj, const char *parent, const char *key, yajl_val *out)
 {
-        yajl_val v = jfield(obj, key);
-        if (v == NULL)
-                return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
-        if (j_array(c, p, v) < 0)
-                return -1;
-        *out = v;
-        return 0;
+        return jo_typed(c, obj, parent, key, j_array, out);
 }
 
 int jo_str(struct jctx *c, yajl_val obj, const char *parent, const char *key, char **out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         return j_str(c, p, v, out);
 }
 
@@ -218,11 +221,10 @@ int jo_str_req(struct jctx *c, yajl_val obj, const char *parent, const char *key
 
 int jo_bool(struct jctx *c, yajl_val obj, const char *parent, const char *key, bool *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         return j_bool(c, p, v, out);
 }
 

@@ -74,6 +74,9 @@ int json_parse_strict(const char *src, const char *json, size_t len, yajl_val *o
 yajl_val jfield(yajl_val obj, const char *key);
 /* The member `key` as it is, JSON null included; NULL when absent or obj is no object. */
 yajl_val jmember(yajl_val obj, const char *key);
+/* jfield, with the member's JSON path (parent.key) in path: what every optional jo_* reader
+ * starts with. */
+yajl_val jo_get(yajl_val obj, const char *parent, const char *key, char path[JPATH_MAX]);
 
 /* Parses NUL-less text of length len into a tree; the error names src. */
 int jparse(struct jctx *c, const char *json, size_t len, yajl_val *out);

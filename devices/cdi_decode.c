@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "devices/cdi.h"
 #include "devices/cdi_node.h"
 

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "devices/cdi.h"
 #include "devices/devices_resolve.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "devices/cdi.h"
 
 static bool alnum(char c)

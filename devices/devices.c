@@ -8,8 +8,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/pathres.h"
+#include "common/common.h"
 
 struct devnode {
         const char *path;

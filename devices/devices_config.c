@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "devices/cdi.h"
 #include "devices/devices_resolve.h"
 

@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "devices/devices_resolve.h"
 
 int64_t devices_proc_major(const char *text, char type, const char *name)

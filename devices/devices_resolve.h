@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "devices/devices.h"
 #include "oci/oci.h"
 

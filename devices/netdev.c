@@ -8,8 +8,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "devices/netdev.h"
 #include "devices/netdev_nl.h"
 

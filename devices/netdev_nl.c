@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "devices/netdev_nl.h"
 
 struct nl_sock {

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "oci/internal.h"
 
 /* Names of a table in order: "key": [...]. */
@@ -72,9 +72,7 @@ int oci_features_json(const struct oci_kvs *extra_annotations, char **out, size_
                 s |= gen_str(g, oci_mount_option_name(i));
         s |= yajl_gen_array_close(g);
         s |= gen_linux(g);
-        s |= gen_str(g, "annotations") | yajl_gen_map_open(g);
-        for (size_t i = 0; extra_annotations && i < extra_annotations->n; i++)
-                s |= gen_key(g, extra_annotations->v[i].key, extra_annotations->v[i].value);
-        s |= yajl_gen_map_close(g) | yajl_gen_map_close(g);
+        s |= oci_kvs_gen(g, "annotations", extra_annotations);
+        s |= yajl_gen_map_close(g);
         return gen_finish(g, s, true, "features", out, len, err);
 }

@@ -3,7 +3,7 @@
 #ifndef RTRUN_OCI_JSON_H
 #define RTRUN_OCI_JSON_H
 
-#include "common/json.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 int j_strv(struct jctx *c, const char *path, yajl_val v, struct oci_strv *out);
@@ -17,8 +17,7 @@ int jo_strv(struct jctx *c, yajl_val obj, const char *parent, const char *key,
             struct oci_strv *out);
 int jo_kvs(struct jctx *c, yajl_val obj, const char *parent, const char *key, struct oci_kvs *out);
 
-/* Frees what the helpers allocate. */
+/* Frees what the helpers allocate (a map: oci_kvs_clear, oci.h). */
 void strv_free(struct oci_strv *s);
-void kvs_free(struct oci_kvs *k);
 
 #endif

@@ -15,17 +15,6 @@ void strv_free(struct oci_strv *s)
         s->n = 0;
 }
 
-void kvs_free(struct oci_kvs *k)
-{
-        for (size_t i = 0; i < k->n; i++) {
-                free(k->v[i].key);
-                free(k->v[i].value);
-        }
-        free(k->v);
-        k->v = NULL;
-        k->n = 0;
-}
-
 int j_strv(struct jctx *c, const char *path, yajl_val v, struct oci_strv *out)
 {
         if (j_array(c, path, v) < 0)
@@ -52,7 +41,7 @@ int j_kvs(struct jctx *c, const char *path, yajl_val v, struct oci_kvs *out)
         if (j_object(c, path, v) < 0)
                 return -1;
         size_t n = v->u.object.len;
-        kvs_free(out);
+        oci_kvs_clear(out);
         if (n == 0)
                 return 0;
         out->v = calloc(n, sizeof(struct oci_kv));
@@ -74,11 +63,10 @@ int j_kvs(struct jctx *c, const char *path, yajl_val v, struct oci_kvs *out)
 int jo_opt_bool(struct jctx *c, yajl_val obj, const char *parent, const char *key,
                 oci_opt_bool *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         if (j_bool(c, p, v, &out->v) < 0)
                 return -1;
         out->set = true;
@@ -87,11 +75,10 @@ int jo_opt_bool(struct jctx *c, yajl_val obj, const char *parent, const char *ke
 
 int jo_i64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oci_opt_i64 *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         if (j_i64(c, p, v, &out->v) < 0)
                 return -1;
         out->set = true;
@@ -100,11 +87,10 @@ int jo_i64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oc
 
 int jo_u64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oci_opt_u64 *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         if (j_u64(c, p, v, &out->v) < 0)
                 return -1;
         out->set = true;
@@ -113,20 +99,18 @@ int jo_u64(struct jctx *c, yajl_val obj, const char *parent, const char *key, oc
 
 int jo_strv(struct jctx *c, yajl_val obj, const char *parent, const char *key, struct oci_strv *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         return j_strv(c, p, v, out);
 }
 
 int jo_kvs(struct jctx *c, yajl_val obj, const char *parent, const char *key, struct oci_kvs *out)
 {
-        yajl_val v = jfield(obj, key);
+        char p[JPATH_MAX];
+        yajl_val v = jo_get(obj, parent, key, p);
         if (v == NULL)
                 return 0;
-        char p[JPATH_MAX];
-        jpath(p, parent, key);
         return j_kvs(c, p, v, out);
 }

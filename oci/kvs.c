@@ -32,3 +32,11 @@ void oci_kvs_clear(struct oci_kvs *kvs)
         kvs->v = NULL;
         kvs->n = 0;
 }
+
+int oci_kvs_gen(yajl_gen g, const char *key, const struct oci_kvs *kvs)
+{
+        int s = gen_str(g, key) | yajl_gen_map_open(g);
+        for (size_t i = 0; kvs && i < kvs->n; i++)
+                s |= gen_key(g, kvs->v[i].key, kvs->v[i].value);
+        return s | yajl_gen_map_close(g);
+}

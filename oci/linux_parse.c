@@ -289,7 +289,7 @@ void oci_linux_clear(struct oci_linux *l)
 {
         free(l->uid_mappings);
         free(l->gid_mappings);
-        kvs_free(&l->sysctl);
+        oci_kvs_clear(&l->sysctl);
         oci_resources_clear(&l->resources);
         free(l->cgroups_path);
         for (size_t i = 0; i < l->n_namespaces; i++)

@@ -10,7 +10,7 @@
 #include <sys/personality.h>
 #include <sys/resource.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "oci/internal.h"
 
 int oci_name_lookup(const struct oci_name *table, const char *name, long *value)

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/err.h"
+#include "common/common.h"
 
 #define OCI_VERSION "1.2.0"
 
@@ -418,6 +418,8 @@ static inline void oci_resources_freep(struct oci_resources **r)
 /* Appends a copy of key and value. */
 int oci_kvs_add(struct oci_kvs *kvs, const char *key, const char *value, struct rterr *err);
 void oci_kvs_clear(struct oci_kvs *kvs);
+/* Writes "key": {"k": "v", ...} into g (kvs NULL: an empty object); the yajl status. */
+int oci_kvs_gen(yajl_gen g, const char *key, const struct oci_kvs *kvs);
 
 /* Looks up an annotation; NULL when absent. */
 const char *oci_annotation(const struct oci_spec *spec, const char *key);
@@ -455,6 +457,9 @@ struct oci_state {
         struct oci_kvs annotations;
 };
 
+/* Writes the state object into g (`list --format json` writes one per container); the yajl
+ * status. */
+int oci_state_gen(yajl_gen g, const struct oci_state *st);
 /* Serialises a state object (pretty=true for the CLI, false for hooks' stdin). */
 int oci_state_to_json(const struct oci_state *st, bool pretty, char **out, size_t *len,
                       struct rterr *err);

@@ -3,8 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
-#include "common/cpumask.h"
+#include "common/common.h"
 #include "oci/internal.h"
 
 static int parse_user(struct jctx *c, yajl_val v, const char *path, struct oci_user *u)

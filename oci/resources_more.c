@@ -226,6 +226,6 @@ void oci_resources_clear(struct oci_resources *r)
         for (size_t i = 0; i < r->n_rdma; i++)
                 free(r->rdma[i].device);
         free(r->rdma);
-        kvs_free(&r->unified);
+        oci_kvs_clear(&r->unified);
         memset(r, 0, sizeof(*r));
 }

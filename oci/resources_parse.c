@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cpumask.h"
+#include "common/common.h"
 #include "oci/internal.h"
 
 static int parse_rule_number(struct jctx *c, yajl_val v, const char *path, const char *key,

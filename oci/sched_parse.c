@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <sched.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "oci/internal.h"
 
 /* The kernel truncates DEADLINE runtimes to 2^DL_SCALE ns (DL_SCALE = 10) and rejects less. */

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "oci/internal.h"
 
 #define CONFIG_SRC "config.json"
@@ -116,7 +115,7 @@ void oci_spec_free(struct oci_spec *s)
         free(s->domainname);
         oci_mounts_clear(s->mounts, s->n_mounts);
         oci_hooks_clear(&s->hooks);
-        kvs_free(&s->annotations);
+        oci_kvs_clear(&s->annotations);
         oci_linux_clear(&s->linux_);
         free(s);
 }

@@ -1,15 +1,11 @@
 /* The state document `rtrun state` prints and hooks read on stdin. */
 #include <errno.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
-int oci_state_to_json(const struct oci_state *st, bool pretty, char **out, size_t *len,
-                      struct rterr *err)
+int oci_state_gen(yajl_gen g, const struct oci_state *st)
 {
-        yajl_gen g = gen_new(pretty);
-        if (g == NULL)
-                return rterr_sys(err, ENOMEM, "state");
         int s = yajl_gen_map_open(g);
         s |= gen_key(g, "ociVersion", st->oci_version ? st->oci_version : OCI_VERSION);
         s |= gen_key(g, "id", st->id);
@@ -19,9 +15,15 @@ int oci_state_to_json(const struct oci_state *st, bool pretty, char **out, size_
         s |= gen_key(g, "rootfs", st->rootfs);
         s |= gen_key(g, "created", st->created);
         s |= gen_key(g, "owner", st->owner);
-        s |= gen_str(g, "annotations") | yajl_gen_map_open(g);
-        for (size_t i = 0; i < st->annotations.n; i++)
-                s |= gen_key(g, st->annotations.v[i].key, st->annotations.v[i].value);
-        s |= yajl_gen_map_close(g) | yajl_gen_map_close(g);
-        return gen_finish(g, s, pretty, "state", out, len, err);
+        s |= oci_kvs_gen(g, "annotations", &st->annotations);
+        return s | yajl_gen_map_close(g);
+}
+
+int oci_state_to_json(const struct oci_state *st, bool pretty, char **out, size_t *len,
+                      struct rterr *err)
+{
+        yajl_gen g = gen_new(pretty);
+        if (g == NULL)
+                return rterr_sys(err, ENOMEM, "state");
+        return gen_finish(g, oci_state_gen(g, st), pretty, "state", out, len, err);
 }

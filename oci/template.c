@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -11,9 +11,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "common/sched_policy.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "rt/internal.h"
 
 uint64_t rt_bw_of(uint64_t runtime, uint64_t period)

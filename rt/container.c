@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "rt/internal.h"
 #include "rt/rt.h"
 

@@ -10,9 +10,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "common/sched_policy.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "rt/internal.h"
 
 static const char *policy_name(uint32_t policy)

@@ -9,8 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "common/cpumask.h"
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 /* Where rt/ keeps what it changed on the host, so teardown and `cpus release` can undo it. */

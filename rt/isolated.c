@@ -6,8 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "rt/internal.h"
 
 /* isolcpus=[flag,...,]cpulist: the flags (nohz, domain, managed_irq) come first. */

@@ -10,7 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "common/fileio.h"
+#include "common/common.h"
 #include "rt/internal.h"
 #include "rt/rt.h"
 

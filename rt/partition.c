@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "rt/internal.h"
 
 /* rtrun's own parents, one per CPU set ("/rtrun-rt-2_5"): rt_partition_default_parent. */

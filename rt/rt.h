@@ -9,8 +9,7 @@
 #include <sys/types.h>
 
 #include "cgroups/cgroups.h"
-#include "common/cpumask.h"
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 /* Host side, in the parent during `create`, after cg_create (and best before cg_apply: v1

@@ -16,8 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "rt/internal.h"
 
 #define STATE_NAME "shield"

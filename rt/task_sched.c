@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "rt/internal.h"
 #include "rt/rt.h"
 

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "cgroups/cgroups.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "rt/rt.h"
 #include "runtime/criu.h"
 #include "runtime/criu_run.h"

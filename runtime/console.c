@@ -7,7 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "runtime/console.h"
 
 int console_connect(const char *path, int *fd, struct rterr *err)

@@ -3,7 +3,7 @@
 #ifndef RTRUN_RUNTIME_CONSOLE_H
 #define RTRUN_RUNTIME_CONSOLE_H
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 /* Connects to the unix socket at path (in the host, before the container changes root). */

@@ -11,10 +11,8 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
-#include "common/json.h"
+#include "common/common.h"
 #include "cgroups/cgroups.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
 #include "runtime/state_dir.h"
 
 int container_id_validate(const char *id, struct rterr *err)
@@ -207,13 +205,7 @@ int container_save(const struct container *c, struct rterr *err)
                 gen_str(gen, "cgroup_owned");
                 yajl_gen_bool(gen, c->cgroup_owned);
         }
-        gen_str(gen, "annotations");
-        yajl_gen_map_open(gen);
-        for (size_t i = 0; i < c->annotations.n; i++) {
-                gen_str(gen, c->annotations.v[i].key);
-                gen_str(gen, c->annotations.v[i].value);
-        }
-        yajl_gen_map_close(gen);
+        oci_kvs_gen(gen, "annotations", &c->annotations);
         yajl_gen_map_close(gen);
         _cleanup_free_ char *text = gen_copy(gen);
         yajl_gen_free(gen);

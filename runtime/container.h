@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "runtime/context.h"
 

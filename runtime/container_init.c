@@ -13,11 +13,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "rt/rt.h"
 #include "runtime/console.h"
 #include "runtime/hooks.h"
+#include "runtime/init.h"
 #include "runtime/launch.h"
 #include "devices/devices.h"
 #include "runtime/process.h"

@@ -14,14 +14,14 @@
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "rt/rt.h"
 #include "runtime/admission.h"
 #include "runtime/clone.h"
 #include "runtime/console.h"
 #include "devices/devices.h"
 #include "runtime/hooks.h"
+#include "runtime/init.h"
 #include "runtime/launch.h"
 #include "runtime/mounts.h"
 #include "runtime/log.h"

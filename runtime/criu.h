@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 #include "cgroups/cgroups.h"
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "runtime/context.h"
 #include "runtime/container.h"

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "runtime/criu_run.h"
 #include "runtime/mounts.h"
 

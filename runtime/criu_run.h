@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "runtime/criu.h"
 
 struct criu_argv {

@@ -13,8 +13,7 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "runtime/criu_run.h"
 
 #define DESCRIPTORS "descriptors.json"

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "runtime/container.h"
 
@@ -39,6 +39,10 @@ struct exec_process_flags {
  * see exec_process.c). */
 int exec_process_from_flags(struct oci_process *p, const struct exec_process_flags *f, int argc,
                             char **argv, struct rterr *err);
+
+/* Refuses what p asks of this host before anything is reserved for it: an AppArmor profile or
+ * SELinux label whose LSM is not enabled. */
+int exec_process_check(const struct oci_process *p, struct rterr *err);
 
 /* Forks a process that joins every namespace and the cgroup of c, applies p and execs. On
  * success *pid is its host pid and *master the pty master to proxy (-1 unless p->terminal

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "runtime/exec.h"
+#include "runtime/setup.h"
 
 static void strv_free(struct oci_strv *v)
 {
@@ -127,4 +128,9 @@ int exec_process_from_flags(struct oci_process *p, const struct exec_process_fla
                 p->no_new_privileges = f->no_new_privs;
         p->terminal = f->tty;
         return 0;
+}
+
+int exec_process_check(const struct oci_process *p, struct rterr *err)
+{
+        return lsm_check(p, err);
 }

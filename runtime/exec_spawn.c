@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "rt/rt.h"
 #include "runtime/clone.h"
 #include "runtime/console.h"

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "devices/devices.h"
 #include "runtime/hooks.h"
 #include "runtime/setup.h"

@@ -2,7 +2,7 @@
 #ifndef RTRUN_RUNTIME_HOOKS_H
 #define RTRUN_RUNTIME_HOOKS_H
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "runtime/context.h"
 #include "runtime/container.h"

@@ -7,12 +7,11 @@
 #include <stdbool.h>
 
 #include "cgroups/cgroups.h"
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "runtime/context.h"
 #include "runtime/container.h"
 #include "runtime/criu.h"
-#include "runtime/namespaces.h"
 
 struct launch_opts {
         const char *id;
@@ -45,25 +44,5 @@ int container_start(const struct runtime_ctx *g, struct container *c, const stru
  * (failures warn) and removes the state directory. */
 int container_destroy(const struct runtime_ctx *g, struct container *c, bool force,
                       struct rterr *err);
-
-/* What the cloned container process receives (a copy of rtrun's memory: no re-exec). */
-struct init_args {
-        const struct oci_spec *spec;
-        struct container *c;
-        const struct launch_opts *o;
-        const struct ns_plan *ns;
-        int sync_fd;
-        int state_fd;       /* O_PATH fd of the state directory: the exec fifo */
-        int console_fd;     /* connected --console-socket, or -1 */
-        int listener_fd;    /* connected linux.seccomp.listenerPath, or -1 */
-        int lock_fd;        /* rtrun's lock, to close at once */
-        const int *src_fds; /* bind sources opened by create (user namespaces), or NULL */
-        struct cgroup *cg;
-        bool self_join; /* the process moves itself into cg's v1 hierarchies (no user ns) */
-        bool wait_go;   /* wait for SYNC_GO (id maps, cgroup join or our host pid needed) */
-};
-
-/* The container process: set-up in the order of runtime/setup.h, then execve. */
-_Noreturn void container_init(const struct init_args *a);
 
 #endif

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "rt/rt.h"
 #include "runtime/admission.h"
 #include "runtime/hooks.h"

@@ -7,7 +7,7 @@
 
 #include "runtime/log.h"
 
-#include "common/json.h"
+#include "common/common.h"
 #include "runtime/state_dir.h"
 
 static const char *level_name(enum log_level lvl)

@@ -3,7 +3,7 @@
 #ifndef RTRUN_RUNTIME_LOG_H
 #define RTRUN_RUNTIME_LOG_H
 
-#include "common/err.h"
+#include "common/common.h"
 #include "runtime/context.h"
 
 void log_msg(const struct runtime_ctx *g, enum log_level lvl, const char *fmt, ...)

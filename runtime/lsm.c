@@ -11,8 +11,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "runtime/setup.h"
 
 static bool apparmor_enabled(void)

@@ -9,8 +9,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/pathres.h"
+#include "common/common.h"
 
 #define PROPAGATION_TYPES (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
 

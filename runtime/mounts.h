@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 enum mount_kind {

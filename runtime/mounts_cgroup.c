@@ -15,8 +15,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/pathres.h"
+#include "common/common.h"
 
 #define CGROUP_TMPFS_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC)
 

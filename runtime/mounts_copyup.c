@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 
 /* Deeper trees would need one pair of open directories per level. */
 #define COPYUP_MAX_DEPTH 64

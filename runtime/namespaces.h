@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 struct ns_plan {

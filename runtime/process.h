@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 /* Resolves process.args[0] through PATH of process.env (in the current root). */

@@ -13,10 +13,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 #include "devices/devices.h"
 #include "runtime/mounts.h"
-#include "common/pathres.h"
 #include "runtime/setup.h"
 
 /* The mount point (from /proc/self/mountinfo) holding `path`, and whether it is shared. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "runtime/sched_guard.h"
 /* SCHED_RESET_ON_FORK may be or'ed into sched_setscheduler's policy; the kernel reads an int,
  * so the upper half of the 64-bit argument is ignored too. */

@@ -2,7 +2,7 @@
 #ifndef RTRUN_RUNTIME_SCHED_GUARD_H
 #define RTRUN_RUNTIME_SCHED_GUARD_H
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 #define SCHED_GUARD_ANNOTATION "org.rtrun.sched.guard"

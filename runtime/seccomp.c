@@ -15,8 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/json.h"
+#include "common/common.h"
 #include "runtime/seccomp_filter.h"
 #include "runtime/setup.h"
 

@@ -5,7 +5,7 @@
 #include <seccomp.h>
 #include <stdint.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 /* The libseccomp action for a spec action; errno_ret applies to ERRNO and TRACE. */

@@ -4,7 +4,7 @@
 #ifndef RTRUN_RUNTIME_SELFCLONE_H
 #define RTRUN_RUNTIME_SELFCLONE_H
 
-#include "common/err.h"
+#include "common/common.h"
 
 /* Returns 0 when this process already runs from the sealed copy. Otherwise copies
  * /proc/self/exe into a memfd, seals it against any write, and re-executes it with argv (which

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "common/err.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 struct rootfs_opts {

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "common/err.h"
+#include "common/common.h"
 
 enum sync_type {
         SYNC_USERNS = 1, /* child -> parent: the user namespace exists, write the id maps */

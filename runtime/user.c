@@ -7,8 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "runtime/setup.h"
 
 /* In a user namespace whose setgroups file says "deny" (an unprivileged map), setgroups(2)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cleanup.h"
+#include "common/common.h"
 
 static bool counts(const struct sched_task *t)
 {

@@ -11,8 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 
 double sched_host_capacity(const struct sched_host *h)
 {

@@ -13,8 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 
 static int cmp_name(const void *a, const void *b)
 {

@@ -1,6 +1,6 @@
 /* A container's real-time demand as issue 5 defines it: process.scheduler,
  * linux.resources.cpu.cpus and the org.rtrun.* annotations. */
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "scheduler/internal.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* The task model's names and invariants: criticality classes and what a valid demand is. */
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "scheduler/internal.h"
 
 #include <errno.h>

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "scheduler/scheduler.h"
 
 static double clock_us(clockid_t id)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "scheduler/scheduler.h"
 
 #define MAX_TASKS 8

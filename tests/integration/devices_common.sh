@@ -20,7 +20,8 @@ BUSYBOX=$(command -v busybox || true)
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 ROOT=/run/rtrun-test-devices
-T=$(mktemp -d /tmp/rtrun-test-devices.XXXXXX)
+T_SCRIPT=$(mktemp -d /tmp/rtrun-test-devices.XXXXXX)
+T=$T_SCRIPT # a case's own directory while it runs (run_cases)
 CG_PARENT=/rtrun-test-devices
 rt() { "$RTRUN" --root "$ROOT" "$@"; }
 
@@ -87,13 +88,25 @@ wait_stopped() {
 	return 1
 }
 
-cleanup_common() {
+# Deletes the devices-* containers and the cgroups under $CG_PARENT.
+cleanup_containers() {
 	for id in $(ls "$ROOT" 2>/dev/null | grep '^devices-' || true); do
 		rt delete --force "$id" >/dev/null 2>&1 || true
 	done
-	rm -rf "$T"
-	rmdir "$ROOT" 2>/dev/null || true # still there if another devices test is running
 	for c in /sys/fs/cgroup/*/"${CG_PARENT#/}" /sys/fs/cgroup/unified/"${CG_PARENT#/}"; do
 		[ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null || true
 	done
 }
+
+cleanup_common() {
+	cleanup_containers
+	rm -rf "$T_SCRIPT"
+	rmdir "$ROOT" 2>/dev/null || true # still there if another devices test is running
+}
+
+# Named cases (cases_lib.sh): each case gets a fresh $T, and its containers and cgroups go
+# after it.
+CASES_DIR=$T_SCRIPT
+case_after() { cleanup_containers; }
+# shellcheck source=cases_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cases_lib.sh"

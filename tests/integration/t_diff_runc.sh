@@ -5,12 +5,26 @@
 # the rootfs must be identical. Deliberate differences are listed in docs/differences-from-runc.md;
 # a case that meets one says so in its file and normalizes it there.
 #
-# DIFF_CASES="03-user 10-seccomp-errno" limits the run to those cases.
+# Named cases, one per file of diff/cases (each with a bundle of its own, its containers deleted
+# after it): `bash t_diff_runc.sh --list`; `bash t_diff_runc.sh 03-umask 10-seccomp-errno`
+# (or RTRUN_CASE=03-umask,10-seccomp-errno, or DIFF_CASES="03-umask 10-seccomp-errno") runs
+# only those.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${RTRUN_SRC:=$(cd "$here/../.." && pwd)}"
 : "${RTRUN:=${RTRUN_BUILD:-$RTRUN_SRC/build}/runtime/rtrun}"
 export RTRUN RTRUN_SRC
+all=$(cd "$here/diff/cases" && ls -- *.sh | sed 's/\.sh$//')
+if [ "${1:-}" = --list ]; then
+        echo "$all"
+        exit 0
+fi
+want=${*:-${RTRUN_CASE:-${DIFF_CASES:-}}}
+want=${want//,/ }
+for c in $want; do
+        grep -qx -- "$c" <<<"$all" ||
+                { echo "FATAL: no case '$c' in $(basename "$0"); its cases: $(echo $all)"; exit 2; }
+done
 for tool in runc busybox jq awk; do
         command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed"; exit 77; }
 done
@@ -104,7 +118,7 @@ fail=0
 failed=""
 for file in "$here"/diff/cases/*.sh; do
         name=$(basename "$file" .sh)
-        if [ -n "${DIFF_CASES:-}" ] && ! grep -qw -- "$name" <<<"$DIFF_CASES"; then
+        if [ -n "$want" ] && ! grep -qw -- "$name" <<<"$want"; then
                 continue
         fi
         filter=. extra="" run_flags="" normalize=""

@@ -2,7 +2,8 @@
 # runc parity, behaviour by behaviour: each check runs the same thing under Debian's runc and
 # under rtrun (separate --root dirs, the same bundle) and compares what a user sees: exit codes,
 # output, files. Deliberate differences are in docs/differences-from-runc.md.
-# PARITY_PARTS="seccomp cli" limits the run to those parts.
+# Named cases (lib.sh), one per behaviour: bash t_diff_runc_parity.sh --list; bash
+# t_diff_runc_parity.sh seccomp cli (PARITY_PARTS="seccomp cli" still works too).
 source "$(dirname "$0")/lib.sh"
 lib_init diff-parity
 for tool in runc python3 timeout; do
@@ -25,8 +26,6 @@ parity_cleanup() {
   lib_cleanup
 }
 trap parity_cleanup EXIT
-part() { [ -z "${PARITY_PARTS:-}" ] || grep -qw -- "$1" <<<"$PARITY_PARTS"; }
-
 B=$TMP/b
 make_bundle "$B" sh -c 'echo hi'
 cp "$B/config.json" "$TMP/config.base"
@@ -62,7 +61,7 @@ run_both() {
 }
 
 # --- seccomp: nothing of rtrun's after the filter but execve --------------------------------
-if part seccomp; then
+case_seccomp() {
   prof=$here/diff/seccomp-runtime-tools.json
   reset_bundle
   bundle_set "$B" ".linux.seccomp = $(cat "$prof")"
@@ -99,7 +98,7 @@ if part seccomp; then
   check "startContainer hook: its mkdir is refused as under runc" "$hook_runc" "$hook_rtrun"
   check "startContainer hook: mkdir failed in the hook (filter in force)" "0 1" "$hook_rtrun"
   rm -f "$B/rootfs/hook-rc"
-fi
+}
 
 # --- seccomp notify ---------------------------------------------------------------------------
 # agent SOCK N [--hold|--close]: starts the agent for N connections; $agent is its pid.
@@ -113,7 +112,7 @@ agent_done() {
   wait_until 15 proc_gone "$agent" || kill "$agent" 2>/dev/null
   wait "$agent" 2>/dev/null
 }
-if part notify; then
+case_notify() {
   sock=$TMP/agent.sock
   # Every syscall rtrun or runc makes after loading the filter, but write (runc refuses it).
   notify='"read", "close", "close_range", "openat", "sendmsg", "sendto", "rt_sigprocmask",
@@ -246,7 +245,7 @@ if part notify; then
   check "a stuck exec: delete --force exits 0 within 10 s, as runc" "$stuckexec_runc" \
     "$stuckexec_rtrun"
   check "a stuck exec: rtrun's delete --force exits 0 within 10 s" "0 1" "$stuckexec_rtrun"
-fi
+}
 
 # --- cgroups: a frozen cgroup is refused at once, one with processes is used with a warning --
 # cg_each REL CMD: runs CMD with $d set to REL's directory on every hierarchy (made first).
@@ -259,7 +258,7 @@ cg_each() {
     eval "$2"
   done
 }
-if part cgroups; then
+case_cgroups() {
   reset_bundle
   bundle_set "$B" '.process.args = ["sleep", "1000"]'
   cgp=$CG_PREFIX/b
@@ -301,11 +300,11 @@ if part cgroups; then
   check "a cgroup with processes: run -d warns and runs, as runc" "$busy_runc" "$busy_rtrun"
   check "a cgroup with processes: run -d exits 0, running, with a warning" "0 running yes" \
     "$busy_rtrun"
-fi
+}
 
 # --- --no-pivot: the host's proc and sysfs are not left in the container's mount namespace ----
 # (else a user namespace made in the container may mount a fresh proc: mount_too_revealing)
-if part nopivot; then
+case_nopivot() {
   reset_bundle
   cp "$RTRUN_BUILD/tests/helpers/procmount" "$B/rootfs/bin/procmount"
   # Mapping root into a new user namespace needs CAP_SETFCAP (kernel 5.12+).
@@ -321,7 +320,7 @@ if part nopivot; then
     "$rc_runc $out_runc" "$rc $out"
   check "--no-pivot: refused (mount: Operation not permitted)" \
     "1 refused: Operation not permitted" "$rc $out"
-fi
+}
 
 # --- command line and exit codes --------------------------------------------------------------
 # both_rc WHAT CMD...: CMD's exit code with `runc --root R` and `rtrun --root R` in front.
@@ -332,7 +331,7 @@ both_rc() {
   timeout 20 "$RTRUN" --root "$ROOT" "$@" >"$TMP/rt.out" 2>"$TMP/rt.err" </dev/null || b=$?
   check "$what: exit code as runc ($a)" "$a" "$b"
 }
-if part cli; then
+case_cli() {
   reset_bundle
   bundle_set "$B" '.process.args = ["sleep", "1000"]'
   both_rc "delete --force of a container that does not exist" delete --force par-none
@@ -399,10 +398,10 @@ if part cli; then
   check "spec: the namespaces of runc spec on this host" \
     "$(jq -c '[.linux.namespaces[].type]' "$TMP/spec-runc/config.json")" \
     "$(jq -c '[.linux.namespaces[].type]' "$TMP/spec-rt/config.json")"
-fi
+}
 
 # --- hooks: createContainer runs from the container's root, as runc's -----------------------
-if part hooks; then
+case_hooks() {
   reset_bundle
   bundle_set "$B" '.hooks.createContainer = [{"path": "/bin/sh",
     "args": ["sh", "-c", "pwd > /tmp/par-hook-cwd.$PPID; echo $PWD >> /tmp/par-hook-cwd.$PPID"]}]'
@@ -414,10 +413,10 @@ if part hooks; then
   rm -f /tmp/par-hook-cwd.*
   check "createContainer hook: the working directory runc gives it" "$hookcwd_runc" "$hookcwd_rtrun"
   check "createContainer hook: the working directory is the rootfs" "0 $B/rootfs" "$hookcwd_rtrun"
-fi
+}
 
 # --- kept different on purpose (docs/differences-from-runc.md): runc runs, rtrun refuses ------
-if part different; then
+case_different() {
   reset_bundle
   bundle_set "$B" '.process.capabilities.bounding += ["CAP_BOGUS"]'
   on runc par-d1 run -b "$B" par-d1
@@ -430,10 +429,10 @@ if part different; then
   on rtrun par-d2 run -b "$B" par-d2
   check "no mount namespace: rtrun refuses (1)" 1 "$rc"
   check_contains "no mount namespace: and says why" "$out" "a mount namespace is required"
-fi
+}
 
 # --- mounts: "rro" is recursively read-only (mount_setattr AT_RECURSIVE) ---------------------
-if part mounts; then
+case_mounts() {
   src=$TMP/rro-src
   mkdir -p "$src/sub"
   mount -t tmpfs tmpfs "$src/sub"
@@ -458,7 +457,7 @@ sub=1" "$rc_rt $out_rt"
 sub=1 | 0 top=1
 sub=1" "$rc_runc $out_runc | $rc $out"
   umount "$src/sub"
-fi
+}
 
 # --- tty: the pty keeps the devpts group (gid=5, tty), the process's uid, for run and exec ----
 # tty_line RT ARGS...: runs `RT --root R ARGS --console-socket S` (detached) with
@@ -480,7 +479,7 @@ tty_line() {
   wait "$rpid" 2>/dev/null
   tr -d '\r' <"$TMP/tty.out" | head -1
 }
-if part tty; then
+case_tty() {
   reset_bundle
   bundle_set "$B" '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}
     | .process.args = ["sh", "-c", "stat -L -c %u:%g /proc/self/fd/0; sleep 1000"]'
@@ -499,10 +498,10 @@ if part tty; then
     "$tty_rtrun"
   check "pty: the process's uid, the tty group (5)" "1000:5 | 0:5 | 1000:5" "$tty_rtrun"
   bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/b\""
-fi
+}
 
 # --- update: period and quota under a parent with its own CFS limit ------------------------------
-if part update; then
+case_update() {
   reset_bundle
   bundle_set "$B" '.process.args = ["sleep", "1000"]
     | .linux.resources.cpu = {"quota": 20000, "period": 100000}'
@@ -545,10 +544,10 @@ if part update; then
     "$upd_runc" "$upd_rtrun"
   check "update under a limited parent: exit 0, both written" "0" "${upd_rtrun%% *}"
   bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/b\""
-fi
+}
 
 # --- user namespaces: a bind source the container's root cannot reach is opened by the runtime
-if part userns; then
+case_userns() {
   chmod 755 "$TMP"
   # The share itself is readable, the directory above it is not.
   mkdir -p "$TMP/locked/share"
@@ -567,10 +566,11 @@ if part userns; then
   chmod -R a+rX "$B"
   run_both "userns: a bind source below a 0700 directory of the host's root" par-us
   check "userns: the bind source is mounted and readable" "0 shared" "$rc_rt $out_rt"
-fi
+}
 
 # --- update with device rules: never a moment where every device is denied (cgroup v1) ---------
-if part devices && [ -e /sys/fs/cgroup/devices/devices.list ]; then
+case_devices() {
+  [ -e /sys/fs/cgroup/devices/devices.list ] || skip_case "needs cgroup v1's devices controller"
   reset_bundle
   bundle_set "$B" '.root.readonly = false | .process.args = ["sh", "-c",
     "while :; do echo x >/dev/null 2>/dev/null || echo DENIED >>/denied; done"]'
@@ -604,6 +604,7 @@ if part devices && [ -e /sys/fs/cgroup/devices/devices.list ]; then
   check "update with device rules, 20 times: exit codes, /dev/null never denied, as runc" \
     "$devupd_runc" "$devupd_rtrun"
   bundle_set "$B" ".linux.cgroupsPath = \"$CG_PREFIX/b\""
-fi
+}
 
-lib_done
+: "${RTRUN_CASE:=${PARITY_PARTS:-}}"
+lib_run_cases "$@"

@@ -13,15 +13,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/engine_lib.sh"
-lib_init engine_podman
-for tool in podman runc; do
-  command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
-done
-ENGINE_NAME=podman
-ENGINE_RUNC=$(command -v runc)
-W=$TMP
-# conmon writes an "oom" marker into its working directory: keep that the test's.
-cd "$W" || exit 1
+engine_init podman podman runc
 CGP=/rtrun-test-engine/podman-$$
 mkdir -p "$W/tmp"
 cat >"$W/storage.conf" <<EOF
@@ -30,12 +22,9 @@ driver = "vfs"
 graphroot = "$W/storage"
 runroot = "$W/runroot"
 EOF
-cat >"$W/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-netns = "none"
-
-[engine]
+# This test's settings of containers.conf's [engine] and [containers] sections.
+engine_settings() {
+  cat <<EOF
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "$W/events.log"
@@ -43,41 +32,35 @@ tmp_dir = "$W/tmp"
 volume_path = "$W/volumes"
 static_dir = "$W/storage/libpod"
 EOF
+}
+containers_settings() {
+  printf 'default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\nnetns = "none"\n'
+}
+{
+  printf '[containers]\n'
+  containers_settings
+  printf '\n[engine]\n'
+  engine_settings
+} >"$W/containers.conf"
 export CONTAINERS_CONF=$W/containers.conf CONTAINERS_STORAGE_CONF=$W/storage.conf
 
 podman_cleanup() {
   podman rm -af -t 0 >/dev/null 2>&1
   declare -F engine_rt_undebugfs >/dev/null && engine_rt_undebugfs
   podman system reset -f >/dev/null 2>&1
-  awk -v w="$W" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r |
-    while read -r m; do umount -l "$m"; done
-  local d
-  for d in /sys/fs/cgroup/*/rtrun-test-engine; do
-    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-  done
-  # the docs' commands use Podman's default parent; empty, it goes (rmdir keeps a busy one)
-  for d in /sys/fs/cgroup/*/libpod_parent; do
-    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-  done
+  # the docs' commands use Podman's default parent; empty, it goes
+  engine_release libpod_parent
   lib_cleanup
 }
 trap podman_cleanup EXIT
 
+engine_fixtures
 engine_rootfs "$W/rootfs"
 tar -C "$W/rootfs" -cf "$W/rootfs.tar" . || exit 1
-podman import -q "$W/rootfs.tar" localhost/rtrun-bb:1 >/dev/null || {
+podman import -q "$W/rootfs.tar" "$IMG" >/dev/null || {
   echo "FAIL: podman import"
   exit 1
 }
-IMG=localhost/rtrun-bb:1
-printf 'host file\n' >"$W/hostfile"
-mkdir -p "$W/bind"
-echo bound >"$W/bind/f"
-# A seccomp profile that denies mkdir/mkdirat with EPERM and allows the rest.
-cat >"$W/seccomp.json" <<'EOF'
-{"defaultAction": "SCMP_ACT_ALLOW",
- "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
-EOF
 
 # Podman with a runtime: pr RUNTIME SUBCOMMAND ARGS...
 pr() {
@@ -219,22 +202,8 @@ s_stats_update() {
 }
 
 
-scenario exit-code s_exit
-scenario env-user-cwd s_env_user_cwd
+engine_common_scenarios
 scenario stdin s_stdin
-scenario tty s_tty
-scenario read-only s_readonly
-scenario tmpfs s_tmpfs
-scenario caps s_caps
-scenario seccomp s_seccomp
-scenario rlimits s_rlimits
-scenario sysctl s_sysctl
-scenario binds s_binds
-scenario memory-limit s_memory
-scenario oom-137 s_oom
-scenario cpuset s_cpuset
-scenario cpu-quota s_cpuquota
-scenario pids-limit s_pids
 scenario exec-top-ps s_exec
 scenario pause-unpause s_pause
 scenario logs s_logs
@@ -268,15 +237,10 @@ check "docs: podman-reservation runs with SCHED_DEADLINE" "policy : 6" "$out"
 # containers.conf, with this test's own settings added to its sections.
 dropin=$RTRUN_BUILD/engines/rtrun.conf
 {
-  sed -e "s|\"[^\"]*/rtrun\"|\"$RTRUN\"|" -e '/^\[engine\]$/r /dev/stdin' "$dropin" <<EOF2
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-events_logfile_path = "$W/events.log"
-tmp_dir = "$W/tmp"
-volume_path = "$W/volumes"
-static_dir = "$W/storage/libpod"
-EOF2
-  printf '\n[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\nnetns = "none"\n'
+  engine_settings |
+    sed -e "s|\"[^\"]*/rtrun\"|\"$RTRUN\"|" -e '/^\[engine\]$/r /dev/stdin' "$dropin"
+  printf '\n[containers]\n'
+  containers_settings
 } >"$W/dropin.conf"
 out=$(CONTAINERS_CONF=$W/dropin.conf eval "$(doc_cmd podman-default)" 2>&1)
 check "docs: podman-default with the drop-in" hello "$out"

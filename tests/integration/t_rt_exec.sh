@@ -2,6 +2,7 @@
 # exec with process.execCPUAffinity: `final` is the exec'd process's affinity inside the
 # container; `initial` alone is transient (the process ends up on the cgroup's CPUs); a bad
 # list names the field.
+# Named cases (lib.sh): bash t_rt_exec.sh --list; bash t_rt_exec.sh NAME...
 set -u
 . "$(dirname "$0")/rt_lib.sh"
 rt_init exec
@@ -10,9 +11,11 @@ if [ "$NCPU" -lt 2 ]; then
   exit 77
 fi
 ALL="0-$LAST"
-rt_bundle "$TMP/e" sleep 300
-rt run -d --bundle "$TMP/e" rt-exec >/dev/null
-check "container running" "running" "$(status_of rt-exec)"
+case_setup() {
+  rt_bundle "$CASE_TMP/e" sleep 300
+  rt run -d --bundle "$CASE_TMP/e" rt-exec >/dev/null
+  check "container running" "running" "$(status_of rt-exec)"
+}
 
 proc() { # ARGS as JSON, AFFINITY as JSON
   cat >"$TMP/p.json" <<EOF2
@@ -21,18 +24,28 @@ proc() { # ARGS as JSON, AFFINITY as JSON
 EOF2
 }
 
+case_final_applied() {
 proc "{\"initial\": \"0\", \"final\": \"$LAST\"}"
 check "final affinity applied" "$LAST" "$(rt exec --process "$TMP/p.json" rt-exec 2>&1)"
+}
+
+case_initial_is_transient() {
 proc '{"initial": "0"}'
 check "initial alone is transient: back to the cgroup's CPUs" "$ALL" \
   "$(rt exec --process "$TMP/p.json" rt-exec 2>&1)"
+}
+
+case_final_alone() {
 proc '{"final": "0"}'
 check "final alone" "0" "$(rt exec --process "$TMP/p.json" rt-exec 2>&1)"
+}
+
+case_impossible_list_refused() {
 proc '{"initial": "999"}'
 rc=0
 out=$(rt exec --process "$TMP/p.json" rt-exec 2>&1) || rc=$?
 check "an impossible initial list fails" "1" "$([ "$rc" -ne 0 ] && echo 1 || echo 0)"
 check_contains "the error names execCPUAffinity" "$out" "execCPUAffinity"
+}
 
-rt delete -f rt-exec >/dev/null 2>&1
-lib_done
+lib_run_cases "$@"

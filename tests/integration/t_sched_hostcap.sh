@@ -10,6 +10,7 @@
 #   3. an untimed FIFO container (no org.rtrun.timing.*) is counted as docs/admission.md says:
 #      refused on a CPU where a timed FIFO container runs at or below its priority, admitted
 #      (and really SCHED_FIFO) below it.
+# Named cases (lib.sh): bash t_sched_hostcap.sh --list; bash t_sched_hostcap.sh NAME...
 set -u
 . "$(dirname "$0")/lib.sh"
 lib_init sched_hostcap
@@ -18,9 +19,15 @@ for tool in chrt unshare setpriv python3; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is missing (scripts/install-deps.sh)"; exit 77; }
 done
 [ "$(nproc)" -ge 2 ] || { echo "SKIP: needs CPU 1"; exit 77; }
-hog=""
+# The chrt task of a case (its pid in $TMP/hog.pid) does not outlive the case.
+kill_hog() {
+  [ -s "$TMP/hog.pid" ] && kill "$(cat "$TMP/hog.pid")" 2>/dev/null
+  rm -f "$TMP/hog.pid"
+  true
+}
+case_teardown() { kill_hog; }
 cleanup() {
-  [ -n "$hog" ] && kill "$hog" 2>/dev/null && wait "$hog" 2>/dev/null
+  kill_hog
   lib_cleanup
 }
 trap cleanup EXIT
@@ -87,66 +94,75 @@ rt_share=$(awk -v r="$(cat /proc/sys/kernel/sched_rt_runtime_us)" \
   -v p="$(cat /proc/sys/kernel/sched_rt_period_us)" 'BEGIN { printf "%.6f", r < 0 ? 1 : r / p }')
 
 # 1a. root, debugfs unmounted: rt/ mounts a private one (or derives, or defaults)
-statuses "$TMP/root"
-agree "$TMP/root" "root"
-src=$(cat "$TMP/root/src")
-check "root: a known source" 1 "$([[ "$src" == debugfs* || "$src" == "kernel default"* || "$src" == none* ]] && echo 1 || echo 0)"
+case_capacity_as_root() {
+  statuses "$CASE_TMP/root"
+  agree "$CASE_TMP/root" "root"
+  src=$(cat "$CASE_TMP/root/src")
+  check "root: a known source" 1 "$([[ "$src" == debugfs* || "$src" == "kernel default"* || "$src" == none* ]] && echo 1 || echo 0)"
+}
+
 # 1b. no CAP_SYS_ADMIN: debugfs cannot be mounted; the kernel's default for this version
-statuses "$TMP/nocap" setpriv --bounding-set -sys_admin
-agree "$TMP/nocap" "no CAP_SYS_ADMIN"
-src=$(cat "$TMP/nocap/src")
-if [ $fair = 1 ]; then
-  check "no CAP_SYS_ADMIN: kernel default named" \
-    "kernel default for 6.12+ (50 ms every 1 s; debugfs unreadable)" "$src"
-  want=$(awk -v s="$rt_share" 'BEGIN { printf "%.6f", s - 0.05 }')
-else
-  check "no CAP_SYS_ADMIN: no fair server before 6.12" \
-    "none (kernel before 6.12 has no fair server)" "$src"
-  want=$rt_share
-fi
-check "no CAP_SYS_ADMIN: capacity = RT share - default fair server" "$want" \
-  "$(printf '%.6f' "$(jq .host.capacity "$TMP/nocap/adm.json")")"
+case_capacity_without_sys_admin() {
+  statuses "$CASE_TMP/nocap" setpriv --bounding-set -sys_admin
+  agree "$CASE_TMP/nocap" "no CAP_SYS_ADMIN"
+  src=$(cat "$CASE_TMP/nocap/src")
+  if [ $fair = 1 ]; then
+    check "no CAP_SYS_ADMIN: kernel default named" \
+      "kernel default for 6.12+ (50 ms every 1 s; debugfs unreadable)" "$src"
+    want=$(awk -v s="$rt_share" 'BEGIN { printf "%.6f", s - 0.05 }')
+  else
+    check "no CAP_SYS_ADMIN: no fair server before 6.12" \
+      "none (kernel before 6.12 has no fair server)" "$src"
+    want=$rt_share
+  fi
+  check "no CAP_SYS_ADMIN: capacity = RT share - default fair server" "$want" \
+    "$(printf '%.6f' "$(jq .host.capacity "$CASE_TMP/nocap/adm.json")")"
+}
 
 # 2. a DEADLINE task outside the ledger (0.5 of a CPU, charged to its root domain: 0.25 per CPU
 #    on a 2-CPU host, so 0.7 on CPU 1 no longer fits beside it, and fits without it)
-make_bundle "$TMP/dl" sleep 30
-bundle_set "$TMP/dl" '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 7000000,
+case_deadline_task_outside_ledger() {
+  statuses "$CASE_TMP/root"
+  make_bundle "$CASE_TMP/dl" sleep 30
+  bundle_set "$CASE_TMP/dl" '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 7000000,
   "deadline": 10000000, "period": 10000000} | .linux.resources.cpu.cpus = "1"'
-base=$(jq .host.capacity "$TMP/root/adm.json")
-chrt -d --sched-runtime 5000000 --sched-deadline 10000000 --sched-period 10000000 0 sleep 60 &
-hog=$!
-sleep 0.3
-check "chrt task runs SCHED_DEADLINE" SCHED_DEADLINE "$(chrt -p "$hog" | grep -o SCHED_DEADLINE | head -1)"
-ncpu=$(rt admission status --format json |
-  jq -r --argjson p "$hog" '.host.foreign_deadline[] | select(.pid == $p) | .root_domain')
-check "status lists the chrt task with its root domain" 1 "$([ -n "$ncpu" ] && echo 1 || echo 0)"
-check_contains "status text shows it" "$(rt admission status)" \
-  "DEADLINE outside the ledger: pid $hog tid $hog (sleep) 5.000 ms every 10.000 ms"
-span=$(python3 -c "
+  base=$(jq .host.capacity "$CASE_TMP/root/adm.json")
+  chrt -d --sched-runtime 5000000 --sched-deadline 10000000 --sched-period 10000000 0 sleep 60 &
+  hog=$!
+  echo "$hog" >"$TMP/hog.pid"
+  sleep 0.3
+  check "chrt task runs SCHED_DEADLINE" SCHED_DEADLINE "$(chrt -p "$hog" | grep -o SCHED_DEADLINE | head -1)"
+  ncpu=$(rt admission status --format json |
+    jq -r --argjson p "$hog" '.host.foreign_deadline[] | select(.pid == $p) | .root_domain')
+  check "status lists the chrt task with its root domain" 1 "$([ -n "$ncpu" ] && echo 1 || echo 0)"
+  check_contains "status text shows it" "$(rt admission status)" \
+    "DEADLINE outside the ledger: pid $hog tid $hog (sleep) 5.000 ms every 10.000 ms"
+  span=$(python3 -c "
 import sys
 n = 0
 for part in sys.argv[1].split(','):
     a, _, b = part.partition('-')
     n += int(b or a) - int(a) + 1
 print(n)" "$ncpu")
-left=$(awk -v c="$base" -v n="$span" 'BEGIN { printf "%.3f", c - 0.5 / n }')
-check_contains "cpus of its root domain lose its share" "$(rt admission status --format json | jq -c '.cpus[1]')" \
-  "\"foreign\":$(awk -v n="$span" 'BEGIN { print 0.5 / n }')"
-if awk -v l="$left" 'BEGIN { exit !(l < 0.7) }'; then
-  check_rc "next create counts it: refused" 1 rt create --bundle "$TMP/dl" hostcap-dl
-  check_contains "refusal names the capacity it left" "$(cat "$TMP/last.err")" \
-    "rejected: EDF: utilisation 0.700 > capacity $left on CPU 1"
-  check "refused: nothing left" "" "$(rt list -q)"
-else
-  echo "note - root domain of $span CPUs: 0.7 still fits beside the chrt task; refusal not checked"
-fi
-kill "$hog"
-wait "$hog" 2>/dev/null
-hog=""
-check "after the chrt task exits: not listed" "" \
-  "$(rt admission status --format json | jq -c '.host.foreign_deadline[]')"
-check_rc "after the chrt task exits: the same request fits (check)" 0 \
-  rt admission check "$TMP/dl"
+  left=$(awk -v c="$base" -v n="$span" 'BEGIN { printf "%.3f", c - 0.5 / n }')
+  check_contains "cpus of its root domain lose its share" "$(rt admission status --format json | jq -c '.cpus[1]')" \
+    "\"foreign\":$(awk -v n="$span" 'BEGIN { print 0.5 / n }')"
+  if awk -v l="$left" 'BEGIN { exit !(l < 0.7) }'; then
+    check_rc "next create counts it: refused" 1 rt create --bundle "$CASE_TMP/dl" hostcap-dl
+    check_contains "refusal names the capacity it left" "$(cat "$TMP/last.err")" \
+      "rejected: EDF: utilisation 0.700 > capacity $left on CPU 1"
+    check "refused: nothing left" "" "$(rt list -q)"
+  else
+    echo "note - root domain of $span CPUs: 0.7 still fits beside the chrt task; refusal not checked"
+  fi
+  kill "$hog"
+  wait "$hog" 2>/dev/null
+  rm -f "$TMP/hog.pid"
+  check "after the chrt task exits: not listed" "" \
+    "$(rt admission status --format json | jq -c '.host.foreign_deadline[]')"
+  check_rc "after the chrt task exits: the same request fits (check)" 0 \
+    rt admission check "$CASE_TMP/dl"
+}
 
 # 3. untimed FIFO beside a timed FIFO container on CPU 1
 fifo_bundle() { # DIR PRIORITY [WCET]: SCHED_FIFO on CPU 1, timed when WCET is given
@@ -160,21 +176,24 @@ fifo_bundle() { # DIR PRIORITY [WCET]: SCHED_FIFO on CPU 1, timed when WCET is g
   [ -n "${3:-}" ] && bundle_set "$1" ".annotations[\"org.rtrun.timing.wcet\"] = \"$3\"
     | .annotations[\"org.rtrun.timing.period\"] = \"200000000\""
 }
-fifo_bundle "$TMP/timed" 10 1000000
-fifo_bundle "$TMP/untimed-hi" 50
-fifo_bundle "$TMP/untimed-lo" 5
-if rt create --bundle "$TMP/timed" hostcap-timed 2>"$TMP/timed.err"; then
-  check_rc "untimed FIFO above a timed one: refused" 1 \
-    rt create --bundle "$TMP/untimed-hi" hostcap-untimed-hi
-  check_contains "refusal names both and the rule" "$(cat "$TMP/last.err")" \
-    "untimed FIFO/RR container hostcap-untimed-hi (priority 50, no org.rtrun.timing.*) can starve timed FIFO/RR container hostcap-timed (priority 10) on CPU 1"
-  check_rc "untimed FIFO below a timed one: admitted" 0 \
-    rt create --bundle "$TMP/untimed-lo" hostcap-untimed-lo
-  check "it is in the ledger as untimed" "untimed 1" "$(rt admission status --format json |
+case_untimed_fifo_rule() {
+  fifo_bundle "$CASE_TMP/timed" 10 1000000
+  fifo_bundle "$CASE_TMP/untimed-hi" 50
+  fifo_bundle "$CASE_TMP/untimed-lo" 5
+  if rt create --bundle "$CASE_TMP/timed" hostcap-timed 2>"$TMP/timed.err"; then
+    check_rc "untimed FIFO above a timed one: refused" 1 \
+      rt create --bundle "$CASE_TMP/untimed-hi" hostcap-untimed-hi
+    check_contains "refusal names both and the rule" "$(cat "$TMP/last.err")" \
+      "untimed FIFO/RR container hostcap-untimed-hi (priority 50, no org.rtrun.timing.*) can starve timed FIFO/RR container hostcap-timed (priority 10) on CPU 1"
+    check_rc "untimed FIFO below a timed one: admitted" 0 \
+      rt create --bundle "$CASE_TMP/untimed-lo" hostcap-untimed-lo
+    check "it is in the ledger as untimed" "untimed 1" "$(rt admission status --format json |
     jq -r '.containers[] | select(.id == "hostcap-untimed-lo") | "\(.policy == 1 | if . then "untimed" else "?" end) \(.granted_runtime)"')"
-  check_contains "and really runs SCHED_FIFO 5" \
-    "$(chrt -p "$(rt state hostcap-untimed-lo | jq .pid)")" "SCHED_FIFO"
-else
-  echo "note - timed FIFO container refused here ($(head -c 200 "$TMP/timed.err")); untimed rule not checked"
-fi
-lib_done
+    check_contains "and really runs SCHED_FIFO 5" \
+      "$(chrt -p "$(rt state hostcap-untimed-lo | jq .pid)")" "SCHED_FIFO"
+  else
+    echo "note - timed FIFO container refused here ($(head -c 200 "$TMP/timed.err")); untimed rule not checked"
+  fi
+}
+
+lib_run_cases "$@"

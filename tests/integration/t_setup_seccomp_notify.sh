@@ -5,6 +5,7 @@
 # The listener path is a host path: the runtime connects before it leaves the host's filesystem.
 # An exec'd process gets a connection of its own, as with runc: its notify fd, its host pid as
 # "pid", the container's state.
+# Named cases (lib.sh): bash t_setup_seccomp_notify.sh --list; bash t_setup_seccomp_notify.sh NAME...
 source "$(dirname "$0")/lib.sh"
 lib_init setup-notify
 # Debian's own interpreter: a version manager's shim would be slow to start.
@@ -14,8 +15,10 @@ py=/usr/bin/python3
   exit 77
 }
 
-B=$TMP/b
-make_bundle "$B" sh -c 'mkdir /tmp/x; echo "mkdir=$?"'
+case_setup() {
+  B=$CASE_TMP/b
+  make_bundle "$B" sh -c 'mkdir /tmp/x; echo "mkdir=$?"'
+}
 sock=$TMP/listener.sock
 cat >"$TMP/listener.py" <<'PY'
 import array, json, os, socket, sys
@@ -70,11 +73,18 @@ check_listener() {
     "$([ "$pid" -gt 0 ] 2>/dev/null && [ "$pid" = "$(jq -r .statepid <<<"$got")" ] && echo yes)"
 }
 
-bundle_set "$B" ".root.readonly = false | .linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\",
+# mkdir and mkdirat notify the listener at $sock.
+notify_bundle() {
+  bundle_set "$B" ".root.readonly = false | .linux.seccomp = {\"defaultAction\": \"SCMP_ACT_ALLOW\",
   \"listenerPath\": \"$sock\", \"listenerMetadata\": \"meta-data\",
   \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
-run_with_listener setup-n1
-check_listener "root" setup-n1
+}
+
+case_root_listener() {
+  notify_bundle
+  run_with_listener setup-n1
+  check_listener "root" setup-n1
+}
 
 # exec: a detached container with a listener for three connections (init, two execs).
 check_exec_message() {
@@ -88,36 +98,41 @@ check_exec_message() {
   check "$what: state.pid is the container's init" "$init" "$(jq -r .statepid <<<"$line")"
   [ -n "$pid" ] && check "$what: pid is the exec'd process's host pid" "$pid" "$(jq -r .pid <<<"$line")"
 }
-bundle_set "$B" '.process.args = ["sleep", "1000"]'
-rm -f "$sock"
-"$py" "$TMP/listener.py" "$sock" 3 >"$TMP/listener.out" 2>&1 &
-lpid=$!
-wait_until 20 test -S "$sock" || fail "the listener did not start"
-check_rc "exec: run -d with a listener" 0 rt run -d -b "$B" --pid-file "$TMP/init.pid" setup-nx
-init=$(cat "$TMP/init.pid")
-wait_until 10 test "$(wc -l <"$TMP/listener.out")" -ge 1
-out=$(rt exec setup-nx sh -c 'mkdir /tmp/e1; echo "mkdir=$?"' 2>&1)
-check_contains "exec: the notified mkdir fails with ENOSYS once the listener closed the fd" \
-  "$out" "Function not implemented"
-check_rc "exec -d with a listener" 0 rt exec -d --pid-file "$TMP/exec.pid" setup-nx \
-  sh -c 'mkdir /tmp/e2; sleep 1000'
-wait_until 10 proc_gone "$lpid" || kill "$lpid" 2>/dev/null
-wait "$lpid" 2>/dev/null
-check "exec: the listener got three connections" 3 "$(wc -l <"$TMP/listener.out")"
-check_exec_message "exec" "$(sed -n 2p "$TMP/listener.out")" "" "$init"
-check_exec_message "exec -d" "$(sed -n 3p "$TMP/listener.out")" "$(cat "$TMP/exec.pid")" "$init"
-check_rc "exec fails when the listener is gone" 255 rt exec setup-nx true
-check_contains "and says why" "$(cat "$TMP/last.err")" "linux.seccomp.listenerPath: connect"
-rt delete -f setup-nx >/dev/null 2>&1
-bundle_set "$B" '.process.args = ["sh", "-c", "mkdir /tmp/x; echo \"mkdir=$?\""]'
+case_exec_listener() {
+  notify_bundle
+  bundle_set "$B" '.process.args = ["sleep", "1000"]'
+  rm -f "$sock"
+  "$py" "$TMP/listener.py" "$sock" 3 >"$TMP/listener.out" 2>&1 &
+  lpid=$!
+  wait_until 20 test -S "$sock" || fail "the listener did not start"
+  check_rc "exec: run -d with a listener" 0 rt run -d -b "$B" --pid-file "$TMP/init.pid" setup-nx
+  init=$(cat "$TMP/init.pid")
+  wait_until 10 test "$(wc -l <"$TMP/listener.out")" -ge 1
+  out=$(rt exec setup-nx sh -c 'mkdir /tmp/e1; echo "mkdir=$?"' 2>&1)
+  check_contains "exec: the notified mkdir fails with ENOSYS once the listener closed the fd" \
+    "$out" "Function not implemented"
+  check_rc "exec -d with a listener" 0 rt exec -d --pid-file "$TMP/exec.pid" setup-nx \
+    sh -c 'mkdir /tmp/e2; sleep 1000'
+  wait_until 10 proc_gone "$lpid" || kill "$lpid" 2>/dev/null
+  wait "$lpid" 2>/dev/null
+  check "exec: the listener got three connections" 3 "$(wc -l <"$TMP/listener.out")"
+  check_exec_message "exec" "$(sed -n 2p "$TMP/listener.out")" "" "$init"
+  check_exec_message "exec -d" "$(sed -n 3p "$TMP/listener.out")" "$(cat "$TMP/exec.pid")" "$init"
+  check_rc "exec fails when the listener is gone" 255 rt exec setup-nx true
+  check_contains "and says why" "$(cat "$TMP/last.err")" "linux.seccomp.listenerPath: connect"
+  rt delete -f setup-nx >/dev/null 2>&1
+}
 
 # In a user namespace the init cannot open host files as root: rtrun connects for it.
-chmod 755 "$TMP"
-bundle_set "$B" '.linux.namespaces += [{"type": "user"}]
+case_userns_listener() {
+  notify_bundle
+  chmod 755 "$TMP" "$CASE_TMP"
+  bundle_set "$B" '.linux.namespaces += [{"type": "user"}]
   | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
   | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
   | .root.readonly = true | .mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]'
-run_with_listener setup-n2
-check_listener "user namespace" setup-n2
+  run_with_listener setup-n2
+  check_listener "user namespace" setup-n2
+}
 
-lib_done
+lib_run_cases "$@"

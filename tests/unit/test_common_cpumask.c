@@ -12,8 +12,7 @@
 
 #include <cmocka.h>
 
-#include "common/cpumask.h"
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "oci/oci.h"
 #include "scheduler/scheduler.h"
 

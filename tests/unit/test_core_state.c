@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "common/fileio.h"
+#include "common/common.h"
 #include "runtime/log.h"
 #include "runtime/state_dir.h"
 

@@ -13,8 +13,7 @@
 
 #include <cmocka.h>
 
-#include "common/cleanup.h"
-#include "common/fileio.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 /* At least this many configuration cases must exist, so a lost folder cannot pass silently. */

@@ -11,7 +11,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 static void test_capabilities(void **state)

@@ -11,7 +11,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "oci/oci.h"
 
 static const char full_config[] =

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "rt/internal.h"
 
 static void roundtrip(const char *in, const char *want)

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "rt/internal.h"
 
 static struct rt_explain_ctx dl_ctx(int errnum, uint64_t rt, uint64_t dl, uint64_t per)

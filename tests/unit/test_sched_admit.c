@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "scheduler/scheduler.h"
 
 #define MS UINT64_C(1000000)

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "common/sched_policy.h"
+#include "common/common.h"
 #include "scheduler/internal.h"
 #include "scheduler/scheduler.h"
 
