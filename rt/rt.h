@@ -142,7 +142,7 @@ int rt_deadline_set_runtime(pid_t pid, uint64_t runtime, struct rterr *err);
  * container's own init at create (the affinity reset to its cpuset first for DEADLINE). */
 int rt_task_apply(pid_t pid, const struct oci_scheduler *sched, struct rterr *err);
 /* The SCHED_DEADLINE threads of `pids` switched to SCHED_OTHER, their parameters kept for
- * rt_dl_unpark (CRIU 3.17 neither dumps nor restores SCHED_DEADLINE). The kernel frees their
+ * rt_dl_unpark (CRIU 3.17 does not record DEADLINE's parameters). The kernel frees their
  * bandwidth meanwhile; the admission ledger keeps the reservation. */
 struct rt_dl_park;
 int rt_dl_park(const pid_t *pids, size_t n, struct rt_dl_park **out, struct rterr *err);

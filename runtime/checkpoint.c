@@ -93,8 +93,9 @@ int container_checkpoint(const struct runtime_ctx *g, struct container *c,
         if (c->cgroup_path &&
             (cg_host_detect(&host, err) < 0 || cg_open(host, c->cgroup_path, &cg, err) < 0))
                 return rterr_wrap(err, "checkpoint %s", c->id);
-        /* CRIU 3.17 records a task's policy with sched_getscheduler and would restore a
-         * DEADLINE one with sched_setscheduler, which refuses it: the dump sees SCHED_OTHER. */
+        /* CRIU 3.17 records only a task's policy number and FIFO/RR priority (cr-dump.c
+         * dump_sched_info), never DEADLINE's runtime/deadline/period: the dump sees
+         * SCHED_OTHER, and restore applies process.scheduler itself. */
         _cleanup_free_ pid_t *pids = NULL;
         size_t n = 0;
         pid_t init = c->pid;
