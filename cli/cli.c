@@ -33,14 +33,24 @@ static const struct cli_cmd commands[] = {
     {"resume", cmd_resume, "resumes all processes that have been previously paused"},
     {"update", cmd_update, "update container resource constraints"},
     {"events", cmd_events, "display container events such as OOM notifications and stats"},
-    {"admission", cmd_admission, "the real-time admission controller (status, check)"},
+    {"admission", cmd_admission,
+     "the real-time admission controller (status, check, rebalance, adjust)"},
     {"cpus", cmd_cpus, "shield, inspect and release isolated CPUs"},
     {"metrics", cmd_metrics, "print real-time metrics in the Prometheus text format"},
+    {"cdi", cmd_cdi, "generate a CDI spec for this host's GPUs"},
+    {"top", cmd_top, "a live view of the real-time reservations"},
+    {"checkpoint", cmd_checkpoint, "checkpoint a running container (CRIU)"},
+    {"restore", cmd_restore, "restore a container from a checkpoint (CRIU)"},
 };
 
 static void print_version(void)
 {
+        char criu[32];
         printf("rtrun version %s\nspec: %s\n", RTRUN_VERSION, OCI_VERSION);
+        if (criu_version(criu, sizeof(criu)) == 0)
+                printf("criu: %s\n", criu);
+        else
+                printf("criu: not installed (checkpoint/restore unavailable)\n");
 }
 
 static void print_usage(void)

@@ -25,6 +25,7 @@
 #define EXIT_REJECTED 2
 
 struct opts {
+        const char *window; /* adjust: milliseconds to measure over */
         const char *format; /* "table", "json" or "junit" */
         const char *taskset;
         char **bundles;
@@ -36,9 +37,11 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct rterr *err)
         for (int i = 0; i < argc; i++) {
                 const char *a = argv[i];
                 const char *val = NULL;
-                if (strncmp(a, "--format=", 9) == 0 || strncmp(a, "--taskset=", 10) == 0) {
+                if (strncmp(a, "--format=", 9) == 0 || strncmp(a, "--taskset=", 10) == 0 ||
+                    strncmp(a, "--window=", 9) == 0) {
                         val = strchr(a, '=') + 1;
-                } else if (strcmp(a, "--format") == 0 || strcmp(a, "--taskset") == 0) {
+                } else if (strcmp(a, "--format") == 0 || strcmp(a, "--taskset") == 0 ||
+                           strcmp(a, "--window") == 0) {
                         if (i + 1 >= argc)
                                 return rterr_set(err, EINVAL, "admission: %s needs a value", a);
                         val = argv[++i];
@@ -50,6 +53,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct rterr *err)
                 }
                 if (strncmp(a, "--format", 8) == 0)
                         o->format = val;
+                else if (strncmp(a, "--window", 8) == 0)
+                        o->window = val;
                 else
                         o->taskset = val;
         }
@@ -128,29 +133,36 @@ static void print_cpus(const struct sched_task *t, size_t n, const struct sched_
 /* ---- check ---- */
 
 static int print_check(const struct opts *o, const struct sched_task *t,
-                       const struct sched_verdict *v, size_t n, const struct sched_host *h)
+                       const struct sched_verdict *v, size_t n, const struct sched_host *h,
+                       const struct sched_place_stats *st)
 {
         if (strcmp(o->format, "json") == 0 || strcmp(o->format, "junit") == 0) {
                 _cleanup_free_ char *doc = strcmp(o->format, "json") == 0
-                                               ? sched_report_json(t, v, n, h)
-                                               : sched_report_junit(t, v, n, h);
+                                               ? sched_report_json_placed(t, v, n, h, st)
+                                               : sched_report_junit_placed(t, v, n, h, st);
                 if (doc == NULL)
                         return -1;
                 printf("%s\n", doc);
                 return 0;
         }
-        printf("%-24s %-9s %-12s %-8s %-12s %s\n", "CONTAINER", "ADMITTED", "CRITICALITY", "POLICY",
-               "GRANTED(ms)", "REASON");
+        printf("%-24s %-9s %-12s %-8s %-12s %-8s %s\n", "CONTAINER", "ADMITTED", "CRITICALITY",
+               "POLICY", "GRANTED(ms)", "CPUS", "REASON");
         for (size_t i = 0; i < n; i++) {
-                char granted[32] = "-";
-                if (v[i].admitted && t[i].kind != SCHED_KIND_NONE)
+                char granted[32] = "-", cpus[64] = "-";
+                if (v[i].admitted && t[i].kind != SCHED_KIND_NONE) {
                         snprintf(granted, sizeof(granted), "%.3f", ms(t[i].granted));
-                printf("%-24s %-9s %-12s %-8s %-12s %s\n", shown_name(&t[i]).s,
+                        cpumask_format(&t[i].cpus, cpus, sizeof(cpus));
+                }
+                printf("%-24s %-9s %-12s %-8s %-12s %-8s %s\n", shown_name(&t[i]).s,
                        v[i].admitted ? "yes" : "no", sched_crit_name(t[i].crit),
-                       policy_name(t[i].policy), granted, v[i].reason);
+                       policy_name(t[i].policy), granted, cpus, v[i].reason);
         }
         printf("\n");
         print_cpus(t, n, h);
+        if (st != NULL) {
+                char gap[256];
+                printf("\n%s\n", sched_place_gap_text(st, gap, sizeof(gap)));
+        }
         return 0;
 }
 
@@ -184,7 +196,8 @@ static int check_taskset(const struct runtime_ctx *g, const struct opts *o)
                 return log_fail(g, &err);
         }
         size_t rejected = sched_taskset_run(&ts, v);
-        int r = print_check(o, ts.tasks, v, ts.n, &ts.host);
+        int r =
+            print_check(o, ts.tasks, v, ts.n, &ts.host, ts.placed && !ts.online ? &ts.stats : NULL);
         sched_taskset_free(&ts);
         if (r < 0) {
                 rterr_set(&err, ENOMEM, "admission check: out of memory");
@@ -369,13 +382,18 @@ static int check_bundles(const struct runtime_ctx *g, const struct opts *o)
                 bundle_id(&bl, b, id, sizeof(id));
                 if (oci_spec_load(bl.path[b], &spec, &err) < 0)
                         return log_fail(g, &err);
+                struct sched_place_req place;
                 int r = sched_task_from_spec(spec, id, &h, &t[n], &err);
+                if (r == 0)
+                        r = sched_place_req_from_spec(spec, &t[n], &h, &place, &err);
                 oci_spec_free(spec);
                 if (r < 0) {
                         rterr_wrap(&err, "%s", bl.path[b]);
                         return log_fail(g, &err);
                 }
-                rejected += !sched_admit_online(t, n, &h, &v[n]);
+                if (place.place)
+                        t[n].cpus = place.pool;
+                rejected += !sched_place_online(t, n, &place, &h, &v[n]);
                 n++;
         }
         for (size_t i = 0; i < running; i++)
@@ -383,7 +401,7 @@ static int check_bundles(const struct runtime_ctx *g, const struct opts *o)
                         snprintf(v[i].reason, sizeof(v[i].reason),
                                  "running; would be compressed to %.3f ms of %.3f ms",
                                  ms(t[i].granted), ms(t[i].runtime));
-        if (print_check(o, t, v, n, &h) < 0) {
+        if (print_check(o, t, v, n, &h, NULL) < 0) {
                 rterr_set(&err, ENOMEM, "admission check: out of memory");
                 return log_fail(g, &err);
         }
@@ -413,26 +431,28 @@ static void print_host(const struct sched_host *h)
 }
 
 static void status_table(const struct sched_ledger *l, const struct sched_task *t, size_t n,
-                         const struct sched_host *h)
+                         const struct sched_host *h, const bool *alive, const uint64_t *used,
+                         const uint64_t *age)
 {
         print_host(h);
         print_cpus(t, n, h);
-        printf("\n%-24s %-8s %-12s %-9s %-6s %-13s %-12s %-11s %-7s %s\n", "CONTAINER", "PID",
+        printf("\n%-24s %-8s %-12s %-9s %-6s %-13s %-12s %-11s %-7s %-7s %s\n", "CONTAINER", "PID",
                "CRITICALITY", "POLICY", "CPUS", "REQUESTED(ms)", "GRANTED(ms)", "PERIOD(ms)",
-               "UTIL", "ROOT");
+               "UTIL", "USED", "ROOT");
         for (size_t i = 0; i < l->n; i++) {
                 const struct sched_entry *e = &l->v[i];
-                char c[256];
+                char c[256], u[32] = "-";
                 cpumask_format(&e->task.cpus, c, sizeof(c));
-                printf("%-24s %-8d %-12s %-9s %-6s %-13.3f %-12.3f %-11.3f %-7.3f %s%s\n",
+                /* what the holder used over its life, against UTIL, the grant's share */
+                if (alive && used && age && alive[i] && age[i] > 0)
+                        snprintf(u, sizeof(u), "%.3f", (double)used[i] / (double)age[i]);
+                printf("%-24s %-8d %-12s %-9s %-6s %-13.3f %-12.3f %-11.3f %-7.3f %-7s %s%s\n",
                        shown_name(&e->task).s, (int)e->pid, sched_crit_name(e->task.crit),
                        policy_name(e->task.policy), c, ms(e->task.runtime), ms(e->task.granted),
                        ms(e->task.period),
-                       e->task.period ? (double)e->task.granted / (double)e->task.period : 0,
+                       e->task.period ? (double)e->task.granted / (double)e->task.period : 0, u,
                        e->root,
-                       sched_entry_alive(e) ? ""
-                                            : " (dead: reclaimed "
-                                              "at the next decision)");
+                       alive == NULL || alive[i] ? "" : " (dead: reclaimed at the next decision)");
         }
 }
 
@@ -458,9 +478,17 @@ static int status(const struct runtime_ctx *g, const struct opts *o)
                 if (alive[i])
                         t[n++] = l.v[i].task;
         }
+        _cleanup_free_ uint64_t *used = calloc(l.n + 1, sizeof(uint64_t));
+        _cleanup_free_ uint64_t *age = calloc(l.n + 1, sizeof(uint64_t));
+        for (size_t i = 0; used && age && alive && i < l.n; i++)
+                if (alive[i]) {
+                        used[i] = admission_cpu_time_ns(l.v[i].pid);
+                        age[i] = admission_age_ns(l.v[i].starttime);
+                }
         _cleanup_free_ char *doc = NULL;
         if (alive && strcmp(o->format, "json") == 0)
-                doc = sched_status_json(l.v, l.n, alive, &h);
+                doc = used && age ? sched_status_json_measured(l.v, l.n, alive, used, age, &h)
+                                  : sched_status_json(l.v, l.n, alive, &h);
         if (alive == NULL || (strcmp(o->format, "json") == 0 && doc == NULL)) {
                 rterr_set(&err, ENOMEM, "admission status: out of memory");
                 return log_fail(g, &err);
@@ -468,7 +496,7 @@ static int status(const struct runtime_ctx *g, const struct opts *o)
         if (doc)
                 printf("%s\n", doc);
         else
-                status_table(&l, t, n, &h);
+                status_table(&l, t, n, &h, alive, used, age);
         return 0;
 }
 
@@ -476,6 +504,8 @@ static const char admission_usage[] =
     "Usage: rtrun admission status [--format table|json]\n"
     "       rtrun admission check --taskset FILE [--format table|json|junit]\n"
     "       rtrun admission check BUNDLE|DIR... [--format table|json|junit]\n"
+    "       rtrun admission rebalance [--format table|json]\n"
+    "       rtrun admission adjust [--window MS] [--format table|json]\n"
     "\n"
     "status   the host's reservations: per CPU and per container, requested and granted\n"
     "         budgets, utilisation, criticality\n"
@@ -483,6 +513,12 @@ static const char admission_usage[] =
     "         A DIR without config.json is searched for bundles, recursively (directories\n"
     "         without one are skipped with a note). Changes nothing.\n"
     "         Exit 0: all admitted, 2: some rejected, 1: invalid input.\n"
+    "rebalance  drops dead reservations, raises compressed grants as far as they fit, and\n"
+    "         reports the moves a balanced placement would make (never applied to running\n"
+    "         containers).\n"
+    "adjust   measures each DEADLINE reservation's CPU time over MS (default 1000); an\n"
+    "         elastic one that used 95% of a compressed grant grows toward its request as\n"
+    "         far as the admission decision allows (opt-in: run it, e.g. from a timer).\n"
     "\n"
     "Options:\n"
     "   --format table|json|junit  output: a table (default), JSON, or a JUnit XML report\n"
@@ -496,6 +532,105 @@ static bool wants_help(int argc, char **argv)
                 if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
                         return true;
         return false;
+}
+
+/* ---- rebalance ---- */
+
+static void score_line(const char *what, const struct sched_place_score *s)
+{
+        printf("%-26s highest CPU load %.3f, spread %.3f\n", what, (double)s->max_load / 1e9,
+               (double)s->spread / 1e9);
+}
+
+static int rebalance(const struct runtime_ctx *g, const struct opts *o)
+{
+        struct rterr err;
+        struct sched_rebalance rb;
+        if (admission_rebalance(g, &rb, &err) < 0)
+                return log_fail(g, &err);
+        _cleanup_free_ struct sched_move *moves = rb.moves;
+        char a[CPULIST_MAX], b[CPULIST_MAX];
+        if (strcmp(o->format, "json") == 0) {
+                printf("{\"reclaimed\": %zu, \"raised\": %zu, \"max_load_before\": %.6f, "
+                       "\"max_load_after\": %.6f, \"plan\": {\"keeps_all\": %s, \"max_load\": "
+                       "%.6f, \"spread\": %.6f, \"applied\": false, \"moves\": [",
+                       rb.reclaimed, rb.raised, (double)rb.before.max_load / 1e9,
+                       (double)rb.after.max_load / 1e9, rb.plan_keeps_all ? "true" : "false",
+                       (double)rb.plan.max_load / 1e9, (double)rb.plan.spread / 1e9);
+                for (size_t i = 0; i < rb.n_moves; i++) {
+                        _cleanup_free_ char *id = json_quote(moves[i].id);
+                        printf("%s{\"id\": %s, \"from\": \"%s\", \"to\": \"%s\"}", i ? ", " : "",
+                               id ? id : "\"?\"", cpumask_format(&moves[i].from, a, sizeof(a)),
+                               cpumask_format(&moves[i].to, b, sizeof(b)));
+                }
+                printf("]}}\n");
+                return 0;
+        }
+        printf("reclaimed %zu dead reservation(s); raised %zu compressed grant(s) toward their "
+               "request\n",
+               rb.reclaimed, rb.raised);
+        score_line("before:", &rb.before);
+        score_line("now:", &rb.after);
+        if (rb.n_moves == 0) {
+                printf("placement: already balanced (no move of an elastic container below "
+                       "control would lower the highest CPU load or the spread)\n");
+                return 0;
+        }
+        score_line("with the moves below:", &rb.plan);
+        for (size_t i = 0; i < rb.n_moves; i++)
+                printf("would move %s from CPU %s to CPU %s\n", moves[i].id,
+                       cpumask_format(&moves[i].from, a, sizeof(a)),
+                       cpumask_format(&moves[i].to, b, sizeof(b)));
+        printf("not applied: a running container's reservation is not moved between root "
+               "domains (docs/admission.md, Balancing); it takes the better CPUs when it is "
+               "created again\n");
+        return 0;
+}
+
+/* ---- adjust ---- */
+
+static int adjust(const struct runtime_ctx *g, const struct opts *o)
+{
+        struct rterr err;
+        char *end = NULL;
+        unsigned long w = o->window ? strtoul(o->window, &end, 10) : 1000;
+        if (o->window && (end == o->window || *end || w == 0 || w > 60000)) {
+                rterr_set(&err, EINVAL, "admission adjust: --window %s: milliseconds in 1..60000",
+                          o->window);
+                return log_fail(g, &err);
+        }
+        _cleanup_free_ struct admission_measure *m = NULL;
+        size_t n = 0;
+        if (admission_adjust(g, (unsigned)w, &m, &n, &err) < 0)
+                return log_fail(g, &err);
+        if (strcmp(o->format, "json") == 0) {
+                printf("{\"window_ms\": %lu, \"containers\": [", w);
+                for (size_t i = 0; i < n; i++) {
+                        _cleanup_free_ char *id = json_quote(m[i].id);
+                        printf("%s{\"id\": %s, \"requested_runtime\": %llu, \"granted_before\": "
+                               "%llu, \"granted_runtime\": %llu, \"period\": %llu, "
+                               "\"measured_runtime\": %llu, \"elastic\": %s, \"grown\": %s}",
+                               i ? ", " : "", id ? id : "\"?\"", (unsigned long long)m[i].runtime,
+                               (unsigned long long)m[i].before, (unsigned long long)m[i].granted,
+                               (unsigned long long)m[i].period, (unsigned long long)m[i].demand,
+                               m[i].elastic ? "true" : "false", m[i].grown ? "true" : "false");
+                }
+                printf("]}\n");
+                return 0;
+        }
+        printf("%-24s %-13s %-12s %-14s %s\n", "CONTAINER", "REQUESTED(ms)", "GRANTED(ms)",
+               "MEASURED(ms)", "ACTION");
+        for (size_t i = 0; i < n; i++) {
+                char action[96] = "-";
+                if (m[i].grown)
+                        snprintf(action, sizeof(action), "grown from %.3f ms", ms(m[i].before));
+                else if (m[i].elastic && m[i].before < m[i].runtime &&
+                         m[i].demand * 100 >= m[i].before * 95)
+                        snprintf(action, sizeof(action), "needs more; nothing more fits");
+                printf("%-24s %-13.3f %-12.3f %-14.3f %s\n", m[i].id, ms(m[i].runtime),
+                       ms(m[i].granted), ms(m[i].demand), action);
+        }
+        return 0;
 }
 
 int cmd_admission(const struct runtime_ctx *g, int argc, char **argv)
@@ -535,6 +670,28 @@ int cmd_admission(const struct runtime_ctx *g, int argc, char **argv)
                 }
                 return o.taskset ? check_taskset(g, &o) : check_bundles(g, &o);
         }
-        rterr_set(&err, EINVAL, "admission: unknown subcommand %s (status, check)", sub);
+        if (strcmp(sub, "adjust") == 0) {
+                if (o.taskset || o.n_bundles || strcmp(o.format, "junit") == 0) {
+                        rterr_set(
+                            &err, EINVAL,
+                            "admission adjust: takes only --window MS and --format table|json");
+                        return log_fail(g, &err);
+                }
+                return adjust(g, &o);
+        }
+        if (o.window) {
+                rterr_set(&err, EINVAL, "admission: --window is for adjust only");
+                return log_fail(g, &err);
+        }
+        if (strcmp(sub, "rebalance") == 0) {
+                if (o.taskset || o.n_bundles || strcmp(o.format, "junit") == 0) {
+                        rterr_set(&err, EINVAL,
+                                  "admission rebalance: takes only --format table|json");
+                        return log_fail(g, &err);
+                }
+                return rebalance(g, &o);
+        }
+        rterr_set(&err, EINVAL,
+                  "admission: unknown subcommand %s (status, check, rebalance, adjust)", sub);
         return log_fail(g, &err);
 }

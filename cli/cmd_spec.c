@@ -13,6 +13,7 @@
 #include "oci/oci.h"
 #include "rt/rt.h"
 #include "cli/commands.h"
+#include "runtime/runtime.h"
 #include "scheduler/scheduler.h"
 #include "devices/devices.h"
 #include "runtime/runtime.h"
@@ -120,7 +121,7 @@ int cmd_features(const struct runtime_ctx *g, int argc, char **argv)
         struct oci_kvs extra = {0};
         int rc = rt_features_annotations(&extra, &err) < 0 ||
                  sched_features_annotations(&extra, &err) < 0 ||
-                 devices_features(&extra, &err) < 0 ||
+                 devices_features(&extra, &err) < 0 || criu_features(&extra, &err) < 0 ||
                  oci_features_json(&extra, &json, &len, &err) < 0;
         oci_kvs_clear(&extra);
         if (rc)

@@ -12,24 +12,28 @@ int cli_main(int argc, char **argv);
 /* argv[0] is the command name; options follow. Returns the process exit code. */
 typedef int (*cli_cmd_fn)(const struct runtime_ctx *g, int argc, char **argv);
 
-int cmd_create(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_create.c */
-int cmd_run(const struct runtime_ctx *g, int argc, char **argv);       /* cmd_run.c */
-int cmd_start(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_start.c */
-int cmd_state(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_state.c */
-int cmd_kill(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_kill.c */
-int cmd_delete(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_delete.c */
-int cmd_list(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_list.c */
-int cmd_ps(const struct runtime_ctx *g, int argc, char **argv);        /* cmd_ps.c */
-int cmd_exec(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_exec.c */
-int cmd_spec(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_spec.c */
-int cmd_features(const struct runtime_ctx *g, int argc, char **argv);  /* cmd_spec.c */
-int cmd_admission(const struct runtime_ctx *g, int argc, char **argv); /* cmd_admission.c */
-int cmd_cpus(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_cpus.c */
-int cmd_metrics(const struct runtime_ctx *g, int argc, char **argv);   /* cmd_metrics.c */
-int cmd_update(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_cgroups.c */
-int cmd_pause(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_cgroups.c */
-int cmd_resume(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_cgroups.c */
-int cmd_events(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_cgroups.c */
+int cmd_create(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_create.c */
+int cmd_run(const struct runtime_ctx *g, int argc, char **argv);        /* cmd_run.c */
+int cmd_start(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_start.c */
+int cmd_state(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_state.c */
+int cmd_kill(const struct runtime_ctx *g, int argc, char **argv);       /* cmd_kill.c */
+int cmd_delete(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_delete.c */
+int cmd_list(const struct runtime_ctx *g, int argc, char **argv);       /* cmd_list.c */
+int cmd_ps(const struct runtime_ctx *g, int argc, char **argv);         /* cmd_ps.c */
+int cmd_exec(const struct runtime_ctx *g, int argc, char **argv);       /* cmd_exec.c */
+int cmd_spec(const struct runtime_ctx *g, int argc, char **argv);       /* cmd_spec.c */
+int cmd_features(const struct runtime_ctx *g, int argc, char **argv);   /* cmd_spec.c */
+int cmd_admission(const struct runtime_ctx *g, int argc, char **argv);  /* cmd_admission.c */
+int cmd_cpus(const struct runtime_ctx *g, int argc, char **argv);       /* cmd_cpus.c */
+int cmd_metrics(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_metrics.c */
+int cmd_cdi(const struct runtime_ctx *g, int argc, char **argv);        /* cmd_cdi.c */
+int cmd_top(const struct runtime_ctx *g, int argc, char **argv);        /* cmd_top.c */
+int cmd_update(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_cgroups.c */
+int cmd_pause(const struct runtime_ctx *g, int argc, char **argv);      /* cmd_cgroups.c */
+int cmd_resume(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_cgroups.c */
+int cmd_events(const struct runtime_ctx *g, int argc, char **argv);     /* cmd_cgroups.c */
+int cmd_checkpoint(const struct runtime_ctx *g, int argc, char **argv); /* cmd_checkpoint.c */
+int cmd_restore(const struct runtime_ctx *g, int argc, char **argv);    /* cmd_restore.c */
 
 /* Shared by the commands: prints `usage` to stdout for --help / -h. Returns 0. */
 int cli_help(const char *usage);

@@ -39,4 +39,9 @@ int cdi_node_from_json(const char *text, const char *file, struct cdi_node **out
 int cdi_node_from_yaml(const char *text, size_t len, const char *file, struct cdi_node **out,
                        struct rterr *err);
 
+/* Writers (cdi_emit.c): the tree as JSON (two-space indents) or YAML (block style, strings
+ * quoted), malloc'd and NUL-terminated. */
+int cdi_node_to_json(const struct cdi_node *n, char **out, size_t *len, struct rterr *err);
+int cdi_node_to_yaml(const struct cdi_node *n, char **out, size_t *len, struct rterr *err);
+
 #endif

@@ -4,7 +4,7 @@
  *   rootfs.
  * - linux.devices completed from the host and CDI edits applied at create (devices_resolve.c,
  *   cdi*.c: the internal headers devices_resolve.h and cdi.h say more).
- * - `rtrun spec --gpu` (gpu*.c).
+ * - `rtrun spec --gpu` and `rtrun cdi generate` (gpu*.c, ldcache.c).
  * - linux.netDevices moved into and out of the container's network namespace (netdev*.c), and
  *   the loopback device set up (netlink.c).
  *
@@ -49,6 +49,13 @@ int cdi_hook_blame(const struct oci_kvs *annotations, struct rterr *err);
 /* `rtrun spec --gpu` on the template text: this host's NVIDIA device nodes (linux.devices with
  * allow rules) and driver files (read-only bind mounts) added. */
 int gpu_spec_json(const char *json, char **out, size_t *out_len, struct rterr *err);
+
+/* `rtrun cdi generate`: a CDI spec (kind nvidia.com/gpu) for the GPUs of the system under
+ * host_root (NULL: this host), whose driver files are also looked for in driver_roots
+ * (NULL-terminated; NULL: /run/nvidia/driver and /usr/local/nvidia), as JSON or YAML text.
+ * Fails with "no NVIDIA GPU ..." when there is no /dev/nvidiaN node. */
+int gpu_cdi_generate(const char *host_root, const char *const *driver_roots, bool yaml, char **out,
+                     size_t *out_len, struct rterr *err);
 
 /* ---- network devices (netdev.c, netdev_nl.c, netlink.c) ---- */
 

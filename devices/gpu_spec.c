@@ -31,7 +31,7 @@ static void add_mounts(struct emit *e)
         for (size_t i = 0; i < e->h->files.n; i++) {
                 e->s |= yajl_gen_map_open(e->g);
                 str(e, "destination");
-                str(e, e->h->files.v[i]);
+                str(e, e->h->targets.v[i]);
                 str(e, "type");
                 str(e, "bind");
                 str(e, "source");
@@ -51,7 +51,7 @@ static void add_devices(struct emit *e)
                 char type[2] = {n->type, 0};
                 e->s |= yajl_gen_map_open(e->g);
                 str(e, "path");
-                str(e, n->path);
+                str(e, n->ctr);
                 str(e, "type");
                 str(e, type);
                 key_int(e, "major", n->major);

@@ -137,4 +137,18 @@ int rt_cpus_release(struct rterr *err);
  * DEADLINE is left alone. */
 int rt_deadline_set_runtime(pid_t pid, uint64_t runtime, struct rterr *err);
 
+/* ---- tasks rtrun did not start: a CRIU restore, a dump ---- */
+/* Host side: gives the running task `pid` process.scheduler, as rt_process_apply does for the
+ * container's own init at create (the affinity reset to its cpuset first for DEADLINE). */
+int rt_task_apply(pid_t pid, const struct oci_scheduler *sched, struct rterr *err);
+/* The SCHED_DEADLINE threads of `pids` switched to SCHED_OTHER, their parameters kept for
+ * rt_dl_unpark (CRIU 3.17 does not record DEADLINE's parameters). The kernel frees their
+ * bandwidth meanwhile; the admission ledger keeps the reservation. */
+struct rt_dl_park;
+int rt_dl_park(const pid_t *pids, size_t n, struct rt_dl_park **out, struct rterr *err);
+size_t rt_dl_park_count(const struct rt_dl_park *p);
+/* Gives the parked threads still alive their DEADLINE parameters back. */
+int rt_dl_unpark(struct rt_dl_park *p, struct rterr *err);
+void rt_dl_park_free(struct rt_dl_park *p);
+
 #endif

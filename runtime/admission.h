@@ -39,4 +39,31 @@ int admission_bind(const struct runtime_ctx *g, const char *id, pid_t pid, struc
  * container's spec (may be NULL: unknown), ordinary containers skip the ledger. */
 void admission_release(const struct runtime_ctx *g, const char *id, const struct oci_spec *spec);
 
+/* `rtrun admission rebalance`: dead reservations dropped, compressed grants raised (applied
+ * with sched_setattr), and the moves a balanced placement would make (reported only). */
+int admission_rebalance(const struct runtime_ctx *g, struct sched_rebalance *out,
+                        struct rterr *err);
+
+/* One reservation as `admission adjust` measured it: the holder's CPU time over the window
+ * (/proc/PID/sched se.sum_exec_runtime) per period, against its grant. */
+struct admission_measure {
+        char id[1088];
+        char root[512];
+        uint64_t runtime, granted, period;
+        uint64_t demand;     /* measured CPU time per period, ns */
+        bool elastic, grown; /* grown: the policy raised the grant (granted is the new one) */
+        uint64_t before;     /* the grant before */
+};
+/* The CPU time process pid has used (se.sum_exec_runtime of /proc/PID/sched, ns) and how long
+ * it has lived (ns since its start, from /proc/PID/stat and /proc/uptime); 0 when gone. */
+uint64_t admission_cpu_time_ns(pid_t pid);
+uint64_t admission_age_ns(uint64_t starttime);
+
+/* The opt-in adjust policy: measures every live DEADLINE reservation over window_ms; an
+ * elastic one that used at least 95% of its grant while compressed below its request grows
+ * through sched_admission_grow (the online decision: lower classes may be compressed, nothing
+ * else). *out is malloc'd. */
+int admission_adjust(const struct runtime_ctx *g, unsigned window_ms,
+                     struct admission_measure **out, size_t *n, struct rterr *err);
+
 #endif

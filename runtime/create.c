@@ -267,6 +267,8 @@ static int finish_cgroup(struct create_ctx *x, struct rterr *err)
 
 static int prepare_console(struct create_ctx *x, struct rterr *err)
 {
+        if (x->o->restore)
+                return 0; /* CRIU restores the terminal (--shell-job) or refuses */
         if (!x->spec->process.terminal) {
                 if (x->o->console_socket)
                         log_msg(x->g, LOG_WARN,
@@ -479,9 +481,41 @@ static int explain_exit(struct create_ctx *x, struct rterr *err)
         return rterr_set(err, EPIPE, "%.900s (exit status %d)", msg, WEXITSTATUS(status));
 }
 
+/* For restore: the cgroup made around the helper that becomes criu, as around the cloned
+ * process at create (rt/'s CPU set and partition included), then the helper moved in. */
+static int restore_cgroup(void *arg, pid_t helper, struct rterr *err)
+{
+        struct create_ctx *x = arg;
+        x->pid = helper;
+        int rc = finish_cgroup(x, err);
+        if (rc == 0 && cg_join(x->cg, helper, err) < 0)
+                rc = rterr_wrap(err, "join the container's cgroup");
+        x->pid = 0; /* criu_restore_process reaps it */
+        return rc;
+}
+
+/* Restore's process step: criu in place of spawn and handshake, then the process's
+ * scheduling as create gives it (CRIU restored it SCHED_OTHER; runtime/checkpoint.c). */
+static int restore_process(struct create_ctx *x, struct rterr *err)
+{
+        pid_t pid = 0;
+        int rc = criu_restore_process(x->g, x->o->restore, x->spec, x->bundle, x->c, x->cg,
+                                      restore_cgroup, x, &pid, err);
+        x->pid = pid;
+        if (rc < 0)
+                return -1;
+        x->c->pid = pid;
+        if (rt_task_apply(pid, &x->spec->process.scheduler, err) < 0)
+                return rterr_wrap(err, "restore: process.scheduler");
+        return 0;
+}
+
 static int create_steps(struct create_ctx *x, struct rterr *err)
 {
         char *rootfs = NULL;
+        char criu[32];
+        if (x->o->restore && criu_restore_check(x->o->restore, criu, sizeof(criu), err) < 0)
+                return -1;
         if (container_id_validate(x->o->id, err) < 0 || load_bundle(x, err) < 0 ||
             rootfs_path(x, &rootfs, err) < 0)
                 return -1;
@@ -497,12 +531,19 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
             seccomp_listener_connect(&x->spec->linux_.seccomp, &x->listener_fd, err) < 0 ||
             ns_plan_build(x->spec, &x->ns, err) < 0 ||
             (!self_join(x) && mount_open_bind_sources(x->spec, x->bundle, &x->src_fds, err) < 0) ||
-            prepare_cgroup(x, err) < 0 || spawn(x, err) < 0)
+            prepare_cgroup(x, err) < 0)
                 return -1;
-        if (handshake(x, err) < 0)
-                return explain_exit(x, err);
-        if (x->proxy_fd >= 0 && console_recv_fd(x->proxy_fd, x->o->proxy_master, err) < 0)
-                return -1;
+        if (x->o->restore) {
+                if (restore_process(x, err) < 0)
+                        return -1;
+        } else {
+                if (spawn(x, err) < 0)
+                        return -1;
+                if (handshake(x, err) < 0)
+                        return explain_exit(x, err);
+                if (x->proxy_fd >= 0 && console_recv_fd(x->proxy_fd, x->o->proxy_master, err) < 0)
+                        return -1;
+        }
         log_msg(x->g, LOG_DEBUG, "container %s: init pid %d, clone flags 0x%x, unshare 0x%x%s",
                 x->c->id, (int)x->pid, x->ns.clone_flags, x->ns.unshare_flags,
                 self_join(x) ? ", joins its cgroup itself" : "");
@@ -513,7 +554,7 @@ static int create_steps(struct create_ctx *x, struct rterr *err)
         x->c->creating = false;
         if (container_save(x->c, err) < 0)
                 return -1;
-        x->c->status = OCI_STATUS_CREATED;
+        x->c->status = x->o->restore ? OCI_STATUS_RUNNING : OCI_STATUS_CREATED;
         if (x->o->pid_file && pid_file_write(x->o->pid_file, x->pid, err) < 0)
                 return -1;
         return 0;

@@ -11,6 +11,7 @@
 #include "oci/oci.h"
 #include "runtime/context.h"
 #include "runtime/container.h"
+#include "runtime/criu.h"
 
 struct launch_opts {
         const char *id;
@@ -25,6 +26,9 @@ struct launch_opts {
         /* foreground with process.terminal and no console socket: receives the master of the
          * container's pty, which the caller proxies to its own stdio (-1 otherwise). */
         int *proxy_master;
+        /* `restore`: CRIU brings the process back from these images instead of a clone
+         * (runtime/criu.h); NULL for create and run. */
+        const struct criu_opts *restore;
 };
 
 /* On success *out is the locked container (status created) and *spec its parsed config. On

@@ -15,5 +15,6 @@
 #include "runtime/forward.h"   /* the foreground of run and exec */
 #include "runtime/admission.h" /* reservations around the lifecycle */
 #include "runtime/selfclone.h" /* CVE-2019-5736: run from a sealed copy */
+#include "runtime/criu.h"      /* checkpoint and restore with CRIU */
 
 #endif

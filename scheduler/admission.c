@@ -77,7 +77,31 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                             const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
                             uint64_t *granted, const struct rtwarn *warn, struct rterr *err)
 {
+        struct cpumask chosen;
+        return sched_admission_reserve_placed(t, NULL, h, root, pid, apply, ctx, granted, &chosen,
+                                              warn, err);
+}
+
+int sched_admission_cpus(const char *root, const char *id, struct cpumask *cpus, struct rterr *err)
+{
+        _cleanup_ledger_ struct sched_ledger l = SCHED_LEDGER_INIT;
+        if (sched_ledger_snapshot(&l, err) < 0)
+                return -1;
+        ssize_t i = find(&l, root, id);
+        if (i < 0)
+                return rterr_set(err, ENOENT, "admission: %s holds no reservation", id);
+        *cpus = l.v[i].task.cpus;
+        return 0;
+}
+
+int sched_admission_reserve_placed(const struct sched_task *t, const struct sched_place_req *req,
+                                   const struct sched_host *h, const char *root, pid_t pid,
+                                   sched_apply_fn apply, void *ctx, uint64_t *granted,
+                                   struct cpumask *chosen, const struct rtwarn *warn,
+                                   struct rterr *err)
+{
         *granted = 0;
+        *chosen = t->cpus;
         if (t->kind == SCHED_KIND_NONE)
                 return 0;
         if (strlen(root) >= sizeof(((struct sched_entry *)0)->root) ||
@@ -105,7 +129,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                 sched_restore(tasks, l.n, h);
         tasks[l.n] = *t;
         struct sched_verdict v;
-        bool ok = sched_admit_online(tasks, l.n, h, &v);
+        bool ok = sched_place_online(tasks, l.n, req, h, &v);
         /* refused, or admitted only by compressing someone: first make sure no dead entry
          * holds the capacity (the sweep checks only a window of entries per decision) */
         if ((!ok || compresses(&l, tasks)) && sched_ledger_sweep(&l, true) > 0) {
@@ -117,7 +141,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
                 }
                 sched_restore(tasks, l.n, h);
                 tasks[l.n] = *t;
-                ok = sched_admit_online(tasks, l.n, h, &v);
+                ok = sched_place_online(tasks, l.n, req, h, &v);
         }
         if (!ok) {
                 rterr_set(err, EBUSY, "admission: %s rejected: %s", t->id, v.reason);
@@ -131,6 +155,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         if (apply_changes(&l, tasks, apply, ctx, err) < 0)
                 goto out;
         struct sched_entry e = {.task = tasks[l.n], .pid = pid, .changed = true};
+        e.task.placed = req != NULL && req->place;
         snprintf(e.root, sizeof(e.root), "%s", root);
         e.starttime = sched_proc_starttime(pid);
         e.pidfs_ino = sched_proc_pidfs_ino(pid);
@@ -149,6 +174,7 @@ int sched_admission_reserve(const struct sched_task *t, const struct sched_host 
         if (sched_ledger_commit(&l, err) < 0)
                 goto out;
         *granted = e.task.granted;
+        *chosen = e.task.cpus;
         r = 0;
 out:
         sched_ledger_close(&l);
@@ -217,6 +243,188 @@ int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rte
                 else
                         r = sched_ledger_commit(&l, err);
         }
+        sched_ledger_close(&l);
+        return r;
+}
+
+/* Placed (auto) elastic DEADLINE reservations below control on one CPU: the ones a balanced
+ * placement may move (control never moves; CPUs a user named, or a partition of several, are
+ * the user's choice). */
+static bool movable(const struct sched_task *t)
+{
+        return t->placed && t->kind == SCHED_KIND_DEADLINE && t->elastic &&
+               t->crit < SCHED_CRIT_CONTROL && t->granted > 0 && cpumask_count(&t->cpus) == 1;
+}
+
+/* The plan: the movable reservations placed again (batch placement, exact for small sets), the
+ * others where they are. Kept only when it admits every reservation with at least its grant. */
+static int plan(const struct sched_ledger *l, const struct sched_task *tasks,
+                const struct sched_host *h, struct sched_rebalance *out, struct rterr *err)
+{
+        size_t n = l->n;
+        _cleanup_free_ struct sched_task *t = malloc(sizeof(*t) * (n + 1));
+        _cleanup_free_ struct sched_place_req *req = calloc(n + 1, sizeof(*req));
+        _cleanup_free_ struct sched_verdict *v = calloc(n + 1, sizeof(*v));
+        if (t == NULL || req == NULL || v == NULL)
+                return rterr_errno(err, "admission rebalance");
+        memcpy(t, tasks, sizeof(*t) * n);
+        for (size_t i = 0; i < n; i++)
+                if (movable(&tasks[i])) {
+                        req[i].place = true;
+                        req[i].count = 1;
+                        req[i].pool = h->cpus;
+                }
+        sched_place_batch(t, req, n, h, SCHED_PLACE_EXACT_BUDGET, v, NULL);
+        sched_place_score_of(t, n, h, &out->plan);
+        out->plan_keeps_all = true;
+        for (size_t i = 0; i < n; i++)
+                if (tasks[i].granted > 0 && t[i].granted < tasks[i].granted)
+                        out->plan_keeps_all = false;
+        if (!out->plan_keeps_all || sched_place_score_cmp(&out->plan, &out->after) <= 0)
+                return 0;
+        out->moves = calloc(n + 1, sizeof(*out->moves));
+        if (out->moves == NULL)
+                return rterr_errno(err, "admission rebalance");
+        for (size_t i = 0; i < n; i++) {
+                if (!req[i].place || cpumask_equal(&t[i].cpus, &tasks[i].cpus))
+                        continue;
+                struct sched_move *m = &out->moves[out->n_moves++];
+                snprintf(m->id, sizeof(m->id), "%s", tasks[i].id);
+                snprintf(m->root, sizeof(m->root), "%s", l->v[i].root);
+                m->from = tasks[i].cpus;
+                m->to = t[i].cpus;
+        }
+        return 0;
+}
+
+int sched_admission_rebalance(const struct sched_host *h, sched_apply_fn apply, void *ctx,
+                              const struct rtwarn *warn, struct sched_rebalance *out,
+                              struct rterr *err)
+{
+        memset(out, 0, sizeof(*out));
+        struct sched_ledger l;
+        if (sched_ledger_open(&l, err) < 0)
+                return -1;
+        note(&l, warn);
+        sched_foreign_match(h->foreign, h->n_foreign, l.v, l.n);
+        int r = -1;
+        sched_ledger_sweep(&l, true);
+        out->reclaimed = l.reclaimed;
+        _cleanup_free_ struct sched_task *tasks = tasks_of(&l, 1);
+        if (tasks == NULL) {
+                rterr_errno(err, "admission rebalance");
+                goto out;
+        }
+        sched_place_score_of(tasks, l.n, h, &out->before);
+        sched_restore(tasks, l.n, h);
+        for (size_t i = 0; i < l.n; i++)
+                out->raised += tasks[i].granted > l.v[i].task.granted;
+        if (apply_changes(&l, tasks, apply, ctx, err) < 0)
+                goto out;
+        bool dirty = l.reclaimed || l.rebuilt;
+        for (size_t i = 0; i < l.n; i++)
+                dirty |= l.v[i].changed;
+        if (dirty && sched_ledger_commit(&l, err) < 0)
+                goto out;
+        sched_place_score_of(tasks, l.n, h, &out->after);
+        r = plan(&l, tasks, h, out, err);
+out:
+        sched_ledger_close(&l);
+        return r;
+}
+
+/* Whether entry k of `base` (n tasks, k moved to the end) fits with runtime r by the online
+ * decision; on success `out` holds the grants (k last). */
+static bool grow_fits(const struct sched_task *base, size_t n, size_t k, uint64_t r,
+                      const struct sched_host *h, struct sched_task *out)
+{
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++)
+                if (i != k)
+                        out[j++] = base[i];
+        out[n - 1] = base[k];
+        out[n - 1].runtime = r;
+        out[n - 1].granted = 0;
+        if (out[n - 1].min_runtime > r)
+                out[n - 1].min_runtime = r;
+        struct sched_verdict v;
+        /* as its own request: it must fit at r itself, compressing lower classes if need be */
+        out[n - 1].elastic = false;
+        bool ok = sched_admit_online(out, n - 1, h, &v) && out[n - 1].granted == r;
+        out[n - 1].elastic = base[k].elastic;
+        return ok;
+}
+
+int sched_admission_grow(const struct sched_host *h, const char *root, const char *id,
+                         sched_apply_fn apply, void *ctx, const struct rtwarn *warn,
+                         uint64_t *granted, struct rterr *err)
+{
+        struct sched_ledger l;
+        if (sched_ledger_open(&l, err) < 0)
+                return -1;
+        note(&l, warn);
+        sched_foreign_match(h->foreign, h->n_foreign, l.v, l.n);
+        int r = -1;
+        _cleanup_free_ struct sched_task *base = NULL, *best = NULL, *try = NULL;
+        ssize_t k = find(&l, root, id);
+        if (k < 0) {
+                rterr_set(err, ENOENT, "admission: %s holds no reservation", id);
+                goto out;
+        }
+        const struct sched_task *me = &l.v[k].task;
+        *granted = me->granted;
+        if (me->kind != SCHED_KIND_DEADLINE || !me->elastic || me->granted >= me->runtime) {
+                r = 0;
+                goto out;
+        }
+        base = tasks_of(&l, 1);
+        best = tasks_of(&l, 1);
+        try = tasks_of(&l, 1);
+        if (base == NULL || best == NULL || try == NULL) {
+                rterr_errno(err, "admission");
+                goto out;
+        }
+        /* bisection on whole microseconds in (granted, runtime]: fitting is monotone in r */
+        uint64_t lo = me->granted, hi = me->runtime;
+        bool found = false;
+        if (grow_fits(base, l.n, (size_t)k, hi, h, try)) {
+                memcpy(best, try, sizeof(*best) * l.n);
+                lo = hi;
+                found = true;
+        } else {
+                hi = (hi - 1) / SCHED_US * SCHED_US;
+                while (hi > lo) {
+                        uint64_t mid =
+                            lo + ((hi - lo + SCHED_US - 1) / SCHED_US + 1) / 2 * SCHED_US;
+                        if (mid > hi)
+                                mid = hi;
+                        if (grow_fits(base, l.n, (size_t)k, mid, h, try)) {
+                                memcpy(best, try, sizeof(*best) * l.n);
+                                lo = mid;
+                                found = true;
+                        } else {
+                                hi = mid - SCHED_US;
+                        }
+                }
+        }
+        if (!found) {
+                r = 0;
+                goto out;
+        }
+        /* back to ledger order: best holds the others in order, then k */
+        struct sched_task mine = best[l.n - 1];
+        memmove(&best[k + 1], &best[k], sizeof(*best) * (l.n - 1 - (size_t)k));
+        best[k] = mine;
+        best[k].runtime = l.v[k].task.runtime;
+        best[k].min_runtime = l.v[k].task.min_runtime;
+        best[k].granted = lo;
+        if (apply_changes(&l, best, apply, ctx, err) < 0)
+                goto out;
+        if (sched_ledger_commit(&l, err) < 0)
+                goto out;
+        *granted = lo;
+        r = 0;
+out:
         sched_ledger_close(&l);
         return r;
 }

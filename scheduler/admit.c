@@ -152,6 +152,12 @@ static bool admit_alone(struct sched_task *set, size_t n, size_t i, const struct
         return by_shrinking_self(set, n, i, h, first, v);
 }
 
+bool sched_admit_alone(struct sched_task *set, size_t n, size_t i, const struct sched_host *h,
+                       struct sched_verdict *v)
+{
+        return admit_alone(set, n, i, h, v);
+}
+
 size_t sched_admit_batch(struct sched_task *tasks, size_t n, const struct sched_host *h,
                          struct sched_verdict *verdicts)
 {

@@ -45,6 +45,8 @@ void sched_entry_gen(yajl_gen g, const struct sched_entry *e)
                 gen_key_dbl(g, "weight", t->weight);
                 yajl_gen_map_close(g);
         }
+        if (t->placed)
+                gen_key_bool(g, "placed", true);
         gen_key_int(g, "granted", (long long)t->granted);
         yajl_gen_map_close(g);
 }
@@ -110,6 +112,10 @@ int sched_entry_parse(yajl_val v, const char *path, struct sched_entry *e, struc
                 t->weight = YAJL_IS_INTEGER(w) ? (double)YAJL_GET_INTEGER(w) : w->u.number.d;
                 t->elastic = true;
         }
+        yajl_val placed = jmember(v, "placed");
+        if (placed != NULL && !YAJL_IS_TRUE(placed) && !YAJL_IS_FALSE(placed))
+                return rterr_set(err, EINVAL, "%s.placed: expected true or false", path);
+        t->placed = YAJL_IS_TRUE(placed);
         if (t->kind == SCHED_KIND_UNTIMED_FP)
                 return t->granted <= 1
                            ? 0

@@ -8,6 +8,7 @@ int sched_features_annotations(struct oci_kvs *out, struct rterr *err)
             {"org.rtrun.admission.tests", "qpa,gfb,rta"},
             {"org.rtrun.admission.ledger", "/run/rtrun/admission"},
             {"org.rtrun.criticality", "control,planning,perception,best-effort"},
+            {"org.rtrun.cpus", "auto, auto:COUNT, auto@CPUS or auto:COUNT@CPUS: admission chooses"},
             {"org.rtrun.elastic.min-runtime", "true"},
             {"org.rtrun.elastic.weight", "true"},
             {"org.rtrun.timing.wcet", "true"},

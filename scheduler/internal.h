@@ -18,6 +18,11 @@ const char *sched_fmt_ms(uint64_t ns, char *buf, size_t size);
 /* ceil(a * SCHED_PPB / ppb) without overflow for the ranges the model allows. */
 uint64_t sched_scale_up(unsigned __int128 a, uint64_t ppb);
 
+/* Decides tasks[i] alone against the tasks with granted > 0 (admit.c's batch step: as requested,
+ * else elastic shrink of itself, else refused). */
+bool sched_admit_alone(struct sched_task *set, size_t n, size_t i, const struct sched_host *h,
+                       struct sched_verdict *v);
+
 /* ---- JSON: common/json.h, and one schema check of scheduler/'s own ---- */
 #include "common/common.h"
 
@@ -42,9 +47,11 @@ int sched_ledger_push(struct sched_ledger *l, const struct sched_entry *e, struc
  * without a sidecar get one at the next commit. */
 int sched_ledger_reconcile(struct sched_ledger *l, bool repair, struct rterr *err);
 /* ledger.bin (ledger_bin.c): encode to a malloc'd buffer; decode into l->v, l->n, the
- * counters and the liveness sweep's cursor (-1 with err when corrupt). */
+ * counters, l->bin_sum and the liveness sweep's cursor (-1 with err when corrupt). */
 char *sched_ledger_bin_encode(const struct sched_ledger *l, uint64_t cursor, size_t *len);
 int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len, uint64_t *cursor,
                             struct rterr *err);
+/* The payload checksum of an encoded buffer (what decode leaves in l->bin_sum). */
+uint64_t sched_ledger_bin_sum(const char *buf);
 
 #endif

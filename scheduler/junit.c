@@ -66,6 +66,13 @@ static void xml_text(FILE *f, const char *s)
 char *sched_report_junit(const struct sched_task *tasks, const struct sched_verdict *v, size_t n,
                          const struct sched_host *h)
 {
+        return sched_report_junit_placed(tasks, v, n, h, NULL);
+}
+
+char *sched_report_junit_placed(const struct sched_task *tasks, const struct sched_verdict *v,
+                                size_t n, const struct sched_host *h,
+                                const struct sched_place_stats *st)
+{
         char *buf = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
@@ -87,15 +94,19 @@ char *sched_report_junit(const struct sched_task *tasks, const struct sched_verd
                         sched_crit_name(t->crit));
                 xml_text(f, t->id);
                 fputs("\">\n", f);
-                if (v[i].admitted && t->kind != SCHED_KIND_NONE)
+                if (v[i].admitted && t->kind != SCHED_KIND_NONE) {
+                        char cpus[CPULIST_MAX];
                         fprintf(f,
                                 "      <properties>\n"
                                 "        <property name=\"requested_runtime\" value=\"%llu\"/>\n"
                                 "        <property name=\"granted_runtime\" value=\"%llu\"/>\n"
                                 "        <property name=\"period\" value=\"%llu\"/>\n"
+                                "        <property name=\"cpus\" value=\"%s\"/>\n"
                                 "      </properties>\n",
                                 (unsigned long long)t->runtime, (unsigned long long)t->granted,
-                                (unsigned long long)t->period);
+                                (unsigned long long)t->period,
+                                cpumask_format(&t->cpus, cpus, sizeof(cpus)));
+                }
                 if (!v[i].admitted) {
                         fputs("      <failure type=\"rejected\" message=\"", f);
                         xml_text(f, v[i].reason);
@@ -113,6 +124,11 @@ char *sched_report_junit(const struct sched_task *tasks, const struct sched_verd
         for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu))
                 fprintf(f, "%d %.3f %.3f\n", cpu, sched_host_capacity_cpu(h, cpu),
                         sched_cpu_utilisation(tasks, n, cpu));
+        if (st != NULL) {
+                char gap[256];
+                xml_text(f, sched_place_gap_text(st, gap, sizeof(gap)));
+                fputs("\n", f);
+        }
         fputs("</system-out>\n  </testsuite>\n</testsuites>\n", f);
         if (fclose(f) != 0) {
                 free(buf);

@@ -30,6 +30,7 @@
 #include <sys/file.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <linux/magic.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -41,6 +42,8 @@
 /* Exists while a commit writes (under the lock): found by the next transaction, it means the
  * writer died part-way and may have left temporaries or a sidecar without a ledger entry. */
 #define COMMITTING "committing"
+#define STAMP "ledger.stamp"
+#define STAMP_MAGIC "RTRUNST1"
 
 const char *sched_ledger_dir(void)
 {
@@ -241,6 +244,8 @@ static int rebuild(struct sched_ledger *l, struct rterr *err)
         return 0;
 }
 
+static void read_stamp(struct sched_ledger *l);
+
 static int load(struct sched_ledger *l, bool repair, struct rterr *err)
 {
         _cleanup_free_ char *text = NULL;
@@ -250,6 +255,8 @@ static int load(struct sched_ledger *l, bool repair, struct rterr *err)
         int r;
         if (read_file_at(l->dir_fd, LEDGER_BIN, &text, &len, err) == 0) {
                 r = sched_ledger_bin_decode(l, text, len, &l->cursor, &why);
+                if (r == 0)
+                        read_stamp(l);
         } else if (err->code != ENOENT) {
                 return -1;
         } else {
@@ -348,18 +355,93 @@ static void sweep(const struct sched_ledger *l)
         }
 }
 
+/* The sidecar directory's identity and last change, on tmpfs only: there a directory's size
+ * counts its entries (BOGO_DIRENT_SIZE each), so a sidecar added within the same coarse
+ * clock tick as the stamp still changes it. Elsewhere (size in blocks) all 0s: never trusted. */
+static void sidecar_stamp(const struct sched_ledger *l, uint64_t out[4])
+{
+        memset(out, 0, 4 * sizeof(out[0]));
+        _cleanup_close_ int d =
+            openat(l->dir_fd, SCHED_SIDECARS, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat st;
+        struct statfs sf;
+        if (d < 0 || fstat(d, &st) < 0 || fstatfs(d, &sf) < 0 || sf.f_type != TMPFS_MAGIC)
+                return;
+        out[0] = (uint64_t)st.st_dev;
+        out[1] = (uint64_t)st.st_ino;
+        out[2] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+        out[3] = (uint64_t)st.st_size;
+}
+
+/* ledger.stamp: which ledger.bin (its payload checksum) the sidecar stamp belongs to. A
+ * separate file, so that ledger.bin keeps the format every rtrun of version 2 reads; an rtrun
+ * that writes ledger.bin without it leaves a stamp for another checksum, which is ignored. */
+struct stamp_file {
+        char magic[8];
+        uint64_t sum;
+        uint64_t stamp[4];
+};
+
+static void write_stamp(struct sched_ledger *l, uint64_t sum)
+{
+        struct stamp_file f = {.sum = sum};
+        memcpy(f.magic, STAMP_MAGIC, 8);
+        /* the directory as this commit leaves it: ledger.bin and the marker live outside it */
+        sidecar_stamp(l, f.stamp);
+        struct rterr ignore;
+        if (write_file_atomic_at(l->dir_fd, STAMP, (const char *)&f, sizeof(f), 0600, &ignore) ==
+            0) {
+                memcpy(l->sidecar_stamp, f.stamp, sizeof(f.stamp));
+                l->bin_sum = sum;
+        }
+}
+
+/* l->sidecar_stamp from ledger.stamp when it was written for the ledger.bin just loaded. */
+static void read_stamp(struct sched_ledger *l)
+{
+        memset(l->sidecar_stamp, 0, sizeof(l->sidecar_stamp));
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        struct rterr ignore;
+        struct stamp_file f;
+        if (l->bin_sum == 0 || read_file_at(l->dir_fd, STAMP, &text, &len, &ignore) < 0 ||
+            len != sizeof(f))
+                return;
+        memcpy(&f, text, sizeof(f));
+        if (memcmp(f.magic, STAMP_MAGIC, 8) == 0 && f.sum == l->bin_sum)
+                memcpy(l->sidecar_stamp, f.stamp, sizeof(f.stamp));
+}
+
+/* Whether the sidecars must be read against the ledger: always after a commit was cut short
+ * (its marker is there), for a ledger without a stamp (ledger.json, a ledger.bin that
+ * ledger.stamp was not written for, not tmpfs), and whenever the directory changed since the last
+ * commit recorded it. Otherwise every sidecar is one the ledger names, and the readdir of n files
+ * is skipped. */
+static bool must_reconcile(const struct sched_ledger *l, bool committing)
+{
+        uint64_t now[4];
+        if (committing || l->sidecar_stamp[1] == 0)
+                return true;
+        sidecar_stamp(l, now);
+        return memcmp(now, l->sidecar_stamp, sizeof(now)) != 0;
+}
+
 int sched_ledger_open(struct sched_ledger *l, struct rterr *err)
 {
-        if (open_dir(l, LOCK_EX, err) < 0 || load(l, true, err) < 0 ||
-            sched_ledger_reconcile(l, true, err) < 0) {
+        if (open_dir(l, LOCK_EX, err) < 0) {
+                sched_ledger_close(l);
+                return -1;
+        }
+        bool committing = faccessat(l->dir_fd, COMMITTING, F_OK, 0) == 0;
+        if (load(l, true, err) < 0 ||
+            (must_reconcile(l, committing) && sched_ledger_reconcile(l, true, err) < 0)) {
                 sched_ledger_close(l);
                 return -1;
         }
         /* temporaries and orphan sidecars of dead writers: only a commit can leave them, and
          * a finished commit leaves no marker, so the directory scans (O(n) files) run only
          * after a crash, or for a ledger an older rtrun (without the marker) wrote */
-        if (faccessat(l->dir_fd, COMMITTING, F_OK, 0) == 0 ||
-            faccessat(l->dir_fd, LEDGER_BIN, F_OK, 0) < 0)
+        if (committing || faccessat(l->dir_fd, LEDGER_BIN, F_OK, 0) < 0)
                 sweep(l);
         sched_ledger_sweep(l, false);
         return 0;
@@ -413,7 +495,8 @@ size_t sched_ledger_sweep(struct sched_ledger *l, bool all)
 int sched_ledger_snapshot(struct sched_ledger *l, struct rterr *err)
 {
         if (open_dir(l, LOCK_SH, err) < 0 || load(l, false, err) < 0 ||
-            sched_ledger_reconcile(l, false, err) < 0) {
+            (must_reconcile(l, faccessat(l->dir_fd, COMMITTING, F_OK, 0) == 0) &&
+             sched_ledger_reconcile(l, false, err) < 0)) {
                 sched_ledger_close(l);
                 return -1;
         }
@@ -456,6 +539,9 @@ int sched_ledger_commit(struct sched_ledger *l, struct rterr *err)
         }
         if (write_file_atomic_at(l->dir_fd, LEDGER_BIN, bin, len, 0600, err) < 0)
                 return rterr_wrap(err, "admission ledger %s", sched_ledger_dir());
+        /* best effort: without it (or with one for another ledger.bin) open reads the
+         * sidecars, as it always did */
+        write_stamp(l, sched_ledger_bin_sum(bin));
         /* an older rtrun's (or a hand-written) ledger.json is now stale */
         if (unlinkat(l->dir_fd, LEDGER, 0) < 0 && errno != ENOENT)
                 return rterr_errno(err, "remove %s/%s", sched_ledger_dir(), LEDGER);

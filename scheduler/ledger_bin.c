@@ -27,7 +27,7 @@ struct header {
 
 struct rec {
         int32_t pid, policy, priority;
-        uint8_t kind, crit, elastic, pad;
+        uint8_t kind, crit, elastic, flags; /* flags: 1 = placed (0 before issue 20) */
         uint64_t starttime, pidfs_ino, runtime, deadline, period, granted, min_runtime;
         double weight;
         uint16_t id_len, name_len, root_len, cpu_words;
@@ -78,6 +78,7 @@ char *sched_ledger_bin_encode(const struct sched_ledger *l, uint64_t cursor, siz
                     .kind = (uint8_t)t->kind,
                     .crit = (uint8_t)t->crit,
                     .elastic = t->elastic,
+                    .flags = t->placed ? 1 : 0,
                     .starttime = e->starttime,
                     .pidfs_ino = e->pidfs_ino,
                     .runtime = t->runtime,
@@ -114,6 +115,13 @@ char *sched_ledger_bin_encode(const struct sched_ledger *l, uint64_t cursor, siz
         memcpy(buf, &h, sizeof(h));
         *len = size;
         return buf;
+}
+
+uint64_t sched_ledger_bin_sum(const char *buf)
+{
+        struct header h;
+        memcpy(&h, buf, sizeof(h));
+        return h.sum;
 }
 
 static int bad(struct rterr *err, const char *why, size_t i)
@@ -175,6 +183,7 @@ int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len,
                 t->policy = r.policy;
                 t->priority = r.priority;
                 t->elastic = r.elastic;
+                t->placed = (r.flags & 1) != 0;
                 t->runtime = r.runtime;
                 t->deadline = r.deadline;
                 t->period = r.period;
@@ -188,6 +197,7 @@ int sched_ledger_bin_decode(struct sched_ledger *l, const char *buf, size_t len,
         l->counters.admitted = h.admitted;
         l->counters.refused = h.refused;
         l->counters.compressed = h.compressed;
+        l->bin_sum = h.sum;
         *cursor = h.cursor;
         return 0;
 }

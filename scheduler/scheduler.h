@@ -47,6 +47,7 @@ struct sched_task {
         struct cpumask cpus; /* the partition, or the one CPU of a timed FIFO/RR task */
         uint64_t runtime, deadline, period;
         bool elastic;
+        bool placed;          /* its CPUs were chosen by admission (org.rtrun.cpus=auto) */
         uint64_t min_runtime; /* elastic only */
         double weight;        /* elastic only, > 0 */
         uint64_t granted;     /* 0 when not admitted */
@@ -160,6 +161,68 @@ bool sched_admit_online(struct sched_task *tasks, size_t n, const struct sched_h
  * highest criticality first, then in array order. Returns how many changed. */
 size_t sched_restore(struct sched_task *tasks, size_t n, const struct sched_host *h);
 
+/* ---- placement (placement.c): admission chooses the CPUs ---- */
+
+/* A task whose CPUs admission chooses ("cpus": "auto", org.rtrun.cpus=auto): `count` CPUs
+ * (1, or a DEADLINE partition of more) out of `pool` (the host's CPUs by default). */
+struct sched_place_req {
+        bool place;
+        unsigned count;
+        struct cpumask pool;
+};
+/* Parses "auto", "auto:N", "auto:N@LIST" or "auto@LIST" into r (pool defaults to `all`);
+ * returns 0 with r->place false when s does not start with "auto", -1 with err when it does
+ * but is malformed. */
+int sched_place_req_parse(const char *s, const struct cpumask *all, struct sched_place_req *r,
+                          struct rterr *err);
+
+/* The annotation org.rtrun.cpus ("auto", "auto:N", "auto@CPUS", "auto:N@CPUS") of a real-time
+ * container; r->place false without it (or for a container admitted without analysis). An
+ * error names the annotation: a malformed value, or CPUs named in linux.resources.cpu.cpus too. */
+#define SCHED_PLACE_ANNOTATION "org.rtrun.cpus"
+int sched_place_req_from_spec(const struct oci_spec *spec, const struct sched_task *t,
+                              const struct sched_host *h, struct sched_place_req *r,
+                              struct rterr *err);
+
+/* How good a placement is, compared lexicographically: per criticality from control down, the
+ * containers admitted then their granted utilisation (ppb); then the highest CPU load (lower is
+ * better), then the spread between the most and the least loaded CPU (lower is better). */
+struct sched_place_score {
+        uint32_t admitted[4];      /* indexed by enum sched_crit */
+        uint64_t granted_ppb[4];   /* sum of granted / period */
+        uint64_t max_load, spread; /* ppb, over the host's CPUs, foreign bandwidth included */
+};
+/* > 0 when a is better than b, 0 when equal, < 0 when worse. */
+int sched_place_score_cmp(const struct sched_place_score *a, const struct sched_place_score *b);
+/* The score of a decided set (granted > 0 means admitted; kind NONE counts as admitted). */
+void sched_place_score_of(const struct sched_task *t, size_t n, const struct sched_host *h,
+                          struct sched_place_score *s);
+
+struct sched_place_stats {
+        struct sched_place_score heuristic; /* the better of worst-fit and best-fit decreasing */
+        struct sched_place_score best;      /* what was returned */
+        bool exact;                         /* the exact search ran */
+        bool optimal; /* ... and finished within its budget: best is optimal */
+        uint64_t nodes;
+        size_t to_place; /* auto tasks in the set */
+};
+
+/* Batch placement: tasks with req[i].place get CPUs (t[i].cpus is set), the others keep theirs;
+ * every admitted task passes the same tests as sched_admit_batch. Worst-fit and best-fit
+ * decreasing per criticality, then, when exact_budget > 0 and at most SCHED_PLACE_EXACT_MAX
+ * tasks are to be placed, a branch-and-bound search over at most exact_budget nodes seeded with
+ * the better heuristic. Fills v[n]; returns the number
+ * rejected. With no task to place this is sched_admit_batch. `st` may be NULL. */
+size_t sched_place_batch(struct sched_task *t, const struct sched_place_req *req, size_t n,
+                         const struct sched_host *h, uint64_t exact_budget, struct sched_verdict *v,
+                         struct sched_place_stats *st);
+/* Online placement of the newcomer t[n] (req): the CPU sets it may take, least loaded first,
+ * are tried where it fits as requested, then through sched_admit_online (compression of lower
+ * classes); the first that admits it wins and t[n].cpus is set. False (nothing changed) when
+ * none does. */
+bool sched_place_online(struct sched_task *t, size_t n, const struct sched_place_req *req,
+                        const struct sched_host *h, struct sched_verdict *v);
+
 /* ---- the ledger (one per host) ---- */
 
 /* One reservation: the task plus who holds it. */
@@ -191,6 +254,13 @@ struct sched_ledger {
         struct sched_counters counters; /* since the ledger was created (or rebuilt) */
         uint64_t cursor; /* where the next full liveness sweep starts (sched_ledger_open) */
         char warning[512];
+        /* The sidecar directory as the commit that wrote the loaded ledger.bin left it
+         * (device, inode, mtime in ns, size; from ledger.stamp, all 0 when that file does not
+         * vouch for this ledger.bin or the directory is not on tmpfs): while the directory is
+         * unchanged and no commit was cut short, the sidecars cannot disagree with the ledger
+         * and open skips reading them. */
+        uint64_t sidecar_stamp[4];
+        uint64_t bin_sum; /* the loaded ledger.bin's payload checksum, 0 if none was loaded */
 };
 
 /* RTRUN_ADMISSION_DIR or /run/rtrun/admission. */
@@ -240,6 +310,48 @@ typedef int (*sched_apply_fn)(const struct sched_entry *e, uint64_t runtime, voi
 int sched_admission_reserve(const struct sched_task *t, const struct sched_host *h,
                             const char *root, pid_t pid, sched_apply_fn apply, void *ctx,
                             uint64_t *granted, const struct rtwarn *warn, struct rterr *err);
+/* The same for a task whose CPUs admission chooses (req->place): on admission *chosen holds
+ * them (the ledger entry too). req may be NULL (as sched_admission_reserve). */
+int sched_admission_reserve_placed(const struct sched_task *t, const struct sched_place_req *req,
+                                   const struct sched_host *h, const char *root, pid_t pid,
+                                   sched_apply_fn apply, void *ctx, uint64_t *granted,
+                                   struct cpumask *chosen, const struct rtwarn *warn,
+                                   struct rterr *err);
+/* `rtrun admission rebalance` (and what it would move). */
+struct sched_move {
+        char id[1088];
+        char root[512];
+        struct cpumask from, to;
+};
+struct sched_rebalance {
+        size_t reclaimed;                       /* dead reservations dropped */
+        size_t raised;                          /* compressed grants raised toward their request */
+        struct sched_place_score before, after; /* the live set before and after raising */
+        struct sched_place_score plan;          /* with the moves below */
+        bool plan_keeps_all;      /* the plan admits every running reservation with its grant */
+        struct sched_move *moves; /* malloc'd; moves of elastic non-control 1-CPU DEADLINE
+                                   * reservations that would balance the load: reported,
+                                   * never applied to running containers (docs/admission.md) */
+        size_t n_moves;
+};
+/* Under the ledger's lock: drops every dead reservation, raises compressed grants as far as
+ * they fit (highest criticality first, through `apply`), commits; then computes the balanced
+ * placement of the movable reservations and the moves it would take. */
+int sched_admission_rebalance(const struct sched_host *h, sched_apply_fn apply, void *ctx,
+                              const struct rtwarn *warn, struct sched_rebalance *out,
+                              struct rterr *err);
+
+/* The adjust policy's decision for one elastic DEADLINE reservation whose measured demand needs
+ * more than its grant: the largest whole-microsecond runtime up to its request that the online
+ * decision admits when the reservation arrives again with that runtime (compressing elastic
+ * reservations of strictly lower classes, never its own class or above), applied through
+ * `apply` (shrinks first). *granted is the new grant (the old one when nothing more fits). */
+int sched_admission_grow(const struct sched_host *h, const char *root, const char *id,
+                         sched_apply_fn apply, void *ctx, const struct rtwarn *warn,
+                         uint64_t *granted, struct rterr *err);
+
+/* The CPUs the ledger holds for (root, id): -1 with ENOENT when it holds no reservation. */
+int sched_admission_cpus(const char *root, const char *id, struct cpumask *cpus, struct rterr *err);
 /* Hands a reservation to the process that holds it from now on (create reserves as itself,
  * before the container's pid is final, then binds the container's init). */
 int sched_admission_bind(const char *root, const char *id, pid_t pid, struct rterr *err);
@@ -257,7 +369,16 @@ struct sched_taskset {
         bool online;
         struct sched_task *tasks;
         size_t n;
+        struct sched_place_req *place;  /* per task: "cpus": "auto..." (place false otherwise) */
+        struct sched_place_stats stats; /* batch mode with auto tasks: heuristic vs exact */
+        bool placed;                    /* some task asked for auto CPUs */
 };
+/* Nodes the exact placement search of a taskset may visit before it settles for the best found
+ * (the instance is then "too large for the exact search"). */
+#define SCHED_PLACE_EXACT_BUDGET UINT64_C(200000)
+/* The exact search runs for at most this many auto containers (small instances); larger sets
+ * get the heuristics alone. */
+#define SCHED_PLACE_EXACT_MAX 16
 
 /* Parses the JSON taskset; host fields left out come from `kernel`. Errors give the JSON path:
  * "taskset.json: containers[1].scheduler.runtime: expected a positive integer". */
@@ -272,10 +393,19 @@ double sched_cpu_utilisation(const struct sched_task *tasks, size_t n, int cpu);
 /* The result document: {"containers": [...], "cpus": [...]}; malloc'd. */
 char *sched_report_json(const struct sched_task *tasks, const struct sched_verdict *verdicts,
                         size_t n, const struct sched_host *h);
+/* The same with a "placement" object (heuristic against exact search) when st is not NULL. */
+char *sched_report_json_placed(const struct sched_task *tasks, const struct sched_verdict *verdicts,
+                               size_t n, const struct sched_host *h,
+                               const struct sched_place_stats *st);
+/* One line on how far the heuristic is from the exact search ("placement: ..."), into buf. */
+const char *sched_place_gap_text(const struct sched_place_stats *st, char *buf, size_t size);
 /* The same verdicts as a JUnit XML report (one testcase per container, a rejection is a
  * failure); malloc'd. */
 char *sched_report_junit(const struct sched_task *tasks, const struct sched_verdict *verdicts,
                          size_t n, const struct sched_host *h);
+char *sched_report_junit_placed(const struct sched_task *tasks,
+                                const struct sched_verdict *verdicts, size_t n,
+                                const struct sched_host *h, const struct sched_place_stats *st);
 /* The kernel's accounting of a reservation's process, for metrics (valid: it was read). */
 struct sched_proc_stats {
         bool valid;
@@ -291,6 +421,12 @@ char *sched_metrics_text(const struct sched_entry *e, size_t n, const bool *aliv
  * "cpus"} (dead entries listed, not counted); malloc'd. */
 char *sched_status_json(const struct sched_entry *e, size_t n, const bool *alive,
                         const struct sched_host *h);
+/* The same with what the kernel measured per entry (may be NULL): used[i] the CPU time the
+ * holder consumed (se.sum_exec_runtime, ns) over age[i] ns of its life, as "cpu_time_ns" and
+ * "measured_utilisation" (used / age, against "utilisation", the grant's share). */
+char *sched_status_json_measured(const struct sched_entry *e, size_t n, const bool *alive,
+                                 const uint64_t *used, const uint64_t *age,
+                                 const struct sched_host *h);
 
 /* The name an engine gave the container, from the annotations it passes: org.rtrun.name (any
  * engine, e.g. `podman run --annotation org.rtrun.name=NAME`; Podman 4 passes no name of its

@@ -173,7 +173,7 @@ static int parse_scheduler(const struct ctx *c, yajl_val v, const char *path, st
 }
 
 static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const struct sched_host *h,
-                           struct sched_task *t)
+                           struct sched_task *t, struct sched_place_req *place)
 {
         static const char *const keys[] = {"id",      "criticality", "cpus", "scheduler",
                                            "elastic", "timing",      NULL};
@@ -199,7 +199,11 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
                 t->crit = (enum sched_crit)cr;
         }
         t->cpus = h->cpus;
-        if (cpus != NULL && cpumask_parse(cpus, &t->cpus, c->err) < 0)
+        if (cpus != NULL && sched_place_req_parse(cpus, &h->cpus, place, c->err) < 0)
+                return rterr_wrap(c->err, "%s: %s.cpus", c->what, path);
+        if (place->place)
+                t->cpus = place->pool;
+        else if (cpus != NULL && cpumask_parse(cpus, &t->cpus, c->err) < 0)
                 return rterr_wrap(c->err, "%s: %s.cpus", c->what, path);
         yajl_val s = jmember(v, "scheduler");
         snprintf(p, sizeof(p), "%.200s.scheduler", path);
@@ -236,6 +240,10 @@ static int parse_container(const struct ctx *c, yajl_val v, size_t idx, const st
                         return -1;
                 t->elastic = true;
         }
+        snprintf(p, sizeof(p), "%.200s.cpus", path);
+        if (place->place && place->count > 1 && t->kind != SCHED_KIND_DEADLINE)
+                return bad(c, p,
+                           "auto with more than one CPU is for SCHED_DEADLINE partitions only");
         char where[320];
         snprintf(where, sizeof(where), "%s: %s", c->what, path);
         return sched_task_validate(t, h, where, c->err);
@@ -260,11 +268,14 @@ static int parse_root(const struct ctx *c, yajl_val root, const struct sched_hos
         if (!YAJL_IS_ARRAY(list))
                 return bad(c, "containers", "required: an array");
         ts->tasks = calloc(list->u.array.len + 1, sizeof(*ts->tasks));
-        if (ts->tasks == NULL)
+        ts->place = calloc(list->u.array.len + 1, sizeof(*ts->place));
+        if (ts->tasks == NULL || ts->place == NULL)
                 return rterr_errno(c->err, "%s", c->what);
         for (size_t i = 0; i < list->u.array.len; i++) {
-                if (parse_container(c, list->u.array.values[i], i, &ts->host, &ts->tasks[i]) < 0)
+                if (parse_container(c, list->u.array.values[i], i, &ts->host, &ts->tasks[i],
+                                    &ts->place[i]) < 0)
                         return -1;
+                ts->placed |= ts->place[i].place;
                 for (size_t j = 0; j < i; j++)
                         if (strcmp(ts->tasks[j].id, ts->tasks[i].id) == 0) {
                                 char p[64];
@@ -294,7 +305,9 @@ int sched_taskset_parse(const char *json, const char *what, const struct sched_h
 void sched_taskset_free(struct sched_taskset *ts)
 {
         free(ts->tasks);
+        free(ts->place);
         ts->tasks = NULL;
+        ts->place = NULL;
         ts->n = 0;
 }
 
@@ -303,10 +316,12 @@ size_t sched_taskset_run(struct sched_taskset *ts, struct sched_verdict *v)
         size_t rejected = 0;
         char a[32], b[32];
         if (!ts->online) {
-                rejected = sched_admit_batch(ts->tasks, ts->n, &ts->host, v);
+                rejected = sched_place_batch(ts->tasks, ts->place, ts->n, &ts->host,
+                                             SCHED_PLACE_EXACT_BUDGET, v, &ts->stats);
         } else {
                 for (size_t i = 0; i < ts->n; i++)
-                        rejected += !sched_admit_online(ts->tasks, i, &ts->host, &v[i]);
+                        rejected += !sched_place_online(
+                            ts->tasks, i, ts->place ? &ts->place[i] : NULL, &ts->host, &v[i]);
         }
         /* what each holds after the whole file: later newcomers may have compressed it */
         for (size_t i = 0; i < ts->n; i++) {

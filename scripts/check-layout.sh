@@ -32,7 +32,7 @@ declare -A deps=(
         [cli]="runtime rt scheduler devices cgroups oci common"
 )
 # runtime/'s parts that runtime/runtime.h makes public (--fix maps them to it).
-runtime_public="context log container state_dir launch exec forward admission selfclone"
+runtime_public="context log container state_dir launch exec forward admission selfclone criu"
 
 whitebox() {
         case $1 in

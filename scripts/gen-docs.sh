@@ -91,7 +91,8 @@ id_cmds=" start state kill delete ps exec pause resume update events "
         printf '        --root|--bundle|-b|--pid-file|--console-socket|--process|-p|--log|--taskset|--output|-o|--resources|--cwd)\n'
         printf '                COMPREPLY=($(compgen -f -- "$cur")); return ;;\n'
         printf '        --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;\n'
-        printf '        --format|-f) COMPREPLY=($(compgen -W "table json junit text" -- "$cur")); return ;;\n'
+        printf '        --format|-f) COMPREPLY=($(compgen -W "table json junit text yaml" -- "$cur")); return ;;\n'
+        printf '        --driver-root|--host-root) COMPREPLY=($(compgen -d -- "$cur")); return ;;\n'
         printf '        esac\n'
         printf '        if [ -z "$cmd" ]; then\n'
         printf '                COMPREPLY=($(compgen -W "%s %s" -- "$cur")); return\n' "${commands[*]}" "$global_opts"
@@ -110,6 +111,7 @@ id_cmds=" start state kill delete ps exec pause resume update events "
         printf '                COMPREPLY=($(compgen -W "$(rtrun "${root[@]}" list -q 2>/dev/null)" -- "$cur")) ;;\n'
         printf '        admission) COMPREPLY=($(compgen -W "status check" -- "$cur")) ;;\n'
         printf '        cpus) COMPREPLY=($(compgen -W "shield status release" -- "$cur")) ;;\n'
+        printf '        cdi) COMPREPLY=($(compgen -W "generate" -- "$cur")) ;;\n'
         printf '        *) COMPREPLY=($(compgen -f -- "$cur")) ;;\n'
         printf '        esac\n'
         printf '}\n'
@@ -145,6 +147,7 @@ id_cmds=" start state kill delete ps exec pause resume update events "
         printf '    %s) compadd -- ${(f)"$(rtrun list -q 2>/dev/null)"} ;;\n' "$(echo $id_cmds | tr ' ' '|')"
         printf '    admission) compadd status check ;;\n'
         printf '    cpus) compadd shield status release ;;\n'
+        printf '    cdi) compadd generate ;;\n'
         printf '    *) _files ;;\n'
         printf '  esac\n'
         printf '}\n'

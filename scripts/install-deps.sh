@@ -7,8 +7,10 @@ pkgs=(
   libseccomp-dev libcap-dev libyajl-dev libmnl-dev libyaml-dev libcmocka-dev libsystemd-dev
   busybox-static iproute2 util-linux bsdutils procps jq python3 strace libcap2-bin
   python3-prometheus-client
+  python3-jsonschema python3-yaml golang-github-container-orchestrated-devices-container-device-interface-dev
   runc crun rt-tests hyperfine gnuplot-nox
-  scdoc lintian man-db
+  criu
+  scdoc lintian man-db mmdebstrap patchelf
   podman containerd conmon
   qemu-system-x86 linux-image-amd64 linux-image-rt-amd64 cpio xz-utils kmod gzip
   systemd dbus

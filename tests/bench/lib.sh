@@ -5,7 +5,7 @@ set -euo pipefail
 
 bench_src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bench_build=${RTRUN_BUILD:-$bench_src/build}
-bench_out=$bench_build/bench
+bench_out=${BENCH_OUT:-$bench_build/bench}
 RTRUN=${RTRUN:-$bench_build/runtime/rtrun}
 
 bench_die() {

@@ -19,8 +19,10 @@ fail() {
 
 [ -x "$stage/rtrun" ] || fail "no $stage/rtrun: run tests/gpu/stage.sh here and carry build/gpu-stage"
 [ "$(id -u)" = 0 ] || fail "needs root"
-loader=$(ls "$stage"/lib/ld-linux-*.so.* 2>/dev/null | head -1)
-rtrun() { "$loader" --library-path "$stage/lib" "$stage/rtrun" --root /run/rtrun-gpu-check "$@"; }
+# the staged rtrun names /tmp/rtrun-gpu-stage/lib as its loader and library path (stage.sh)
+rm -rf /tmp/rtrun-gpu-stage && mkdir -p /tmp/rtrun-gpu-stage && cp -a "$stage/lib" /tmp/rtrun-gpu-stage/ ||
+	fail "copy the staged libraries to /tmp/rtrun-gpu-stage"
+rtrun() { "$stage/rtrun" --root /run/rtrun-gpu-check "$@"; }
 smi=$(command -v nvidia-smi || true)
 [ -n "$smi" ] || { say "SKIP: no nvidia-smi on this machine"; exit 77; }
 ls /dev/nvidia[0-9]* >/dev/null 2>&1 || { say "SKIP: no /dev/nvidiaN node"; exit 77; }
@@ -41,12 +43,19 @@ say "devices and driver files in the config:"
 grep -E '"(path|destination)": "/(dev/nvidia|usr|lib)' "$B/config.json" | sort -u
 
 # nvidia-smi is mounted at its host path; the C library it links against is copied in (the
-# loader's default search path in the container is then the host's).
-while read -r lib; do
+# loader's default search path in the container is then the host's). /usr/bin/nvidia-smi may
+# be a wrapper script that execs the driver root's binary (spec --gpu mounts both): the
+# libraries are those of every ELF nvidia-smi the config mounts.
+bins=$(grep -oE '"source": "[^"]*/nvidia-smi"' "$B/config.json" | sed -E 's/.*: "(.*)"/\1/' | sort -u)
+say "nvidia-smi files mounted: $(echo $bins)"
+for bin in $bins; do
+	[ "$(head -c 4 "$bin" | od -An -tx1 | tr -d " \n")" = 7f454c46 ] || continue # ELF
+	ldd "$bin" | awk '/=> \// {print $3} /^[[:space:]]*\/.*ld-linux/ {print $1}'
+done | sort -u | while read -r lib; do
 	[ -n "$lib" ] || continue
 	mkdir -p "$B/rootfs$(dirname "$lib")"
 	cp -L "$lib" "$B/rootfs$lib"
-done < <(ldd "$smi" | awk '/=> \// {print $3} /^[[:space:]]*\/.*ld-linux/ {print $1}')
+done
 libdirs=$(grep -oE '"destination": "[^"]*/lib[^"]*\.so[^"]*"' "$B/config.json" |
 	sed -E 's/.*: "(.*)\/[^/]*"/\1/' | sort -u | paste -sd:)
 # The edits a person would make by hand: no terminal, run nvidia-smi -L, the library path,

@@ -38,6 +38,9 @@ struct options {
         int64_t period, budget, deadline, duration;
         uint64_t count;
         int dl_overrun, json, histogram;
+        int fifo;                /* --fifo PRIO: ask the kernel for SCHED_FIFO itself (0: do not) */
+        int mlocked;             /* mlockall() succeeded */
+        const char *fifo_result; /* "none", "granted" or the errno text of the refusal */
 };
 
 /* Signal handlers can only talk to the loop through objects of static storage. */
@@ -163,9 +166,14 @@ static void print_json(const struct options *o, const struct rtprobe_summary *s,
                ",\"budget_ns\":%" PRId64 ",\"deadline_ns\":%" PRId64 ",",
                o->name, s->activations, s->skipped, s->misses, (int)overruns, o->period, o->budget,
                o->deadline);
-        printf("\"latency_ns\":{\"min\":%" PRId64 ",\"avg\":%" PRId64 ",\"p99\":%" PRId64
-               ",\"max\":%" PRId64 "},\"completion_ns\":{\"p99\":%" PRId64 ",\"max\":%" PRId64 "},",
-               s->lat_min, s->lat_avg, s->lat_p99, s->lat_max, s->response_p99, s->response_max);
+        printf("\"latency_ns\":{\"min\":%" PRId64 ",\"avg\":%" PRId64 ",\"p50\":%" PRId64
+               ",\"p99\":%" PRId64 ",\"p999\":%" PRId64 ",\"max\":%" PRId64
+               "},\"completion_ns\":{\"p99\":%" PRId64 ",\"max\":%" PRId64
+               "},\"job_ns\":{\"p999\":%" PRId64 ",\"max\":%" PRId64 "},",
+               s->lat_min, s->lat_avg, s->lat_p50, s->lat_p99, s->lat_p999, s->lat_max,
+               s->response_p99, s->response_max, s->job_p999, s->job_max);
+        printf("\"mlocked\":%s,\"fifo_request\":\"%s\",", o->mlocked ? "true" : "false",
+               o->fifo_result);
         printf("\"sched\":{\"policy\":\"%s\",\"flags\":%" PRIu64 ",\"runtime\":%" PRIu64
                ",\"deadline\":%" PRIu64 ",\"period\":%" PRIu64 "},\"cpus\":\"%s\"",
                policy_name(a->sched_policy), a->sched_flags, a->sched_runtime, a->sched_deadline,
@@ -188,28 +196,26 @@ static void usage(FILE *f)
 {
         fprintf(f,
                 "usage: rtprobe --period T --budget T (--duration T | --count N) [--deadline T]\n"
-                "               [--dl-overrun] [--json] [--histogram] [--name NAME]\n"
+                "               [--dl-overrun] [--json] [--histogram] [--name NAME] [--fifo PRIO]\n"
                 "T is an integer with unit ns, us, ms or s (bare: us). The budget is CPU time\n"
                 "spun each period; the deadline (default: the period) is relative to the\n"
-                "planned release. --dl-overrun counts SIGXCPU (SCHED_FLAG_DL_OVERRUN).\n");
+                "planned release. --dl-overrun counts SIGXCPU (SCHED_FLAG_DL_OVERRUN).\n"
+                "--fifo PRIO makes the probe ask for SCHED_FIFO PRIO itself, as a program that\n"
+                "manages its own priority would (the JSON says whether the kernel agreed).\n");
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-        static const struct option longopts[] = {{"period", required_argument, NULL, 'p'},
-                                                 {"budget", required_argument, NULL, 'b'},
-                                                 {"deadline", required_argument, NULL, 'd'},
-                                                 {"duration", required_argument, NULL, 't'},
-                                                 {"count", required_argument, NULL, 'n'},
-                                                 {"name", required_argument, NULL, 'N'},
-                                                 {"dl-overrun", no_argument, NULL, 'o'},
-                                                 {"json", no_argument, NULL, 'j'},
-                                                 {"histogram", no_argument, NULL, 'H'},
-                                                 {"help", no_argument, NULL, 'h'},
-                                                 {NULL, 0, NULL, 0}};
+        static const struct option longopts[] = {
+            {"period", required_argument, NULL, 'p'},   {"budget", required_argument, NULL, 'b'},
+            {"deadline", required_argument, NULL, 'd'}, {"duration", required_argument, NULL, 't'},
+            {"count", required_argument, NULL, 'n'},    {"name", required_argument, NULL, 'N'},
+            {"dl-overrun", no_argument, NULL, 'o'},     {"json", no_argument, NULL, 'j'},
+            {"histogram", no_argument, NULL, 'H'},      {"fifo", required_argument, NULL, 'F'},
+            {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
         int c;
         char *end;
-        while ((c = getopt_long(argc, argv, "p:b:d:t:n:N:ojHh", longopts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "p:b:d:t:n:N:F:ojHh", longopts, NULL)) != -1) {
                 int64_t *target = c == 'p'   ? &o->period
                                   : c == 'b' ? &o->budget
                                   : c == 'd' ? &o->deadline
@@ -242,6 +248,14 @@ static int parse_args(int argc, char **argv, struct options *o)
                                 return -1;
                         }
                         o->name = optarg;
+                        break;
+                case 'F':
+                        errno = 0;
+                        o->fifo = (int)strtol(optarg, &end, 10);
+                        if (errno || *end || o->fifo < 1 || o->fifo > 99) {
+                                fprintf(stderr, "rtprobe: bad --fifo '%s' (1..99)\n", optarg);
+                                return -1;
+                        }
                         break;
                 case 'o':
                         o->dl_overrun = 1;
@@ -307,7 +321,7 @@ static size_t run_loop(const struct options *o, struct rtprobe_sample *samples, 
 
 int main(int argc, char **argv)
 {
-        struct options o = {.name = "rtprobe"};
+        struct options o = {.name = "rtprobe", .fifo_result = "none"};
         struct rtprobe_summary sum;
         struct sched_attr_v0 attr;
         struct sigaction stop = {.sa_handler = on_stop};
@@ -326,7 +340,7 @@ int main(int argc, char **argv)
          * may lack CAP_IPC_LOCK or a MEMLOCK limit). */
         memset(samples, 0, o.count * sizeof(*samples));
         memset(scratch, 0, o.count * sizeof(*scratch));
-        mlockall(MCL_CURRENT | MCL_FUTURE);
+        o.mlocked = mlockall(MCL_CURRENT | MCL_FUTURE) == 0;
         /* SCHED_OTHER timers fire up to timer_slack_ns (50 us) late; measure the scheduler, not
          * the slack (real-time policies have no slack anyway). */
         prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
@@ -334,6 +348,11 @@ int main(int argc, char **argv)
         sigaction(SIGINT, &stop, NULL);
         if (o.dl_overrun)
                 enable_dl_overrun();
+        if (o.fifo) {
+                struct sched_param sp = {.sched_priority = o.fifo};
+                o.fifo_result =
+                    sched_setscheduler(0, SCHED_FIFO, &sp) == 0 ? "granted" : strerror(errno);
+        }
         if (get_attr(&attr) < 0)
                 memset(&attr, 0, sizeof(attr));
         cpus_string(cpus, sizeof(cpus));

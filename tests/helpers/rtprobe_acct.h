@@ -25,10 +25,14 @@ struct rtprobe_summary {
         uint64_t misses;      /* late completions plus skipped releases */
         int64_t lat_min;      /* wake-up latency = wakeup - release (ns) */
         int64_t lat_avg;
+        int64_t lat_p50;
         int64_t lat_p99;
+        int64_t lat_p999; /* 99.9th percentile */
         int64_t lat_max;
         int64_t response_max; /* completion - release (ns) */
         int64_t response_p99;
+        int64_t job_p999; /* completion - wakeup: the job's wall time, its WCET as run */
+        int64_t job_max;
 };
 
 static inline int rtprobe_cmp_i64(const void *a, const void *b)
@@ -37,15 +41,22 @@ static inline int rtprobe_cmp_i64(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
-/* Nearest-rank percentile (pct in 1..100) of n sorted values: the value at rank ceil(pct*n/100). */
-static inline int64_t rtprobe_percentile_sorted(const int64_t *sorted, size_t n, unsigned pct)
+/* Nearest-rank quantile (per_mille in 1..1000) of n sorted values: the value at rank
+ * ceil(per_mille*n/1000). */
+static inline int64_t rtprobe_permille_sorted(const int64_t *sorted, size_t n, unsigned per_mille)
 {
         if (n == 0)
                 return 0;
-        size_t rank = ((size_t)pct * n + 99) / 100;
+        size_t rank = ((size_t)per_mille * n + 999) / 1000;
         if (rank == 0)
                 rank = 1;
         return sorted[rank - 1];
+}
+
+/* Nearest-rank percentile (pct in 1..100) of n sorted values: the value at rank ceil(pct*n/100). */
+static inline int64_t rtprobe_percentile_sorted(const int64_t *sorted, size_t n, unsigned pct)
+{
+        return rtprobe_permille_sorted(sorted, n, pct * 10);
 }
 
 static inline bool rtprobe_missed(const struct rtprobe_sample *s, int64_t deadline)
@@ -98,11 +109,18 @@ static inline void rtprobe_summarize(const struct rtprobe_sample *s, size_t n, u
         }
         out->lat_avg = (int64_t)(sum / (__int128)n);
         qsort(scratch, n, sizeof(*scratch), rtprobe_cmp_i64);
+        out->lat_p50 = rtprobe_percentile_sorted(scratch, n, 50);
         out->lat_p99 = rtprobe_percentile_sorted(scratch, n, 99);
+        out->lat_p999 = rtprobe_permille_sorted(scratch, n, 999);
         for (size_t i = 0; i < n; i++)
                 scratch[i] = s[i].completion - s[i].release;
         qsort(scratch, n, sizeof(*scratch), rtprobe_cmp_i64);
         out->response_p99 = rtprobe_percentile_sorted(scratch, n, 99);
+        for (size_t i = 0; i < n; i++)
+                scratch[i] = s[i].completion - s[i].wakeup;
+        qsort(scratch, n, sizeof(*scratch), rtprobe_cmp_i64);
+        out->job_p999 = rtprobe_permille_sorted(scratch, n, 999);
+        out->job_max = scratch[n - 1];
 }
 
 /* Adds each sample's wake-up latency to a histogram of RTPROBE_HIST_BUCKETS 1 us buckets

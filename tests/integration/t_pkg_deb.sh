@@ -28,13 +28,17 @@ r=$tmp/root
 for f in usr/bin/rtrun usr/share/man/man1/rtrun.1.gz usr/share/bash-completion/completions/rtrun \
         usr/share/zsh/vendor-completions/_rtrun usr/share/doc/rtrun/copyright \
         usr/share/doc/rtrun/changelog.gz usr/share/doc/rtrun/README.md usr/share/doc/rtrun/admission.md \
-        usr/share/containers/containers.conf.d/rtrun.conf usr/share/rtrun/containerd-rtrun.toml \
+        usr/share/rtrun/podman-default.conf usr/share/rtrun/containerd-rtrun.toml \
+        etc/containers/containers.conf.d/rtrun.conf \
         lib/systemd/system/rtrun-shield.service etc/rtrun/rtrun.conf; do
         [ -f "$r/$f" ] || fail "missing /$f"
 done
 grep -qx /etc/rtrun/rtrun.conf "$tmp/control/conffiles" || fail "rtrun.conf is not a conffile"
-grep -q '"/usr/bin/rtrun"' "$r/usr/share/containers/containers.conf.d/rtrun.conf" ||
-        fail "the Podman drop-in does not name /usr/bin/rtrun"
+for f in usr/share/rtrun/podman-default.conf etc/containers/containers.conf.d/rtrun.conf; do
+        grep -q '"/usr/bin/rtrun"' "$r/$f" || fail "the Podman drop-in /$f does not name /usr/bin/rtrun"
+done
+# A newer Podman reads /usr/share/containers/containers.conf.d: nothing of ours may be there.
+[ ! -e "$r/usr/share/containers" ] || fail "the package writes under /usr/share/containers"
 
 # a man page for every command `rtrun --help` lists, each rendering with its own NAME line
 cmds=$("$r/usr/bin/rtrun" --help | sed -n '/^Commands:/,/^$/s/^   \([a-z]\+\) .*/\1/p')

@@ -72,7 +72,8 @@ static void no_gpu(void **state)
 {
         struct fake *f = *state;
         const char *const dirs[] = {f->lib, NULL};
-        struct gpu_where w = {f->dev, "Character devices:\n  1 mem\n", dirs, dirs};
+        struct gpu_where w = {f->dev, "Character devices:\n  1 mem\n", dirs, dirs, NULL, NULL,
+                              NULL};
         struct gpu_host h;
         struct rterr err = {0};
         assert_int_equal(gpu_discover(&w, &h, &err), -1);
@@ -113,7 +114,7 @@ static void discover_and_rewrite(void **state)
         touch(f->lib, "libc.so.6", 0755);
         touch(f->bin, "nvidia-smi", 0755);
         const char *const libs[] = {f->lib, f->lib, NULL}, *const bins[] = {f->bin, NULL};
-        struct gpu_where w = {f->dev, proc_devices, libs, bins};
+        struct gpu_where w = {f->dev, proc_devices, libs, bins, NULL, NULL, NULL};
         struct gpu_host h;
         struct rterr err = {0};
         if (gpu_discover(&w, &h, &err) < 0)

@@ -64,6 +64,29 @@ static void test_p99_is_nearest_rank(void **state)
         assert_int_equal(sum.misses, 0);
 }
 
+static void test_p50_and_p999_are_nearest_rank(void **state)
+{
+        (void)state;
+        /* 2000 latencies 0..1999 us shuffled: p50 is rank 1000 -> 999 us, p99.9 is rank 1998
+         * -> 1997 us. */
+        enum { N = 2000 };
+        static struct rtprobe_sample s[N];
+        static int64_t lat[N], resp[N], scratch[N];
+        struct rtprobe_summary sum;
+        for (int k = 0; k < N; k++) {
+                lat[k] = (int64_t)((k * 37) % N) * 1000;
+                resp[k] = lat[k] + 100000;
+        }
+        build(s, N, lat, resp);
+        rtprobe_summarize(s, N, 0, 10 * PERIOD, scratch, &sum);
+        assert_int_equal(sum.lat_p50, 999000);
+        assert_int_equal(sum.lat_p99, 1979000);
+        assert_int_equal(sum.lat_p999, 1997000);
+        /* Every job ran 100 us from wake-up to completion. */
+        assert_int_equal(sum.job_p999, 100000);
+        assert_int_equal(sum.job_max, 100000);
+}
+
 static void test_single_and_empty_schedules(void **state)
 {
         (void)state;
@@ -151,6 +174,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_counts_the_misses_it_is_shown),
             cmocka_unit_test(test_p99_is_nearest_rank),
+            cmocka_unit_test(test_p50_and_p999_are_nearest_rank),
             cmocka_unit_test(test_single_and_empty_schedules),
             cmocka_unit_test(test_skipped_releases_are_misses),
             cmocka_unit_test(test_next_release_skips_only_hopeless_ones),
