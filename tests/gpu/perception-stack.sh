@@ -91,7 +91,7 @@ mkrootfs "$work/perception/rootfs" "$gpuload"
 # gpuload's C library and the loader; libcuda's own dependencies are glibc's too.
 for lib in libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1; do
 	f=${libdir:+$libdir/$lib}
-	[ -n "$f" ] && [ -e "$f" ] || f=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
+	[ -n "$f" ] && [ -e "$f" ] || f=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ && !n++ { print $NF }')
 	[ -n "$f" ] || continue
 	mkdir -p "$work/perception/rootfs/lib/x86_64-linux-gnu"
 	cp -L "$f" "$work/perception/rootfs/lib/x86_64-linux-gnu/$lib"

@@ -6,6 +6,7 @@
 #   (and command="bash tests/gpu/perception-stack.sh" for the stack with a GPU perception load,
 #   "bash tests/gpu/gpu-check-cdi.sh" for the CDI path)
 set -euo pipefail
+trap 'echo "stage: line $LINENO failed (exit $?)" >&2' ERR
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=${RTRUN_BUILD_DIR:-$src/build}
 stage=$build/gpu-stage
@@ -25,7 +26,7 @@ loader=$(basename "$(ls "$stage"/lib/ld-linux-*.so.* | head -1)")
 patchelf --set-interpreter "/tmp/rtrun-gpu-stage/lib/$loader" --set-rpath /tmp/rtrun-gpu-stage/lib \
 	"$stage/rtrun"
 busybox=$(command -v busybox || echo /bin/busybox)
-file -L "$busybox" | grep -q 'statically linked' || { echo "stage: busybox is not static"; exit 1; }
+file -L "$busybox" | grep 'statically linked' >/dev/null || { echo "stage: busybox is not static"; exit 1; }
 cp -L "$busybox" "$stage/busybox"
 # tests/gpu/perception-stack.sh: the probe (static), the GPU load (dynamic: glibc from the
 # stage, which also serves the driver's libcuda in the container) and glibc's other libraries.
@@ -34,7 +35,7 @@ for helper in rtprobe gpuload; do
 	cp "$build/tests/helpers/$helper" "$stage/$helper"
 done
 for lib in libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1; do
-	f=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
+	f=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ && !n++ { print $NF }')
 	[ -z "$f" ] || cp -L "$f" "$stage/lib/"
 done
 ls -l "$stage" "$stage/lib"
