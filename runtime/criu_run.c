@@ -151,8 +151,11 @@ int criu_spawn(const struct criu_argv *a, int keep_fd, int keep_fd2, int *go_fd,
         return 0;
 }
 
-/* The last line criu logged with "Error" in it (its log has thousands of lines at -v4). */
-static void last_error_line(const char *path, char *out, size_t len)
+/* The cause of a failed criu run from its log (thousands of lines at -v4): the first line criu
+ * logged as an error ("Error (file:line): ..."); the lines after it are the failure passed up
+ * ("Dump files (pid: N) failed with -1") and criu's closing "Dumping FAILED.". Without one,
+ * the last line that mentions an error. */
+static void first_error_line(const char *path, char *out, size_t len)
 {
         out[0] = '\0';
         _cleanup_fclose_ FILE *f = fopen(path, "re");
@@ -164,6 +167,8 @@ static void last_error_line(const char *path, char *out, size_t len)
                         continue;
                 line[strcspn(line, "\n")] = '\0';
                 snprintf(out, len, "%.500s", line);
+                if (strstr(line, "Error (") != NULL)
+                        return;
         }
 }
 
@@ -178,7 +183,7 @@ int criu_wait(pid_t pid, const struct criu_opts *o, const char *log, const char 
                 return 0;
         char path[4096], line[600];
         snprintf(path, sizeof(path), "%s/%s", criu_work_dir(o), log);
-        last_error_line(path, line, sizeof(line));
+        first_error_line(path, line, sizeof(line));
         if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
                 return rterr_set(err, ENOENT,
                                  "criu %s: the criu binary could not be run "
