@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cleanup.h"
@@ -124,4 +125,22 @@ int sweep_dead_temporaries(int dirfd)
                         n++;
         }
         return n;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct rterr *err)
+{
+        char buf[4096];
+        if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+                return rterr_set(err, ENAMETOOLONG, "mkdir %s: path too long", path);
+        for (char *p = buf + 1;; p++) {
+                if (*p != '/' && *p != '\0')
+                        continue;
+                char c = *p;
+                *p = '\0';
+                if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                        return rterr_errno(err, "mkdir %s", buf);
+                *p = c;
+                if (c == '\0')
+                        return 0;
+        }
 }

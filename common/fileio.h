@@ -3,6 +3,7 @@
 #define RTRUN_COMMON_FILEIO_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "common/err.h"
 
@@ -16,6 +17,10 @@ int write_file_at(int dirfd, const char *path, const char *buf, struct rterr *er
 /* Creates or replaces dirfd/path atomically (temp file + rename) with mode. */
 int write_file_atomic_at(int dirfd, const char *path, const char *buf, size_t len, int mode,
                          struct rterr *err);
+
+/* mkdir -p: creates path and its missing parents with mode; existing directories are fine.
+ * The error names the first directory that could not be made. */
+int mkdir_p(const char *path, mode_t mode, struct rterr *err);
 
 /* Removes the write_file_atomic_at temporaries in dirfd ("NAME.tmp.PID") whose writer is dead:
  * what a process killed between writing and renaming leaves. Returns how many went. */

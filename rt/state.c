@@ -13,23 +13,6 @@
 #include "common/common.h"
 #include "rt/internal.h"
 
-static int mkdir_p(const char *path, struct rterr *err)
-{
-        char buf[256];
-        snprintf(buf, sizeof(buf), "%s", path);
-        for (char *p = buf + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = '\0';
-                if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-                        return rterr_errno(err, "mkdir %s", buf);
-                *p = '/';
-        }
-        if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-                return rterr_errno(err, "mkdir %s", buf);
-        return 0;
-}
-
 static int parse_line(char *line, struct rt_state_entry *e)
 {
         char *a = strchr(line, '\t');
@@ -64,7 +47,7 @@ int rt_state_open(const char *name, struct rt_state *st, struct rterr *err)
         memset(st, 0, sizeof(*st));
         st->lock_fd = -1;
         snprintf(st->name, sizeof(st->name), "%s", name);
-        if (mkdir_p(RT_STATE_DIR, err) < 0)
+        if (mkdir_p(RT_STATE_DIR, 0700, err) < 0)
                 return -1;
         char path[RT_PATH];
         rt_pathf(path, sizeof(path), "%s/%s.lock", RT_STATE_DIR, name);

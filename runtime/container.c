@@ -123,34 +123,14 @@ static struct container *container_alloc(const char *root, const char *id)
         return c;
 }
 
-/* mkdir -p: the state root may be several levels deep (runc creates it the same way). */
-static int mkdir_parents(const char *path, mode_t mode)
-{
-        char buf[4096];
-        if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-                errno = ENAMETOOLONG;
-                return -1;
-        }
-        for (char *p = buf + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = '\0';
-                if (mkdir(buf, mode) < 0 && errno != EEXIST)
-                        return -1;
-                *p = '/';
-        }
-        if (mkdir(buf, mode) < 0 && errno != EEXIST)
-                return -1;
-        return 0;
-}
-
 int container_new(const struct runtime_ctx *g, const char *id, struct container **out,
                   struct rterr *err)
 {
         if (container_id_validate(id, err) < 0)
                 return -1;
-        if (mkdir(g->root, 0711) < 0 && errno != EEXIST && mkdir_parents(g->root, 0711) < 0)
-                return rterr_errno(err, "create state root %s", g->root);
+        /* The state root may be several levels deep (runc creates it the same way). */
+        if (mkdir(g->root, 0711) < 0 && errno != EEXIST && mkdir_p(g->root, 0711, err) < 0)
+                return rterr_wrap(err, "create state root %s", g->root);
         struct container *c = container_alloc(g->root, id);
         if (c == NULL)
                 return rterr_errno(err, "allocate container");

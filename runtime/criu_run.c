@@ -58,29 +58,11 @@ const char *criu_work_dir(const struct criu_opts *o)
         return o->work_path && o->work_path[0] ? o->work_path : o->image_path;
 }
 
-static int mkdir_p(const char *path, struct rterr *err)
-{
-        _cleanup_free_ char *p = strdup(path);
-        if (p == NULL)
-                return rterr_errno(err, "mkdir %s", path);
-        for (char *s = p + 1;; s++) {
-                if (*s != '/' && *s != '\0')
-                        continue;
-                char c = *s;
-                *s = '\0';
-                if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                        return rterr_errno(err, "mkdir %s", p);
-                *s = c;
-                if (c == '\0')
-                        return 0;
-        }
-}
-
 int criu_dirs(const struct criu_opts *o, struct rterr *err)
 {
-        if (mkdir_p(o->image_path, err) < 0)
+        if (mkdir_p(o->image_path, 0700, err) < 0)
                 return rterr_wrap(err, "--image-path");
-        if (mkdir_p(criu_work_dir(o), err) < 0)
+        if (mkdir_p(criu_work_dir(o), 0700, err) < 0)
                 return rterr_wrap(err, "--work-path");
         return 0;
 }

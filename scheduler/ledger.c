@@ -121,24 +121,6 @@ void sched_sidecar_name(const struct sched_entry *e, char *buf, size_t size)
         snprintf(buf, size, "%016llx.json", (unsigned long long)h);
 }
 
-static int mkdir_p(const char *path, struct rterr *err)
-{
-        char buf[4096];
-        if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-                return rterr_set(err, ENAMETOOLONG, "%s: path too long", path);
-        for (char *p = buf + 1;; p++) {
-                if (*p != '/' && *p != '\0')
-                        continue;
-                char c = *p;
-                *p = '\0';
-                if (mkdir(buf, 0711) < 0 && errno != EEXIST)
-                        return rterr_errno(err, "mkdir %s", buf);
-                *p = c;
-                if (c == '\0')
-                        return 0;
-        }
-}
-
 int sched_ledger_push(struct sched_ledger *l, const struct sched_entry *e, struct rterr *err)
 {
         struct sched_entry *v = realloc(l->v, sizeof(*v) * (l->n + 1));
@@ -295,7 +277,7 @@ static int open_dir(struct sched_ledger *l, int lock_op, struct rterr *err)
         const char *dir = sched_ledger_dir();
         memset(l, 0, sizeof(*l));
         l->lock_fd = l->dir_fd = -1;
-        if (mkdir_p(dir, err) < 0)
+        if (mkdir_p(dir, 0711, err) < 0)
                 return -1;
         l->dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (l->dir_fd < 0)
