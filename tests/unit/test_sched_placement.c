@@ -15,34 +15,7 @@
 #include "common/common.h"
 #include "scheduler/placement.h"
 #include "scheduler/scheduler.h"
-
-#define MS UINT64_C(1000000)
-
-static struct sched_host host(const char *cpus)
-{
-        struct sched_host h;
-        struct rterr err;
-        assert_int_equal(sched_host_from_values(&h, -1, 1000000, cpus, 0, 0, &err), 0);
-        return h;
-}
-
-static struct sched_task dl(const char *id, enum sched_crit crit, const char *cpus,
-                            uint64_t runtime, uint64_t period, uint64_t min_runtime)
-{
-        struct sched_task t = {0};
-        struct rterr err;
-        snprintf(t.id, sizeof(t.id), "%s", id);
-        t.kind = SCHED_KIND_DEADLINE;
-        t.policy = SCHED_DEADLINE;
-        t.crit = crit;
-        assert_int_equal(cpumask_parse(cpus, &t.cpus, &err), 0);
-        t.runtime = runtime;
-        t.deadline = t.period = period;
-        t.elastic = min_runtime > 0;
-        t.min_runtime = min_runtime;
-        t.weight = 1;
-        return t;
-}
+#include "sched_fixtures.h"
 
 static struct sched_place_req autoreq(const struct sched_host *h, const char *spec)
 {

@@ -15,35 +15,15 @@
 
 #include "common/common.h"
 #include "scheduler/scheduler.h"
-
-#define MS UINT64_C(1000000)
+#include "sched_fixtures.h"
 
 static char dir[] = "/tmp/rtrun-test-rebalance-XXXXXX";
 
-static struct sched_host host(const char *cpus)
+/* Every task here has a 10 ms period. */
+static struct sched_task dl10(const char *id, enum sched_crit crit, const char *cpus,
+                              uint64_t runtime, uint64_t min_runtime)
 {
-        struct sched_host h;
-        struct rterr err;
-        assert_int_equal(sched_host_from_values(&h, -1, 1000000, cpus, 0, 0, &err), 0);
-        return h;
-}
-
-static struct sched_task dl(const char *id, enum sched_crit crit, const char *cpus,
-                            uint64_t runtime, uint64_t min_runtime)
-{
-        struct sched_task t = {0};
-        struct rterr err;
-        snprintf(t.id, sizeof(t.id), "%s", id);
-        t.kind = SCHED_KIND_DEADLINE;
-        t.policy = SCHED_DEADLINE;
-        t.crit = crit;
-        assert_int_equal(cpumask_parse(cpus, &t.cpus, &err), 0);
-        t.runtime = runtime;
-        t.deadline = t.period = 10 * MS;
-        t.elastic = min_runtime > 0;
-        t.min_runtime = min_runtime;
-        t.weight = 1;
-        return t;
+        return dl(id, crit, cpus, runtime, 10 * MS, min_runtime);
 }
 
 struct calls {
@@ -94,8 +74,8 @@ static void reserve_placed(void **state)
         char buf[16];
         struct sched_place_req req;
         assert_int_equal(sched_place_req_parse("auto@1-3", &h.cpus, &req, &err), 0);
-        struct sched_task a = dl("a", SCHED_CRIT_CONTROL, "1-3", 5 * MS, 0);
-        struct sched_task b = dl("b", SCHED_CRIT_PLANNING, "1-3", 5 * MS, 0);
+        struct sched_task a = dl10("a", SCHED_CRIT_CONTROL, "1-3", 5 * MS, 0);
+        struct sched_task b = dl10("b", SCHED_CRIT_PLANNING, "1-3", 5 * MS, 0);
         assert_int_equal(sched_admission_reserve_placed(&a, &req, &h, "/r", getpid(), NULL, NULL,
                                                         &granted, &chosen, NULL, &err),
                          0);
@@ -108,7 +88,7 @@ static void reserve_placed(void **state)
         assert_string_equal(cpumask_format(&chosen, buf, sizeof(buf)), "2");
         assert_int_equal(sched_admission_cpus("/r", "nope", &chosen, &err), -1);
         /* a refusal names the placement and changes nothing */
-        struct sched_task big = dl("big", SCHED_CRIT_CONTROL, "1-3", 9 * MS, 0);
+        struct sched_task big = dl10("big", SCHED_CRIT_CONTROL, "1-3", 9 * MS, 0);
         struct sched_place_req one;
         assert_int_equal(sched_place_req_parse("auto@1", &h.cpus, &one, &err), 0);
         assert_int_equal(sched_admission_reserve_placed(&big, &one, &h, "/r", getpid(), NULL, NULL,
@@ -131,9 +111,9 @@ static void rebalance_reclaims_raises_and_plans(void **state)
         uint64_t granted;
         struct calls c = {0};
         pid_t dead = sleeper();
-        struct sched_task ctrl = dl("ctrl", SCHED_CRIT_CONTROL, "1", 5 * MS, 0);
-        struct sched_task perc = dl("perc", SCHED_CRIT_PERCEPTION, "1", 5 * MS, 1 * MS);
-        struct sched_task plan = dl("plan", SCHED_CRIT_PLANNING, "1", 3 * MS, 1 * MS);
+        struct sched_task ctrl = dl10("ctrl", SCHED_CRIT_CONTROL, "1", 5 * MS, 0);
+        struct sched_task perc = dl10("perc", SCHED_CRIT_PERCEPTION, "1", 5 * MS, 1 * MS);
+        struct sched_task plan = dl10("plan", SCHED_CRIT_PLANNING, "1", 3 * MS, 1 * MS);
         assert_int_equal(
             sched_admission_reserve(&ctrl, &h, "/r", dead, record, &c, &granted, NULL, &err), 0);
         /* perception and planning asked admission to choose, from CPU 1 only */
@@ -206,9 +186,9 @@ static void grow_through_the_same_decision(void **state)
         struct rterr err;
         uint64_t granted;
         struct calls c = {0};
-        struct sched_task be = dl("be", SCHED_CRIT_BEST_EFFORT, "0", 4 * MS, 1 * MS);
-        struct sched_task perc = dl("perc", SCHED_CRIT_PERCEPTION, "0", 4 * MS, 1 * MS);
-        struct sched_task ctrl = dl("ctrl", SCHED_CRIT_CONTROL, "0", 6 * MS, 0);
+        struct sched_task be = dl10("be", SCHED_CRIT_BEST_EFFORT, "0", 4 * MS, 1 * MS);
+        struct sched_task perc = dl10("perc", SCHED_CRIT_PERCEPTION, "0", 4 * MS, 1 * MS);
+        struct sched_task ctrl = dl10("ctrl", SCHED_CRIT_CONTROL, "0", 6 * MS, 0);
         assert_int_equal(
             sched_admission_reserve(&be, &h, "/r", getpid(), record, &c, &granted, NULL, &err), 0);
         assert_int_equal(
