@@ -27,255 +27,6 @@
 
 #include "common/common.h"
 
-/* ---- requests ---- */
-
-int sched_place_req_parse(const char *s, const struct cpumask *all, struct sched_place_req *r,
-                          struct rterr *err)
-{
-        memset(r, 0, sizeof(*r));
-        if (strncmp(s, "auto", 4) != 0)
-                return 0;
-        const char *p = s + 4;
-        r->place = true;
-        r->count = 1;
-        r->pool = *all;
-        if (*p == ':') {
-                char *end;
-                errno = 0;
-                unsigned long c = strtoul(p + 1, &end, 10);
-                if (end == p + 1 || errno || c == 0 || c > CPUMASK_MAX)
-                        return rterr_set(err, EINVAL,
-                                         "\"%s\": expected auto, auto:COUNT, auto@CPUS or "
-                                         "auto:COUNT@CPUS with COUNT >= 1",
-                                         s);
-                r->count = (unsigned)c;
-                p = end;
-        }
-        if (*p == '@') {
-                if (cpumask_parse(p + 1, &r->pool, err) < 0)
-                        return rterr_wrap(err, "\"%s\": the pool after @", s);
-                if (!cpumask_subset(&r->pool, all))
-                        return rterr_set(err, EINVAL, "\"%s\": the pool is not within the CPUs %s",
-                                         s, "real-time containers may use");
-                p += strlen(p);
-        }
-        if (*p != '\0')
-                return rterr_set(err, EINVAL,
-                                 "\"%s\": expected auto, auto:COUNT, auto@CPUS or "
-                                 "auto:COUNT@CPUS",
-                                 s);
-        if (r->count > cpumask_count(&r->pool))
-                return rterr_set(err, EINVAL, "\"%s\": %u CPUs asked, the pool has %u", s, r->count,
-                                 cpumask_count(&r->pool));
-        return 0;
-}
-
-int sched_place_req_from_spec(const struct oci_spec *spec, const struct sched_task *t,
-                              const struct sched_host *h, struct sched_place_req *r,
-                              struct rterr *err)
-{
-        memset(r, 0, sizeof(*r));
-        const char *a = oci_annotation(spec, SCHED_PLACE_ANNOTATION);
-        if (a == NULL)
-                return 0;
-        if (strncmp(a, "auto", 4) != 0)
-                return rterr_set(err, EINVAL,
-                                 "config.json: annotations[\"%s\"]: '%s': expected auto, "
-                                 "auto:COUNT, auto@CPUS or auto:COUNT@CPUS",
-                                 SCHED_PLACE_ANNOTATION, a);
-        if (sched_place_req_parse(a, &h->cpus, r, err) < 0)
-                return rterr_wrap(err, "config.json: annotations[\"%s\"]", SCHED_PLACE_ANNOTATION);
-        const char *cpus = spec->has_linux ? spec->linux_.resources.cpu.cpus : NULL;
-        if (cpus != NULL && *cpus)
-                return rterr_set(err, EINVAL,
-                                 "config.json: annotations[\"%s\"]: '%s' asks admission to "
-                                 "choose the CPUs, but linux.resources.cpu.cpus names %s: give "
-                                 "one or the other",
-                                 SCHED_PLACE_ANNOTATION, a, cpus);
-        if (t->kind == SCHED_KIND_NONE) { /* nothing to place: its CPUs stay the cgroup's */
-                r->place = false;
-                return 0;
-        }
-        if (r->count > 1 && t->kind != SCHED_KIND_DEADLINE)
-                return rterr_set(err, EINVAL,
-                                 "config.json: annotations[\"%s\"]: '%s': more than one CPU is "
-                                 "for SCHED_DEADLINE partitions only (FIFO/RR runs on one)",
-                                 SCHED_PLACE_ANNOTATION, a);
-        return 0;
-}
-
-/* ---- scores ---- */
-
-uint64_t sched_place_load_ppb(const struct sched_task *t)
-{
-        if (t->kind == SCHED_KIND_NONE || t->kind == SCHED_KIND_UNTIMED_FP || t->granted == 0 ||
-            t->period == 0)
-                return 0;
-        unsigned m = cpumask_count(&t->cpus);
-        return (uint64_t)((unsigned __int128)t->granted * SCHED_PPB / t->period / (m ? m : 1));
-}
-
-static uint64_t util_ppb(const struct sched_task *t, uint64_t runtime)
-{
-        if (t->kind == SCHED_KIND_NONE || t->kind == SCHED_KIND_UNTIMED_FP || t->period == 0)
-                return 0;
-        return (uint64_t)((unsigned __int128)runtime * SCHED_PPB / t->period);
-}
-
-static bool admitted(const struct sched_task *t)
-{
-        return t->kind == SCHED_KIND_NONE || t->granted > 0;
-}
-
-static int cmp_u64(uint64_t a, uint64_t b)
-{
-        return a > b ? 1 : a < b ? -1 : 0;
-}
-
-/* The admission part of the score: admitted, then granted utilisation, per class downwards. */
-static int primary_cmp(const uint32_t *aa, const uint64_t *ag, const uint32_t *ba,
-                       const uint64_t *bg)
-{
-        for (int c = SCHED_CRIT_CONTROL; c >= SCHED_CRIT_BEST_EFFORT; c--) {
-                int r = cmp_u64(aa[c], ba[c]);
-                if (r == 0)
-                        r = cmp_u64(ag[c], bg[c]);
-                if (r)
-                        return r;
-        }
-        return 0;
-}
-
-int sched_place_score_cmp(const struct sched_place_score *a, const struct sched_place_score *b)
-{
-        int r = primary_cmp(a->admitted, a->granted_ppb, b->admitted, b->granted_ppb);
-        if (r == 0)
-                r = cmp_u64(b->max_load, a->max_load);
-        if (r == 0)
-                r = cmp_u64(b->spread, a->spread);
-        return r;
-}
-
-static uint64_t foreign_ppb(const struct sched_host *h, int cpu)
-{
-        return h->n_foreign ? (uint64_t)(sched_host_foreign_on(h, cpu) * SCHED_PPB + 0.5) : 0;
-}
-
-static void balance_of(const uint64_t *load, const struct sched_host *h,
-                       struct sched_place_score *s)
-{
-        uint64_t mx = 0, mn = UINT64_MAX;
-        for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu)) {
-                mx = load[cpu] > mx ? load[cpu] : mx;
-                mn = load[cpu] < mn ? load[cpu] : mn;
-        }
-        s->max_load = mx;
-        s->spread = mn == UINT64_MAX ? 0 : mx - mn;
-}
-
-static int ncpu_of(const struct sched_host *h)
-{
-        return cpumask_empty(&h->cpus) ? 1 : (int)cpumask_last(&h->cpus) + 1;
-}
-
-void sched_place_score_of(const struct sched_task *t, size_t n, const struct sched_host *h,
-                          struct sched_place_score *s)
-{
-        memset(s, 0, sizeof(*s));
-        int ncpu = ncpu_of(h);
-        uint64_t *load = calloc((size_t)ncpu, sizeof(*load));
-        if (load == NULL)
-                return;
-        for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu))
-                load[cpu] = foreign_ppb(h, cpu);
-        for (size_t i = 0; i < n; i++) {
-                if (!admitted(&t[i]))
-                        continue;
-                s->admitted[t[i].crit]++;
-                s->granted_ppb[t[i].crit] += util_ppb(&t[i], t[i].granted);
-                uint64_t l = sched_place_load_ppb(&t[i]);
-                for (int cpu = cpumask_first(&t[i].cpus); l && cpu >= 0;
-                     cpu = cpumask_next(&t[i].cpus, cpu))
-                        if (cpu < ncpu)
-                                load[cpu] += l;
-        }
-        balance_of(load, h, s);
-        free(load);
-}
-
-/* ---- order ---- */
-
-struct order_key {
-        const struct sched_task *t;
-        const struct sched_place_req *req;
-};
-
-static bool is_auto(const struct sched_place_req *req, const struct sched_task *t, size_t i)
-{
-        return req != NULL && req[i].place && t[i].kind != SCHED_KIND_NONE;
-}
-
-static int order_cmp(const struct order_key *k, size_t a, size_t b)
-{
-        const struct sched_task *ta = &k->t[a], *tb = &k->t[b];
-        if (ta->crit != tb->crit)
-                return ta->crit > tb->crit ? -1 : 1;
-        bool pa = is_auto(k->req, k->t, a), pb = is_auto(k->req, k->t, b);
-        if (pa != pb)
-                return pa ? 1 : -1;
-        if (pa) {
-                int r = cmp_u64(util_ppb(tb, tb->runtime), util_ppb(ta, ta->runtime));
-                if (r)
-                        return r;
-        }
-        return a < b ? -1 : a > b;
-}
-
-void sched_place_order(const struct sched_task *t, const struct sched_place_req *req, size_t n,
-                       size_t *order)
-{
-        struct order_key k = {t, req};
-        for (size_t i = 0; i < n; i++)
-                order[i] = i;
-        /* insertion into runs of 16, then bottom-up merges in place through a buffer when one
-         * can be had; the comparison never ties (file order last), so any sort is stable */
-        for (size_t i = 1; i < n; i++) {
-                size_t x = order[i], j = i;
-                size_t lo = i / 16 * 16;
-                while (j > lo && order_cmp(&k, order[j - 1], x) > 0) {
-                        order[j] = order[j - 1];
-                        j--;
-                }
-                order[j] = x;
-        }
-        _cleanup_free_ size_t *tmp = malloc(sizeof(size_t) * (n ? n : 1));
-        for (size_t w = 16; w < n; w *= 2) {
-                if (tmp == NULL) { /* no memory: finish by insertion (slow, correct) */
-                        for (size_t i = 1; i < n; i++) {
-                                size_t x = order[i], j = i;
-                                while (j > 0 && order_cmp(&k, order[j - 1], x) > 0) {
-                                        order[j] = order[j - 1];
-                                        j--;
-                                }
-                                order[j] = x;
-                        }
-                        return;
-                }
-                for (size_t lo = 0; lo < n; lo += 2 * w) {
-                        size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-                        size_t a = lo, b = mid, o = lo;
-                        while (a < mid && b < hi)
-                                tmp[o++] =
-                                    order_cmp(&k, order[b], order[a]) < 0 ? order[b++] : order[a++];
-                        while (a < mid)
-                                tmp[o++] = order[a++];
-                        while (b < hi)
-                                tmp[o++] = order[b++];
-                }
-                memcpy(order, tmp, sizeof(size_t) * n);
-        }
-}
-
 /* ---- the state a placement works on ---- */
 
 struct pctx {
@@ -345,7 +96,7 @@ static void classes(struct pctx *c)
         struct cpumask named;
         cpumask_zero(&named);
         for (size_t i = 0; i < c->n; i++)
-                if (!is_auto(c->req, c->t, i) && c->t[i].kind != SCHED_KIND_NONE)
+                if (!sched_place_is_auto(c->req, c->t, i) && c->t[i].kind != SCHED_KIND_NONE)
                         cpumask_or(&named, &named, &c->t[i].cpus);
         int next = 0;
         for (int a = 0; a < c->ncpu; a++)
@@ -361,7 +112,7 @@ static void classes(struct pctx *c)
                                 continue;
                         bool same = true;
                         for (size_t i = 0; i < c->n && same; i++)
-                                if (is_auto(c->req, c->t, i))
+                                if (sched_place_is_auto(c->req, c->t, i))
                                         same = cpumask_test(&c->req[i].pool, (unsigned)a) ==
                                                cpumask_test(&c->req[i].pool, (unsigned)b);
                         if (same)
@@ -379,7 +130,7 @@ static int pctx_init(struct pctx *c, struct sched_task *t, const struct sched_pl
         c->req = req;
         c->n = n;
         c->h = h;
-        c->ncpu = ncpu_of(h);
+        c->ncpu = sched_place_ncpu_of(h);
         size_t m = (size_t)c->ncpu;
         c->order = malloc(sizeof(size_t) * (n + 1));
         c->load = calloc(m, sizeof(uint64_t));
@@ -397,7 +148,7 @@ static int pctx_init(struct pctx *c, struct sched_task *t, const struct sched_pl
             !c->cand_key || !c->cand2 || !c->cand_pair || !c->sub || !c->one)
                 return -1;
         for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu))
-                c->load[cpu] = foreign_ppb(h, cpu);
+                c->load[cpu] = sched_place_foreign_ppb(h, cpu);
         sched_place_order(t, req, n, c->order);
         classes(c);
         for (size_t i = 0; i < n; i++)
@@ -566,7 +317,7 @@ static bool try_on(struct pctx *c, size_t i, const struct cpumask *cpus)
 
 static void undo(struct pctx *c, size_t i)
 {
-        if (admitted(&c->t[i]))
+        if (sched_place_admitted(&c->t[i]))
                 account(c, &c->t[i], -1);
         c->t[i].granted = 0;
 }
@@ -581,7 +332,7 @@ static void heuristic(struct pctx *c, enum sched_fit fit)
                 size_t i = c->order[k];
                 struct sched_task *t = &c->t[i];
                 c->picked[i] = false;
-                if (!is_auto(c->req, c->t, i)) {
+                if (!sched_place_is_auto(c->req, c->t, i)) {
                         struct cpumask own = t->cpus;
                         if (admit_on(c, i, &own, &c->v))
                                 account(c, t, 1);
@@ -633,7 +384,7 @@ static void suffixes(struct pctx *c)
                         c->suf_ppb[k * 4 + cl] = c->suf_ppb[(k + 1) * 4 + cl];
                 }
                 c->suf_adm[k * 4 + t->crit]++;
-                c->suf_ppb[k * 4 + t->crit] += util_ppb(t, t->runtime);
+                c->suf_ppb[k * 4 + t->crit] += sched_place_util_ppb(t, t->runtime);
         }
 }
 
@@ -641,7 +392,7 @@ static void current_score(const struct pctx *c, struct sched_place_score *s)
 {
         memcpy(s->admitted, c->adm, sizeof(s->admitted));
         memcpy(s->granted_ppb, c->ppb, sizeof(s->granted_ppb));
-        balance_of(c->load, c->h, s);
+        sched_place_balance_of(c->load, c->h, s);
 }
 
 /* Whether a leaf under position k can still beat the best: every remaining task admitted as
@@ -654,21 +405,21 @@ static bool promising(const struct pctx *c, size_t k)
                 ua[cl] = c->adm[cl] + c->suf_adm[k * 4 + cl];
                 ug[cl] = c->ppb[cl] + c->suf_ppb[k * 4 + cl];
         }
-        int r = primary_cmp(ua, ug, c->best.admitted, c->best.granted_ppb);
+        int r = sched_place_primary_cmp(ua, ug, c->best.admitted, c->best.granted_ppb);
         if (r != 0)
                 return r > 0;
         struct sched_place_score s;
-        balance_of(c->load, c->h, &s);
+        sched_place_balance_of(c->load, c->h, &s);
         return s.max_load <= c->best.max_load;
 }
 
 static void take(struct pctx *c, size_t i, int sign)
 {
         const struct sched_task *t = &c->t[i];
-        if (!admitted(t))
+        if (!sched_place_admitted(t))
                 return;
         c->adm[t->crit] += sign > 0 ? 1 : -1;
-        uint64_t u = util_ppb(t, t->granted);
+        uint64_t u = sched_place_util_ppb(t, t->granted);
         c->ppb[t->crit] += sign > 0 ? u : -u;
 }
 
@@ -695,7 +446,7 @@ static void search(struct pctx *c, size_t k)
                 return;
         size_t i = c->order[k];
         struct sched_task *t = &c->t[i];
-        if (!is_auto(c->req, c->t, i)) {
+        if (!sched_place_is_auto(c->req, c->t, i)) {
                 struct cpumask own = t->cpus;
                 if (admit_on(c, i, &own, &c->v))
                         account(c, t, 1);
@@ -742,11 +493,11 @@ static size_t replay(struct pctx *c, const bool *picked, const struct cpumask *p
         for (size_t i = 0; i < (size_t)c->ncpu; i++)
                 c->touched[i] = c->dl[i] = 0;
         for (int cpu = cpumask_first(&c->h->cpus); cpu >= 0; cpu = cpumask_next(&c->h->cpus, cpu))
-                c->load[cpu] = foreign_ppb(c->h, cpu);
+                c->load[cpu] = sched_place_foreign_ppb(c->h, cpu);
         for (size_t k = 0; k < c->n; k++) {
                 size_t i = c->order[k];
                 struct sched_task *t = &c->t[i];
-                if (!is_auto(c->req, c->t, i)) {
+                if (!sched_place_is_auto(c->req, c->t, i)) {
                         struct cpumask own = t->cpus;
                         if (admit_on(c, i, &own, &v[i]))
                                 account(c, t, 1);
@@ -807,7 +558,7 @@ static size_t replay(struct pctx *c, const bool *picked, const struct cpumask *p
 static bool any_auto(const struct sched_task *t, const struct sched_place_req *req, size_t n)
 {
         for (size_t i = 0; i < n; i++)
-                if (is_auto(req, t, i))
+                if (sched_place_is_auto(req, t, i))
                         return true;
         return false;
 }
@@ -843,7 +594,7 @@ static void run_heuristic(struct pctx *c, enum sched_fit fit, struct sched_place
         for (size_t i = 0; i < (size_t)c->ncpu; i++)
                 c->touched[i] = c->dl[i] = 0;
         for (int cpu = cpumask_first(&c->h->cpus); cpu >= 0; cpu = cpumask_next(&c->h->cpus, cpu))
-                c->load[cpu] = foreign_ppb(c->h, cpu);
+                c->load[cpu] = sched_place_foreign_ppb(c->h, cpu);
         heuristic(c, fit);
         sched_place_score_of(c->t, c->n, c->h, s);
 }
@@ -902,7 +653,7 @@ size_t sched_place_batch(struct sched_task *t, const struct sched_place_req *req
         st->heuristic = c.best = wf;
         size_t n_auto = 0;
         for (size_t i = 0; i < n; i++)
-                n_auto += is_auto(req, t, i);
+                n_auto += sched_place_is_auto(req, t, i);
         st->to_place = n_auto;
         if (exact_budget > 0 && n_auto <= SCHED_PLACE_EXACT_MAX) {
                 for (size_t i = 0; i < n; i++)
@@ -910,7 +661,7 @@ size_t sched_place_batch(struct sched_task *t, const struct sched_place_req *req
                 for (size_t i = 0; i < (size_t)c.ncpu; i++)
                         c.touched[i] = c.dl[i] = 0;
                 for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu))
-                        c.load[cpu] = foreign_ppb(h, cpu);
+                        c.load[cpu] = sched_place_foreign_ppb(h, cpu);
                 memset(c.adm, 0, sizeof(c.adm));
                 memset(c.ppb, 0, sizeof(c.ppb));
                 memset(c.picked, 0, sizeof(bool) * n);
@@ -949,7 +700,7 @@ bool sched_place_online(struct sched_task *t, size_t n, const struct sched_place
         c.req = reqs;
         c.n = n + 1;
         c.h = h;
-        c.ncpu = ncpu_of(h);
+        c.ncpu = sched_place_ncpu_of(h);
         c.load = calloc((size_t)c.ncpu, sizeof(uint64_t));
         c.touched = calloc((size_t)c.ncpu, sizeof(uint32_t));
         c.dl = calloc((size_t)c.ncpu, sizeof(uint32_t));
@@ -965,10 +716,10 @@ bool sched_place_online(struct sched_task *t, size_t n, const struct sched_place
             !c.cand2 || !c.cand_pair || !c.sub || !c.one)
                 goto oom;
         for (int cpu = cpumask_first(&h->cpus); cpu >= 0; cpu = cpumask_next(&h->cpus, cpu))
-                c.load[cpu] = foreign_ppb(h, cpu);
+                c.load[cpu] = sched_place_foreign_ppb(h, cpu);
         t[n].granted = 0;
         for (size_t i = 0; i < n; i++)
-                if (admitted(&t[i]))
+                if (sched_place_admitted(&t[i]))
                         account(&c, &t[i], 1);
         /* the admitted tasks are named now: every CPU is distinguished (no symmetry pruning) */
         for (int a = 0; a < c.ncpu; a++)
