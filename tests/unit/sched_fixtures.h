@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "common/common.h"
 #include "scheduler/scheduler.h"
@@ -38,5 +39,31 @@ static inline struct sched_task dl(const char *id, enum sched_crit crit, const c
         t.weight = 1;
         return t;
 }
+
+/* Empties the admission dir a test group runs in (cmocka set-up of each test). */
+static inline int fx_ledger_dir_clear(const char *dir)
+{
+        char cmd[4200];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s/*", dir);
+        assert_int_equal(system(cmd), 0);
+        return 0;
+}
+
+/* Runs a group with RTRUN_ADMISSION_DIR a fresh mkdtemp(dir), removed afterwards; a failed
+ * removal fails the group. */
+static inline int fx_run_in_ledger_dir(char *dir, const char *name, const struct CMUnitTest *t,
+                                       size_t n)
+{
+        assert_non_null(mkdtemp(dir));
+        setenv("RTRUN_ADMISSION_DIR", dir, 1);
+        int r = _cmocka_run_group_tests(name, t, n, NULL, NULL);
+        char cmd[4200];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        if (system(cmd) != 0)
+                r = 1;
+        return r;
+}
+#define run_in_ledger_dir(dir, tests)                                                              \
+        fx_run_in_ledger_dir(dir, #tests, tests, sizeof(tests) / sizeof((tests)[0]))
 
 #endif

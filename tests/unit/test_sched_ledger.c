@@ -19,18 +19,14 @@
 #include "common/common.h"
 #include "scheduler/internal.h"
 #include "scheduler/scheduler.h"
-
-#define MS UINT64_C(1000000)
+#include "sched_fixtures.h"
 
 static char dir[] = "/tmp/rtrun-test-sched-ledger-XXXXXX";
 
 static int setup(void **state)
 {
         (void)state;
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s/*", dir);
-        assert_int_equal(system(cmd), 0);
-        return 0;
+        return fx_ledger_dir_clear(dir);
 }
 
 static struct sched_host host1(void)
@@ -479,8 +475,6 @@ static void binary_round_trip(void **state)
 
 int main(void)
 {
-        assert_non_null(mkdtemp(dir));
-        setenv("RTRUN_ADMISSION_DIR", dir, 1);
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(binary_round_trip),
             cmocka_unit_test_setup(concurrent_writers, setup),
@@ -490,10 +484,5 @@ int main(void)
             cmocka_unit_test_setup(emptied_ledger_reconciled, setup),
             cmocka_unit_test_setup(compression_applied_and_restored, setup),
         };
-        int r = cmocka_run_group_tests(tests, NULL, NULL);
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-        if (system(cmd) != 0)
-                r = 1;
-        return r;
+        return run_in_ledger_dir(dir, tests);
 }

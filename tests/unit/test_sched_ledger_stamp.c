@@ -26,18 +26,14 @@
 #include "common/sched_policy.h"
 #include "scheduler/internal.h"
 #include "scheduler/scheduler.h"
-
-#define MS UINT64_C(1000000)
+#include "sched_fixtures.h"
 
 static char dir[] = "/dev/shm/rtrun-test-ledger-stamp-XXXXXX";
 
 static int setup(void **state)
 {
         (void)state;
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s/*", dir);
-        assert_int_equal(system(cmd), 0);
-        return 0;
+        return fx_ledger_dir_clear(dir);
 }
 
 static struct sched_host host1(void)
@@ -248,18 +244,11 @@ int main(void)
                        "/run)\n");
                 return 1;
         }
-        assert_non_null(mkdtemp(dir));
-        setenv("RTRUN_ADMISSION_DIR", dir, 1);
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup(stamp_recorded, setup),
             cmocka_unit_test_setup(old_stamp_reconciled, setup),
             cmocka_unit_test_setup(marker_forces_reconcile, setup),
             cmocka_unit_test_setup(format_kept, setup),
         };
-        int r = cmocka_run_group_tests(tests, NULL, NULL);
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-        if (system(cmd) != 0)
-                r = 1;
-        return r;
+        return run_in_ledger_dir(dir, tests);
 }
